@@ -1,0 +1,137 @@
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+use std::path::PathBuf;
+
+/// Governance-as-code for project portfolios: validate a PMO's YAML repository against
+/// its schemas and methodology rules.
+#[derive(Parser)]
+#[command(name = "pmo", version, about, max_term_width = 100)]
+pub struct Args {
+    /// Run as if started in DIR (the repository is found by walking up from there).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+    /// The date that date rules and reports use (default: today, UTC).
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+    /// Colour output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Less output: one line per finding, no snippets or summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Validate every document and report all findings at once.
+    Check(CheckArgs),
+    /// Create a governance repository (never overwrites).
+    Init(InitArgs),
+    /// Write a new document from a template into the suggested layout (never overwrites).
+    New(NewArgs),
+    /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
+    Schema(SchemaArgs),
+    /// List the rules with their codes and default severities.
+    Rules(RulesArgs),
+    /// Explain one rule: what it finds, why, and an example.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+    Junit,
+}
+
+#[derive(clap::Args)]
+pub struct InitArgs {
+    /// Where to create it (default: the current directory).
+    pub dir: Option<PathBuf>,
+    /// Add a small, realistic example portfolio that passes `pmo check`.
+    #[arg(long)]
+    pub example: bool,
+}
+
+#[derive(clap::Args)]
+pub struct NewArgs {
+    /// person, objective, program, project, risk, issue, decision, change, status or lesson.
+    pub kind: String,
+    /// The project it belongs to (required for risk, issue, change, status and lesson).
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// Its title (a person's name).
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+    /// Its id (default: derived from the title, with a random suffix).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct SchemaArgs {
+    /// A kind, or `pmo` for pmo.yaml; without it, list the schemas.
+    pub kind: Option<String>,
+    /// Write the schema (or, without KIND, every schema) as files into DIR instead.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Md,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct ExplainArgs {
+    /// A rule code, e.g. R002.
+    pub code: String,
+}
+
+impl Args {
+    pub fn start_dir(&self) -> PathBuf {
+        self.chdir.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// Colour when asked, or on a terminal unless `NO_COLOR` is set.
+    pub fn color(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        }
+    }
+}

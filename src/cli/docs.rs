@@ -1,0 +1,72 @@
+use super::args::{ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
+use anyhow::{Result, bail};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use pmo::rules;
+use pmo::schema;
+use std::process::ExitCode;
+
+pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
+    let names: Vec<&str> = schema::BUILTIN.iter().map(|(f, _)| f.trim_end_matches(".schema.json")).filter(|n| *n != "defs").collect();
+    let selected: Vec<&str> = match cmd.kind.as_deref() {
+        None if cmd.out.is_none() => {
+            let mut out = String::new();
+            for name in &names {
+                let json = schema::builtin(&format!("{name}.schema.json"));
+                out += &format!("{name:<10} {}\n", json["description"].as_str().unwrap_or_default());
+            }
+            super::print(&out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        None => names.clone(),
+        Some(kind) if names.contains(&kind) => vec![kind],
+        Some(kind) => {
+            let hint = pmo::suggest::did_you_mean(kind, names.iter().copied()).unwrap_or_else(|| format!("the schemas are {}", names.join(", ")));
+            bail!("no schema `{kind}`: {hint}");
+        }
+    };
+    for name in selected {
+        let file = format!("{name}.schema.json");
+        let text = serde_json::to_string_pretty(&schema::bundled(&file))? + "\n";
+        match &cmd.out {
+            Some(dir) => {
+                let path = dir.join(&file);
+                pmo::scaffold::create_file(&path, &text)?;
+                super::print(&format!("{}\n", path.display()))?;
+            }
+            None => super::print(&text)?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
+    let text = match cmd.format {
+        RulesFormat::Md => rules::markdown(),
+        RulesFormat::Json => {
+            let list: Vec<serde_json::Value> = rules::ALL
+                .iter()
+                .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity.as_str(), "summary": r.summary}))
+                .collect();
+            serde_json::to_string_pretty(&list)? + "\n"
+        }
+        RulesFormat::Table => {
+            let mut table = Table::new();
+            table.load_style(UTF8_FULL_CONDENSED).set_header(["code", "name", "severity", "finds"]);
+            for r in rules::ALL {
+                table.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
+            }
+            format!("{table}\n")
+        }
+    };
+    super::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain(cmd: &ExplainArgs) -> Result<ExitCode> {
+    let Some(rule) = rules::find(&cmd.code) else {
+        let hint = pmo::suggest::did_you_mean(&cmd.code, rules::ALL.iter().map(|r| r.code)).unwrap_or_else(|| "`pmo rules` lists them".into());
+        bail!("no rule `{}`: {hint}", cmd.code);
+    };
+    super::print(&format!("{} {} ({})\n\n{}\n\n{}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary, rule.doc.trim()))?;
+    Ok(ExitCode::SUCCESS)
+}

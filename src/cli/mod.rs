@@ -1,0 +1,40 @@
+//! Arguments and dispatch. Exit codes: 0 success, 1 `check` found errors (or warnings
+//! with `--strict`), 2 the command could not run, with a one-line cause on stderr.
+
+mod args;
+mod check;
+mod docs;
+mod scaffold;
+
+use args::{Args, Command};
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub fn run() -> ExitCode {
+    let args = Args::parse();
+    let result = match &args.command {
+        Command::Check(c) => check::run(&args, c),
+        Command::Init(c) => scaffold::init(&args, c),
+        Command::New(c) => scaffold::new(&args, c),
+        Command::Schema(c) => docs::schema(c),
+        Command::Rules(c) => docs::rules(c),
+        Command::Explain(c) => docs::explain(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pmo: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Print to stdout; a closed pipe (`pmo rules | head`) ends quietly.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

@@ -1,0 +1,261 @@
+//! `pmo.yaml`: the repository's configuration (SPEC section 3), with its defaults.
+
+mod validate;
+
+pub use validate::{FILE, load};
+
+use crate::diagnostic::Span;
+use crate::parse::{Seg, YamlDoc};
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub organisation: Option<String>,
+    pub currency: Option<String>,
+    pub exclude: Vec<String>,
+    pub roles: Vec<String>,
+    pub default_methodology: Option<String>,
+    #[serde(deserialize_with = "ordered")]
+    pub methodologies: Vec<(String, Methodology)>,
+    pub risk: RiskConfig,
+    pub status: StatusConfig,
+    pub tolerances: Tolerances,
+    pub rag: RagConfig,
+    pub change_control: ChangeControl,
+    pub scoring: Scoring,
+    #[serde(deserialize_with = "ordered")]
+    pub rules: Vec<(String, Level)>,
+    pub waivers: Vec<Waiver>,
+    /// The parsed file, to point findings at the line that configures them.
+    #[serde(skip)]
+    pub source: Option<YamlDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Methodology {
+    pub phases: Vec<String>,
+    #[serde(default, deserialize_with = "ordered")]
+    pub gates: Vec<(String, Gate)>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Gate {
+    pub require: Vec<String>,
+    #[serde(deserialize_with = "ordered")]
+    pub min_related: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RiskConfig {
+    pub high_score: u32,
+    pub review_days: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct StatusConfig {
+    pub cadence_days: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Tolerances {
+    pub cost_pct: f64,
+    pub schedule_days: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RagConfig {
+    pub cost_pct: Thresholds,
+    pub schedule_days: Thresholds,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Thresholds {
+    pub amber: f64,
+    pub red: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ChangeControl {
+    pub segregation_of_duties: bool,
+    pub levels: Vec<ChangeLevel>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChangeLevel {
+    pub max_cost: Option<f64>,
+    pub approvers: u32,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Scoring {
+    #[serde(deserialize_with = "ordered")]
+    pub criteria: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Waiver {
+    pub rule: String,
+    pub id: String,
+    pub reason: String,
+    pub owner: String,
+    pub expires: Date,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            organisation: None,
+            currency: None,
+            exclude: Vec::new(),
+            roles: Vec::new(),
+            default_methodology: None,
+            methodologies: default_methodologies(),
+            risk: RiskConfig::default(),
+            status: StatusConfig::default(),
+            tolerances: Tolerances::default(),
+            rag: RagConfig::default(),
+            change_control: ChangeControl::default(),
+            scoring: Scoring::default(),
+            rules: Vec::new(),
+            waivers: Vec::new(),
+            source: None,
+        }
+    }
+}
+
+impl Default for RiskConfig {
+    fn default() -> Self {
+        RiskConfig { high_score: 15, review_days: 30 }
+    }
+}
+
+impl Default for StatusConfig {
+    fn default() -> Self {
+        StatusConfig { cadence_days: 14 }
+    }
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances { cost_pct: 10.0, schedule_days: 30 }
+    }
+}
+
+impl Default for RagConfig {
+    fn default() -> Self {
+        RagConfig {
+            cost_pct: Thresholds { amber: 5.0, red: 10.0 },
+            schedule_days: Thresholds { amber: 10.0, red: 30.0 },
+        }
+    }
+}
+
+impl Default for ChangeControl {
+    /// Without `change_control`: one approval by anyone, with segregation of duties.
+    fn default() -> Self {
+        ChangeControl {
+            segregation_of_duties: true,
+            levels: vec![ChangeLevel { max_cost: None, approvers: 1, role: None }],
+        }
+    }
+}
+
+/// Without `methodologies`: the waterfall and agile methodologies of the SPEC example.
+fn default_methodologies() -> Vec<(String, Methodology)> {
+    let phases = |p: &[&str]| p.iter().map(|s| s.to_string()).collect();
+    let gate = |require: &[&str], min: &[(&str, u32)]| Gate {
+        require: require.iter().map(|s| s.to_string()).collect(),
+        min_related: min.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
+    };
+    vec![
+        (
+            "waterfall".into(),
+            Methodology {
+                phases: phases(&["initiation", "planning", "execution", "closure"]),
+                gates: vec![
+                    ("planning".into(), gate(&["sponsor", "manager", "objectives"], &[])),
+                    (
+                        "execution".into(),
+                        gate(&["baseline.budget", "baseline.finish", "baseline.approved_by"], &[("risk", 1)]),
+                    ),
+                    ("closure".into(), gate(&[], &[("lesson", 1)])),
+                ],
+            },
+        ),
+        (
+            "agile".into(),
+            Methodology {
+                phases: phases(&["discovery", "delivery", "closure"]),
+                gates: vec![
+                    ("delivery".into(), gate(&["objectives"], &[("risk", 1)])),
+                    ("closure".into(), gate(&[], &[("lesson", 1)])),
+                ],
+            },
+        ),
+    ]
+}
+
+/// Keep a mapping's order (the first methodology is the default; levels of output follow
+/// the file).
+fn ordered<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let map = serde_json::Map::<String, Value>::deserialize(d)?;
+    map.into_iter()
+        .map(|(k, v)| serde_json::from_value(v).map(|t| (k, t)).map_err(serde::de::Error::custom))
+        .collect()
+}
+
+impl Config {
+    /// The methodology a project without `methodology` follows: `default_methodology`,
+    /// else the first one configured.
+    pub fn default_methodology(&self) -> Option<&str> {
+        self.default_methodology.as_deref().or_else(|| self.methodologies.first().map(|(n, _)| n.as_str()))
+    }
+
+    pub fn methodology(&self, name: &str) -> Option<&Methodology> {
+        self.methodologies.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+    }
+
+    /// The configured severity of a rule, `None` when it keeps its default.
+    pub fn rule_level(&self, code: &str) -> Option<Level> {
+        self.rules.iter().find(|(c, _)| c == code).map(|(_, l)| *l)
+    }
+
+    /// Where a value of `pmo.yaml` is, for findings that point at the configuration.
+    pub fn span<'a>(&self, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        match &self.source {
+            Some(doc) => doc.spans.value_at(&doc.value, path),
+            None => Span::at(1, 1),
+        }
+    }
+
+    /// Where a configured mapping starts (its first key).
+    pub fn mapping_span<'a>(&self, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        match &self.source {
+            Some(doc) => doc.spans.mapping_at(&doc.value, path),
+            None => Span::at(1, 1),
+        }
+    }
+}

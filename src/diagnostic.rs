@@ -1,0 +1,106 @@
+//! Findings are values: every problem `pmo check` reports is a [`Diagnostic`].
+//! `Err` is reserved for "the command could not run".
+
+use serde::Serialize;
+
+/// A 1-based position: line, and column counted in Unicode characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A range in a file, start inclusive, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    pub fn at(line: u32, column: u32) -> Span {
+        let p = Pos { line, column };
+        Span { start: p, end: Pos { line, column: column + 1 } }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A second place a finding involves (the first occurrence of a duplicate id, the
+/// config line that sets a limit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Relative to the repository root, with `/` separators.
+    pub file: String,
+    pub span: Span,
+    /// The id of the document concerned, when there is one (waivers match on it).
+    pub id: Option<String>,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A finding with the rule's default severity; `check` applies overrides later.
+    pub fn new(code: &'static str, file: &str, span: Span, message: impl Into<String>) -> Self {
+        let severity = crate::rules::find(code).map_or(Severity::Error, |r| r.severity);
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            file: file.to_owned(),
+            span,
+            id: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn id(mut self, id: Option<&str>) -> Self {
+        self.id = id.map(str::to_owned);
+        self
+    }
+
+    pub fn related(mut self, file: &str, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related { file: file.to_owned(), span, message: message.into() });
+        self
+    }
+
+    /// Report order: by file (byte order of the path), then position, then code.
+    pub fn sort_key(&self) -> (&str, Span, &str) {
+        (&self.file, self.span, self.code)
+    }
+}

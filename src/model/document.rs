@@ -1,0 +1,41 @@
+//! A document: one YAML mapping with a known `kind`, and where its nodes came from.
+
+use super::Kind;
+use crate::diagnostic::Span;
+use crate::parse::{Seg, Spans};
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Index of the file in [`crate::repository::Repository::files`].
+    pub file: usize,
+    pub kind: Kind,
+    pub value: Value,
+    pub spans: Spans,
+    /// Whether it passed its schema (typed views are only taken of valid documents).
+    pub valid: bool,
+}
+
+impl Document {
+    pub fn id(&self) -> Option<&str> {
+        self.value.get("id").and_then(Value::as_str)
+    }
+
+    /// A top-level text field.
+    pub fn str(&self, field: &str) -> Option<&str> {
+        self.value.get(field).and_then(Value::as_str)
+    }
+
+    pub fn span<'a>(&self, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        self.spans.value_at(&self.value, path)
+    }
+
+    pub fn key_span<'a>(&self, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        self.spans.key_at(&self.value, path)
+    }
+
+    /// The document itself: the line and column of its first key.
+    pub fn mapping_span(&self) -> Span {
+        self.spans.mapping_at(&self.value, [])
+    }
+}

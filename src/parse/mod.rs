@@ -1,0 +1,8 @@
+//! Parse: file bytes -> JSON values with spans (YAML 1.2, bounded).
+
+pub mod scalar;
+pub mod spans;
+pub mod yaml;
+
+pub use spans::{NodeSpan, Seg, Spans};
+pub use yaml::{Limits, YamlDoc, YamlFile, load};

@@ -1,0 +1,109 @@
+//! Where every node of a document came from, kept beside its JSON value.
+//!
+//! One flat vector per document in pre-order (one allocation instead of one per node);
+//! a collection's entry records the size of its subtree so a lookup can skip siblings.
+//! Object entries are in insertion order, matching the `serde_json` map (built with
+//! `preserve_order`), so the k-th key of a map is the k-th child here.
+
+use crate::diagnostic::Span;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy)]
+pub struct NodeSpan {
+    /// The value itself.
+    pub span: Span,
+    /// The key this value is stored under, when its parent is a mapping.
+    pub key: Option<Span>,
+    /// Entries in this subtree, itself included.
+    pub(crate) size: u32,
+    /// An alias: its expansion has no spans of its own, every path inside points here.
+    pub(crate) alias: bool,
+}
+
+/// A step of a path into a document: a mapping key or a sequence index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Spans(pub(crate) Vec<NodeSpan>);
+
+impl Spans {
+    /// The node at `path`, or the deepest node on the way when the path leaves the document.
+    pub fn locate<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Option<&NodeSpan> {
+        self.0.get(self.locate_idx(root, path)?)
+    }
+
+    fn locate_idx<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Option<usize> {
+        let mut idx = 0;
+        let mut value = root;
+        for seg in path {
+            if self.0.get(idx)?.alias {
+                return Some(idx);
+            }
+            let index = match seg {
+                Seg::Index(i) => Some(i),
+                Seg::Key(k) => k.parse().ok(),
+            };
+            let (k, child) = match (value, seg, index) {
+                (Value::Object(map), Seg::Key(key), _) => match map.get(key) {
+                    Some(child) => (map.keys().position(|k| k == key)?, child),
+                    None => return Some(idx),
+                },
+                (Value::Array(items), _, Some(i)) => match items.get(i) {
+                    Some(child) => (i, child),
+                    None => return Some(idx),
+                },
+                _ => return Some(idx),
+            };
+            let mut child_idx = idx + 1;
+            for _ in 0..k {
+                child_idx += self.0.get(child_idx)?.size as usize;
+            }
+            idx = child_idx;
+            value = child;
+        }
+        Some(idx)
+    }
+
+    /// Where to point for a value at `path`.
+    pub fn value_at<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        self.locate(root, path).map(|n| n.span).unwrap_or_default()
+    }
+
+    /// Where to point for a key at `path` (an unknown field): the key, else the value.
+    pub fn key_at<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        self.locate(root, path).map(|n| n.key.unwrap_or(n.span)).unwrap_or_default()
+    }
+
+    /// Where to point for a mapping (a missing field): the line and column of its first
+    /// key, or the mapping itself when it is empty.
+    pub fn mapping_at<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
+        let Some(idx) = self.locate_idx(root, path) else {
+            return Span::default();
+        };
+        let node = self.0[idx];
+        let first_key = match node.alias || node.size < 2 {
+            true => None,
+            false => self.0.get(idx + 1).and_then(|child| child.key),
+        };
+        first_key.unwrap_or(node.span)
+    }
+
+    /// The document's root: where a finding about the whole document points.
+    pub fn root(&self) -> Span {
+        self.0.first().map(|n| n.span).unwrap_or_default()
+    }
+}
+
+/// Parse a JSON pointer (`/a/0/b`) into path segments. Numeric segments are indexes;
+/// [`Spans::locate`] only treats them as such inside a sequence.
+pub fn pointer_segments(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}

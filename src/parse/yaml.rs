@@ -1,0 +1,517 @@
+//! YAML text -> JSON values with spans, in one pass over saphyr's event stream.
+//!
+//! Building the tree ourselves (rather than through a YAML DOM) is what lets us report
+//! duplicate keys (P004), bound nesting and alias expansion as the file is read (P005),
+//! and record where every node came from (see [`Spans`]).
+
+use super::scalar::resolve_plain;
+use super::spans::{NodeSpan, Spans};
+use crate::diagnostic::{Diagnostic, Pos, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// The guards of SPEC section 1 against hostile or accidental input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_depth: usize,
+    /// Alias expansion may add at most this many times the file's own nodes.
+    pub alias_factor: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 8 * 1024 * 1024, max_depth: 128, alias_factor: 10 }
+    }
+}
+
+/// One YAML document of a file. Empty documents are dropped by the loader.
+#[derive(Debug, Clone)]
+pub struct YamlDoc {
+    pub value: Value,
+    pub spans: Spans,
+}
+
+/// Everything a file yielded: its documents (those complete before any fatal error) and
+/// the parse diagnostics (P001, P004, P005).
+#[derive(Debug, Default)]
+pub struct YamlFile {
+    pub docs: Vec<YamlDoc>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read one file's bytes. Never fails: every problem becomes a diagnostic on `file`.
+pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
+    if bytes.len() > limits.max_bytes {
+        let msg = format!(
+            "file is {} bytes, over the limit of {} bytes; it was not read",
+            bytes.len(),
+            limits.max_bytes
+        );
+        let help = "split it into smaller files (one document per file is the convention)";
+        return YamlFile::fatal(Diagnostic::new("P005", file, Span::at(1, 1), msg).help(help));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let pos = end_position(std::str::from_utf8(valid).unwrap_or_default());
+            let msg = format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[e.valid_up_to()]);
+            let help = "save the file as UTF-8";
+            return YamlFile::fatal(Diagnostic::new("P005", file, Span::at(pos.line, pos.column), msg).help(help));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut builder = Builder::new(file, limits, true);
+    builder.run(text);
+    if builder.alias_budget_deferred && !builder.over_alias_budget() {
+        // Aliases early in the file outran the nodes read so far, but the whole file is
+        // within budget: read it again without the running check (bounded by the budget).
+        builder = Builder::new(file, limits, false);
+        builder.run(text);
+    }
+    builder.finish()
+}
+
+impl YamlFile {
+    fn fatal(d: Diagnostic) -> Self {
+        YamlFile { docs: Vec::new(), diagnostics: vec![d] }
+    }
+}
+
+/// Line and column just after `text`.
+fn end_position(text: &str) -> Pos {
+    let line = text.matches('\n').count() as u32 + 1;
+    let last = text.rsplit('\n').next().unwrap_or("");
+    Pos { line, column: last.chars().count() as u32 + 1 }
+}
+
+fn span_of(s: saphyr_parser::Span) -> Span {
+    Span { start: pos_of(s.start), end: pos_of(s.end) }
+}
+
+fn pos_of(m: saphyr_parser::Marker) -> Pos {
+    Pos { line: m.line() as u32, column: m.col() as u32 + 1 }
+}
+
+enum Frame {
+    Seq { items: Vec<Value>, start: usize, anchor: usize, nodes_at_start: usize },
+    Map { map: Map<String, Value>, start: usize, anchor: usize, nodes_at_start: usize, key: Option<PendingKey> },
+}
+
+struct PendingKey {
+    name: String,
+    span: Span,
+    /// A repeated key: its value is read (anchors in it stay usable) and then dropped.
+    duplicate: bool,
+    spans_len: usize,
+}
+
+/// Why reading stopped early.
+struct Stop;
+
+struct Builder<'f> {
+    file: &'f str,
+    limits: Limits,
+    /// Check the alias budget as we go (false on a re-read of a file known to be within it).
+    running_budget: bool,
+    alias_budget_deferred: bool,
+    stack: Vec<Frame>,
+    spans: Vec<NodeSpan>,
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Nodes written in the file (keys, values, aliases).
+    own_nodes: usize,
+    /// Nodes added by alias expansion.
+    expanded_nodes: usize,
+    root_is_empty: bool,
+    docs: Vec<YamlDoc>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'f> Builder<'f> {
+    fn new(file: &'f str, limits: &Limits, running_budget: bool) -> Self {
+        Builder {
+            file,
+            limits: *limits,
+            running_budget,
+            alias_budget_deferred: false,
+            stack: Vec::new(),
+            spans: Vec::new(),
+            anchors: HashMap::new(),
+            own_nodes: 0,
+            expanded_nodes: 0,
+            root_is_empty: false,
+            docs: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn over_alias_budget(&self) -> bool {
+        self.expanded_nodes > self.limits.alias_factor.saturating_mul(self.own_nodes)
+    }
+
+    fn run(&mut self, text: &str) {
+        for event in Parser::new_from_str(text) {
+            let step = match event {
+                Ok((event, span)) => self.event(event, span_of(span)),
+                Err(e) => Err(self.scan_error(&e)),
+            };
+            if step.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn finish(mut self) -> YamlFile {
+        if self.over_alias_budget() && self.diagnostics.iter().all(|d| d.code != "P005") {
+            let msg = format!(
+                "aliases expand to {} nodes, more than {} times the file's own {} nodes; the file was not read",
+                self.expanded_nodes, self.limits.alias_factor, self.own_nodes
+            );
+            let help = "this looks like an alias bomb; write the values out or use fewer nested aliases";
+            self.docs.clear();
+            self.diagnostics.push(Diagnostic::new("P005", self.file, Span::at(1, 1), msg).help(help));
+        }
+        YamlFile { docs: self.docs, diagnostics: self.diagnostics }
+    }
+
+    fn scan_error(&mut self, e: &ScanError) -> Stop {
+        let m = e.marker();
+        let (line, column) = (m.line() as u32, m.col() as u32 + 1);
+        if e.info() == "recursion limit exceeded" {
+            // The scanner's own bound on flow nesting, met before ours when it reads ahead.
+            let msg = format!("nesting is deeper than {} levels; the file was not read", self.limits.max_depth);
+            self.docs.clear();
+            return self.fail("P005", Span::at(line.max(1), column), msg, "flatten the structure");
+        }
+        let d = Diagnostic::new("P001", self.file, Span::at(line.max(1), column), format!("invalid YAML: {}", e.info()))
+            .maybe_help(scan_help(e.info()));
+        self.diagnostics.push(d);
+        Stop
+    }
+
+    fn fail(&mut self, code: &'static str, span: Span, msg: String, help: &str) -> Stop {
+        self.diagnostics.push(Diagnostic::new(code, self.file, span, msg).help(help));
+        Stop
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Stop> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.spans = Vec::new();
+                self.anchors.clear();
+                self.root_is_empty = false;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                if self.expecting_key() {
+                    return self.key(text.into_owned(), span);
+                }
+                self.own_nodes += 1;
+                let forced_string = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let value = if style == ScalarStyle::Plain && !forced_string {
+                    resolve_plain(&text)
+                } else {
+                    Value::String(text.into_owned())
+                };
+                if self.stack.is_empty() {
+                    self.root_is_empty = style == ScalarStyle::Plain && value.is_null() && span.start == span.end;
+                }
+                if anchor > 0 {
+                    self.anchors.insert(anchor, (value.clone(), 1));
+                }
+                self.push_span(span, 1, false);
+                self.complete(value);
+            }
+            Event::Alias(anchor) => {
+                if self.expecting_key() {
+                    let msg = "an alias cannot be used as a mapping key".to_owned();
+                    return Err(self.fail("P001", span, msg, "write the key out in full"));
+                }
+                self.own_nodes += 1;
+                let Some((value, size)) = self.anchors.get(&anchor) else {
+                    let msg = "alias to an anchor that is not defined before it".to_owned();
+                    return Err(self.fail("P001", span, msg, "define the anchor (`&name`) before using `*name`"));
+                };
+                let size = *size;
+                self.expanded_nodes = self.expanded_nodes.saturating_add(size);
+                let value = if self.running_budget && self.over_alias_budget() {
+                    // Stop expanding; `load` decides at the end whether the file is a bomb.
+                    self.alias_budget_deferred = true;
+                    Value::Null
+                } else {
+                    value.clone()
+                };
+                self.push_span(span, 1, true);
+                self.complete(value);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.expecting_key() {
+                    let msg = "a collection cannot be used as a mapping key".to_owned();
+                    return Err(self.fail("P001", span, msg, "mapping keys must be plain text such as `owner`"));
+                }
+                if self.stack.len() >= self.limits.max_depth {
+                    let msg = format!("nesting is deeper than {} levels; the file was not read", self.limits.max_depth);
+                    self.docs.clear();
+                    return Err(self.fail("P005", span, msg, "flatten the structure"));
+                }
+                self.own_nodes += 1;
+                let start = self.spans.len();
+                self.push_span(span, 1, false);
+                let nodes_at_start = self.own_nodes + self.expanded_nodes - 1;
+                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq { items: Vec::new(), start, anchor, nodes_at_start }
+                } else {
+                    Frame::Map { map: Map::new(), start, anchor, nodes_at_start, key: None }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, start, anchor, nodes_at_start) = match self.stack.pop() {
+                    Some(Frame::Seq { items, start, anchor, nodes_at_start }) => {
+                        (Value::Array(items), start, anchor, nodes_at_start)
+                    }
+                    Some(Frame::Map { map, start, anchor, nodes_at_start, .. }) => {
+                        (Value::Object(map), start, anchor, nodes_at_start)
+                    }
+                    None => return Ok(()),
+                };
+                let size = self.spans.len() - start;
+                if let Some(node) = self.spans.get_mut(start) {
+                    node.size = size as u32;
+                    node.span.end = span.end.max(node.span.end);
+                }
+                if anchor > 0 {
+                    let nodes = self.own_nodes + self.expanded_nodes - nodes_at_start;
+                    self.anchors.insert(anchor, (value.clone(), nodes));
+                }
+                self.complete(value);
+            }
+            Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn key(&mut self, name: String, span: Span) -> Result<(), Stop> {
+        self.own_nodes += 1;
+        let spans_len = self.spans.len();
+        let Some(Frame::Map { map, key, start, .. }) = self.stack.last_mut() else {
+            return Ok(());
+        };
+        let duplicate = map.contains_key(&name);
+        let first = if duplicate {
+            let k = map.keys().position(|k| *k == name).unwrap_or(0);
+            let mut idx = *start + 1;
+            for _ in 0..k {
+                idx += self.spans.get(idx).map_or(1, |n| n.size as usize);
+            }
+            self.spans.get(idx).and_then(|n| n.key)
+        } else {
+            None
+        };
+        *key = Some(PendingKey { name: name.clone(), span, duplicate, spans_len });
+        if duplicate {
+            let mut d = Diagnostic::new("P004", self.file, span, format!("duplicate key `{name}` in this mapping"))
+                .help("remove one of the two; only the first is used");
+            if let Some(first) = first {
+                d = d.related(self.file, first, format!("`{name}` first appears here"));
+            }
+            self.diagnostics.push(d);
+        }
+        Ok(())
+    }
+
+    fn push_span(&mut self, span: Span, size: u32, alias: bool) {
+        let key = match self.stack.last() {
+            Some(Frame::Map { key: Some(k), .. }) => Some(k.span),
+            _ => None,
+        };
+        self.spans.push(NodeSpan { span, key, size, alias });
+    }
+
+    /// A value is complete: store it in its parent, or finish the document.
+    fn complete(&mut self, value: Value) {
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(value),
+            Some(Frame::Map { map, key, .. }) => {
+                if let Some(k) = key.take() {
+                    if k.duplicate {
+                        self.spans.truncate(k.spans_len);
+                    } else {
+                        map.insert(k.name, value);
+                    }
+                }
+            }
+            None => {
+                let spans = Spans(std::mem::take(&mut self.spans));
+                if !self.root_is_empty {
+                    self.docs.push(YamlDoc { value, spans });
+                }
+            }
+        }
+    }
+}
+
+/// A hint for the parser messages people meet most.
+fn scan_help(info: &str) -> Option<String> {
+    let help = if info.contains("mapping values are not allowed") {
+        "a `:` followed by a space starts a mapping here; quote the text if it contains `: `, or fix the indentation"
+    } else if info.contains("did not find expected key") || info.contains("block mapping") {
+        "check that the fields of this mapping are indented alike"
+    } else if info.contains("tab") {
+        "YAML indentation uses spaces, not tabs"
+    } else if info.contains("quoted scalar") {
+        "a quoted value is missing its closing quote"
+    } else if info.contains("flow") {
+        "a `[` or `{` is missing its closing bracket"
+    } else {
+        return None;
+    };
+    Some(help.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::spans::Seg;
+    use serde_json::json;
+
+    fn load_str(text: &str) -> YamlFile {
+        load("t.yaml", text.as_bytes(), &Limits::default())
+    }
+
+    #[test]
+    fn values_and_spans() {
+        let f = load_str("kind: risk\nid: r1\nowner: bob\nlist:\n  - a\n  - {x: 1, y: [2, 3]}\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let d = &f.docs[0];
+        assert_eq!(d.value, json!({"kind": "risk", "id": "r1", "owner": "bob", "list": ["a", {"x": 1, "y": [2, 3]}]}));
+        let owner = d.spans.locate(&d.value, [Seg::Key("owner")]).unwrap();
+        assert_eq!((owner.span.start.line, owner.span.start.column), (3, 8));
+        assert_eq!(owner.key.unwrap().start.column, 1);
+        let y1 = d.spans.value_at(&d.value, [Seg::Key("list"), Seg::Index(1), Seg::Key("y"), Seg::Index(1)]);
+        assert_eq!((y1.start.line, y1.start.column), (6, 19));
+        let m = d.spans.mapping_at(&d.value, []);
+        assert_eq!((m.start.line, m.start.column), (1, 1));
+    }
+
+    #[test]
+    fn unicode_columns_count_characters() {
+        let f = load_str("title: \"Café ünïcode\"\nowner: bob\n");
+        let d = &f.docs[0];
+        let t = d.spans.value_at(&d.value, [Seg::Key("title")]);
+        assert_eq!(t.end.column, 22);
+        let f = load_str("title: Ärger\nx: é\n");
+        let d = &f.docs[0];
+        assert_eq!(d.spans.value_at(&d.value, [Seg::Key("x")]).start.column, 4);
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_and_report_the_second() {
+        let f = load_str("a: 1\nb: {c: 2}\nb: {d: 3}\ne: 4\n");
+        assert_eq!(f.diagnostics.len(), 1);
+        let d = &f.diagnostics[0];
+        assert_eq!((d.code, d.span.start.line, d.span.start.column), ("P004", 3, 1));
+        assert_eq!(d.related[0].span.start.line, 2);
+        let doc = &f.docs[0];
+        assert_eq!(doc.value, json!({"a": 1, "b": {"c": 2}, "e": 4}));
+        assert_eq!(doc.spans.value_at(&doc.value, [Seg::Key("e")]).start.line, 4);
+    }
+
+    #[test]
+    fn empty_documents_are_ignored() {
+        assert!(load_str("").docs.is_empty());
+        assert!(load_str("# only a comment\n").docs.is_empty());
+        let f = load_str("kind: a\n---\n");
+        assert_eq!(f.docs.len(), 1);
+        assert_eq!(load_str("~\n").docs.len(), 1);
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let f = load("t.yaml", "\u{feff}kind: risk\r\nid: x\r\n".as_bytes(), &Limits::default());
+        assert!(f.diagnostics.is_empty());
+        let d = &f.docs[0];
+        assert_eq!(d.value, json!({"kind": "risk", "id": "x"}));
+        let id = d.spans.value_at(&d.value, [Seg::Key("id")]);
+        assert_eq!((id.start.line, id.start.column), (2, 5));
+    }
+
+    #[test]
+    fn aliases_expand_and_point_at_the_alias() {
+        let f = load_str("base: &b {x: 1}\ncopy: *b\n");
+        let d = &f.docs[0];
+        assert_eq!(d.value["copy"], json!({"x": 1}));
+        let x = d.spans.value_at(&d.value, [Seg::Key("copy"), Seg::Key("x")]);
+        assert_eq!((x.start.line, x.start.column), (2, 7));
+    }
+
+    #[test]
+    fn alias_bomb_is_rejected() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text += &format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n");
+        }
+        let f = load_str(&text);
+        assert!(f.docs.is_empty());
+        assert_eq!(f.diagnostics[0].code, "P005");
+        assert!(f.diagnostics[0].message.contains("aliases expand"));
+    }
+
+    #[test]
+    fn early_aliases_within_the_whole_file_budget_are_accepted() {
+        let mut text = String::from("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+        for i in 0..200 {
+            text += &format!("k{i}: v\n");
+        }
+        let f = load_str(&text);
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(f.docs[0].value["b"][11], json!([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_without_overflow() {
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let f = load_str(&text);
+        assert_eq!(f.diagnostics[0].code, "P005");
+        let text = (0..10_000).map(|i| format!("{}- \n", " ".repeat(i * 2))).collect::<String>();
+        let f = load_str(&text);
+        assert_eq!(f.diagnostics[0].code, "P005");
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(load_str(&ok).diagnostics.is_empty());
+        let over = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert_eq!(load_str(&over).diagnostics[0].code, "P005");
+    }
+
+    #[test]
+    fn broken_yaml_is_located() {
+        let f = load_str("kind: risk\ntitle: \"unterminated\nowner: bob\n");
+        assert_eq!(f.diagnostics[0].code, "P001");
+        let f = load_str("kind: risk\n  id: x\n");
+        assert_eq!(f.diagnostics[0].code, "P001");
+        assert_eq!(f.diagnostics[0].span.start.line, 2);
+    }
+
+    #[test]
+    fn non_utf8_and_oversized_files() {
+        let f = load("t.yaml", b"kind: risk\nid: caf\xe9\n", &Limits::default());
+        assert_eq!(f.diagnostics[0].code, "P005");
+        assert_eq!((f.diagnostics[0].span.start.line, f.diagnostics[0].span.start.column), (2, 8));
+        let limits = Limits { max_bytes: 10, ..Limits::default() };
+        let f = load("t.yaml", b"kind: risk\nid: x\n", &limits);
+        assert_eq!(f.diagnostics[0].code, "P005");
+    }
+
+    #[test]
+    fn multiple_documents() {
+        let f = load_str("---\nkind: a\n---\nkind: b\nx: &z 1\ny: *z\n");
+        assert_eq!(f.docs.len(), 2);
+        assert_eq!(f.docs[1].value, json!({"kind": "b", "x": 1, "y": 1}));
+        let s = f.docs[1].spans.value_at(&f.docs[1].value, [Seg::Key("x")]);
+        assert_eq!(s.start.line, 5);
+    }
+}

@@ -1,0 +1,45 @@
+use crate::check::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use serde_json::{Map, Value, json};
+
+/// The `pmo check --format json` object of SPEC section 4.
+pub fn json(report: &Report) -> String {
+    let value = json!({
+        "version": 1,
+        "summary": {
+            "files": report.files,
+            "documents": report.documents,
+            "errors": report.count(Severity::Error),
+            "warnings": report.count(Severity::Warning),
+        },
+        "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn diagnostic(d: &Diagnostic) -> Value {
+    let mut m = Map::new();
+    m.insert("code".into(), json!(d.code));
+    m.insert("severity".into(), json!(d.severity.as_str()));
+    m.insert("message".into(), json!(d.message));
+    m.insert("file".into(), json!(d.file));
+    m.insert("line".into(), json!(d.span.start.line));
+    m.insert("column".into(), json!(d.span.start.column));
+    m.insert("end_line".into(), json!(d.span.end.line));
+    m.insert("end_column".into(), json!(d.span.end.column));
+    if let Some(id) = &d.id {
+        m.insert("id".into(), json!(id));
+    }
+    if let Some(help) = &d.help {
+        m.insert("help".into(), json!(help));
+    }
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .map(|r| json!({"file": r.file, "line": r.span.start.line, "column": r.span.start.column, "message": r.message}))
+            .collect();
+        m.insert("related".into(), Value::Array(related));
+    }
+    Value::Object(m)
+}

@@ -1,0 +1,49 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::Seg;
+use std::collections::HashMap;
+
+pub static RULE: Rule = Rule {
+    code: "R001",
+    name: "duplicate-id",
+    severity: Severity::Error,
+    summary: "two documents share an id",
+    doc: r#"
+Ids are unique across the whole repository, because every reference is by id. The finding
+is on the later file in path order (byte order of the relative path), and names the first.
+Two documents with one id in the same file: the later one is reported.
+
+```yaml
+# projects/apollo/risks/vendor.yaml
+id: apollo-vendor-delay
+# projects/apollo/risks/vendor-2.yaml
+id: apollo-vendor-delay   # R001: first used in projects/apollo/risks/vendor.yaml
+```
+
+`pmo new` adds a random suffix to the ids it writes, so two branches do not collide.
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(ctx.repo.documents.len());
+    for (i, doc) in ctx.repo.documents.iter().enumerate() {
+        let Some(id) = doc.id() else { continue };
+        match first.get(id) {
+            None => {
+                first.insert(id, i);
+            }
+            Some(&j) => {
+                let earlier = &ctx.repo.documents[j];
+                let where_ = ctx.repo.path(earlier);
+                let span = doc.span([Seg::Key("id")]);
+                out.push(
+                    ctx.diagnostic(RULE.code, doc, span, format!("duplicate id `{id}`: {} `{id}` is already in {where_}", earlier.kind))
+                        .related(where_, earlier.span([Seg::Key("id")]), format!("`{id}` first defined here"))
+                        .help("give one of them a new id and update the references to it"),
+                );
+            }
+        }
+    }
+}

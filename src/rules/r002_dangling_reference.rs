@@ -1,0 +1,38 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::refs::references;
+use crate::suggest::did_you_mean;
+
+pub static RULE: Rule = Rule {
+    code: "R002",
+    name: "dangling-reference",
+    severity: Severity::Error,
+    summary: "a reference to an id that no document has",
+    doc: r#"
+References between documents are by id: a risk's `owner` is the id of a person, a status
+update's `project` the id of a project. A reference that resolves to nothing breaks
+roll-ups and reports, and usually means a typo or a document that was renamed or removed.
+
+```yaml
+kind: risk
+owner: bbo   # R002: owner `bbo` is not a person: no document has that id (did you mean `bob`?)
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for doc in &ctx.repo.documents {
+        for r in references(doc) {
+            if ctx.get(r.id).is_some() {
+                continue;
+            }
+            let field = r.field();
+            let help = did_you_mean(r.id, ctx.ids_of(r.target))
+                .unwrap_or_else(|| format!("create the {} with `pmo new {}` or correct the id", r.target, r.target));
+            let message = format!("{field} `{}` is not {} {}: no document has that id", r.id, r.target.article(), r.target);
+            out.push(ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message).help(help));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+use super::Rule;
+use crate::diagnostic::Severity;
+
+pub static RULE: Rule = Rule {
+    code: "S001",
+    name: "schema-violation",
+    severity: Severity::Error,
+    summary: "a document (or pmo.yaml) breaks its JSON Schema, built-in or overlay",
+    doc: r#"
+Each document is validated against the built-in schema of its kind (`pmo schema KIND`
+prints it) and, when the repository has one, its overlay `schema/<kind>.schema.json`.
+Every violation is reported on its own: a missing field points at the mapping, an unknown
+field at its key, a wrong value at the value. Unknown fields are errors so that typos do
+not pass silently; an organisation declares its own fields in an overlay. Dates must be
+real calendar dates.
+
+```yaml
+kind: risk
+id: apollo-vendor-delay
+ownr: bob            # unknown field `ownr`: did you mean `owner`?
+probability: 7       # must be at most 5
+raised: 2026-06-31   # June 2026 has 30 days
+```
+"#,
+    check: None,
+};

@@ -1,0 +1,216 @@
+//! Schema violations in governance terms: which field, what is wrong, what is allowed.
+
+use super::navigate::{description, known_properties};
+use crate::diagnostic::Diagnostic;
+use crate::parse::{Seg, Spans};
+use crate::suggest::{did_you_mean, list};
+use jsonschema::error::{TypeKind, ValidationErrorKind as E};
+use jsonschema::paths::LocationSegment;
+use jsonschema::ValidationError;
+use serde_json::Value;
+
+/// One S001 per violation (an object with three unknown fields gives three).
+pub fn describe(file: &str, root: &Value, spans: &Spans, schema: &Value, error: &ValidationError<'_>) -> Vec<Diagnostic> {
+    enum Owned {
+        Key(String),
+        Index(usize),
+    }
+    let owned: Vec<Owned> = error
+        .instance_path()
+        .iter()
+        .map(|s| match s {
+            LocationSegment::Property(p) => Owned::Key(p.into_owned()),
+            LocationSegment::Index(i) => Owned::Index(i),
+        })
+        .collect();
+    let path: Vec<Seg<'_>> = owned
+        .iter()
+        .map(|s| match s {
+            Owned::Key(k) => Seg::Key(k),
+            Owned::Index(i) => Seg::Index(*i),
+        })
+        .collect();
+    describe_at(file, root, spans, schema, &path, error)
+}
+
+fn describe_at(
+    file: &str,
+    root: &Value,
+    spans: &Spans,
+    schema: &Value,
+    path: &[Seg<'_>],
+    error: &ValidationError<'_>,
+) -> Vec<Diagnostic> {
+    let field = field_name(path);
+    let instance = error.instance();
+    let value_span = || spans.value_at(root, path.iter().copied());
+    let one = |span, message: String, help: Option<String>| vec![Diagnostic::new("S001", file, span, message).maybe_help(help)];
+    match error.kind() {
+        E::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let mut full = path.to_vec();
+            full.push(Seg::Key(name));
+            let what = description(schema, &full).map(|d| format!(": {}", lowercase_first(d)));
+            let message = match path.is_empty() {
+                true => format!("missing required field `{name}`"),
+                false => format!("`{field}` is missing required field `{name}`"),
+            };
+            let help = format!("add `{name}:`{}", what.unwrap_or_default());
+            one(spans.mapping_at(root, path.iter().copied()), message, Some(help))
+        }
+        E::AdditionalProperties { unexpected } | E::UnevaluatedProperties { unexpected } => {
+            let known = known_properties(schema, path);
+            unexpected
+                .iter()
+                .map(|name| {
+                    let mut full = path.to_vec();
+                    full.push(Seg::Key(name));
+                    let span = spans.key_at(root, full.iter().copied());
+                    let message = match path.is_empty() {
+                        true => format!("unknown field `{name}`"),
+                        false => format!("unknown field `{name}` in `{field}`"),
+                    };
+                    let help = did_you_mean(name, known.iter().copied()).or_else(|| {
+                        (!known.is_empty()).then(|| {
+                            format!(
+                                "allowed fields: {}; an organisation adds its own fields in schema/<kind>.schema.json",
+                                list(&known)
+                            )
+                        })
+                    });
+                    Diagnostic::new("S001", file, span, message).maybe_help(help)
+                })
+                .collect()
+        }
+        E::Enum { options } => {
+            let allowed: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let found = show(instance);
+            let help = instance.as_str().and_then(|s| did_you_mean(s, allowed.iter().copied()));
+            one(value_span(), format!("`{field}` is {found}, expected one of {}", list(&allowed)), help)
+        }
+        E::Constant { expected_value } => {
+            one(value_span(), format!("`{field}` must be {expected_value}, found {}", show(instance)), None)
+        }
+        E::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => article_type(&t.to_string()),
+                TypeKind::Multiple(set) => set.iter().map(|t| article_type(&t.to_string())).collect::<Vec<_>>().join(" or "),
+            };
+            let help = type_help(instance, &expected);
+            one(value_span(), format!("`{field}` must be {expected}, found {}", show(instance)), help)
+        }
+        E::Minimum { limit } => one(value_span(), format!("`{field}` must be at least {limit}, found {}", show(instance)), None),
+        E::Maximum { limit } => one(value_span(), format!("`{field}` must be at most {limit}, found {}", show(instance)), None),
+        E::ExclusiveMinimum { limit } => {
+            one(value_span(), format!("`{field}` must be greater than {limit}, found {}", show(instance)), None)
+        }
+        E::ExclusiveMaximum { limit } => {
+            one(value_span(), format!("`{field}` must be less than {limit}, found {}", show(instance)), None)
+        }
+        E::MinLength { .. } => one(value_span(), format!("`{field}` must not be empty"), None),
+        E::MinItems { limit } => {
+            one(value_span(), format!("`{field}` needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }), None)
+        }
+        E::MinProperties { limit } => one(value_span(), format!("`{field}` needs at least {limit} entries"), None),
+        E::Pattern { pattern } => {
+            let help = description(schema, path).map(str::to_owned).unwrap_or_else(|| format!("the pattern is `{pattern}`"));
+            one(value_span(), format!("`{field}` has an invalid value {}", show(instance)), Some(help))
+        }
+        E::Format { format } if format == "date" => {
+            let text = instance.as_str().unwrap_or_default();
+            one(value_span(), format!("`{field}` is not a calendar date: {}", date_problem(text)), Some("write dates as YYYY-MM-DD, e.g. 2026-11-20".into()))
+        }
+        _ => one(value_span(), format!("`{field}`: {}", error.masked()), None),
+    }
+}
+
+/// `baseline.budget`, `milestones[1].baseline`; `document` for the root.
+fn field_name(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() { "document".into() } else { out }
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{s}`"),
+        Value::Null => "nothing (null)".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+        other => format!("`{other}`"),
+    }
+}
+
+fn article_type(t: &str) -> String {
+    match t {
+        "object" => "a mapping".into(),
+        "array" => "a list".into(),
+        "integer" => "an integer".into(),
+        "null" => "null".into(),
+        other => format!("a {other}"),
+    }
+}
+
+fn type_help(instance: &Value, expected: &str) -> Option<String> {
+    match instance {
+        Value::String(s) if expected.contains("number") || expected.contains("integer") => {
+            Some(format!("write the number without quotes or units, e.g. `{}`", s.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect::<String>()))
+        }
+        Value::String(_) if expected == "a list" => Some("write a list: `[a, b]` or one `- item` per line".into()),
+        Value::Number(_) | Value::Bool(_) if expected == "a string" => Some("quote the value to make it text".into()),
+        _ => None,
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Why a string is not a YYYY-MM-DD calendar date.
+fn date_problem(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    if let [y, m, d] = parts.as_slice()
+        && y.len() == 4
+        && m.len() == 2
+        && d.len() == 2
+        && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>())
+    {
+        if !(1..=12).contains(&m) {
+            return format!("`{text}` has no month {m}");
+        }
+        if let Ok(first) = jiff::civil::Date::new(y, m, 1) {
+            let days = first.days_in_month();
+            if d < 1 || d > days {
+                return format!("`{text}`: {} {y} has {days} days", first.strftime("%B"));
+            }
+        }
+    }
+    format!("`{text}` is not in the form YYYY-MM-DD")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_problem;
+
+    #[test]
+    fn date_problems_are_explained() {
+        assert_eq!(date_problem("2026-06-31"), "`2026-06-31`: June 2026 has 30 days");
+        assert_eq!(date_problem("2027-02-29"), "`2027-02-29`: February 2027 has 28 days");
+        assert_eq!(date_problem("2026-13-01"), "`2026-13-01` has no month 13");
+        assert_eq!(date_problem("20.11.2026"), "`20.11.2026` is not in the form YYYY-MM-DD");
+    }
+}

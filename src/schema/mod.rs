@@ -1,0 +1,194 @@
+//! Governance schemas: the built-in JSON Schemas (the files in the repository's
+//! `schema/` folder, embedded here) plus a governance repository's overlays.
+
+mod message;
+mod navigate;
+
+pub use message::describe;
+pub use navigate::known_properties;
+
+use crate::model::Kind;
+use jsonschema::{Registry, Validator};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// The built-in schema files, by file name; `pmo schema` exports these.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("defs.schema.json", include_str!("../../schema/defs.schema.json")),
+    ("pmo.schema.json", include_str!("../../schema/pmo.schema.json")),
+    ("person.schema.json", include_str!("../../schema/person.schema.json")),
+    ("objective.schema.json", include_str!("../../schema/objective.schema.json")),
+    ("program.schema.json", include_str!("../../schema/program.schema.json")),
+    ("project.schema.json", include_str!("../../schema/project.schema.json")),
+    ("risk.schema.json", include_str!("../../schema/risk.schema.json")),
+    ("issue.schema.json", include_str!("../../schema/issue.schema.json")),
+    ("decision.schema.json", include_str!("../../schema/decision.schema.json")),
+    ("change.schema.json", include_str!("../../schema/change.schema.json")),
+    ("status.schema.json", include_str!("../../schema/status.schema.json")),
+    ("lesson.schema.json", include_str!("../../schema/lesson.schema.json")),
+];
+
+/// Relative `$ref`s resolve against the validator's default base URI.
+const BASE: &str = "json-schema:///";
+
+pub fn builtin_text(file: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(name, _)| *name == file).map(|(_, text)| *text)
+}
+
+/// A built-in schema as JSON. The embedded files are ours and tested, so they parse.
+pub fn builtin(file: &str) -> Value {
+    builtin_text(file).and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+}
+
+/// The built-in schema with the shared definitions copied in, for editors and the YAML
+/// language server: one self-contained file per kind.
+pub fn bundled(file: &str) -> Value {
+    const SHARED: &str = "defs.schema.json#";
+    fn rewrite(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get_mut("$ref")
+                    && let Some(local) = r.strip_prefix(SHARED)
+                {
+                    *r = format!("#{local}");
+                }
+                map.values_mut().for_each(rewrite);
+            }
+            Value::Array(items) => items.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let mut schema = builtin(file);
+    if file == "defs.schema.json" || !builtin_text(file).is_some_and(|t| t.contains(SHARED)) {
+        return schema;
+    }
+    rewrite(&mut schema);
+    if let (Some(root), Value::Object(shared)) = (schema.as_object_mut(), builtin("defs.schema.json")["$defs"].take()) {
+        let defs = root.entry("$defs").or_insert_with(|| json!({}));
+        if let Some(defs) = defs.as_object_mut() {
+            for (name, def) in shared {
+                defs.entry(name).or_insert(def);
+            }
+        }
+    }
+    schema
+}
+
+fn registry() -> Result<Registry<'static>, jsonschema::ReferencingError> {
+    Registry::new().add(format!("{BASE}defs.schema.json"), builtin("defs.schema.json"))?.prepare()
+}
+
+/// A compiled schema and the JSON it came from (kept to name fields in messages).
+pub struct Schema {
+    pub validator: Validator,
+    pub json: Value,
+}
+
+/// The schemas a check validates against: one per kind, with overlays applied.
+pub struct Schemas {
+    kinds: HashMap<Kind, Schema>,
+}
+
+impl Schemas {
+    /// `overlays` holds a governance repository's `schema/<kind>.schema.json`, parsed.
+    /// An overlay applies in addition to the built-in schema and may declare extra fields.
+    pub fn compile(overlays: &HashMap<Kind, Value>) -> Result<Schemas, String> {
+        let mut kinds = HashMap::new();
+        for kind in Kind::ALL {
+            let file = format!("{kind}.schema.json");
+            let mut json = builtin(&file);
+            if let Some(overlay) = overlays.get(&kind) {
+                json = with_overlay(json, overlay.clone());
+            }
+            let validator = compile(&json).map_err(|e| format!("schema/{file}: {e}"))?;
+            kinds.insert(kind, Schema { validator, json });
+        }
+        Ok(Schemas { kinds })
+    }
+
+    pub fn get(&self, kind: Kind) -> &Schema {
+        &self.kinds[&kind]
+    }
+}
+
+/// The configuration schema.
+pub fn config_schema() -> Schema {
+    let json = builtin("pmo.schema.json");
+    let validator = compile(&json).expect("the built-in pmo.yaml schema compiles");
+    Schema { validator, json }
+}
+
+pub fn compile(json: &Value) -> Result<Validator, String> {
+    let registry = registry().map_err(|e| e.to_string())?;
+    jsonschema::options()
+        .with_registry(&registry)
+        .should_validate_formats(true)
+        .build(json)
+        .map_err(|e| e.to_string())
+}
+
+/// Combine the built-in schema and an overlay: both must hold, and a field is known
+/// when either declares it (`unevaluatedProperties` sees through `allOf`).
+fn with_overlay(mut builtin: Value, mut overlay: Value) -> Value {
+    if let Some(map) = builtin.as_object_mut() {
+        map.remove("unevaluatedProperties");
+        map.remove("$schema");
+    }
+    if let Some(map) = overlay.as_object_mut() {
+        map.remove("$schema");
+        map.remove("$id");
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "allOf": [builtin, overlay],
+        "unevaluatedProperties": false
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_schema_compiles_and_bundles() {
+        for (file, _) in BUILTIN {
+            let json = builtin(file);
+            assert!(json.is_object(), "{file} is not JSON");
+            compile(&json).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let bundled = bundled(file);
+            assert!(!bundled.to_string().contains("defs.schema.json#"), "{file} bundle still refers out");
+            jsonschema::validator_for(&bundled).unwrap_or_else(|e| panic!("{file} bundled: {e}"));
+        }
+    }
+
+    #[test]
+    fn dates_must_be_real() {
+        let schemas = Schemas::compile(&HashMap::new()).unwrap();
+        let v = &schemas.get(Kind::Status).validator;
+        let ok = json!({"kind": "status", "id": "s", "project": "p", "date": "2026-06-30", "overall": "red"});
+        assert!(v.is_valid(&ok));
+        let bad = json!({"kind": "status", "id": "s", "project": "p", "date": "2026-06-31", "overall": "red"});
+        assert!(!v.is_valid(&bad));
+    }
+
+    #[test]
+    fn overlays_add_fields_and_tighten() {
+        let overlay = json!({
+            "properties": {"cost_centre": {"type": "string", "pattern": "^CC-[0-9]{4}$"}},
+            "required": ["cost_centre"]
+        });
+        let schemas = Schemas::compile(&HashMap::from([(Kind::Lesson, overlay)])).unwrap();
+        let v = &schemas.get(Kind::Lesson).validator;
+        let base = json!({"kind": "lesson", "id": "l", "project": "p", "title": "t"});
+        assert!(!v.is_valid(&base));
+        let mut good = base.clone();
+        good["cost_centre"] = json!("CC-1234");
+        assert!(v.is_valid(&good));
+        good["cost_centre"] = json!("1234");
+        assert!(!v.is_valid(&good));
+        let mut unknown = base;
+        unknown["cost_centre"] = json!("CC-1234");
+        unknown["colour"] = json!("blue");
+        assert!(!v.is_valid(&unknown));
+    }
+}
