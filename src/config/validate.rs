@@ -177,7 +177,7 @@ mod tests {
             codes("version: 1\nroles: [ccb]\nchange_control:\n  levels:\n    - {max_cost: 10, approvers: 1}\n    - {max_cost: 5, approvers: 1, role: ccb}\n"),
             [("S002".into(), 6)]
         );
-        assert_eq!(codes("version: 1\nrules:\n  T002: warning\n  Z999: off\n"), [("S002".into(), 4)]);
+        assert_eq!(codes("version: 1\nrules:\n  R002: warning\n  Z999: off\n"), [("S002".into(), 4)]);
         assert_eq!(codes("version: 1\ndefault_methodology: scrum\n"), [("S002".into(), 2)]);
         assert_eq!(codes("version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      a: {require: [baseline.budgett]}\n"), [("S002".into(), 6)]);
         assert_eq!(codes("version: 2\n"), [("S001".into(), 1)]);

@@ -127,22 +127,21 @@ pub fn compile(json: &Value) -> Result<Validator, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Combine the built-in schema and an overlay: both must hold, and a field is known
-/// when either declares it (`unevaluatedProperties` sees through `allOf`).
+/// Combine the built-in schema and an overlay: both must hold, and the fields the
+/// overlay declares become known fields (so a wrong value is one finding, not two).
 fn with_overlay(mut builtin: Value, mut overlay: Value) -> Value {
-    if let Some(map) = builtin.as_object_mut() {
-        map.remove("unevaluatedProperties");
-        map.remove("$schema");
-    }
     if let Some(map) = overlay.as_object_mut() {
         map.remove("$schema");
         map.remove("$id");
     }
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "allOf": [builtin, overlay],
-        "unevaluatedProperties": false
-    })
+    let declared: Vec<String> = overlay.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    if let Some(props) = builtin.get_mut("properties").and_then(Value::as_object_mut) {
+        for name in declared {
+            props.entry(name).or_insert(Value::Bool(true));
+        }
+    }
+    builtin["allOf"] = json!([overlay]);
+    builtin
 }
 
 #[cfg(test)]

@@ -1,0 +1,78 @@
+//! A governance repository in a temporary directory, built file by file.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub struct Repo {
+    pub dir: tempfile::TempDir,
+}
+
+pub const CONFIG: &str = "version: 1\nroles: [sponsor, ccb]\n";
+
+impl Repo {
+    pub fn new() -> Repo {
+        Repo::with_config(CONFIG)
+    }
+
+    pub fn with_config(config: &str) -> Repo {
+        let repo = Repo { dir: tempfile::tempdir().unwrap() };
+        repo.file("pmo.yaml", config)
+    }
+
+    pub fn file(self, path: &str, text: &str) -> Repo {
+        self.bytes(path, text.as_bytes())
+    }
+
+    pub fn bytes(self, path: &str, bytes: &[u8]) -> Repo {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    /// `pmo -C <repo> --today 2026-11-20 --color never ARGS`
+    pub fn pmo(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("pmo").unwrap();
+        cmd.arg("-C").arg(self.path()).args(["--today", "2026-11-20", "--color", "never"]).args(args);
+        cmd
+    }
+
+    /// The JSON report of `pmo check --format json`.
+    pub fn check_json(&self) -> serde_json::Value {
+        let out = self.pmo(&["check", "--format", "json"]).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// `(code, file, line, column)` of every finding.
+    pub fn findings(&self) -> Vec<(String, String, u64, u64)> {
+        self.check_json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_owned(),
+                    d["file"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+pub fn f(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.to_owned(), file.to_owned(), line, column)
+}
+
+pub const BOB: &str = "kind: person\nid: bob\nname: Bob Stone\nroles: [sponsor]\n";
+pub const APOLLO: &str = "kind: project\nid: apollo\ntitle: Apollo\nsponsor: bob\nmanager: bob\nstate: proposed\nphase: initiation\n";
