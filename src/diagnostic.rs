@@ -20,7 +20,13 @@ pub struct Span {
 impl Span {
     pub fn at(line: u32, column: u32) -> Span {
         let p = Pos { line, column };
-        Span { start: p, end: Pos { line, column: column + 1 } }
+        Span {
+            start: p,
+            end: Pos {
+                line,
+                column: column + 1,
+            },
+        }
     }
 }
 
@@ -95,7 +101,11 @@ impl Diagnostic {
     }
 
     pub fn related(mut self, file: &str, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related { file: file.to_owned(), span, message: message.into() });
+        self.related.push(Related {
+            file: file.to_owned(),
+            span,
+            message: message.into(),
+        });
         self
     }
 

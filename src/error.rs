@@ -21,7 +21,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, e: std::io::Error) -> Error {
-        Error::Io { path: path.into(), message: e.to_string() }
+        Error::Io {
+            path: path.into(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -44,7 +47,11 @@ impl fmt::Display for Error {
                         d.span.start.line,
                         d.span.start.column,
                         d.message,
-                        if n > 1 { format!(" (and {} more)", n - 1) } else { String::new() }
+                        if n > 1 {
+                            format!(" (and {} more)", n - 1)
+                        } else {
+                            String::new()
+                        }
                     ),
                     None => write!(f, "invalid configuration"),
                 }

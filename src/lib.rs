@@ -1,13 +1,13 @@
-pub mod diagnostic;
-pub mod parse;
-pub mod rules;
-pub mod model;
-pub mod schema;
-pub mod suggest;
 pub mod config;
+pub mod diagnostic;
 pub mod error;
+pub mod model;
+pub mod parse;
 pub mod repository;
+pub mod rules;
+pub mod schema;
 pub mod source;
+pub mod suggest;
 
 pub use error::{Error, Result};
 pub mod check;

@@ -1,6 +1,7 @@
 //! Load a governance repository from a source: configuration, overlays, then every
 //! document file parsed and schema-checked in parallel.
 
+use crate::Error;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Document, Kind};
@@ -8,7 +9,6 @@ use crate::parse::{self, Limits, Seg};
 use crate::schema::{self, Schemas};
 use crate::source::{self, Source};
 use crate::suggest::did_you_mean;
-use crate::Error;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,7 +37,10 @@ impl Repository {
         if path == config::FILE {
             return Some(&self.config_text);
         }
-        let i = self.files.binary_search_by(|f| f.path.as_str().cmp(path)).ok()?;
+        let i = self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()?;
         Some(&self.files[i].text)
     }
 
@@ -47,12 +50,20 @@ impl Repository {
 }
 
 pub fn load(source: &dyn Source) -> Result<Repository, Error> {
-    let config_bytes = source.read(config::FILE)?.ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))?;
+    let config_bytes = source
+        .read(config::FILE)?
+        .ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))?;
     let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
     let config = config::load(&config_bytes).map_err(Error::Config)?;
-    let schemas = Schemas::compile(&overlays(source)?).map_err(|e| Error::Config(vec![overlay_problem(&e)]))?;
+    let schemas = Schemas::compile(&overlays(source)?)
+        .map_err(|e| Error::Config(vec![overlay_problem(&e)]))?;
     let skip = source::skip_set(&config.exclude).map_err(|e| {
-        Error::Config(vec![Diagnostic::new("S002", config::FILE, config.span([Seg::Key("exclude")]), e)])
+        Error::Config(vec![Diagnostic::new(
+            "S002",
+            config::FILE,
+            config.span([Seg::Key("exclude")]),
+            e,
+        )])
     })?;
 
     let limits = Limits::default();
@@ -68,7 +79,13 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
         })
         .collect();
 
-    let mut repo = Repository { config, files: Vec::new(), documents: Vec::new(), diagnostics: Vec::new(), config_text };
+    let mut repo = Repository {
+        config,
+        files: Vec::new(),
+        documents: Vec::new(),
+        diagnostics: Vec::new(),
+        config_text,
+    };
     for (file_index, (file, mut docs, diags)) in loaded.into_iter().enumerate() {
         docs.iter_mut().for_each(|d| d.file = file_index);
         repo.files.push(file);
@@ -86,7 +103,12 @@ fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {
         if let Some(bytes) = source.read(&path)? {
             let json = serde_json::from_slice(&bytes).map_err(|e| {
                 let span = Span::at(e.line().max(1) as u32, e.column().max(1) as u32);
-                Error::Config(vec![Diagnostic::new("S002", &path, span, format!("schema overlay is not valid JSON: {e}"))])
+                Error::Config(vec![Diagnostic::new(
+                    "S002",
+                    &path,
+                    span,
+                    format!("schema overlay is not valid JSON: {e}"),
+                )])
             })?;
             out.insert(kind, json);
         }
@@ -96,15 +118,32 @@ fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {
 
 fn overlay_problem(message: &str) -> Diagnostic {
     let file = message.split(':').next().unwrap_or("schema");
-    Diagnostic::new("S002", file, Span::at(1, 1), format!("schema overlay cannot be used: {message}"))
+    Diagnostic::new(
+        "S002",
+        file,
+        Span::at(1, 1),
+        format!("schema overlay cannot be used: {message}"),
+    )
 }
 
-fn load_file(path: String, bytes: Result<Vec<u8>, String>, limits: &Limits, schemas: &Schemas) -> (File, Vec<Document>, Vec<Diagnostic>) {
+fn load_file(
+    path: String,
+    bytes: Result<Vec<u8>, String>,
+    limits: &Limits,
+    schemas: &Schemas,
+) -> (File, Vec<Document>, Vec<Diagnostic>) {
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(problem) => {
             let d = Diagnostic::new("P005", &path, Span::at(1, 1), problem);
-            return (File { path, text: String::new() }, Vec::new(), vec![d]);
+            return (
+                File {
+                    path,
+                    text: String::new(),
+                },
+                Vec::new(),
+                vec![d],
+            );
         }
     };
     let parsed = parse::load(&path, &bytes, limits);
@@ -117,7 +156,8 @@ fn load_file(path: String, bytes: Result<Vec<u8>, String>, limits: &Limits, sche
             if !valid {
                 let id = doc.id().map(str::to_owned);
                 for error in schema.validator.iter_errors(&doc.value) {
-                    let found = schema::describe(&path, &doc.value, &doc.spans, &schema.json, &error);
+                    let found =
+                        schema::describe(&path, &doc.value, &doc.spans, &schema.json, &error);
                     diags.extend(found.into_iter().map(|d| d.id(id.as_deref())));
                 }
             }
@@ -125,7 +165,11 @@ fn load_file(path: String, bytes: Result<Vec<u8>, String>, limits: &Limits, sche
         }
     }
     // A file whose bytes were rejected keeps no text: snippets would show nothing useful.
-    let text = if diags.iter().any(|d| d.code == "P005") { String::new() } else { String::from_utf8(bytes).unwrap_or_default() };
+    let text = if diags.iter().any(|d| d.code == "P005") {
+        String::new()
+    } else {
+        String::from_utf8(bytes).unwrap_or_default()
+    };
     (File { path, text }, docs, diags)
 }
 
@@ -140,23 +184,45 @@ fn classify(path: &str, yaml: parse::YamlDoc, diags: &mut Vec<Diagnostic>) -> Op
             _ => "a single value",
         };
         let msg = format!("a document must be a mapping with a `kind`, this one is {found}");
-        diags.push(Diagnostic::new("P002", path, root, msg).help("start the document with `kind: <kind>` and `id: <id>` lines"));
+        diags.push(
+            Diagnostic::new("P002", path, root, msg)
+                .help("start the document with `kind: <kind>` and `id: <id>` lines"),
+        );
         return None;
     };
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     let Some(kind_value) = map.get("kind") else {
         let span = yaml.spans.mapping_at(&yaml.value, []);
         let help = format!("add `kind:` with one of {}", crate::suggest::list(&kinds));
-        diags.push(Diagnostic::new("P002", path, span, "document has no `kind`").help(help).id(map.get("id").and_then(Value::as_str)));
+        diags.push(
+            Diagnostic::new("P002", path, span, "document has no `kind`")
+                .help(help)
+                .id(map.get("id").and_then(Value::as_str)),
+        );
         return None;
     };
     let name = kind_value.as_str().unwrap_or_default();
     let Some(kind) = Kind::parse(name) else {
         let span = yaml.spans.value_at(&yaml.value, [Seg::Key("kind")]);
-        let help = did_you_mean(name, kinds.iter().copied()).unwrap_or_else(|| format!("the kinds are {}", crate::suggest::list(&kinds)));
-        let shown = if name.is_empty() { kind_value.to_string() } else { format!("`{name}`") };
-        diags.push(Diagnostic::new("P003", path, span, format!("unknown kind {shown}")).help(help).id(map.get("id").and_then(Value::as_str)));
+        let help = did_you_mean(name, kinds.iter().copied())
+            .unwrap_or_else(|| format!("the kinds are {}", crate::suggest::list(&kinds)));
+        let shown = if name.is_empty() {
+            kind_value.to_string()
+        } else {
+            format!("`{name}`")
+        };
+        diags.push(
+            Diagnostic::new("P003", path, span, format!("unknown kind {shown}"))
+                .help(help)
+                .id(map.get("id").and_then(Value::as_str)),
+        );
         return None;
     };
-    Some(Document { file: 0, kind, value: yaml.value, spans: yaml.spans, valid: false })
+    Some(Document {
+        file: 0,
+        kind,
+        value: yaml.value,
+        spans: yaml.spans,
+        valid: false,
+    })
 }

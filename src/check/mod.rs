@@ -28,7 +28,12 @@ impl<'a> Context<'a> {
                 index.entry(id).or_insert(doc);
             }
         }
-        Context { repo, config: &repo.config, today, index }
+        Context {
+            repo,
+            config: &repo.config,
+            today,
+            index,
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Document> {
@@ -44,7 +49,13 @@ impl<'a> Context<'a> {
     }
 
     /// A finding on a document, carrying its id (waivers match on it).
-    pub fn diagnostic(&self, code: &'static str, doc: &Document, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        code: &'static str,
+        doc: &Document,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(code, self.repo.path(doc), span, message).id(doc.id())
     }
 }
@@ -58,7 +69,10 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -86,5 +100,9 @@ pub fn check(repo: &Repository, today: Date) -> Report {
         None => true,
     });
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Report { files: repo.files.len(), documents: repo.documents.len(), diagnostics }
+    Report {
+        files: repo.files.len(),
+        documents: repo.documents.len(),
+        diagnostics,
+    }
 }

@@ -122,7 +122,11 @@ impl Args {
     }
 
     pub fn today(&self) -> Date {
-        self.today.unwrap_or_else(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date())
+        self.today.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+        })
     }
 
     /// Colour when asked, or on a terminal unless `NO_COLOR` is set.
@@ -131,7 +135,10 @@ impl Args {
         match self.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
         }
     }
 }

@@ -1,11 +1,11 @@
 use super::args::{Args, CheckArgs, CheckFormat};
 use anyhow::Result;
+use pmo::Error;
 use pmo::check::{Report, check};
 use pmo::diagnostic::Severity;
 use pmo::render::{self, Style};
 use pmo::repository;
 use pmo::source::Worktree;
-use pmo::Error;
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
@@ -15,10 +15,21 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
         Err(Error::Config(diagnostics)) => {
             // A broken configuration: show where, and stop (exit 2).
             let cause = Error::Config(diagnostics.clone()).to_string();
-            let report = Report { files: 0, documents: 0, diagnostics };
-            let config_text = std::fs::read_to_string(tree.root().join(pmo::config::FILE)).unwrap_or_default();
+            let report = Report {
+                files: 0,
+                documents: 0,
+                diagnostics,
+            };
+            let config_text =
+                std::fs::read_to_string(tree.root().join(pmo::config::FILE)).unwrap_or_default();
             let texts = |path: &str| (path == pmo::config::FILE).then(|| config_text.clone());
-            super::print(&render_report(args, cmd, &report, &texts, &[pmo::config::FILE]))?;
+            super::print(&render_report(
+                args,
+                cmd,
+                &report,
+                &texts,
+                &[pmo::config::FILE],
+            ))?;
             eprintln!("pmo: {cause}");
             return Ok(ExitCode::from(2));
         }
@@ -26,15 +37,35 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
     };
     let report = check(&repo, args.today());
     let texts = |path: &str| repo.text(path).map(str::to_owned);
-    let files: Vec<&str> = std::iter::once(pmo::config::FILE).chain(repo.files.iter().map(|f| f.path.as_str())).collect();
+    let files: Vec<&str> = std::iter::once(pmo::config::FILE)
+        .chain(repo.files.iter().map(|f| f.path.as_str()))
+        .collect();
     super::print(&render_report(args, cmd, &report, &texts, &files))?;
-    let failed = report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let failed =
+        report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn render_report(args: &Args, cmd: &CheckArgs, report: &Report, texts: &dyn Fn(&str) -> Option<String>, files: &[&str]) -> String {
+fn render_report(
+    args: &Args,
+    cmd: &CheckArgs,
+    report: &Report,
+    texts: &dyn Fn(&str) -> Option<String>,
+    files: &[&str],
+) -> String {
     match cmd.format {
-        CheckFormat::Human => render::human(report, texts, Style { color: args.color(), quiet: args.quiet }),
+        CheckFormat::Human => render::human(
+            report,
+            texts,
+            Style {
+                color: args.color(),
+                quiet: args.quiet,
+            },
+        ),
         CheckFormat::Json => render::json(report),
         CheckFormat::Github => render::github(report),
         CheckFormat::Sarif => render::sarif(report),

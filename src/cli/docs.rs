@@ -6,13 +6,20 @@ use pmo::schema;
 use std::process::ExitCode;
 
 pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
-    let names: Vec<&str> = schema::BUILTIN.iter().map(|(f, _)| f.trim_end_matches(".schema.json")).filter(|n| *n != "defs").collect();
+    let names: Vec<&str> = schema::BUILTIN
+        .iter()
+        .map(|(f, _)| f.trim_end_matches(".schema.json"))
+        .filter(|n| *n != "defs")
+        .collect();
     let selected: Vec<&str> = match cmd.kind.as_deref() {
         None if cmd.out.is_none() => {
             let mut out = String::new();
             for name in &names {
                 let json = schema::builtin(&format!("{name}.schema.json"));
-                out += &format!("{name:<10} {}\n", json["description"].as_str().unwrap_or_default());
+                out += &format!(
+                    "{name:<10} {}\n",
+                    json["description"].as_str().unwrap_or_default()
+                );
             }
             super::print(&out)?;
             return Ok(ExitCode::SUCCESS);
@@ -20,7 +27,8 @@ pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
         None => names.clone(),
         Some(kind) if names.contains(&kind) => vec![kind],
         Some(kind) => {
-            let hint = pmo::suggest::did_you_mean(kind, names.iter().copied()).unwrap_or_else(|| format!("the schemas are {}", names.join(", ")));
+            let hint = pmo::suggest::did_you_mean(kind, names.iter().copied())
+                .unwrap_or_else(|| format!("the schemas are {}", names.join(", ")));
             bail!("no schema `{kind}`: {hint}");
         }
     };
@@ -51,7 +59,9 @@ pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
         }
         RulesFormat::Table => {
             let mut table = Table::new();
-            table.load_style(UTF8_FULL_CONDENSED).set_header(["code", "name", "severity", "finds"]);
+            table
+                .load_style(UTF8_FULL_CONDENSED)
+                .set_header(["code", "name", "severity", "finds"]);
             for r in rules::ALL {
                 table.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
             }
@@ -64,9 +74,17 @@ pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
 
 pub fn explain(cmd: &ExplainArgs) -> Result<ExitCode> {
     let Some(rule) = rules::find(&cmd.code) else {
-        let hint = pmo::suggest::did_you_mean(&cmd.code, rules::ALL.iter().map(|r| r.code)).unwrap_or_else(|| "`pmo rules` lists them".into());
+        let hint = pmo::suggest::did_you_mean(&cmd.code, rules::ALL.iter().map(|r| r.code))
+            .unwrap_or_else(|| "`pmo rules` lists them".into());
         bail!("no rule `{}`: {hint}", cmd.code);
     };
-    super::print(&format!("{} {} ({})\n\n{}\n\n{}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary, rule.doc.trim()))?;
+    super::print(&format!(
+        "{} {} ({})\n\n{}\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.doc.trim()
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

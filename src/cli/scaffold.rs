@@ -13,8 +13,16 @@ pub fn init(args: &Args, cmd: &InitArgs) -> Result<ExitCode> {
     };
     let written = init_repo(&dir, cmd.example)?;
     if !args.quiet {
-        let what = if cmd.example { "the example portfolio" } else { "pmo.yaml" };
-        super::print(&format!("created a governance repository in {} ({} files: {what})\n", dir.display(), written.len()))?;
+        let what = if cmd.example {
+            "the example portfolio"
+        } else {
+            "pmo.yaml"
+        };
+        super::print(&format!(
+            "created a governance repository in {} ({} files: {what})\n",
+            dir.display(),
+            written.len()
+        ))?;
         super::print(&format!("next: pmo -C {} check\n", dir.display()))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -23,7 +31,8 @@ pub fn init(args: &Args, cmd: &InitArgs) -> Result<ExitCode> {
 pub fn new(args: &Args, cmd: &NewArgs) -> Result<ExitCode> {
     let Some(kind) = Kind::parse(&cmd.kind) else {
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-        let hint = pmo::suggest::did_you_mean(&cmd.kind, kinds.iter().copied()).unwrap_or_else(|| format!("the kinds are {}", kinds.join(", ")));
+        let hint = pmo::suggest::did_you_mean(&cmd.kind, kinds.iter().copied())
+            .unwrap_or_else(|| format!("the kinds are {}", kinds.join(", ")));
         bail!("unknown kind `{}`: {hint}", cmd.kind);
     };
     let tree = Worktree::discover(&args.start_dir())?;

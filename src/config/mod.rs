@@ -144,7 +144,10 @@ impl Default for Config {
 
 impl Default for RiskConfig {
     fn default() -> Self {
-        RiskConfig { high_score: 15, review_days: 30 }
+        RiskConfig {
+            high_score: 15,
+            review_days: 30,
+        }
     }
 }
 
@@ -156,15 +159,24 @@ impl Default for StatusConfig {
 
 impl Default for Tolerances {
     fn default() -> Self {
-        Tolerances { cost_pct: 10.0, schedule_days: 30 }
+        Tolerances {
+            cost_pct: 10.0,
+            schedule_days: 30,
+        }
     }
 }
 
 impl Default for RagConfig {
     fn default() -> Self {
         RagConfig {
-            cost_pct: Thresholds { amber: 5.0, red: 10.0 },
-            schedule_days: Thresholds { amber: 10.0, red: 30.0 },
+            cost_pct: Thresholds {
+                amber: 5.0,
+                red: 10.0,
+            },
+            schedule_days: Thresholds {
+                amber: 10.0,
+                red: 30.0,
+            },
         }
     }
 }
@@ -174,7 +186,11 @@ impl Default for ChangeControl {
     fn default() -> Self {
         ChangeControl {
             segregation_of_duties: true,
-            levels: vec![ChangeLevel { max_cost: None, approvers: 1, role: None }],
+            levels: vec![ChangeLevel {
+                max_cost: None,
+                approvers: 1,
+                role: None,
+            }],
         }
     }
 }
@@ -192,10 +208,16 @@ fn default_methodologies() -> Vec<(String, Methodology)> {
             Methodology {
                 phases: phases(&["initiation", "planning", "execution", "closure"]),
                 gates: vec![
-                    ("planning".into(), gate(&["sponsor", "manager", "objectives"], &[])),
+                    (
+                        "planning".into(),
+                        gate(&["sponsor", "manager", "objectives"], &[]),
+                    ),
                     (
                         "execution".into(),
-                        gate(&["baseline.budget", "baseline.finish", "baseline.approved_by"], &[("risk", 1)]),
+                        gate(
+                            &["baseline.budget", "baseline.finish", "baseline.approved_by"],
+                            &[("risk", 1)],
+                        ),
                     ),
                     ("closure".into(), gate(&[], &[("lesson", 1)])),
                 ],
@@ -223,7 +245,11 @@ where
 {
     let map = serde_json::Map::<String, Value>::deserialize(d)?;
     map.into_iter()
-        .map(|(k, v)| serde_json::from_value(v).map(|t| (k, t)).map_err(serde::de::Error::custom))
+        .map(|(k, v)| {
+            serde_json::from_value(v)
+                .map(|t| (k, t))
+                .map_err(serde::de::Error::custom)
+        })
         .collect()
 }
 
@@ -231,11 +257,16 @@ impl Config {
     /// The methodology a project without `methodology` follows: `default_methodology`,
     /// else the first one configured.
     pub fn default_methodology(&self) -> Option<&str> {
-        self.default_methodology.as_deref().or_else(|| self.methodologies.first().map(|(n, _)| n.as_str()))
+        self.default_methodology
+            .as_deref()
+            .or_else(|| self.methodologies.first().map(|(n, _)| n.as_str()))
     }
 
     pub fn methodology(&self, name: &str) -> Option<&Methodology> {
-        self.methodologies.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+        self.methodologies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m)
     }
 
     /// The configured severity of a rule, `None` when it keeps its default.

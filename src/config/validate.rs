@@ -15,19 +15,36 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
     let mut diags = parsed.diagnostics;
     let doc = match parsed.docs.len() {
         0 => {
-            diags.push(Diagnostic::new("S001", FILE, Default::default(), "pmo.yaml is empty").help("start it with `version: 1`"));
+            diags.push(
+                Diagnostic::new("S001", FILE, Default::default(), "pmo.yaml is empty")
+                    .help("start it with `version: 1`"),
+            );
             return Err(diags);
         }
         1 => parsed.docs.remove(0),
         _ => {
             let span = parsed.docs[1].spans.root();
-            diags.push(Diagnostic::new("S001", FILE, span, "pmo.yaml must hold exactly one document").help("remove the extra `---` document"));
+            diags.push(
+                Diagnostic::new(
+                    "S001",
+                    FILE,
+                    span,
+                    "pmo.yaml must hold exactly one document",
+                )
+                .help("remove the extra `---` document"),
+            );
             return Err(diags);
         }
     };
     let schema = crate::schema::config_schema();
     for error in schema.validator.iter_errors(&doc.value) {
-        diags.extend(crate::schema::describe(FILE, &doc.value, &doc.spans, &schema.json, &error));
+        diags.extend(crate::schema::describe(
+            FILE,
+            &doc.value,
+            &doc.spans,
+            &schema.json,
+            &error,
+        ));
     }
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(diags);
@@ -35,41 +52,80 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
     let mut config: Config = match serde_json::from_value(doc.value.clone()) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(Diagnostic::new("S001", FILE, doc.spans.root(), format!("pmo.yaml: {e}")));
+            diags.push(Diagnostic::new(
+                "S001",
+                FILE,
+                doc.spans.root(),
+                format!("pmo.yaml: {e}"),
+            ));
             return Err(diags);
         }
     };
     config.source = Some(doc);
     coherence(&config, &mut diags);
-    if diags.is_empty() { Ok(config) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(config)
+    } else {
+        Err(diags)
+    }
 }
 
 /// S002: names in pmo.yaml that point nowhere, duplicates and ordering mistakes.
 fn coherence(config: &Config, out: &mut Vec<Diagnostic>) {
-    let s002 = |span, message: String, help: Option<String>| Diagnostic::new("S002", FILE, span, message).maybe_help(help);
-    let names: Vec<&str> = config.methodologies.iter().map(|(n, _)| n.as_str()).collect();
+    let s002 = |span, message: String, help: Option<String>| {
+        Diagnostic::new("S002", FILE, span, message).maybe_help(help)
+    };
+    let names: Vec<&str> = config
+        .methodologies
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
     if let Some(default) = &config.default_methodology
         && !names.contains(&default.as_str())
     {
         let span = config.span([Seg::Key("default_methodology")]);
-        let help = did_you_mean(default, names.iter().copied()).or_else(|| Some(format!("methodologies: {}", list(&names))));
-        out.push(s002(span, format!("default_methodology `{default}` is not a methodology in `methodologies`"), help));
+        let help = did_you_mean(default, names.iter().copied())
+            .or_else(|| Some(format!("methodologies: {}", list(&names))));
+        out.push(s002(
+            span,
+            format!("default_methodology `{default}` is not a methodology in `methodologies`"),
+            help,
+        ));
     }
     for (name, method) in &config.methodologies {
         let phases: Vec<&str> = method.phases.iter().map(String::as_str).collect();
         for (i, phase) in phases.iter().enumerate() {
             if phases[..i].contains(phase) {
-                let span = config.span([Seg::Key("methodologies"), Seg::Key(name), Seg::Key("phases"), Seg::Index(i)]);
-                out.push(s002(span, format!("methodology `{name}` lists phase `{phase}` twice"), Some("remove the second entry".into())));
+                let span = config.span([
+                    Seg::Key("methodologies"),
+                    Seg::Key(name),
+                    Seg::Key("phases"),
+                    Seg::Index(i),
+                ]);
+                out.push(s002(
+                    span,
+                    format!("methodology `{name}` lists phase `{phase}` twice"),
+                    Some("remove the second entry".into()),
+                ));
             }
         }
         for (phase, gate) in &method.gates {
-            let gate_path = [Seg::Key("methodologies"), Seg::Key(name), Seg::Key("gates"), Seg::Key(phase)];
+            let gate_path = [
+                Seg::Key("methodologies"),
+                Seg::Key(name),
+                Seg::Key("gates"),
+                Seg::Key(phase),
+            ];
             if !phases.contains(&phase.as_str()) {
                 let span = config.mapping_span(gate_path[..3].iter().copied());
                 let span = locate_key(config, &gate_path).unwrap_or(span);
-                let help = did_you_mean(phase, phases.iter().copied()).or_else(|| Some(format!("the phases of `{name}` are {}", list(&phases))));
-                out.push(s002(span, format!("gate for `{phase}`, which is not a phase of methodology `{name}`"), help));
+                let help = did_you_mean(phase, phases.iter().copied())
+                    .or_else(|| Some(format!("the phases of `{name}` are {}", list(&phases))));
+                out.push(s002(
+                    span,
+                    format!("gate for `{phase}`, which is not a phase of methodology `{name}`"),
+                    help,
+                ));
             }
             for (i, field) in gate.require.iter().enumerate() {
                 if let Some(help) = unknown_project_field(field) {
@@ -84,27 +140,52 @@ fn coherence(config: &Config, out: &mut Vec<Diagnostic>) {
     let mut previous: Option<f64> = None;
     let levels = &config.change_control.levels;
     for (i, level) in levels.iter().enumerate() {
-        let at = |field| [Seg::Key("change_control"), Seg::Key("levels"), Seg::Index(i), Seg::Key(field)];
+        let at = |field| {
+            [
+                Seg::Key("change_control"),
+                Seg::Key("levels"),
+                Seg::Index(i),
+                Seg::Key(field),
+            ]
+        };
         if let Some(role) = &level.role
             && !roles.contains(&role.as_str())
         {
-            let help = did_you_mean(role, roles.iter().copied()).or_else(|| Some("add it to `roles`".into()));
-            out.push(s002(config.span(at("role")), format!("change-control role `{role}` is not in `roles`"), help));
+            let help = did_you_mean(role, roles.iter().copied())
+                .or_else(|| Some("add it to `roles`".into()));
+            out.push(s002(
+                config.span(at("role")),
+                format!("change-control role `{role}` is not in `roles`"),
+                help,
+            ));
         }
         match level.max_cost {
             Some(max) => {
                 if let Some(prev) = previous
                     && max <= prev
                 {
-                    let message = format!("change-control levels must ascend: max_cost {max} follows {prev}");
-                    out.push(s002(config.span(at("max_cost")), message, Some("order the levels from the smallest max_cost up".into())));
+                    let message =
+                        format!("change-control levels must ascend: max_cost {max} follows {prev}");
+                    out.push(s002(
+                        config.span(at("max_cost")),
+                        message,
+                        Some("order the levels from the smallest max_cost up".into()),
+                    ));
                 }
                 previous = Some(max);
             }
             None if i + 1 < levels.len() => {
-                let span = config.mapping_span([Seg::Key("change_control"), Seg::Key("levels"), Seg::Index(i)]);
+                let span = config.mapping_span([
+                    Seg::Key("change_control"),
+                    Seg::Key("levels"),
+                    Seg::Index(i),
+                ]);
                 let message = "a change-control level without max_cost takes every cost, so it must be the last level";
-                out.push(s002(span, message.into(), Some("give it a max_cost or move it to the end".into())));
+                out.push(s002(
+                    span,
+                    message.into(),
+                    Some("give it a max_cost or move it to the end".into()),
+                ));
             }
             None => {}
         }
@@ -112,21 +193,34 @@ fn coherence(config: &Config, out: &mut Vec<Diagnostic>) {
     for (code, _) in &config.rules {
         if crate::rules::find(code).is_none() {
             let span = locate_key(config, &[Seg::Key("rules"), Seg::Key(code)]).unwrap_or_default();
-            let help = did_you_mean(code, crate::rules::ALL.iter().map(|r| r.code)).or_else(|| Some("`pmo rules` lists the rule codes".into()));
+            let help = did_you_mean(code, crate::rules::ALL.iter().map(|r| r.code))
+                .or_else(|| Some("`pmo rules` lists the rule codes".into()));
             out.push(s002(span, format!("`{code}` is not a rule code"), help));
         }
     }
-    for (name, t) in [("cost_pct", &config.rag.cost_pct), ("schedule_days", &config.rag.schedule_days)] {
+    for (name, t) in [
+        ("cost_pct", &config.rag.cost_pct),
+        ("schedule_days", &config.rag.schedule_days),
+    ] {
         if t.amber > t.red {
             let span = config.span([Seg::Key("rag"), Seg::Key(name), Seg::Key("amber")]);
-            out.push(s002(span, format!("rag.{name}: amber threshold {} is above red threshold {}", t.amber, t.red), None));
+            out.push(s002(
+                span,
+                format!(
+                    "rag.{name}: amber threshold {} is above red threshold {}",
+                    t.amber, t.red
+                ),
+                None,
+            ));
         }
     }
 }
 
 fn locate_key(config: &Config, path: &[Seg<'_>]) -> Option<crate::diagnostic::Span> {
     let doc = config.source.as_ref()?;
-    doc.spans.locate(&doc.value, path.iter().copied()).and_then(|n| n.key)
+    doc.spans
+        .locate(&doc.value, path.iter().copied())
+        .and_then(|n| n.key)
 }
 
 /// A help text when a gate's `require` path is not a field of the project schema.
@@ -141,8 +235,14 @@ fn unknown_project_field(path: &str) -> Option<String> {
             None => {
                 let known: Vec<&str> = props.as_object()?.keys().map(String::as_str).collect();
                 let help = did_you_mean(part, known.iter().copied());
-                let scope = if parent.is_empty() { "a project".to_owned() } else { format!("`{}`", parent.join(".")) };
-                return Some(help.unwrap_or_else(|| format!("the fields of {scope} are {}", list(&known))));
+                let scope = if parent.is_empty() {
+                    "a project".to_owned()
+                } else {
+                    format!("`{}`", parent.join("."))
+                };
+                return Some(
+                    help.unwrap_or_else(|| format!("the fields of {scope} are {}", list(&known))),
+                );
             }
         }
         parent.push(part);
@@ -157,7 +257,10 @@ mod tests {
     fn codes(text: &str) -> Vec<(String, u32)> {
         match load(text.as_bytes()) {
             Ok(_) => vec![],
-            Err(d) => d.iter().map(|d| (d.code.to_owned(), d.span.start.line)).collect(),
+            Err(d) => d
+                .iter()
+                .map(|d| (d.code.to_owned(), d.span.start.line))
+                .collect(),
         }
     }
 
@@ -171,17 +274,39 @@ mod tests {
 
     #[test]
     fn incoherent_configs_are_located() {
-        assert_eq!(codes("version: 1\nmethodologies:\n  m:\n    phases: [a, b, a]\n"), [("S002".into(), 4)]);
-        assert_eq!(codes("version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      z: {}\n"), [("S002".into(), 6)]);
         assert_eq!(
-            codes("version: 1\nroles: [ccb]\nchange_control:\n  levels:\n    - {max_cost: 10, approvers: 1}\n    - {max_cost: 5, approvers: 1, role: ccb}\n"),
+            codes("version: 1\nmethodologies:\n  m:\n    phases: [a, b, a]\n"),
+            [("S002".into(), 4)]
+        );
+        assert_eq!(
+            codes("version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      z: {}\n"),
             [("S002".into(), 6)]
         );
-        assert_eq!(codes("version: 1\nrules:\n  R002: warning\n  Z999: off\n"), [("S002".into(), 4)]);
-        assert_eq!(codes("version: 1\ndefault_methodology: scrum\n"), [("S002".into(), 2)]);
-        assert_eq!(codes("version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      a: {require: [baseline.budgett]}\n"), [("S002".into(), 6)]);
+        assert_eq!(
+            codes(
+                "version: 1\nroles: [ccb]\nchange_control:\n  levels:\n    - {max_cost: 10, approvers: 1}\n    - {max_cost: 5, approvers: 1, role: ccb}\n"
+            ),
+            [("S002".into(), 6)]
+        );
+        assert_eq!(
+            codes("version: 1\nrules:\n  R002: warning\n  Z999: off\n"),
+            [("S002".into(), 4)]
+        );
+        assert_eq!(
+            codes("version: 1\ndefault_methodology: scrum\n"),
+            [("S002".into(), 2)]
+        );
+        assert_eq!(
+            codes(
+                "version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      a: {require: [baseline.budgett]}\n"
+            ),
+            [("S002".into(), 6)]
+        );
         assert_eq!(codes("version: 2\n"), [("S001".into(), 1)]);
-        assert_eq!(codes("version: 1\nrisk: {high_scor: 3}\n"), [("S001".into(), 2)]);
+        assert_eq!(
+            codes("version: 1\nrisk: {high_scor: 3}\n"),
+            [("S001".into(), 2)]
+        );
         assert_eq!(codes("version: 1\nversion: 1\n"), [("P004".into(), 2)]);
     }
 }

@@ -22,30 +22,112 @@ fn fields(kind: Kind) -> &'static [RefField] {
     use Kind::*;
     match kind {
         Person => &[],
-        Objective => &[RefField { path: &[Field("owner")], target: Person }, RefField { path: &[Field("parent")], target: Objective }],
-        Program => &[RefField { path: &[Field("manager")], target: Person }, RefField { path: &[Field("objectives"), Each], target: Objective }],
-        Project => &[
-            RefField { path: &[Field("program")], target: Program },
-            RefField { path: &[Field("objectives"), Each], target: Objective },
-            RefField { path: &[Field("sponsor")], target: Person },
-            RefField { path: &[Field("manager")], target: Person },
-            RefField { path: &[Field("baseline"), Field("approved_by")], target: Person },
-            RefField { path: &[Field("gates"), Each, Field("approvers"), Each], target: Person },
-            RefField { path: &[Field("allocations"), Each, Field("person")], target: Person },
+        Objective => &[
+            RefField {
+                path: &[Field("owner")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("parent")],
+                target: Objective,
+            },
         ],
-        Risk => &[RefField { path: &[Field("project")], target: Project }, RefField { path: &[Field("owner")], target: Person }, RefField { path: &[Field("decision")], target: Decision }],
-        Issue => &[RefField { path: &[Field("project")], target: Project }, RefField { path: &[Field("owner")], target: Person }],
+        Program => &[
+            RefField {
+                path: &[Field("manager")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("objectives"), Each],
+                target: Objective,
+            },
+        ],
+        Project => &[
+            RefField {
+                path: &[Field("program")],
+                target: Program,
+            },
+            RefField {
+                path: &[Field("objectives"), Each],
+                target: Objective,
+            },
+            RefField {
+                path: &[Field("sponsor")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("manager")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("baseline"), Field("approved_by")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("gates"), Each, Field("approvers"), Each],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("allocations"), Each, Field("person")],
+                target: Person,
+            },
+        ],
+        Risk => &[
+            RefField {
+                path: &[Field("project")],
+                target: Project,
+            },
+            RefField {
+                path: &[Field("owner")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("decision")],
+                target: Decision,
+            },
+        ],
+        Issue => &[
+            RefField {
+                path: &[Field("project")],
+                target: Project,
+            },
+            RefField {
+                path: &[Field("owner")],
+                target: Person,
+            },
+        ],
         Decision => &[
-            RefField { path: &[Field("decided_by"), Each], target: Person },
-            RefField { path: &[Field("project")], target: Project },
-            RefField { path: &[Field("supersedes")], target: Decision },
+            RefField {
+                path: &[Field("decided_by"), Each],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("project")],
+                target: Project,
+            },
+            RefField {
+                path: &[Field("supersedes")],
+                target: Decision,
+            },
         ],
         Change => &[
-            RefField { path: &[Field("project")], target: Project },
-            RefField { path: &[Field("requested_by")], target: Person },
-            RefField { path: &[Field("approvals"), Each, Field("by")], target: Person },
+            RefField {
+                path: &[Field("project")],
+                target: Project,
+            },
+            RefField {
+                path: &[Field("requested_by")],
+                target: Person,
+            },
+            RefField {
+                path: &[Field("approvals"), Each, Field("by")],
+                target: Person,
+            },
         ],
-        Status | Lesson => &[RefField { path: &[Field("project")], target: Project }],
+        Status | Lesson => &[RefField {
+            path: &[Field("project")],
+            target: Project,
+        }],
     }
 }
 
@@ -79,15 +161,31 @@ impl Reference<'_> {
 pub fn references(doc: &Document) -> Vec<Reference<'_>> {
     let mut out = Vec::new();
     for field in fields(doc.kind) {
-        walk(&doc.value, field.path, &mut Vec::new(), field.target, &mut out);
+        walk(
+            &doc.value,
+            field.path,
+            &mut Vec::new(),
+            field.target,
+            &mut out,
+        );
     }
     out
 }
 
-fn walk<'d>(value: &'d Value, steps: &[Step], path: &mut Vec<Seg<'d>>, target: Kind, out: &mut Vec<Reference<'d>>) {
+fn walk<'d>(
+    value: &'d Value,
+    steps: &[Step],
+    path: &mut Vec<Seg<'d>>,
+    target: Kind,
+    out: &mut Vec<Reference<'d>>,
+) {
     let Some((step, rest)) = steps.split_first() else {
         if let Some(id) = value.as_str() {
-            out.push(Reference { path: path.clone(), id, target });
+            out.push(Reference {
+                path: path.clone(),
+                id,
+                target,
+            });
         }
         return;
     };

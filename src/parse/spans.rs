@@ -32,11 +32,19 @@ pub struct Spans(pub(crate) Vec<NodeSpan>);
 
 impl Spans {
     /// The node at `path`, or the deepest node on the way when the path leaves the document.
-    pub fn locate<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Option<&NodeSpan> {
+    pub fn locate<'a>(
+        &self,
+        root: &Value,
+        path: impl IntoIterator<Item = Seg<'a>>,
+    ) -> Option<&NodeSpan> {
         self.0.get(self.locate_idx(root, path)?)
     }
 
-    fn locate_idx<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Option<usize> {
+    fn locate_idx<'a>(
+        &self,
+        root: &Value,
+        path: impl IntoIterator<Item = Seg<'a>>,
+    ) -> Option<usize> {
         let mut idx = 0;
         let mut value = root;
         for seg in path {
@@ -75,7 +83,9 @@ impl Spans {
 
     /// Where to point for a key at `path` (an unknown field): the key, else the value.
     pub fn key_at<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
-        self.locate(root, path).map(|n| n.key.unwrap_or(n.span)).unwrap_or_default()
+        self.locate(root, path)
+            .map(|n| n.key.unwrap_or(n.span))
+            .unwrap_or_default()
     }
 
     /// Where to point for a mapping (a missing field): the line and column of its first

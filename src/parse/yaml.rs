@@ -22,7 +22,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 8 * 1024 * 1024, max_depth: 128, alias_factor: 10 }
+        Limits {
+            max_bytes: 8 * 1024 * 1024,
+            max_depth: 128,
+            alias_factor: 10,
+        }
     }
 }
 
@@ -57,9 +61,14 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let pos = end_position(std::str::from_utf8(valid).unwrap_or_default());
-            let msg = format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[e.valid_up_to()]);
+            let msg = format!(
+                "file is not valid UTF-8 (byte 0x{:02x})",
+                bytes[e.valid_up_to()]
+            );
             let help = "save the file as UTF-8";
-            return YamlFile::fatal(Diagnostic::new("P005", file, Span::at(pos.line, pos.column), msg).help(help));
+            return YamlFile::fatal(
+                Diagnostic::new("P005", file, Span::at(pos.line, pos.column), msg).help(help),
+            );
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -76,7 +85,10 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
 
 impl YamlFile {
     fn fatal(d: Diagnostic) -> Self {
-        YamlFile { docs: Vec::new(), diagnostics: vec![d] }
+        YamlFile {
+            docs: Vec::new(),
+            diagnostics: vec![d],
+        }
     }
 }
 
@@ -84,20 +96,40 @@ impl YamlFile {
 fn end_position(text: &str) -> Pos {
     let line = text.matches('\n').count() as u32 + 1;
     let last = text.rsplit('\n').next().unwrap_or("");
-    Pos { line, column: last.chars().count() as u32 + 1 }
+    Pos {
+        line,
+        column: last.chars().count() as u32 + 1,
+    }
 }
 
 fn span_of(s: saphyr_parser::Span) -> Span {
-    Span { start: pos_of(s.start), end: pos_of(s.end) }
+    Span {
+        start: pos_of(s.start),
+        end: pos_of(s.end),
+    }
 }
 
 fn pos_of(m: saphyr_parser::Marker) -> Pos {
-    Pos { line: m.line() as u32, column: m.col() as u32 + 1 }
+    Pos {
+        line: m.line() as u32,
+        column: m.col() as u32 + 1,
+    }
 }
 
 enum Frame {
-    Seq { items: Vec<Value>, start: usize, anchor: usize, nodes_at_start: usize },
-    Map { map: Map<String, Value>, start: usize, anchor: usize, nodes_at_start: usize, key: Option<PendingKey> },
+    Seq {
+        items: Vec<Value>,
+        start: usize,
+        anchor: usize,
+        nodes_at_start: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        start: usize,
+        anchor: usize,
+        nodes_at_start: usize,
+        key: Option<PendingKey>,
+    },
 }
 
 struct PendingKey {
@@ -169,11 +201,16 @@ impl<'f> Builder<'f> {
                 "aliases expand to {} nodes, more than {} times the file's own {} nodes; the file was not read",
                 self.expanded_nodes, self.limits.alias_factor, self.own_nodes
             );
-            let help = "this looks like an alias bomb; write the values out or use fewer nested aliases";
+            let help =
+                "this looks like an alias bomb; write the values out or use fewer nested aliases";
             self.docs.clear();
-            self.diagnostics.push(Diagnostic::new("P005", self.file, Span::at(1, 1), msg).help(help));
+            self.diagnostics
+                .push(Diagnostic::new("P005", self.file, Span::at(1, 1), msg).help(help));
         }
-        YamlFile { docs: self.docs, diagnostics: self.diagnostics }
+        YamlFile {
+            docs: self.docs,
+            diagnostics: self.diagnostics,
+        }
     }
 
     fn scan_error(&mut self, e: &ScanError) -> Stop {
@@ -181,18 +218,32 @@ impl<'f> Builder<'f> {
         let (line, column) = (m.line() as u32, m.col() as u32 + 1);
         if e.info() == "recursion limit exceeded" {
             // The scanner's own bound on flow nesting, met before ours when it reads ahead.
-            let msg = format!("nesting is deeper than {} levels; the file was not read", self.limits.max_depth);
+            let msg = format!(
+                "nesting is deeper than {} levels; the file was not read",
+                self.limits.max_depth
+            );
             self.docs.clear();
-            return self.fail("P005", Span::at(line.max(1), column), msg, "flatten the structure");
+            return self.fail(
+                "P005",
+                Span::at(line.max(1), column),
+                msg,
+                "flatten the structure",
+            );
         }
-        let d = Diagnostic::new("P001", self.file, Span::at(line.max(1), column), format!("invalid YAML: {}", e.info()))
-            .maybe_help(scan_help(e.info()));
+        let d = Diagnostic::new(
+            "P001",
+            self.file,
+            Span::at(line.max(1), column),
+            format!("invalid YAML: {}", e.info()),
+        )
+        .maybe_help(scan_help(e.info()));
         self.diagnostics.push(d);
         Stop
     }
 
     fn fail(&mut self, code: &'static str, span: Span, msg: String, help: &str) -> Stop {
-        self.diagnostics.push(Diagnostic::new(code, self.file, span, msg).help(help));
+        self.diagnostics
+            .push(Diagnostic::new(code, self.file, span, msg).help(help));
         Stop
     }
 
@@ -208,14 +259,17 @@ impl<'f> Builder<'f> {
                     return self.key(text.into_owned(), span);
                 }
                 self.own_nodes += 1;
-                let forced_string = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let forced_string = tag
+                    .as_ref()
+                    .is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
                 let value = if style == ScalarStyle::Plain && !forced_string {
                     resolve_plain(&text)
                 } else {
                     Value::String(text.into_owned())
                 };
                 if self.stack.is_empty() {
-                    self.root_is_empty = style == ScalarStyle::Plain && value.is_null() && span.start == span.end;
+                    self.root_is_empty =
+                        style == ScalarStyle::Plain && value.is_null() && span.start == span.end;
                 }
                 if anchor > 0 {
                     self.anchors.insert(anchor, (value.clone(), 1));
@@ -231,7 +285,12 @@ impl<'f> Builder<'f> {
                 self.own_nodes += 1;
                 let Some((value, size)) = self.anchors.get(&anchor) else {
                     let msg = "alias to an anchor that is not defined before it".to_owned();
-                    return Err(self.fail("P001", span, msg, "define the anchor (`&name`) before using `*name`"));
+                    return Err(self.fail(
+                        "P001",
+                        span,
+                        msg,
+                        "define the anchor (`&name`) before using `*name`",
+                    ));
                 };
                 let size = *size;
                 self.expanded_nodes = self.expanded_nodes.saturating_add(size);
@@ -248,10 +307,18 @@ impl<'f> Builder<'f> {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.expecting_key() {
                     let msg = "a collection cannot be used as a mapping key".to_owned();
-                    return Err(self.fail("P001", span, msg, "mapping keys must be plain text such as `owner`"));
+                    return Err(self.fail(
+                        "P001",
+                        span,
+                        msg,
+                        "mapping keys must be plain text such as `owner`",
+                    ));
                 }
                 if self.stack.len() >= self.limits.max_depth {
-                    let msg = format!("nesting is deeper than {} levels; the file was not read", self.limits.max_depth);
+                    let msg = format!(
+                        "nesting is deeper than {} levels; the file was not read",
+                        self.limits.max_depth
+                    );
                     self.docs.clear();
                     return Err(self.fail("P005", span, msg, "flatten the structure"));
                 }
@@ -259,20 +326,39 @@ impl<'f> Builder<'f> {
                 let start = self.spans.len();
                 self.push_span(span, 1, false);
                 let nodes_at_start = self.own_nodes + self.expanded_nodes - 1;
-                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq { items: Vec::new(), start, anchor, nodes_at_start }
-                } else {
-                    Frame::Map { map: Map::new(), start, anchor, nodes_at_start, key: None }
-                });
+                self.stack
+                    .push(if matches!(event, Event::SequenceStart(..)) {
+                        Frame::Seq {
+                            items: Vec::new(),
+                            start,
+                            anchor,
+                            nodes_at_start,
+                        }
+                    } else {
+                        Frame::Map {
+                            map: Map::new(),
+                            start,
+                            anchor,
+                            nodes_at_start,
+                            key: None,
+                        }
+                    });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, start, anchor, nodes_at_start) = match self.stack.pop() {
-                    Some(Frame::Seq { items, start, anchor, nodes_at_start }) => {
-                        (Value::Array(items), start, anchor, nodes_at_start)
-                    }
-                    Some(Frame::Map { map, start, anchor, nodes_at_start, .. }) => {
-                        (Value::Object(map), start, anchor, nodes_at_start)
-                    }
+                    Some(Frame::Seq {
+                        items,
+                        start,
+                        anchor,
+                        nodes_at_start,
+                    }) => (Value::Array(items), start, anchor, nodes_at_start),
+                    Some(Frame::Map {
+                        map,
+                        start,
+                        anchor,
+                        nodes_at_start,
+                        ..
+                    }) => (Value::Object(map), start, anchor, nodes_at_start),
                     None => return Ok(()),
                 };
                 let size = self.spans.len() - start;
@@ -298,7 +384,10 @@ impl<'f> Builder<'f> {
     fn key(&mut self, name: String, span: Span) -> Result<(), Stop> {
         self.own_nodes += 1;
         let spans_len = self.spans.len();
-        let Some(Frame::Map { map, key, start, .. }) = self.stack.last_mut() else {
+        let Some(Frame::Map {
+            map, key, start, ..
+        }) = self.stack.last_mut()
+        else {
             return Ok(());
         };
         let duplicate = map.contains_key(&name);
@@ -312,10 +401,20 @@ impl<'f> Builder<'f> {
         } else {
             None
         };
-        *key = Some(PendingKey { name: name.clone(), span, duplicate, spans_len });
+        *key = Some(PendingKey {
+            name: name.clone(),
+            span,
+            duplicate,
+            spans_len,
+        });
         if duplicate {
-            let mut d = Diagnostic::new("P004", self.file, span, format!("duplicate key `{name}` in this mapping"))
-                .help("remove one of the two; only the first is used");
+            let mut d = Diagnostic::new(
+                "P004",
+                self.file,
+                span,
+                format!("duplicate key `{name}` in this mapping"),
+            )
+            .help("remove one of the two; only the first is used");
             if let Some(first) = first {
                 d = d.related(self.file, first, format!("`{name}` first appears here"));
             }
@@ -329,7 +428,12 @@ impl<'f> Builder<'f> {
             Some(Frame::Map { key: Some(k), .. }) => Some(k.span),
             _ => None,
         };
-        self.spans.push(NodeSpan { span, key, size, alias });
+        self.spans.push(NodeSpan {
+            span,
+            key,
+            size,
+            alias,
+        });
     }
 
     /// A value is complete: store it in its parent, or finish the document.
@@ -388,11 +492,22 @@ mod tests {
         let f = load_str("kind: risk\nid: r1\nowner: bob\nlist:\n  - a\n  - {x: 1, y: [2, 3]}\n");
         assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
         let d = &f.docs[0];
-        assert_eq!(d.value, json!({"kind": "risk", "id": "r1", "owner": "bob", "list": ["a", {"x": 1, "y": [2, 3]}]}));
+        assert_eq!(
+            d.value,
+            json!({"kind": "risk", "id": "r1", "owner": "bob", "list": ["a", {"x": 1, "y": [2, 3]}]})
+        );
         let owner = d.spans.locate(&d.value, [Seg::Key("owner")]).unwrap();
         assert_eq!((owner.span.start.line, owner.span.start.column), (3, 8));
         assert_eq!(owner.key.unwrap().start.column, 1);
-        let y1 = d.spans.value_at(&d.value, [Seg::Key("list"), Seg::Index(1), Seg::Key("y"), Seg::Index(1)]);
+        let y1 = d.spans.value_at(
+            &d.value,
+            [
+                Seg::Key("list"),
+                Seg::Index(1),
+                Seg::Key("y"),
+                Seg::Index(1),
+            ],
+        );
         assert_eq!((y1.start.line, y1.start.column), (6, 19));
         let m = d.spans.mapping_at(&d.value, []);
         assert_eq!((m.start.line, m.start.column), (1, 1));
@@ -414,11 +529,17 @@ mod tests {
         let f = load_str("a: 1\nb: {c: 2}\nb: {d: 3}\ne: 4\n");
         assert_eq!(f.diagnostics.len(), 1);
         let d = &f.diagnostics[0];
-        assert_eq!((d.code, d.span.start.line, d.span.start.column), ("P004", 3, 1));
+        assert_eq!(
+            (d.code, d.span.start.line, d.span.start.column),
+            ("P004", 3, 1)
+        );
         assert_eq!(d.related[0].span.start.line, 2);
         let doc = &f.docs[0];
         assert_eq!(doc.value, json!({"a": 1, "b": {"c": 2}, "e": 4}));
-        assert_eq!(doc.spans.value_at(&doc.value, [Seg::Key("e")]).start.line, 4);
+        assert_eq!(
+            doc.spans.value_at(&doc.value, [Seg::Key("e")]).start.line,
+            4
+        );
     }
 
     #[test]
@@ -432,7 +553,11 @@ mod tests {
 
     #[test]
     fn bom_and_crlf() {
-        let f = load("t.yaml", "\u{feff}kind: risk\r\nid: x\r\n".as_bytes(), &Limits::default());
+        let f = load(
+            "t.yaml",
+            "\u{feff}kind: risk\r\nid: x\r\n".as_bytes(),
+            &Limits::default(),
+        );
         assert!(f.diagnostics.is_empty());
         let d = &f.docs[0];
         assert_eq!(d.value, json!({"kind": "risk", "id": "x"}));
@@ -445,7 +570,9 @@ mod tests {
         let f = load_str("base: &b {x: 1}\ncopy: *b\n");
         let d = &f.docs[0];
         assert_eq!(d.value["copy"], json!({"x": 1}));
-        let x = d.spans.value_at(&d.value, [Seg::Key("copy"), Seg::Key("x")]);
+        let x = d
+            .spans
+            .value_at(&d.value, [Seg::Key("copy"), Seg::Key("x")]);
         assert_eq!((x.start.line, x.start.column), (2, 7));
     }
 
@@ -454,7 +581,9 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             let p = i - 1;
-            text += &format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n");
+            text += &format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            );
         }
         let f = load_str(&text);
         assert!(f.docs.is_empty());
@@ -464,7 +593,9 @@ mod tests {
 
     #[test]
     fn early_aliases_within_the_whole_file_budget_are_accepted() {
-        let mut text = String::from("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+        let mut text = String::from(
+            "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+        );
         for i in 0..200 {
             text += &format!("k{i}: v\n");
         }
@@ -478,7 +609,9 @@ mod tests {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let f = load_str(&text);
         assert_eq!(f.diagnostics[0].code, "P005");
-        let text = (0..10_000).map(|i| format!("{}- \n", " ".repeat(i * 2))).collect::<String>();
+        let text = (0..10_000)
+            .map(|i| format!("{}- \n", " ".repeat(i * 2)))
+            .collect::<String>();
         let f = load_str(&text);
         assert_eq!(f.diagnostics[0].code, "P005");
         let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
@@ -500,8 +633,17 @@ mod tests {
     fn non_utf8_and_oversized_files() {
         let f = load("t.yaml", b"kind: risk\nid: caf\xe9\n", &Limits::default());
         assert_eq!(f.diagnostics[0].code, "P005");
-        assert_eq!((f.diagnostics[0].span.start.line, f.diagnostics[0].span.start.column), (2, 8));
-        let limits = Limits { max_bytes: 10, ..Limits::default() };
+        assert_eq!(
+            (
+                f.diagnostics[0].span.start.line,
+                f.diagnostics[0].span.start.column
+            ),
+            (2, 8)
+        );
+        let limits = Limits {
+            max_bytes: 10,
+            ..Limits::default()
+        };
         let f = load("t.yaml", b"kind: risk\nid: x\n", &limits);
         assert_eq!(f.diagnostics[0].code, "P005");
     }

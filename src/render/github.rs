@@ -29,7 +29,9 @@ pub fn github(report: &Report) -> String {
 
 /// Escaping of the GitHub toolkit (`@actions/core` command.ts).
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {

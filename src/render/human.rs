@@ -10,11 +10,23 @@ pub struct Style {
 }
 
 pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Style) -> String {
-    let renderer = if style.color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if style.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in &report.diagnostics {
         if style.quiet {
-            out += &format!("{}:{}:{}: {}[{}]: {}\n", d.file, d.span.start.line, d.span.start.column, d.severity.as_str(), d.code, d.message);
+            out += &format!(
+                "{}:{}:{}: {}[{}]: {}\n",
+                d.file,
+                d.span.start.line,
+                d.span.start.column,
+                d.severity.as_str(),
+                d.code,
+                d.message
+            );
             continue;
         }
         out += &renderer.render(&groups(d, texts));
@@ -47,11 +59,19 @@ fn groups<'a>(d: &'a Diagnostic, texts: &dyn Fn(&str) -> Option<String>) -> Vec<
     let mut main = Group::with_title(level.primary_title(d.message.as_str()).id(d.code))
         .element(snippet(&d.file, d.span, "", texts, AnnotationKind::Primary));
     for r in &d.related {
-        main = main.element(snippet(&r.file, r.span, &r.message, texts, AnnotationKind::Context));
+        main = main.element(snippet(
+            &r.file,
+            r.span,
+            &r.message,
+            texts,
+            AnnotationKind::Context,
+        ));
     }
     let mut out = vec![main];
     if let Some(help) = &d.help {
-        out.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+        out.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
     }
     out
 }
@@ -67,7 +87,10 @@ fn snippet<'a>(
     let line = span.start.line.max(1) as usize;
     let text = texts(file).unwrap_or_default();
     let Some(source) = text.lines().nth(line - 1) else {
-        return annotate_snippets::Origin::path(file).line(line).char_column(span.start.column.saturating_sub(1) as usize).into();
+        return annotate_snippets::Origin::path(file)
+            .line(line)
+            .char_column(span.start.column.saturating_sub(1) as usize)
+            .into();
     };
     let source = source.trim_end_matches('\r').to_owned();
     let start = byte_at(&source, span.start.column);
@@ -77,7 +100,11 @@ fn snippet<'a>(
         source.len()
     }
     .max(start);
-    let end = if end == start { (start + 1).min(source.len()).max(start) } else { end };
+    let end = if end == start {
+        (start + 1).min(source.len()).max(start)
+    } else {
+        end
+    };
     Snippet::source(source)
         .line_start(line)
         .path(file)
@@ -87,5 +114,7 @@ fn snippet<'a>(
 
 /// The byte offset of a 1-based character column.
 fn byte_at(line: &str, column: u32) -> usize {
-    line.char_indices().nth(column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i)
 }

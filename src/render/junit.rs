@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 /// JUnit XML with one test case per file: a file with errors fails; its warnings are
 /// listed in the test case output.
 pub fn junit(report: &Report, files: &[&str]) -> String {
-    let mut by_file: BTreeMap<&str, Vec<&crate::diagnostic::Diagnostic>> = files.iter().map(|f| (*f, Vec::new())).collect();
+    let mut by_file: BTreeMap<&str, Vec<&crate::diagnostic::Diagnostic>> =
+        files.iter().map(|f| (*f, Vec::new())).collect();
     for d in &report.diagnostics {
         by_file.entry(d.file.as_str()).or_default().push(d);
     }
@@ -14,12 +15,28 @@ pub fn junit(report: &Report, files: &[&str]) -> String {
     for (file, diags) in by_file {
         let lines: Vec<String> = diags
             .iter()
-            .map(|d| format!("{}:{}:{}: {}[{}]: {}", d.file, d.span.start.line, d.span.start.column, d.severity.as_str(), d.code, d.message))
+            .map(|d| {
+                format!(
+                    "{}:{}:{}: {}[{}]: {}",
+                    d.file,
+                    d.span.start.line,
+                    d.span.start.column,
+                    d.severity.as_str(),
+                    d.code,
+                    d.message
+                )
+            })
             .collect();
-        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let status = if errors > 0 {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+            s.set_message(format!(
+                "{errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            ));
             s.set_type("pmo");
             s.set_description(lines.join("\n"));
             s

@@ -58,7 +58,9 @@ pub static ALL: &[&Rule] = &[
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// `docs/rules.md`: the catalogue as Markdown, generated from the rules themselves.
@@ -69,10 +71,24 @@ pub fn markdown() -> String {
          for one document until a date.\n\n| code | name | severity | finds |\n|---|---|---|---|\n",
     );
     for r in ALL {
-        out += &format!("| [{}](#{}) | {} | {} | {} |\n", r.code, r.code.to_lowercase(), r.name, r.severity.as_str(), r.summary);
+        out += &format!(
+            "| [{}](#{}) | {} | {} | {} |\n",
+            r.code,
+            r.code.to_lowercase(),
+            r.name,
+            r.severity.as_str(),
+            r.summary
+        );
     }
     for r in ALL {
-        out += &format!("\n## {}\n\n`{}` · default severity: **{}**\n\n{}\n\n{}\n", r.code, r.name, r.severity.as_str(), r.summary, r.doc.trim());
+        out += &format!(
+            "\n## {}\n\n`{}` · default severity: **{}**\n\n{}\n\n{}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary,
+            r.doc.trim()
+        );
     }
     out
 }
@@ -84,11 +100,20 @@ mod tests {
     #[test]
     fn codes_are_unique_sorted_and_documented() {
         for pair in ALL.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for r in ALL {
             assert!(r.doc.contains("```yaml"), "{} has no example", r.code);
-            assert!(!r.summary.ends_with('.'), "{} summary ends with a dot", r.code);
+            assert!(
+                !r.summary.ends_with('.'),
+                "{} summary ends with a dot",
+                r.code
+            );
         }
     }
 

@@ -39,9 +39,21 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let where_ = ctx.repo.path(earlier);
                 let span = doc.span([Seg::Key("id")]);
                 out.push(
-                    ctx.diagnostic(RULE.code, doc, span, format!("duplicate id `{id}`: {} `{id}` is already in {where_}", earlier.kind))
-                        .related(where_, earlier.span([Seg::Key("id")]), format!("`{id}` first defined here"))
-                        .help("give one of them a new id and update the references to it"),
+                    ctx.diagnostic(
+                        RULE.code,
+                        doc,
+                        span,
+                        format!(
+                            "duplicate id `{id}`: {} `{id}` is already in {where_}",
+                            earlier.kind
+                        ),
+                    )
+                    .related(
+                        where_,
+                        earlier.span([Seg::Key("id")]),
+                        format!("`{id}` first defined here"),
+                    )
+                    .help("give one of them a new id and update the references to it"),
                 );
             }
         }

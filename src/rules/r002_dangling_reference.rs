@@ -29,10 +29,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let field = r.field();
-            let help = did_you_mean(r.id, ctx.ids_of(r.target))
-                .unwrap_or_else(|| format!("create the {} with `pmo new {}` or correct the id", r.target, r.target));
-            let message = format!("{field} `{}` is not {} {}: no document has that id", r.id, r.target.article(), r.target);
-            out.push(ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message).help(help));
+            let help = did_you_mean(r.id, ctx.ids_of(r.target)).unwrap_or_else(|| {
+                format!(
+                    "create the {} with `pmo new {}` or correct the id",
+                    r.target, r.target
+                )
+            });
+            let message = format!(
+                "{field} `{}` is not {} {}: no document has that id",
+                r.id,
+                r.target.article(),
+                r.target
+            );
+            out.push(
+                ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message)
+                    .help(help),
+            );
         }
     }
 }

@@ -25,7 +25,9 @@ owner: apollo   # R003: owner `apollo` is a project, not a person
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for doc in &ctx.repo.documents {
         for r in references(doc) {
-            let Some(target) = ctx.get(r.id) else { continue };
+            let Some(target) = ctx.get(r.id) else {
+                continue;
+            };
             if target.kind == r.target {
                 continue;
             }
@@ -38,8 +40,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.target.article(),
                 r.target
             );
-            let help = did_you_mean(r.id, ctx.ids_of(r.target)).unwrap_or_else(|| format!("use the id of {} {}", r.target.article(), r.target));
-            out.push(ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message).help(help));
+            let help = did_you_mean(r.id, ctx.ids_of(r.target))
+                .unwrap_or_else(|| format!("use the id of {} {}", r.target.article(), r.target));
+            out.push(
+                ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message)
+                    .help(help),
+            );
         }
     }
 }

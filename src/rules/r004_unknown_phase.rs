@@ -25,16 +25,29 @@ phase: execution     # R004: `execution` is not a phase of methodology `agile`
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for doc in ctx.of_kind(Kind::Project) {
-        let Some(phase) = doc.str("phase") else { continue };
-        let Some(name) = doc.str("methodology").or_else(|| ctx.config.default_methodology()) else { continue };
+        let Some(phase) = doc.str("phase") else {
+            continue;
+        };
+        let Some(name) = doc
+            .str("methodology")
+            .or_else(|| ctx.config.default_methodology())
+        else {
+            continue;
+        };
         // An unknown methodology is R005's finding.
-        let Some(methodology) = ctx.config.methodology(name) else { continue };
+        let Some(methodology) = ctx.config.methodology(name) else {
+            continue;
+        };
         if methodology.phases.iter().any(|p| p == phase) {
             continue;
         }
         let phases: Vec<&str> = methodology.phases.iter().map(String::as_str).collect();
-        let help = did_you_mean(phase, phases.iter().copied()).unwrap_or_else(|| format!("the phases of `{name}` are {}", list(&phases)));
+        let help = did_you_mean(phase, phases.iter().copied())
+            .unwrap_or_else(|| format!("the phases of `{name}` are {}", list(&phases)));
         let message = format!("phase `{phase}` is not a phase of methodology `{name}`");
-        out.push(ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message).help(help));
+        out.push(
+            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+                .help(help),
+        );
     }
 }

@@ -29,15 +29,31 @@ roles: [ccb, sponser]   # R005: role `sponser` is not in pmo.yaml `roles` (did y
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let config = ctx.config;
-    let methodologies: Vec<&str> = config.methodologies.iter().map(|(n, _)| n.as_str()).collect();
+    let methodologies: Vec<&str> = config
+        .methodologies
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
     let roles: Vec<&str> = config.roles.iter().map(String::as_str).collect();
-    let criteria: Vec<&str> = config.scoring.criteria.iter().map(|(n, _)| n.as_str()).collect();
+    let criteria: Vec<&str> = config
+        .scoring
+        .criteria
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
     let unknown = |what: &str, name: &str, known: &[&str], section: &str| {
-        let help = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| match known.is_empty() {
-            true => format!("pmo.yaml has no `{section}`: add `{name}` there"),
-            false => format!("pmo.yaml `{section}` has {}; add `{name}` there if it is new", list(known)),
-        });
-        (format!("{what} `{name}` is not in pmo.yaml `{section}`"), help)
+        let help =
+            did_you_mean(name, known.iter().copied()).unwrap_or_else(|| match known.is_empty() {
+                true => format!("pmo.yaml has no `{section}`: add `{name}` there"),
+                false => format!(
+                    "pmo.yaml `{section}` has {}; add `{name}` there if it is new",
+                    list(known)
+                ),
+            });
+        (
+            format!("{what} `{name}` is not in pmo.yaml `{section}`"),
+            help,
+        )
     };
     for doc in &ctx.repo.documents {
         match doc.kind {
@@ -45,13 +61,23 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if let Some(m) = doc.str("methodology")
                     && !methodologies.contains(&m)
                 {
-                    let (message, help) = unknown("methodology", m, &methodologies, "methodologies");
-                    out.push(ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("methodology")]), message).help(help));
+                    let (message, help) =
+                        unknown("methodology", m, &methodologies, "methodologies");
+                    out.push(
+                        ctx.diagnostic(
+                            RULE.code,
+                            doc,
+                            doc.span([Seg::Key("methodology")]),
+                            message,
+                        )
+                        .help(help),
+                    );
                 }
                 if let Some(Value::Object(scores)) = doc.value.get("scores") {
                     for name in scores.keys() {
                         if !criteria.contains(&name.as_str()) {
-                            let (message, help) = unknown("scoring criterion", name, &criteria, "scoring.criteria");
+                            let (message, help) =
+                                unknown("scoring criterion", name, &criteria, "scoring.criteria");
                             let span = doc.key_span([Seg::Key("scores"), Seg::Key(name)]);
                             out.push(ctx.diagnostic(RULE.code, doc, span, message).help(help));
                         }

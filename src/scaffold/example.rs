@@ -3,72 +3,291 @@
 
 pub const FILES: &[(&str, &str)] = &[
     ("README.md", include_str!("../../examples/acme/README.md")),
-    ("decisions/portfolio-2027-funding.yaml", include_str!("../../examples/acme/decisions/portfolio-2027-funding.yaml")),
-    ("objectives/grow-online-sales.yaml", include_str!("../../examples/acme/objectives/grow-online-sales.yaml")),
-    ("objectives/modernise-it.yaml", include_str!("../../examples/acme/objectives/modernise-it.yaml")),
-    ("objectives/operational-efficiency.yaml", include_str!("../../examples/acme/objectives/operational-efficiency.yaml")),
-    ("objectives/regulatory-compliance.yaml", include_str!("../../examples/acme/objectives/regulatory-compliance.yaml")),
-    ("people/alice.yaml", include_str!("../../examples/acme/people/alice.yaml")),
-    ("people/bob.yaml", include_str!("../../examples/acme/people/bob.yaml")),
-    ("people/carol.yaml", include_str!("../../examples/acme/people/carol.yaml")),
-    ("people/dave.yaml", include_str!("../../examples/acme/people/dave.yaml")),
-    ("people/erin.yaml", include_str!("../../examples/acme/people/erin.yaml")),
-    ("people/frank.yaml", include_str!("../../examples/acme/people/frank.yaml")),
-    ("people/grace.yaml", include_str!("../../examples/acme/people/grace.yaml")),
-    ("people/henrik.yaml", include_str!("../../examples/acme/people/henrik.yaml")),
-    ("people/ines.yaml", include_str!("../../examples/acme/people/ines.yaml")),
-    ("people/jonas.yaml", include_str!("../../examples/acme/people/jonas.yaml")),
+    (
+        "decisions/portfolio-2027-funding.yaml",
+        include_str!("../../examples/acme/decisions/portfolio-2027-funding.yaml"),
+    ),
+    (
+        "objectives/grow-online-sales.yaml",
+        include_str!("../../examples/acme/objectives/grow-online-sales.yaml"),
+    ),
+    (
+        "objectives/modernise-it.yaml",
+        include_str!("../../examples/acme/objectives/modernise-it.yaml"),
+    ),
+    (
+        "objectives/operational-efficiency.yaml",
+        include_str!("../../examples/acme/objectives/operational-efficiency.yaml"),
+    ),
+    (
+        "objectives/regulatory-compliance.yaml",
+        include_str!("../../examples/acme/objectives/regulatory-compliance.yaml"),
+    ),
+    (
+        "people/alice.yaml",
+        include_str!("../../examples/acme/people/alice.yaml"),
+    ),
+    (
+        "people/bob.yaml",
+        include_str!("../../examples/acme/people/bob.yaml"),
+    ),
+    (
+        "people/carol.yaml",
+        include_str!("../../examples/acme/people/carol.yaml"),
+    ),
+    (
+        "people/dave.yaml",
+        include_str!("../../examples/acme/people/dave.yaml"),
+    ),
+    (
+        "people/erin.yaml",
+        include_str!("../../examples/acme/people/erin.yaml"),
+    ),
+    (
+        "people/frank.yaml",
+        include_str!("../../examples/acme/people/frank.yaml"),
+    ),
+    (
+        "people/grace.yaml",
+        include_str!("../../examples/acme/people/grace.yaml"),
+    ),
+    (
+        "people/henrik.yaml",
+        include_str!("../../examples/acme/people/henrik.yaml"),
+    ),
+    (
+        "people/ines.yaml",
+        include_str!("../../examples/acme/people/ines.yaml"),
+    ),
+    (
+        "people/jonas.yaml",
+        include_str!("../../examples/acme/people/jonas.yaml"),
+    ),
     ("pmo.yaml", include_str!("../../examples/acme/pmo.yaml")),
-    ("programs/digital.yaml", include_str!("../../examples/acme/programs/digital.yaml")),
-    ("programs/operations.yaml", include_str!("../../examples/acme/programs/operations.yaml")),
-    ("projects/apollo/changes/apollo-cr-data-archive.yaml", include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-data-archive.yaml")),
-    ("projects/apollo/changes/apollo-cr-extra-licences.yaml", include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-extra-licences.yaml")),
-    ("projects/apollo/changes/apollo-cr-marketing-integration.yaml", include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-marketing-integration.yaml")),
-    ("projects/apollo/changes/apollo-cr-scope-reporting.yaml", include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-scope-reporting.yaml")),
-    ("projects/apollo/decisions/apollo-dec-big-bang-cutover.yaml", include_str!("../../examples/acme/projects/apollo/decisions/apollo-dec-big-bang-cutover.yaml")),
-    ("projects/apollo/decisions/apollo-dec-phased-cutover.yaml", include_str!("../../examples/acme/projects/apollo/decisions/apollo-dec-phased-cutover.yaml")),
-    ("projects/apollo/decisions/apollo-dec-vendor-selection.yaml", include_str!("../../examples/acme/projects/apollo/decisions/apollo-dec-vendor-selection.yaml")),
-    ("projects/apollo/issues/apollo-sso-integration.yaml", include_str!("../../examples/acme/projects/apollo/issues/apollo-sso-integration.yaml")),
-    ("projects/apollo/issues/apollo-test-env-outage.yaml", include_str!("../../examples/acme/projects/apollo/issues/apollo-test-env-outage.yaml")),
-    ("projects/apollo/project.yaml", include_str!("../../examples/acme/projects/apollo/project.yaml")),
-    ("projects/apollo/risks/apollo-cross-sell.yaml", include_str!("../../examples/acme/projects/apollo/risks/apollo-cross-sell.yaml")),
-    ("projects/apollo/risks/apollo-data-quality.yaml", include_str!("../../examples/acme/projects/apollo/risks/apollo-data-quality.yaml")),
-    ("projects/apollo/risks/apollo-licence-pricing.yaml", include_str!("../../examples/acme/projects/apollo/risks/apollo-licence-pricing.yaml")),
-    ("projects/apollo/risks/apollo-vendor-delay.yaml", include_str!("../../examples/acme/projects/apollo/risks/apollo-vendor-delay.yaml")),
-    ("projects/apollo/status/2026-10-30.yaml", include_str!("../../examples/acme/projects/apollo/status/2026-10-30.yaml")),
-    ("projects/apollo/status/2026-11-13.yaml", include_str!("../../examples/acme/projects/apollo/status/2026-11-13.yaml")),
-    ("projects/atlas/changes/atlas-cr-colo-extension.yaml", include_str!("../../examples/acme/projects/atlas/changes/atlas-cr-colo-extension.yaml")),
-    ("projects/atlas/decisions/atlas-dec-pause.yaml", include_str!("../../examples/acme/projects/atlas/decisions/atlas-dec-pause.yaml")),
-    ("projects/atlas/issues/atlas-legacy-support-expiry.yaml", include_str!("../../examples/acme/projects/atlas/issues/atlas-legacy-support-expiry.yaml")),
-    ("projects/atlas/project.yaml", include_str!("../../examples/acme/projects/atlas/project.yaml")),
-    ("projects/atlas/risks/atlas-contract-renewal.yaml", include_str!("../../examples/acme/projects/atlas/risks/atlas-contract-renewal.yaml")),
-    ("projects/atlas/risks/atlas-skills-loss.yaml", include_str!("../../examples/acme/projects/atlas/risks/atlas-skills-loss.yaml")),
-    ("projects/atlas/status/2026-09-15.yaml", include_str!("../../examples/acme/projects/atlas/status/2026-09-15.yaml")),
-    ("projects/atlas/status/2026-11-02.yaml", include_str!("../../examples/acme/projects/atlas/status/2026-11-02.yaml")),
-    ("projects/gdpr-retention/decisions/gdpr-dec-tooling.yaml", include_str!("../../examples/acme/projects/gdpr-retention/decisions/gdpr-dec-tooling.yaml")),
-    ("projects/gdpr-retention/project.yaml", include_str!("../../examples/acme/projects/gdpr-retention/project.yaml")),
-    ("projects/gdpr-retention/risks/gdpr-legacy-archives.yaml", include_str!("../../examples/acme/projects/gdpr-retention/risks/gdpr-legacy-archives.yaml")),
-    ("projects/hermes/changes/hermes-cr-apple-pay.yaml", include_str!("../../examples/acme/projects/hermes/changes/hermes-cr-apple-pay.yaml")),
-    ("projects/hermes/changes/hermes-cr-tablet-layout.yaml", include_str!("../../examples/acme/projects/hermes/changes/hermes-cr-tablet-layout.yaml")),
-    ("projects/hermes/decisions/hermes-dec-accept-peak-load.yaml", include_str!("../../examples/acme/projects/hermes/decisions/hermes-dec-accept-peak-load.yaml")),
-    ("projects/hermes/issues/hermes-ios-signing.yaml", include_str!("../../examples/acme/projects/hermes/issues/hermes-ios-signing.yaml")),
-    ("projects/hermes/project.yaml", include_str!("../../examples/acme/projects/hermes/project.yaml")),
-    ("projects/hermes/risks/hermes-loyalty-reuse.yaml", include_str!("../../examples/acme/projects/hermes/risks/hermes-loyalty-reuse.yaml")),
-    ("projects/hermes/risks/hermes-peak-load.yaml", include_str!("../../examples/acme/projects/hermes/risks/hermes-peak-load.yaml")),
-    ("projects/hermes/risks/hermes-store-rejection.yaml", include_str!("../../examples/acme/projects/hermes/risks/hermes-store-rejection.yaml")),
-    ("projects/hermes/status/2026-10-30.yaml", include_str!("../../examples/acme/projects/hermes/status/2026-10-30.yaml")),
-    ("projects/hermes/status/2026-11-16.yaml", include_str!("../../examples/acme/projects/hermes/status/2026-11-16.yaml")),
-    ("projects/nebula/decisions/nebula-dec-cancel.yaml", include_str!("../../examples/acme/projects/nebula/decisions/nebula-dec-cancel.yaml")),
-    ("projects/nebula/lessons/nebula-lesson-data-readiness.yaml", include_str!("../../examples/acme/projects/nebula/lessons/nebula-lesson-data-readiness.yaml")),
-    ("projects/nebula/project.yaml", include_str!("../../examples/acme/projects/nebula/project.yaml")),
-    ("projects/orion/changes/orion-cr-night-tests.yaml", include_str!("../../examples/acme/projects/orion/changes/orion-cr-night-tests.yaml")),
-    ("projects/orion/changes/orion-cr-second-picking-zone.yaml", include_str!("../../examples/acme/projects/orion/changes/orion-cr-second-picking-zone.yaml")),
-    ("projects/orion/issues/orion-conveyor-jam.yaml", include_str!("../../examples/acme/projects/orion/issues/orion-conveyor-jam.yaml")),
-    ("projects/orion/issues/orion-label-format.yaml", include_str!("../../examples/acme/projects/orion/issues/orion-label-format.yaml")),
-    ("projects/orion/lessons/orion-lesson-factory-acceptance.yaml", include_str!("../../examples/acme/projects/orion/lessons/orion-lesson-factory-acceptance.yaml")),
-    ("projects/orion/lessons/orion-lesson-ops-involvement.yaml", include_str!("../../examples/acme/projects/orion/lessons/orion-lesson-ops-involvement.yaml")),
-    ("projects/orion/project.yaml", include_str!("../../examples/acme/projects/orion/project.yaml")),
-    ("projects/orion/risks/orion-robot-delivery.yaml", include_str!("../../examples/acme/projects/orion/risks/orion-robot-delivery.yaml")),
-    ("projects/orion/risks/orion-wms-interface.yaml", include_str!("../../examples/acme/projects/orion/risks/orion-wms-interface.yaml")),
-    ("projects/orion/status/2026-09-25.yaml", include_str!("../../examples/acme/projects/orion/status/2026-09-25.yaml")),
+    (
+        "programs/digital.yaml",
+        include_str!("../../examples/acme/programs/digital.yaml"),
+    ),
+    (
+        "programs/operations.yaml",
+        include_str!("../../examples/acme/programs/operations.yaml"),
+    ),
+    (
+        "projects/apollo/changes/apollo-cr-data-archive.yaml",
+        include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-data-archive.yaml"),
+    ),
+    (
+        "projects/apollo/changes/apollo-cr-extra-licences.yaml",
+        include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-extra-licences.yaml"),
+    ),
+    (
+        "projects/apollo/changes/apollo-cr-marketing-integration.yaml",
+        include_str!(
+            "../../examples/acme/projects/apollo/changes/apollo-cr-marketing-integration.yaml"
+        ),
+    ),
+    (
+        "projects/apollo/changes/apollo-cr-scope-reporting.yaml",
+        include_str!("../../examples/acme/projects/apollo/changes/apollo-cr-scope-reporting.yaml"),
+    ),
+    (
+        "projects/apollo/decisions/apollo-dec-big-bang-cutover.yaml",
+        include_str!(
+            "../../examples/acme/projects/apollo/decisions/apollo-dec-big-bang-cutover.yaml"
+        ),
+    ),
+    (
+        "projects/apollo/decisions/apollo-dec-phased-cutover.yaml",
+        include_str!(
+            "../../examples/acme/projects/apollo/decisions/apollo-dec-phased-cutover.yaml"
+        ),
+    ),
+    (
+        "projects/apollo/decisions/apollo-dec-vendor-selection.yaml",
+        include_str!(
+            "../../examples/acme/projects/apollo/decisions/apollo-dec-vendor-selection.yaml"
+        ),
+    ),
+    (
+        "projects/apollo/issues/apollo-sso-integration.yaml",
+        include_str!("../../examples/acme/projects/apollo/issues/apollo-sso-integration.yaml"),
+    ),
+    (
+        "projects/apollo/issues/apollo-test-env-outage.yaml",
+        include_str!("../../examples/acme/projects/apollo/issues/apollo-test-env-outage.yaml"),
+    ),
+    (
+        "projects/apollo/project.yaml",
+        include_str!("../../examples/acme/projects/apollo/project.yaml"),
+    ),
+    (
+        "projects/apollo/risks/apollo-cross-sell.yaml",
+        include_str!("../../examples/acme/projects/apollo/risks/apollo-cross-sell.yaml"),
+    ),
+    (
+        "projects/apollo/risks/apollo-data-quality.yaml",
+        include_str!("../../examples/acme/projects/apollo/risks/apollo-data-quality.yaml"),
+    ),
+    (
+        "projects/apollo/risks/apollo-licence-pricing.yaml",
+        include_str!("../../examples/acme/projects/apollo/risks/apollo-licence-pricing.yaml"),
+    ),
+    (
+        "projects/apollo/risks/apollo-vendor-delay.yaml",
+        include_str!("../../examples/acme/projects/apollo/risks/apollo-vendor-delay.yaml"),
+    ),
+    (
+        "projects/apollo/status/2026-10-30.yaml",
+        include_str!("../../examples/acme/projects/apollo/status/2026-10-30.yaml"),
+    ),
+    (
+        "projects/apollo/status/2026-11-13.yaml",
+        include_str!("../../examples/acme/projects/apollo/status/2026-11-13.yaml"),
+    ),
+    (
+        "projects/atlas/changes/atlas-cr-colo-extension.yaml",
+        include_str!("../../examples/acme/projects/atlas/changes/atlas-cr-colo-extension.yaml"),
+    ),
+    (
+        "projects/atlas/decisions/atlas-dec-pause.yaml",
+        include_str!("../../examples/acme/projects/atlas/decisions/atlas-dec-pause.yaml"),
+    ),
+    (
+        "projects/atlas/issues/atlas-legacy-support-expiry.yaml",
+        include_str!("../../examples/acme/projects/atlas/issues/atlas-legacy-support-expiry.yaml"),
+    ),
+    (
+        "projects/atlas/project.yaml",
+        include_str!("../../examples/acme/projects/atlas/project.yaml"),
+    ),
+    (
+        "projects/atlas/risks/atlas-contract-renewal.yaml",
+        include_str!("../../examples/acme/projects/atlas/risks/atlas-contract-renewal.yaml"),
+    ),
+    (
+        "projects/atlas/risks/atlas-skills-loss.yaml",
+        include_str!("../../examples/acme/projects/atlas/risks/atlas-skills-loss.yaml"),
+    ),
+    (
+        "projects/atlas/status/2026-09-15.yaml",
+        include_str!("../../examples/acme/projects/atlas/status/2026-09-15.yaml"),
+    ),
+    (
+        "projects/atlas/status/2026-11-02.yaml",
+        include_str!("../../examples/acme/projects/atlas/status/2026-11-02.yaml"),
+    ),
+    (
+        "projects/gdpr-retention/decisions/gdpr-dec-tooling.yaml",
+        include_str!("../../examples/acme/projects/gdpr-retention/decisions/gdpr-dec-tooling.yaml"),
+    ),
+    (
+        "projects/gdpr-retention/project.yaml",
+        include_str!("../../examples/acme/projects/gdpr-retention/project.yaml"),
+    ),
+    (
+        "projects/gdpr-retention/risks/gdpr-legacy-archives.yaml",
+        include_str!("../../examples/acme/projects/gdpr-retention/risks/gdpr-legacy-archives.yaml"),
+    ),
+    (
+        "projects/hermes/changes/hermes-cr-apple-pay.yaml",
+        include_str!("../../examples/acme/projects/hermes/changes/hermes-cr-apple-pay.yaml"),
+    ),
+    (
+        "projects/hermes/changes/hermes-cr-tablet-layout.yaml",
+        include_str!("../../examples/acme/projects/hermes/changes/hermes-cr-tablet-layout.yaml"),
+    ),
+    (
+        "projects/hermes/decisions/hermes-dec-accept-peak-load.yaml",
+        include_str!(
+            "../../examples/acme/projects/hermes/decisions/hermes-dec-accept-peak-load.yaml"
+        ),
+    ),
+    (
+        "projects/hermes/issues/hermes-ios-signing.yaml",
+        include_str!("../../examples/acme/projects/hermes/issues/hermes-ios-signing.yaml"),
+    ),
+    (
+        "projects/hermes/project.yaml",
+        include_str!("../../examples/acme/projects/hermes/project.yaml"),
+    ),
+    (
+        "projects/hermes/risks/hermes-loyalty-reuse.yaml",
+        include_str!("../../examples/acme/projects/hermes/risks/hermes-loyalty-reuse.yaml"),
+    ),
+    (
+        "projects/hermes/risks/hermes-peak-load.yaml",
+        include_str!("../../examples/acme/projects/hermes/risks/hermes-peak-load.yaml"),
+    ),
+    (
+        "projects/hermes/risks/hermes-store-rejection.yaml",
+        include_str!("../../examples/acme/projects/hermes/risks/hermes-store-rejection.yaml"),
+    ),
+    (
+        "projects/hermes/status/2026-10-30.yaml",
+        include_str!("../../examples/acme/projects/hermes/status/2026-10-30.yaml"),
+    ),
+    (
+        "projects/hermes/status/2026-11-16.yaml",
+        include_str!("../../examples/acme/projects/hermes/status/2026-11-16.yaml"),
+    ),
+    (
+        "projects/nebula/decisions/nebula-dec-cancel.yaml",
+        include_str!("../../examples/acme/projects/nebula/decisions/nebula-dec-cancel.yaml"),
+    ),
+    (
+        "projects/nebula/lessons/nebula-lesson-data-readiness.yaml",
+        include_str!(
+            "../../examples/acme/projects/nebula/lessons/nebula-lesson-data-readiness.yaml"
+        ),
+    ),
+    (
+        "projects/nebula/project.yaml",
+        include_str!("../../examples/acme/projects/nebula/project.yaml"),
+    ),
+    (
+        "projects/orion/changes/orion-cr-night-tests.yaml",
+        include_str!("../../examples/acme/projects/orion/changes/orion-cr-night-tests.yaml"),
+    ),
+    (
+        "projects/orion/changes/orion-cr-second-picking-zone.yaml",
+        include_str!(
+            "../../examples/acme/projects/orion/changes/orion-cr-second-picking-zone.yaml"
+        ),
+    ),
+    (
+        "projects/orion/issues/orion-conveyor-jam.yaml",
+        include_str!("../../examples/acme/projects/orion/issues/orion-conveyor-jam.yaml"),
+    ),
+    (
+        "projects/orion/issues/orion-label-format.yaml",
+        include_str!("../../examples/acme/projects/orion/issues/orion-label-format.yaml"),
+    ),
+    (
+        "projects/orion/lessons/orion-lesson-factory-acceptance.yaml",
+        include_str!(
+            "../../examples/acme/projects/orion/lessons/orion-lesson-factory-acceptance.yaml"
+        ),
+    ),
+    (
+        "projects/orion/lessons/orion-lesson-ops-involvement.yaml",
+        include_str!(
+            "../../examples/acme/projects/orion/lessons/orion-lesson-ops-involvement.yaml"
+        ),
+    ),
+    (
+        "projects/orion/project.yaml",
+        include_str!("../../examples/acme/projects/orion/project.yaml"),
+    ),
+    (
+        "projects/orion/risks/orion-robot-delivery.yaml",
+        include_str!("../../examples/acme/projects/orion/risks/orion-robot-delivery.yaml"),
+    ),
+    (
+        "projects/orion/risks/orion-wms-interface.yaml",
+        include_str!("../../examples/acme/projects/orion/risks/orion-wms-interface.yaml"),
+    ),
+    (
+        "projects/orion/status/2026-09-25.yaml",
+        include_str!("../../examples/acme/projects/orion/status/2026-09-25.yaml"),
+    ),
 ];

@@ -7,17 +7,27 @@ use std::path::{Path, PathBuf};
 /// would write exists. Returns the files written.
 pub fn init(dir: &Path, with_example: bool) -> Result<Vec<PathBuf>, Error> {
     let files: Vec<(String, String)> = if with_example {
-        example::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+        example::FILES
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
     } else {
         let organisation = dir
             .canonicalize()
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "My organisation".into());
-        let config = super::new::render("pmo.yaml", minijinja::context! { organisation => serde_json::to_string(&organisation).unwrap_or_default() })?;
+        let config = super::new::render(
+            "pmo.yaml",
+            minijinja::context! { organisation => serde_json::to_string(&organisation).unwrap_or_default() },
+        )?;
         vec![("pmo.yaml".into(), config)]
     };
-    let existing: Vec<String> = files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| p.clone()).collect();
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| dir.join(p).exists())
+        .map(|(p, _)| p.clone())
+        .collect();
     if !existing.is_empty() {
         return Err(Error::Invalid(format!(
             "{} already has {}; nothing was written",

@@ -19,19 +19,28 @@ pub fn create_file(path: &Path, contents: &str) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     if path.exists() {
-        return Err(Error::Invalid(format!("{} already exists; nothing was overwritten", path.display())));
+        return Err(Error::Invalid(format!(
+            "{} already exists; nothing was overwritten",
+            path.display()
+        )));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(contents.as_bytes())?;
         f.sync_all()?;
         std::fs::hard_link(&tmp, path)
     })();
     let _ = std::fs::remove_file(&tmp);
     result.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => Error::Invalid(format!("{} already exists; nothing was overwritten", path.display())),
+        std::io::ErrorKind::AlreadyExists => Error::Invalid(format!(
+            "{} already exists; nothing was overwritten",
+            path.display()
+        )),
         _ => Error::io(path, e),
     })
 }
@@ -40,7 +49,11 @@ pub fn create_file(path: &Path, contents: &str) -> Result<(), Error> {
 pub fn random_suffix(len: usize) -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
     h.write_u32(std::process::id());
     let mut n = h.finish();
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -75,7 +88,10 @@ mod tests {
 
     #[test]
     fn slugs_and_suffixes() {
-        assert_eq!(slug("Apollo: CRM replacement!", 40), "apollo-crm-replacement");
+        assert_eq!(
+            slug("Apollo: CRM replacement!", 40),
+            "apollo-crm-replacement"
+        );
         assert_eq!(slug("Ärger im Büro", 40), "rger-im-b-ro");
         assert_eq!(slug("a very long title indeed", 10), "a-very-lon");
         let s = random_suffix(4);
@@ -90,7 +106,11 @@ mod tests {
         create_file(&p, "one").unwrap();
         assert!(create_file(&p, "two").is_err());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "one");
-        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            std::fs::read_dir(p.parent().unwrap()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[test]
@@ -109,7 +129,12 @@ mod tests {
             if p.is_dir() {
                 out.extend(walk(&p, root));
             } else {
-                out.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+                out.push(
+                    p.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
         out

@@ -1,7 +1,7 @@
 use super::{create_file, random_suffix, slug};
+use crate::Error;
 use crate::config::Config;
 use crate::model::Kind;
-use crate::Error;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
@@ -17,21 +17,33 @@ pub struct NewDocument<'a> {
 const TEMPLATES: &[(&str, &str)] = &[
     ("pmo.yaml", include_str!("../../templates/new/pmo.yaml")),
     ("person", include_str!("../../templates/new/person.yaml")),
-    ("objective", include_str!("../../templates/new/objective.yaml")),
+    (
+        "objective",
+        include_str!("../../templates/new/objective.yaml"),
+    ),
     ("program", include_str!("../../templates/new/program.yaml")),
     ("project", include_str!("../../templates/new/project.yaml")),
     ("risk", include_str!("../../templates/new/risk.yaml")),
     ("issue", include_str!("../../templates/new/issue.yaml")),
-    ("decision", include_str!("../../templates/new/decision.yaml")),
+    (
+        "decision",
+        include_str!("../../templates/new/decision.yaml"),
+    ),
     ("change", include_str!("../../templates/new/change.yaml")),
     ("status", include_str!("../../templates/new/status.yaml")),
     ("lesson", include_str!("../../templates/new/lesson.yaml")),
 ];
 
 pub(super) fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error> {
-    let source = TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or_default();
+    let source = TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .unwrap_or_default();
     let env = minijinja::Environment::new();
-    let text = env.render_str(source, ctx).map_err(|e| Error::Invalid(format!("template {name}: {e}")))?;
+    let text = env
+        .render_str(source, ctx)
+        .map_err(|e| Error::Invalid(format!("template {name}: {e}")))?;
     // minijinja drops the final newline of a template.
     Ok(text + "\n")
 }
@@ -40,10 +52,17 @@ pub(super) fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error>
 /// Returns the path written.
 pub fn new_document(root: &Path, config: &Config, req: &NewDocument<'_>) -> Result<PathBuf, Error> {
     let kind = req.kind;
-    let needs_project = matches!(kind, Kind::Risk | Kind::Issue | Kind::Change | Kind::Status | Kind::Lesson);
+    let needs_project = matches!(
+        kind,
+        Kind::Risk | Kind::Issue | Kind::Change | Kind::Status | Kind::Lesson
+    );
     let project = match (req.project, needs_project) {
         (Some(p), _) => Some(check_id(p, "--project")?),
-        (None, true) => return Err(Error::Invalid(format!("a {kind} belongs to a project: pass --project ID"))),
+        (None, true) => {
+            return Err(Error::Invalid(format!(
+                "a {kind} belongs to a project: pass --project ID"
+            )));
+        }
         (None, false) => None,
     };
     let default_title = match kind {
@@ -63,7 +82,11 @@ pub fn new_document(root: &Path, config: &Config, req: &NewDocument<'_>) -> Resu
         (Kind::Decision, None) => format!("decisions/{id}.yaml"),
         (Kind::Status, Some(p)) => {
             let dated = format!("projects/{p}/status/{}.yaml", req.today);
-            if root.join(&dated).exists() { format!("projects/{p}/status/{id}.yaml") } else { dated }
+            if root.join(&dated).exists() {
+                format!("projects/{p}/status/{id}.yaml")
+            } else {
+                dated
+            }
         }
         (_, Some(p)) => format!("projects/{p}/{}/{id}.yaml", folder(kind)),
         (_, None) => format!("{}/{id}.yaml", folder(kind)),
@@ -95,8 +118,16 @@ fn folder(kind: Kind) -> &'static str {
 
 fn check_id<'a>(id: &'a str, flag: &str) -> Result<&'a str, Error> {
     let ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok { Ok(id) } else { Err(Error::Invalid(format!("{flag} `{id}` is not a valid id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"))) }
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(id)
+    } else {
+        Err(Error::Invalid(format!(
+            "{flag} `{id}` is not a valid id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+        )))
+    }
 }
 
 /// `apollo-vendor-delay-k3x9`: readable, and with a random suffix so that two branches

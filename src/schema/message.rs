@@ -4,13 +4,19 @@ use super::navigate::{description, known_properties};
 use crate::diagnostic::Diagnostic;
 use crate::parse::{Seg, Spans};
 use crate::suggest::{did_you_mean, list};
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as E};
 use jsonschema::paths::LocationSegment;
-use jsonschema::ValidationError;
 use serde_json::Value;
 
 /// One S001 per violation (an object with three unknown fields gives three).
-pub fn describe(file: &str, root: &Value, spans: &Spans, schema: &Value, error: &ValidationError<'_>) -> Vec<Diagnostic> {
+pub fn describe(
+    file: &str,
+    root: &Value,
+    spans: &Spans,
+    schema: &Value,
+    error: &ValidationError<'_>,
+) -> Vec<Diagnostic> {
     enum Owned {
         Key(String),
         Index(usize),
@@ -44,7 +50,9 @@ fn describe_at(
     let field = field_name(path);
     let instance = error.instance();
     let value_span = || spans.value_at(root, path.iter().copied());
-    let one = |span, message: String, help: Option<String>| vec![Diagnostic::new("S001", file, span, message).maybe_help(help)];
+    let one = |span, message: String, help: Option<String>| {
+        vec![Diagnostic::new("S001", file, span, message).maybe_help(help)]
+    };
     match error.kind() {
         E::Required { property } => {
             let name = property.as_str().unwrap_or_default();
@@ -56,7 +64,11 @@ fn describe_at(
                 false => format!("`{field}` is missing required field `{name}`"),
             };
             let help = format!("add `{name}:`{}", what.unwrap_or_default());
-            one(spans.mapping_at(root, path.iter().copied()), message, Some(help))
+            one(
+                spans.mapping_at(root, path.iter().copied()),
+                message,
+                Some(help),
+            )
         }
         E::AdditionalProperties { unexpected } | E::UnevaluatedProperties { unexpected } => {
             let known = known_properties(schema, path);
@@ -83,42 +95,107 @@ fn describe_at(
                 .collect()
         }
         E::Enum { options } => {
-            let allowed: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let allowed: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let found = show(instance);
-            let help = instance.as_str().and_then(|s| did_you_mean(s, allowed.iter().copied()));
-            one(value_span(), format!("`{field}` is {found}, expected one of {}", list(&allowed)), help)
+            let help = instance
+                .as_str()
+                .and_then(|s| did_you_mean(s, allowed.iter().copied()));
+            one(
+                value_span(),
+                format!("`{field}` is {found}, expected one of {}", list(&allowed)),
+                help,
+            )
         }
-        E::Constant { expected_value } => {
-            one(value_span(), format!("`{field}` must be {expected_value}, found {}", show(instance)), None)
-        }
+        E::Constant { expected_value } => one(
+            value_span(),
+            format!(
+                "`{field}` must be {expected_value}, found {}",
+                show(instance)
+            ),
+            None,
+        ),
         E::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => article_type(&t.to_string()),
-                TypeKind::Multiple(set) => set.iter().map(|t| article_type(&t.to_string())).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| article_type(&t.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
             let help = type_help(instance, &expected);
-            one(value_span(), format!("`{field}` must be {expected}, found {}", show(instance)), help)
+            one(
+                value_span(),
+                format!("`{field}` must be {expected}, found {}", show(instance)),
+                help,
+            )
         }
-        E::Minimum { limit } => one(value_span(), format!("`{field}` must be at least {limit}, found {}", show(instance)), None),
-        E::Maximum { limit } => one(value_span(), format!("`{field}` must be at most {limit}, found {}", show(instance)), None),
-        E::ExclusiveMinimum { limit } => {
-            one(value_span(), format!("`{field}` must be greater than {limit}, found {}", show(instance)), None)
-        }
-        E::ExclusiveMaximum { limit } => {
-            one(value_span(), format!("`{field}` must be less than {limit}, found {}", show(instance)), None)
-        }
+        E::Minimum { limit } => one(
+            value_span(),
+            format!(
+                "`{field}` must be at least {limit}, found {}",
+                show(instance)
+            ),
+            None,
+        ),
+        E::Maximum { limit } => one(
+            value_span(),
+            format!(
+                "`{field}` must be at most {limit}, found {}",
+                show(instance)
+            ),
+            None,
+        ),
+        E::ExclusiveMinimum { limit } => one(
+            value_span(),
+            format!(
+                "`{field}` must be greater than {limit}, found {}",
+                show(instance)
+            ),
+            None,
+        ),
+        E::ExclusiveMaximum { limit } => one(
+            value_span(),
+            format!(
+                "`{field}` must be less than {limit}, found {}",
+                show(instance)
+            ),
+            None,
+        ),
         E::MinLength { .. } => one(value_span(), format!("`{field}` must not be empty"), None),
-        E::MinItems { limit } => {
-            one(value_span(), format!("`{field}` needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }), None)
-        }
-        E::MinProperties { limit } => one(value_span(), format!("`{field}` needs at least {limit} entries"), None),
+        E::MinItems { limit } => one(
+            value_span(),
+            format!(
+                "`{field}` needs at least {limit} entr{}",
+                if *limit == 1 { "y" } else { "ies" }
+            ),
+            None,
+        ),
+        E::MinProperties { limit } => one(
+            value_span(),
+            format!("`{field}` needs at least {limit} entries"),
+            None,
+        ),
         E::Pattern { pattern } => {
-            let help = description(schema, path).map(str::to_owned).unwrap_or_else(|| format!("the pattern is `{pattern}`"));
-            one(value_span(), format!("`{field}` has an invalid value {}", show(instance)), Some(help))
+            let help = description(schema, path)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("the pattern is `{pattern}`"));
+            one(
+                value_span(),
+                format!("`{field}` has an invalid value {}", show(instance)),
+                Some(help),
+            )
         }
         E::Format { format } if format == "date" => {
             let text = instance.as_str().unwrap_or_default();
-            one(value_span(), format!("`{field}` is not a calendar date: {}", date_problem(text)), Some("write dates as YYYY-MM-DD, e.g. 2026-11-20".into()))
+            one(
+                value_span(),
+                format!("`{field}` is not a calendar date: {}", date_problem(text)),
+                Some("write dates as YYYY-MM-DD, e.g. 2026-11-20".into()),
+            )
         }
         _ => one(value_span(), format!("`{field}`: {}", error.masked()), None),
     }
@@ -138,7 +215,11 @@ fn field_name(path: &[Seg<'_>]) -> String {
             Seg::Index(i) => out.push_str(&format!("[{i}]")),
         }
     }
-    if out.is_empty() { "document".into() } else { out }
+    if out.is_empty() {
+        "document".into()
+    } else {
+        out
+    }
 }
 
 fn show(v: &Value) -> String {
@@ -164,10 +245,19 @@ fn article_type(t: &str) -> String {
 fn type_help(instance: &Value, expected: &str) -> Option<String> {
     match instance {
         Value::String(s) if expected.contains("number") || expected.contains("integer") => {
-            Some(format!("write the number without quotes or units, e.g. `{}`", s.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect::<String>()))
+            Some(format!(
+                "write the number without quotes or units, e.g. `{}`",
+                s.chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '.')
+                    .collect::<String>()
+            ))
         }
-        Value::String(_) if expected == "a list" => Some("write a list: `[a, b]` or one `- item` per line".into()),
-        Value::Number(_) | Value::Bool(_) if expected == "a string" => Some("quote the value to make it text".into()),
+        Value::String(_) if expected == "a list" => {
+            Some("write a list: `[a, b]` or one `- item` per line".into())
+        }
+        Value::Number(_) | Value::Bool(_) if expected == "a string" => {
+            Some("quote the value to make it text".into())
+        }
         _ => None,
     }
 }
@@ -208,9 +298,18 @@ mod tests {
 
     #[test]
     fn date_problems_are_explained() {
-        assert_eq!(date_problem("2026-06-31"), "`2026-06-31`: June 2026 has 30 days");
-        assert_eq!(date_problem("2027-02-29"), "`2027-02-29`: February 2027 has 28 days");
+        assert_eq!(
+            date_problem("2026-06-31"),
+            "`2026-06-31`: June 2026 has 30 days"
+        );
+        assert_eq!(
+            date_problem("2027-02-29"),
+            "`2027-02-29`: February 2027 has 28 days"
+        );
         assert_eq!(date_problem("2026-13-01"), "`2026-13-01` has no month 13");
-        assert_eq!(date_problem("20.11.2026"), "`20.11.2026` is not in the form YYYY-MM-DD");
+        assert_eq!(
+            date_problem("20.11.2026"),
+            "`20.11.2026` is not in the form YYYY-MM-DD"
+        );
     }
 }

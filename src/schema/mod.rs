@@ -14,30 +14,71 @@ use std::collections::HashMap;
 
 /// The built-in schema files, by file name; `pmo schema` exports these.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("defs.schema.json", include_str!("../../schema/defs.schema.json")),
-    ("pmo.schema.json", include_str!("../../schema/pmo.schema.json")),
-    ("person.schema.json", include_str!("../../schema/person.schema.json")),
-    ("objective.schema.json", include_str!("../../schema/objective.schema.json")),
-    ("program.schema.json", include_str!("../../schema/program.schema.json")),
-    ("project.schema.json", include_str!("../../schema/project.schema.json")),
-    ("risk.schema.json", include_str!("../../schema/risk.schema.json")),
-    ("issue.schema.json", include_str!("../../schema/issue.schema.json")),
-    ("decision.schema.json", include_str!("../../schema/decision.schema.json")),
-    ("change.schema.json", include_str!("../../schema/change.schema.json")),
-    ("status.schema.json", include_str!("../../schema/status.schema.json")),
-    ("lesson.schema.json", include_str!("../../schema/lesson.schema.json")),
+    (
+        "defs.schema.json",
+        include_str!("../../schema/defs.schema.json"),
+    ),
+    (
+        "pmo.schema.json",
+        include_str!("../../schema/pmo.schema.json"),
+    ),
+    (
+        "person.schema.json",
+        include_str!("../../schema/person.schema.json"),
+    ),
+    (
+        "objective.schema.json",
+        include_str!("../../schema/objective.schema.json"),
+    ),
+    (
+        "program.schema.json",
+        include_str!("../../schema/program.schema.json"),
+    ),
+    (
+        "project.schema.json",
+        include_str!("../../schema/project.schema.json"),
+    ),
+    (
+        "risk.schema.json",
+        include_str!("../../schema/risk.schema.json"),
+    ),
+    (
+        "issue.schema.json",
+        include_str!("../../schema/issue.schema.json"),
+    ),
+    (
+        "decision.schema.json",
+        include_str!("../../schema/decision.schema.json"),
+    ),
+    (
+        "change.schema.json",
+        include_str!("../../schema/change.schema.json"),
+    ),
+    (
+        "status.schema.json",
+        include_str!("../../schema/status.schema.json"),
+    ),
+    (
+        "lesson.schema.json",
+        include_str!("../../schema/lesson.schema.json"),
+    ),
 ];
 
 /// Relative `$ref`s resolve against the validator's default base URI.
 const BASE: &str = "json-schema:///";
 
 pub fn builtin_text(file: &str) -> Option<&'static str> {
-    BUILTIN.iter().find(|(name, _)| *name == file).map(|(_, text)| *text)
+    BUILTIN
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, text)| *text)
 }
 
 /// A built-in schema as JSON. The embedded files are ours and tested, so they parse.
 pub fn builtin(file: &str) -> Value {
-    builtin_text(file).and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+    builtin_text(file)
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// The built-in schema with the shared definitions copied in, for editors and the YAML
@@ -63,7 +104,10 @@ pub fn bundled(file: &str) -> Value {
         return schema;
     }
     rewrite(&mut schema);
-    if let (Some(root), Value::Object(shared)) = (schema.as_object_mut(), builtin("defs.schema.json")["$defs"].take()) {
+    if let (Some(root), Value::Object(shared)) = (
+        schema.as_object_mut(),
+        builtin("defs.schema.json")["$defs"].take(),
+    ) {
         let defs = root.entry("$defs").or_insert_with(|| json!({}));
         if let Some(defs) = defs.as_object_mut() {
             for (name, def) in shared {
@@ -75,7 +119,12 @@ pub fn bundled(file: &str) -> Value {
 }
 
 fn registry() -> Result<Registry<'static>, jsonschema::ReferencingError> {
-    Registry::new().add(format!("{BASE}defs.schema.json"), builtin("defs.schema.json"))?.prepare()
+    Registry::new()
+        .add(
+            format!("{BASE}defs.schema.json"),
+            builtin("defs.schema.json"),
+        )?
+        .prepare()
 }
 
 /// A compiled schema and the JSON it came from (kept to name fields in messages).
@@ -134,7 +183,11 @@ fn with_overlay(mut builtin: Value, mut overlay: Value) -> Value {
         map.remove("$schema");
         map.remove("$id");
     }
-    let declared: Vec<String> = overlay.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    let declared: Vec<String> = overlay
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
     if let Some(props) = builtin.get_mut("properties").and_then(Value::as_object_mut) {
         for name in declared {
             props.entry(name).or_insert(Value::Bool(true));
@@ -155,7 +208,10 @@ mod tests {
             assert!(json.is_object(), "{file} is not JSON");
             compile(&json).unwrap_or_else(|e| panic!("{file}: {e}"));
             let bundled = bundled(file);
-            assert!(!bundled.to_string().contains("defs.schema.json#"), "{file} bundle still refers out");
+            assert!(
+                !bundled.to_string().contains("defs.schema.json#"),
+                "{file} bundle still refers out"
+            );
             jsonschema::validator_for(&bundled).unwrap_or_else(|e| panic!("{file} bundled: {e}"));
         }
     }

@@ -46,7 +46,11 @@ fn expand<'s>(root: &'s Value, node: &'s Value) -> Vec<&'s Value> {
     let mut i = 0;
     while i < out.len() && out.len() < 32 {
         let n = out[i];
-        if let Some(target) = n.get("$ref").and_then(Value::as_str).and_then(|r| resolve(root, r)) {
+        if let Some(target) = n
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| resolve(root, r))
+        {
             out.push(target);
         }
         if let Some(all) = n.get("allOf").and_then(Value::as_array) {
@@ -74,5 +78,7 @@ fn shared_defs(file: &str) -> Option<&'static Value> {
 
 /// The `description` of the schema at `path`, if it has one: used as help text.
 pub fn description<'s>(schema: &'s Value, path: &[Seg<'_>]) -> Option<&'s str> {
-    at_path(schema, path).into_iter().find_map(|n| n.get("description").and_then(Value::as_str))
+    at_path(schema, path)
+        .into_iter()
+        .find_map(|n| n.get("description").and_then(Value::as_str))
 }

@@ -25,7 +25,11 @@ pub trait Source: Sync {
 /// Paths that are never documents (SPEC section 1), plus the `exclude` globs of pmo.yaml.
 pub fn skip_set(exclude: &[String]) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
-    for pattern in ["templates/**", "schema/**"].iter().copied().chain(exclude.iter().map(String::as_str)) {
+    for pattern in ["templates/**", "schema/**"]
+        .iter()
+        .copied()
+        .chain(exclude.iter().map(String::as_str))
+    {
         b.add(Glob::new(pattern).map_err(|e| format!("exclude pattern `{pattern}`: {e}"))?);
     }
     b.build().map_err(|e| e.to_string())

@@ -18,7 +18,9 @@ impl Worktree {
             .ancestors()
             .find(|dir| dir.join(crate::config::FILE).is_file())
             .ok_or_else(|| Error::NotARepository(start.clone()))?;
-        Ok(Worktree { root: root.to_path_buf() })
+        Ok(Worktree {
+            root: root.to_path_buf(),
+        })
     }
 
     pub fn at(root: impl Into<PathBuf>) -> Worktree {
@@ -57,16 +59,26 @@ impl Source for Worktree {
                     if !entry.file_type().is_some_and(|t| t.is_file()) {
                         continue;
                     }
-                    let Some(rel) = relative(&self.root, entry.path()) else { continue };
+                    let Some(rel) = relative(&self.root, entry.path()) else {
+                        continue;
+                    };
                     if is_document_path(&rel) && !skip.is_match(&rel) {
-                        entries.push(Entry { path: rel, problem: None });
+                        entries.push(Entry {
+                            path: rel,
+                            problem: None,
+                        });
                     }
                 }
                 Err(e) => {
                     // A symlink loop or an unreadable directory: reported on that path,
                     // and the walk goes on.
-                    let path = error_path(&e).and_then(|p| relative(&self.root, &p)).unwrap_or_else(|| ".".into());
-                    entries.push(Entry { path, problem: Some(describe_walk_error(&e)) });
+                    let path = error_path(&e)
+                        .and_then(|p| relative(&self.root, &p))
+                        .unwrap_or_else(|| ".".into());
+                    entries.push(Entry {
+                        path,
+                        problem: Some(describe_walk_error(&e)),
+                    });
                 }
             }
         }
@@ -81,7 +93,10 @@ impl Source for Worktree {
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
     Some(parts.join("/"))
 }
 
@@ -89,7 +104,9 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
     match e {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
         ignore::Error::Loop { child, .. } => Some(child.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         _ => None,
     }
 }
@@ -97,11 +114,14 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
 fn describe_walk_error(e: &ignore::Error) -> String {
     match e {
         ignore::Error::Loop { ancestor, .. } => {
-            format!("symbolic link loop: it leads back to {}; it was not read", ancestor.display())
+            format!(
+                "symbolic link loop: it leads back to {}; it was not read",
+                ancestor.display()
+            )
         }
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            describe_walk_error(err)
-        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => describe_walk_error(err),
         other => format!("cannot be read: {other}"),
     }
 }

@@ -10,13 +10,21 @@ pub struct Repo {
 
 pub const CONFIG: &str = "version: 1\nroles: [sponsor, ccb]\n";
 
+impl Default for Repo {
+    fn default() -> Self {
+        Repo::with_config(CONFIG)
+    }
+}
+
 impl Repo {
     pub fn new() -> Repo {
         Repo::with_config(CONFIG)
     }
 
     pub fn with_config(config: &str) -> Repo {
-        let repo = Repo { dir: tempfile::tempdir().unwrap() };
+        let repo = Repo {
+            dir: tempfile::tempdir().unwrap(),
+        };
         repo.file("pmo.yaml", config)
     }
 
@@ -42,14 +50,18 @@ impl Repo {
     /// `pmo -C <repo> --today 2026-11-20 --color never ARGS`
     pub fn pmo(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("pmo").unwrap();
-        cmd.arg("-C").arg(self.path()).args(["--today", "2026-11-20", "--color", "never"]).args(args);
+        cmd.arg("-C")
+            .arg(self.path())
+            .args(["--today", "2026-11-20", "--color", "never"])
+            .args(args);
         cmd
     }
 
     /// The JSON report of `pmo check --format json`.
     pub fn check_json(&self) -> serde_json::Value {
         let out = self.pmo(&["check", "--format", "json"]).output().unwrap();
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
     }
 
     /// `(code, file, line, column)` of every finding.

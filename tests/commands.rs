@@ -1,0 +1,224 @@
+//! init, new, schema, rules, explain end to end, and snapshots of rendered findings.
+
+mod common;
+use common::{BOB, Repo};
+use predicates::prelude::*;
+
+fn pmo() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("pmo").unwrap()
+}
+
+#[test]
+fn init_creates_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    pmo()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["init", "acme", "--example"])
+        .assert()
+        .success();
+    pmo()
+        .arg("-C")
+        .arg(dir.path().join("acme"))
+        .args(["--today", "2026-11-20", "check", "--strict"])
+        .assert()
+        .success();
+    let config = dir.path().join("acme/pmo.yaml");
+    std::fs::write(&config, "version: 1\n# mine\n").unwrap();
+    pmo()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["init", "acme"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing was written"));
+    pmo()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["init", "acme", "--example"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "version: 1\n# mine\n"
+    );
+    pmo()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["init", "plain"])
+        .assert()
+        .success();
+    pmo()
+        .arg("-C")
+        .arg(dir.path().join("plain"))
+        .args(["check"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn new_writes_schema_valid_documents_in_the_layout() {
+    let repo = Repo::new().file("people/bob.yaml", BOB);
+    for (kind, extra) in [
+        ("person", vec!["--title", "Ada Lovelace"]),
+        ("project", vec!["--title", "Apollo", "--id", "apollo"]),
+        (
+            "risk",
+            vec!["--project", "apollo", "--title", "Vendor delay"],
+        ),
+        ("issue", vec!["--project", "apollo"]),
+        ("decision", vec!["--title", "Go cloud"]),
+        (
+            "change",
+            vec!["--project", "apollo", "--title", "Add reporting"],
+        ),
+        ("status", vec!["--project", "apollo"]),
+        (
+            "lesson",
+            vec!["--project", "apollo", "--title", "Test early"],
+        ),
+        ("objective", vec!["--title", "Grow"]),
+        ("program", vec!["--title", "Digital"]),
+    ] {
+        let mut args = vec!["new", kind];
+        args.extend(extra);
+        repo.pmo(&args).assert().success();
+    }
+    assert!(repo.join("people/ada-lovelace.yaml").exists());
+    assert!(repo.join("projects/apollo/project.yaml").exists());
+    assert!(repo.join("projects/apollo/status/2026-11-20.yaml").exists());
+    let risks: Vec<_> = std::fs::read_dir(repo.join("projects/apollo/risks"))
+        .unwrap()
+        .collect();
+    assert_eq!(risks.len(), 1);
+    // Schema-valid: the only findings are the TODO references the user must fill in.
+    let report = repo.check_json();
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert_eq!(d["code"], "R002", "{d}");
+        assert!(d["message"].as_str().unwrap().contains("`TODO`"), "{d}");
+    }
+    // A second status the same day does not overwrite the first.
+    repo.pmo(&["new", "status", "--project", "apollo"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_dir(repo.join("projects/apollo/status"))
+            .unwrap()
+            .count(),
+        2
+    );
+    repo.pmo(&["new", "project", "--title", "Apollo", "--id", "apollo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    repo.pmo(&["new", "risk"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--project"));
+    repo.pmo(&["new", "rsik"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `risk`?"));
+    repo.pmo(&["new", "person", "--id", "bad id"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn schema_rules_and_explain() {
+    pmo()
+        .args(["schema"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("risk"));
+    let out = pmo().args(["schema", "risk"]).output().unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["properties"]["kind"]["const"], "risk");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("defs.schema.json"));
+    pmo()
+        .args(["schema", "rsk"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `risk`?"));
+    let dir = tempfile::tempdir().unwrap();
+    pmo()
+        .args(["schema", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("pmo.schema.json").exists());
+    assert!(dir.path().join("lesson.schema.json").exists());
+    pmo()
+        .args(["schema", "-o"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    pmo()
+        .args(["rules"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dangling-reference"));
+    let rules: serde_json::Value = serde_json::from_slice(
+        &pmo()
+            .args(["rules", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "W003")
+    );
+    pmo()
+        .args(["explain", "r002"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("R002 dangling-reference"));
+    pmo().args(["explain", "R02"]).assert().code(2);
+    pmo().args(["check", "--format", "xml"]).assert().code(2);
+}
+
+fn broken() -> Repo {
+    Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("people/bob2.yaml", "kind: person\nid: bob\nname: Bob Two\n")
+        .file(
+            "projects/apollo/risks/r1.yaml",
+            "kind: risk\nid: r1\nproject: apolo\ntitle: Vendor delay\nownr: bob\nowner: bob\nprobability: 7\nimpact: 3\nstatus: opn\nraised: 2026-06-31\n",
+        )
+}
+
+#[test]
+fn human_output() {
+    let out = broken().pmo(&["check"]).output().unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    let out = broken().pmo(&["check", "-q"]).output().unwrap();
+    insta::assert_snapshot!("human_quiet", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn machine_outputs() {
+    let repo = broken();
+    for format in ["json", "github", "sarif", "junit"] {
+        let out = repo.pmo(&["check", "--format", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        insta::assert_snapshot!(
+            format!("format_{format}"),
+            String::from_utf8(out.stdout).unwrap()
+        );
+    }
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let repo = broken();
+    let coloured = repo.pmo(&["check", "--color", "always"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}["));
+    let mut cmd = repo.pmo(&["check", "--color", "auto"]);
+    let plain = cmd.env("NO_COLOR", "1").output().unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("\u{1b}["));
+}
