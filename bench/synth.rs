@@ -20,7 +20,7 @@
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -2234,7 +2234,7 @@ fn usage() -> String {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{}", usage());
+        let _ = writeln!(io::stdout().lock(), "{}", usage());
         return ExitCode::SUCCESS;
     }
     let (root, projects) = match args.as_slice() {
@@ -2272,23 +2272,20 @@ fn main() -> ExitCode {
         }
     };
     let documents = tally.files - 1; // all but pmo.yaml
-    println!(
-        "synth: wrote {} in {:.2} s",
+    let elapsed = started.elapsed().as_secs_f64();
+    let mib = tally.bytes as f64 / (1024.0 * 1024.0);
+    let report = format!(
+        "synth: wrote {} in {elapsed:.2} s\n\
+         \x20 files:     {} (pmo.yaml + {documents} documents)\n\
+         \x20 documents: {documents} ({projects} projects x 20, {people} people, \
+         {OBJECTIVES} objectives, {programs} programs)\n\
+         \x20 projects:  {projects}\n\
+         \x20 bytes:     {} ({mib:.1} MiB)",
         root.display(),
-        started.elapsed().as_secs_f64()
-    );
-    println!(
-        "  files:     {} (pmo.yaml + {documents} documents)",
-        tally.files
-    );
-    println!(
-        "  documents: {documents} ({projects} projects x 20, {people} people, {OBJECTIVES} objectives, {programs} programs)"
-    );
-    println!("  projects:  {projects}");
-    println!(
-        "  bytes:     {} ({:.1} MiB)",
+        tally.files,
         tally.bytes,
-        tally.bytes as f64 / (1024.0 * 1024.0)
     );
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = writeln!(io::stdout().lock(), "{report}");
     ExitCode::SUCCESS
 }
