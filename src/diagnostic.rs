@@ -109,6 +109,18 @@ impl Diagnostic {
         self
     }
 
+    /// `file:line:col: severity[CODE]: message`, the compact form of `-q` and JUnit.
+    pub fn one_line(&self) -> String {
+        let Pos { line, column } = self.span.start;
+        format!(
+            "{}:{line}:{column}: {}[{}]: {}",
+            self.file,
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )
+    }
+
     /// Report order: by file (byte order of the path), then position, then code.
     pub fn sort_key(&self) -> (&str, Span, &str) {
         (&self.file, self.span, self.code)

@@ -13,121 +13,44 @@ enum Step {
 }
 use Step::{Each, Field};
 
-struct RefField {
-    path: &'static [Step],
-    target: Kind,
-}
+/// A reference field: its path, and the kind it refers to.
+type RefField = (&'static [Step], Kind);
 
 fn fields(kind: Kind) -> &'static [RefField] {
     use Kind::*;
     match kind {
         Person => &[],
-        Objective => &[
-            RefField {
-                path: &[Field("owner")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("parent")],
-                target: Objective,
-            },
-        ],
+        Objective => &[(&[Field("owner")], Person), (&[Field("parent")], Objective)],
         Program => &[
-            RefField {
-                path: &[Field("manager")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("objectives"), Each],
-                target: Objective,
-            },
+            (&[Field("manager")], Person),
+            (&[Field("objectives"), Each], Objective),
         ],
         Project => &[
-            RefField {
-                path: &[Field("program")],
-                target: Program,
-            },
-            RefField {
-                path: &[Field("objectives"), Each],
-                target: Objective,
-            },
-            RefField {
-                path: &[Field("sponsor")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("manager")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("baseline"), Field("approved_by")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("gates"), Each, Field("approvers"), Each],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("allocations"), Each, Field("person")],
-                target: Person,
-            },
+            (&[Field("program")], Program),
+            (&[Field("objectives"), Each], Objective),
+            (&[Field("sponsor")], Person),
+            (&[Field("manager")], Person),
+            (&[Field("baseline"), Field("approved_by")], Person),
+            (&[Field("gates"), Each, Field("approvers"), Each], Person),
+            (&[Field("allocations"), Each, Field("person")], Person),
         ],
         Risk => &[
-            RefField {
-                path: &[Field("project")],
-                target: Project,
-            },
-            RefField {
-                path: &[Field("owner")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("decision")],
-                target: Decision,
-            },
+            (&[Field("project")], Project),
+            (&[Field("owner")], Person),
+            (&[Field("decision")], Decision),
         ],
-        Issue => &[
-            RefField {
-                path: &[Field("project")],
-                target: Project,
-            },
-            RefField {
-                path: &[Field("owner")],
-                target: Person,
-            },
-        ],
+        Issue => &[(&[Field("project")], Project), (&[Field("owner")], Person)],
         Decision => &[
-            RefField {
-                path: &[Field("decided_by"), Each],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("project")],
-                target: Project,
-            },
-            RefField {
-                path: &[Field("supersedes")],
-                target: Decision,
-            },
+            (&[Field("decided_by"), Each], Person),
+            (&[Field("project")], Project),
+            (&[Field("supersedes")], Decision),
         ],
         Change => &[
-            RefField {
-                path: &[Field("project")],
-                target: Project,
-            },
-            RefField {
-                path: &[Field("requested_by")],
-                target: Person,
-            },
-            RefField {
-                path: &[Field("approvals"), Each, Field("by")],
-                target: Person,
-            },
+            (&[Field("project")], Project),
+            (&[Field("requested_by")], Person),
+            (&[Field("approvals"), Each, Field("by")], Person),
         ],
-        Status | Lesson => &[RefField {
-            path: &[Field("project")],
-            target: Project,
-        }],
+        Status | Lesson => &[(&[Field("project")], Project)],
     }
 }
 
@@ -142,32 +65,15 @@ pub struct Reference<'d> {
 impl Reference<'_> {
     /// `approvals[1].by`
     pub fn field(&self) -> String {
-        let mut out = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Key(k) if out.is_empty() => out.push_str(k),
-                Seg::Key(k) => {
-                    out.push('.');
-                    out.push_str(k);
-                }
-                Seg::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        crate::parse::spans::display_path(&self.path)
     }
 }
 
 /// Every reference a document makes (text values only: other types are S001 findings).
 pub fn references(doc: &Document) -> Vec<Reference<'_>> {
     let mut out = Vec::new();
-    for field in fields(doc.kind) {
-        walk(
-            &doc.value,
-            field.path,
-            &mut Vec::new(),
-            field.target,
-            &mut out,
-        );
+    for (path, target) in fields(doc.kind) {
+        walk(&doc.value, path, &mut Vec::new(), *target, &mut out);
     }
     out
 }

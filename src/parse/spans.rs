@@ -117,3 +117,20 @@ pub fn pointer_segments(pointer: &str) -> Vec<String> {
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
         .collect()
 }
+
+/// `baseline.budget`, `approvals[1].by`: a path as people write it.
+pub fn display_path(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}

@@ -18,15 +18,8 @@ pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Sty
     let mut out = String::new();
     for d in &report.diagnostics {
         if style.quiet {
-            out += &format!(
-                "{}:{}:{}: {}[{}]: {}\n",
-                d.file,
-                d.span.start.line,
-                d.span.start.column,
-                d.severity.as_str(),
-                d.code,
-                d.message
-            );
+            out += &d.one_line();
+            out.push('\n');
             continue;
         }
         out += &renderer.render(&groups(d, texts));

@@ -13,20 +13,7 @@ pub fn junit(report: &Report, files: &[&str]) -> String {
     }
     let mut suite = TestSuite::new("pmo check");
     for (file, diags) in by_file {
-        let lines: Vec<String> = diags
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}:{}:{}: {}[{}]: {}",
-                    d.file,
-                    d.span.start.line,
-                    d.span.start.column,
-                    d.severity.as_str(),
-                    d.code,
-                    d.message
-                )
-            })
-            .collect();
+        let lines: Vec<String> = diags.iter().map(|d| d.one_line()).collect();
         let errors = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)

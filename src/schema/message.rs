@@ -203,22 +203,9 @@ fn describe_at(
 
 /// `baseline.budget`, `milestones[1].baseline`; `document` for the root.
 fn field_name(path: &[Seg<'_>]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    if out.is_empty() {
-        "document".into()
-    } else {
-        out
+    match crate::parse::spans::display_path(path) {
+        p if p.is_empty() => "document".into(),
+        p => p,
     }
 }
 
