@@ -1,5 +1,5 @@
 //! Load a governance repository from a source: configuration, overlays, then every
-//! document file parsed and schema-checked in parallel.
+//! document file parsed and schema-checked in parallel as the source finds it.
 
 use crate::Error;
 use crate::config::{self, Config};
@@ -9,9 +9,9 @@ use crate::parse::{self, Limits, Seg};
 use crate::schema::{self, Schemas};
 use crate::source::{self, Source};
 use crate::suggest::did_you_mean;
-use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 /// A file that was read: its path and text (kept for snippets in reports).
 pub struct File {
@@ -67,17 +67,17 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
     })?;
 
     let limits = Limits::default();
-    let loaded: Vec<(File, Vec<Document>, Vec<Diagnostic>)> = source
-        .document_paths(&skip)
-        .into_par_iter()
-        .map(|entry| {
-            let bytes = match entry.problem {
-                Some(problem) => Err(problem),
-                None => source.read_document(&entry.path),
-            };
-            load_file(entry.path, bytes, &limits, &schemas)
-        })
-        .collect();
+    let loaded = Mutex::new(Vec::new());
+    source.for_each_document(&skip, &|path, bytes| {
+        let file = load_file(path, bytes, &limits, &schemas);
+        loaded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file);
+    });
+    let mut loaded = loaded.into_inner().unwrap_or_else(PoisonError::into_inner);
+    // Files arrive in the order threads finish them; the repository is in path order.
+    loaded.sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
 
     let mut repo = Repository {
         config,

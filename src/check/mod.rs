@@ -5,11 +5,14 @@ mod waivers;
 
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::refs::{self, Reference};
 use crate::model::{Document, Kind};
 use crate::repository::Repository;
 use crate::rules;
 use jiff::civil::Date;
+use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// What rules see.
 pub struct Context<'a> {
@@ -18,6 +21,8 @@ pub struct Context<'a> {
     pub today: Date,
     /// id -> the first document with it, in path order.
     index: HashMap<&'a str, &'a Document>,
+    /// The references of each document (by index), found once for every rule.
+    references: OnceLock<Vec<Vec<Reference<'a>>>>,
 }
 
 impl<'a> Context<'a> {
@@ -33,7 +38,17 @@ impl<'a> Context<'a> {
             config: &repo.config,
             today,
             index,
+            references: OnceLock::new(),
         }
+    }
+
+    /// Every document with the references it makes.
+    pub fn references(&self) -> impl Iterator<Item = (&'a Document, &[Reference<'a>])> {
+        let docs = &self.repo.documents;
+        let refs = self
+            .references
+            .get_or_init(|| docs.par_iter().map(refs::references).collect());
+        docs.iter().zip(refs.iter().map(Vec::as_slice))
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Document> {
@@ -78,14 +93,19 @@ impl Report {
 
 pub fn check(repo: &Repository, today: Date) -> Report {
     let ctx = Context::new(repo, today);
-    let mut found = repo.diagnostics.clone();
-    for rule in rules::ALL {
-        if let Some(run) = rule.check
-            && repo.config.rule_level(rule.code) != Some(Level::Off)
-        {
+    // Rules are independent of each other: run them side by side.
+    let by_rule: Vec<Vec<Diagnostic>> = rules::ALL
+        .par_iter()
+        .filter(|rule| repo.config.rule_level(rule.code) != Some(Level::Off))
+        .filter_map(|rule| rule.check)
+        .map(|run| {
+            let mut found = Vec::new();
             run(&ctx, &mut found);
-        }
-    }
+            found
+        })
+        .collect();
+    let mut found = repo.diagnostics.clone();
+    found.extend(by_rule.into_iter().flatten());
     let mut diagnostics = waivers::apply(&ctx, found);
     diagnostics.retain_mut(|d| match repo.config.rule_level(d.code) {
         Some(Level::Off) => false,
@@ -99,7 +119,7 @@ pub fn check(repo: &Repository, today: Date) -> Report {
         }
         None => true,
     });
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Report {
         files: repo.files.len(),
         documents: repo.documents.len(),

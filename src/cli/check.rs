@@ -43,6 +43,9 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
     super::print(&render_report(args, cmd, &report, &texts, &files))?;
     let failed =
         report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
+    // The process ends here: freeing a large repository's every node one by one would
+    // only delay the exit (about 0.2 s on 100,000 documents).
+    std::mem::forget(repo);
     Ok(if failed {
         ExitCode::from(1)
     } else {

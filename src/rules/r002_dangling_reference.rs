@@ -1,7 +1,6 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::refs::references;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
@@ -23,8 +22,8 @@ owner: bbo   # R002: owner `bbo` is not a person: no document has that id (did y
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for doc in &ctx.repo.documents {
-        for r in references(doc) {
+    for (doc, refs) in ctx.references() {
+        for r in refs {
             if ctx.get(r.id).is_some() {
                 continue;
             }

@@ -1,7 +1,6 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::refs::references;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
@@ -23,8 +22,8 @@ owner: apollo   # R003: owner `apollo` is a project, not a person
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for doc in &ctx.repo.documents {
-        for r in references(doc) {
+    for (doc, refs) in ctx.references() {
+        for r in refs {
             let Some(target) = ctx.get(r.id) else {
                 continue;
             };

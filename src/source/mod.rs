@@ -7,19 +7,16 @@ pub use worktree::Worktree;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-/// A document file the source found, or a path it could not walk (`problem` says why).
-pub struct Entry {
-    pub path: String,
-    pub problem: Option<String>,
-}
+/// Receives one document file: its path and bytes, or why it could not be read.
+pub type Visit<'a> = dyn Fn(String, Result<Vec<u8>, String>) + Sync + 'a;
 
 pub trait Source: Sync {
     /// A file at `path` (relative to the root), `None` when there is none.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, crate::Error>;
-    /// The document file paths, in path order, skipping what `skip` matches.
-    fn document_paths(&self, skip: &GlobSet) -> Vec<Entry>;
-    /// The bytes of one document path from `document_paths`.
-    fn read_document(&self, path: &str) -> Result<Vec<u8>, String>;
+    /// Hand every document file not matched by `skip` to `visit`, in any order and from
+    /// any thread: finding, reading and parsing files then overlap on every core. A path
+    /// that cannot be walked or read is visited with the reason.
+    fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>);
 }
 
 /// Paths that are never documents (SPEC section 1), plus the `exclude` globs of pmo.yaml.

@@ -1,6 +1,6 @@
 //! The working tree: a directory on disk, walked with git's ignore rules.
 
-use super::{Entry, Source, is_document_path};
+use super::{Source, Visit, is_document_path};
 use crate::Error;
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
@@ -42,52 +42,41 @@ impl Source for Worktree {
         }
     }
 
-    fn document_paths(&self, skip: &GlobSet) -> Vec<Entry> {
-        let walk = ignore::WalkBuilder::new(&self.root)
+    fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
+        ignore::WalkBuilder::new(&self.root)
             .hidden(true)
             .ignore(false)
             .git_ignore(true)
             .git_exclude(true)
             .git_global(true)
             .follow_links(true)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build();
-        let mut entries = Vec::new();
-        for item in walk {
-            match item {
-                Ok(entry) => {
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
+            .build_parallel()
+            .run(|| {
+                Box::new(|item| {
+                    match item {
+                        Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                            if let Some(rel) = relative(&self.root, entry.path())
+                                && is_document_path(&rel)
+                                && !skip.is_match(&rel)
+                            {
+                                let bytes = std::fs::read(entry.path())
+                                    .map_err(|e| format!("cannot be read: {e}"));
+                                visit(rel, bytes);
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            // A symlink loop or an unreadable directory: reported on that
+                            // path, and the walk goes on.
+                            let path = error_path(&e)
+                                .and_then(|p| relative(&self.root, &p))
+                                .unwrap_or_else(|| ".".into());
+                            visit(path, Err(describe_walk_error(&e)));
+                        }
                     }
-                    let Some(rel) = relative(&self.root, entry.path()) else {
-                        continue;
-                    };
-                    if is_document_path(&rel) && !skip.is_match(&rel) {
-                        entries.push(Entry {
-                            path: rel,
-                            problem: None,
-                        });
-                    }
-                }
-                Err(e) => {
-                    // A symlink loop or an unreadable directory: reported on that path,
-                    // and the walk goes on.
-                    let path = error_path(&e)
-                        .and_then(|p| relative(&self.root, &p))
-                        .unwrap_or_else(|| ".".into());
-                    entries.push(Entry {
-                        path,
-                        problem: Some(describe_walk_error(&e)),
-                    });
-                }
-            }
-        }
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        entries
-    }
-
-    fn read_document(&self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(self.root.join(path)).map_err(|e| format!("cannot be read: {e}"))
+                    ignore::WalkState::Continue
+                })
+            });
     }
 }
 
