@@ -160,7 +160,10 @@ fn the_root_is_found_from_a_subdirectory() {
 
 #[test]
 fn references_ids_and_configured_names() {
-    let repo = Repo::with_config("version: 1\nroles: [sponsor]\nscoring: {criteria: {value: 1}}\n")
+    // Only the reference rules matter here.
+    let repo = Repo::with_config(
+        "version: 1\nroles: [sponsor]\nscoring: {criteria: {value: 1}}\nrules: {T002: off, K002: off}\n",
+    )
         .file("people/bob.yaml", BOB)
         .file("people/bob-again.yaml", "kind: person\nid: bob\nname: Other Bob\n")
         .file(

@@ -6,11 +6,12 @@ mod waivers;
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::model::refs::{self, Reference};
-use crate::model::{Document, Kind};
+use crate::model::{Change, Document, Kind, Person, Project, Risk, Status};
 use crate::repository::Repository;
 use crate::rules;
 use jiff::civil::Date;
 use rayon::prelude::*;
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -23,6 +24,13 @@ pub struct Context<'a> {
     index: HashMap<&'a str, &'a Document>,
     /// The references of each document (by index), found once for every rule.
     references: OnceLock<Vec<Vec<Reference<'a>>>>,
+    projects: OnceLock<Vec<(&'a Document, Project<'a>)>>,
+    risks: OnceLock<Vec<(&'a Document, Risk<'a>)>>,
+    changes: OnceLock<Vec<(&'a Document, Change<'a>)>>,
+    /// project id -> the documents whose `project` is that id.
+    by_project: OnceLock<HashMap<&'a str, Vec<&'a Document>>>,
+    /// project id -> its latest status update.
+    latest_status: OnceLock<HashMap<&'a str, (&'a Document, Status<'a>)>>,
 }
 
 impl<'a> Context<'a> {
@@ -39,7 +47,68 @@ impl<'a> Context<'a> {
             today,
             index,
             references: OnceLock::new(),
+            projects: OnceLock::new(),
+            risks: OnceLock::new(),
+            changes: OnceLock::new(),
+            by_project: OnceLock::new(),
+            latest_status: OnceLock::new(),
         }
+    }
+
+    /// Schema-valid projects with their typed view. Rules about methodology look only at
+    /// documents that pass their schema: S001 findings come first.
+    pub fn projects(&self) -> &[(&'a Document, Project<'a>)] {
+        self.projects
+            .get_or_init(|| typed(&self.repo.documents, Kind::Project))
+    }
+
+    pub fn risks(&self) -> &[(&'a Document, Risk<'a>)] {
+        self.risks
+            .get_or_init(|| typed(&self.repo.documents, Kind::Risk))
+    }
+
+    pub fn changes(&self) -> &[(&'a Document, Change<'a>)] {
+        self.changes
+            .get_or_init(|| typed(&self.repo.documents, Kind::Change))
+    }
+
+    /// The person with this id, when that document is a schema-valid person.
+    pub fn person(&self, id: &str) -> Option<Person<'a>> {
+        let doc = self.get(id).filter(|d| d.kind == Kind::Person && d.valid)?;
+        Person::deserialize(&doc.value).ok()
+    }
+
+    /// Documents of `kind` whose `project` is `project`, in path order.
+    pub fn related(&self, kind: Kind, project: &str) -> impl Iterator<Item = &'a Document> {
+        let index = self.by_project.get_or_init(|| {
+            let mut index: HashMap<_, Vec<_>> = HashMap::new();
+            for doc in &self.repo.documents {
+                if let Some(project) = doc.str("project") {
+                    index.entry(project).or_default().push(doc);
+                }
+            }
+            index
+        });
+        let docs = index.get(project).map_or(&[][..], Vec::as_slice);
+        docs.iter().copied().filter(move |d| d.kind == kind)
+    }
+
+    /// A project's latest status update: the latest `date`; on a tie, the later one in
+    /// path order, then file order.
+    pub fn latest_status(&self, project: &str) -> Option<&(&'a Document, Status<'a>)> {
+        let latest = self.latest_status.get_or_init(|| {
+            let mut latest: HashMap<&str, (&Document, Status)> = HashMap::new();
+            for (doc, status) in typed::<Status>(&self.repo.documents, Kind::Status) {
+                match latest.get(status.project) {
+                    Some((_, seen)) if seen.date > status.date => {}
+                    _ => {
+                        latest.insert(status.project, (doc, status));
+                    }
+                }
+            }
+            latest
+        });
+        latest.get(project)
     }
 
     /// Every document with the references it makes.
@@ -73,6 +142,17 @@ impl<'a> Context<'a> {
     ) -> Diagnostic {
         Diagnostic::new(code, self.repo.path(doc), span, message).id(doc.id())
     }
+}
+
+/// Typed views of the schema-valid documents of one kind, in path order.
+fn typed<'a, T: Deserialize<'a> + Send>(
+    docs: &'a [Document],
+    kind: Kind,
+) -> Vec<(&'a Document, T)> {
+    docs.par_iter()
+        .filter(|d| d.kind == kind && d.valid)
+        .filter_map(|d| Some((d, T::deserialize(&d.value).ok()?)))
+        .collect()
 }
 
 /// The outcome of `pmo check`.

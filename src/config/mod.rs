@@ -5,6 +5,7 @@ mod validate;
 pub use validate::{FILE, load};
 
 use crate::diagnostic::Span;
+use crate::model::Project;
 use crate::parse::{Seg, YamlDoc};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -253,6 +254,26 @@ where
         .collect()
 }
 
+/// Where a project stands in its methodology.
+pub struct Position<'c> {
+    pub name: &'c str,
+    pub methodology: &'c Methodology,
+    /// Index of the current phase in `methodology.phases`.
+    pub phase: usize,
+}
+
+impl Position<'_> {
+    /// The gates of every phase up to and including the current one, in order.
+    pub fn passed_gates(&self) -> impl Iterator<Item = (&str, &Gate)> {
+        self.methodology.phases[..=self.phase]
+            .iter()
+            .filter_map(|phase| {
+                let gate = self.methodology.gates.iter().find(|(p, _)| p == phase)?;
+                Some((phase.as_str(), &gate.1))
+            })
+    }
+}
+
 impl Config {
     /// The methodology a project without `methodology` follows: `default_methodology`,
     /// else the first one configured.
@@ -267,6 +288,19 @@ impl Config {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, m)| m)
+    }
+
+    /// A project's methodology (its own, else the default) and the index of its phase in
+    /// it; `None` when either is unknown (R004 and R005 report those).
+    pub fn position(&self, project: &Project<'_>) -> Option<Position<'_>> {
+        let name = project.methodology.or_else(|| self.default_methodology())?;
+        let (name, methodology) = self.methodologies.iter().find(|(n, _)| n == name)?;
+        let phase = methodology.phases.iter().position(|p| p == project.phase)?;
+        Some(Position {
+            name,
+            methodology,
+            phase,
+        })
     }
 
     /// The configured severity of a rule, `None` when it keeps its default.

@@ -8,6 +8,20 @@
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 
+mod a001_over_allocated;
+mod c001_not_enough_approvals;
+mod c002_approver_without_role;
+mod c003_self_approval;
+mod c004_implemented_unapproved;
+mod f001_cost_over_tolerance;
+mod f002_optimistic_status;
+mod g001_gate_not_passed;
+mod g002_gate_requirement_missing;
+mod g003_too_few_related;
+mod g004_closed_with_open_items;
+mod k001_high_risk_unmitigated;
+mod k002_risk_not_reviewed;
+mod k003_closed_risk_incomplete;
 mod p001_invalid_yaml;
 mod p002_not_a_document;
 mod p003_unknown_kind;
@@ -20,6 +34,10 @@ mod r004_unknown_phase;
 mod r005_unknown_configured_name;
 mod s001_schema_violation;
 mod s002_incoherent_configuration;
+mod t001_milestone_overdue;
+mod t002_status_overdue;
+mod t003_inconsistent_dates;
+mod t004_schedule_over_tolerance;
 mod w001_expired_waiver;
 mod w002_unknown_waiver_target;
 mod w003_unused_waiver;
@@ -40,6 +58,20 @@ pub struct Rule {
 
 /// Every rule, in code order.
 pub static ALL: &[&Rule] = &[
+    &a001_over_allocated::RULE,
+    &c001_not_enough_approvals::RULE,
+    &c002_approver_without_role::RULE,
+    &c003_self_approval::RULE,
+    &c004_implemented_unapproved::RULE,
+    &f001_cost_over_tolerance::RULE,
+    &f002_optimistic_status::RULE,
+    &g001_gate_not_passed::RULE,
+    &g002_gate_requirement_missing::RULE,
+    &g003_too_few_related::RULE,
+    &g004_closed_with_open_items::RULE,
+    &k001_high_risk_unmitigated::RULE,
+    &k002_risk_not_reviewed::RULE,
+    &k003_closed_risk_incomplete::RULE,
     &p001_invalid_yaml::RULE,
     &p002_not_a_document::RULE,
     &p003_unknown_kind::RULE,
@@ -52,6 +84,10 @@ pub static ALL: &[&Rule] = &[
     &r005_unknown_configured_name::RULE,
     &s001_schema_violation::RULE,
     &s002_incoherent_configuration::RULE,
+    &t001_milestone_overdue::RULE,
+    &t002_status_overdue::RULE,
+    &t003_inconsistent_dates::RULE,
+    &t004_schedule_over_tolerance::RULE,
     &w001_expired_waiver::RULE,
     &w002_unknown_waiver_target::RULE,
     &w003_unused_waiver::RULE,

@@ -1,0 +1,65 @@
+//! Metrics: every figure that rules, views and reports show, computed in one place so
+//! that a number never disagrees between two outputs.
+
+pub mod allocation;
+pub mod change;
+pub mod earned_value;
+pub mod rag;
+pub mod risk;
+pub mod tolerance;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+/// Days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    to.since(from).map_or(0, |span| i64::from(span.get_days()))
+}
+
+/// `date` plus `days`, saturating at the calendar's ends.
+pub fn add_days(date: Date, days: i64) -> Date {
+    date.checked_add(days.days())
+        .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
+}
+
+/// `1234567.0` -> `1,234,567`; fractions are kept to two places when present.
+pub fn money(amount: f64) -> String {
+    let whole = amount.abs().trunc() as u64;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let cents = ((amount.abs() - amount.abs().trunc()) * 100.0).round() as u64;
+    if cents > 0 {
+        out += &format!(".{cents:02}");
+    }
+    if amount < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn day_arithmetic() {
+        assert_eq!(days_between(date(2026, 1, 1), date(2026, 3, 1)), 59);
+        assert_eq!(days_between(date(2026, 3, 1), date(2026, 1, 1)), -59);
+        assert_eq!(add_days(date(2026, 12, 18), 45), date(2027, 2, 1));
+    }
+
+    #[test]
+    fn money_has_thousands_separators() {
+        assert_eq!(money(250000.0), "250,000");
+        assert_eq!(money(1234567.5), "1,234,567.50");
+        assert_eq!(money(-999.0), "-999");
+        assert_eq!(money(0.0), "0");
+    }
+}

@@ -1,0 +1,168 @@
+//! Typed views of the documents that record a project's life: risks, changes, status
+//! updates, and the people they name.
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Person<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    #[serde(default)]
+    pub email: Option<&'a str>,
+    #[serde(default)]
+    pub roles: Vec<&'a str>,
+    /// Full-time equivalents (default 1.0).
+    #[serde(default = "one")]
+    pub capacity: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Person<'_> {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Risk<'a> {
+    pub id: &'a str,
+    pub project: &'a str,
+    pub title: &'a str,
+    pub owner: &'a str,
+    pub probability: u8,
+    pub impact: u8,
+    pub status: OpenClosed,
+    #[serde(default)]
+    pub nature: Nature,
+    #[serde(default)]
+    pub response: Option<&'a str>,
+    #[serde(default)]
+    pub mitigation: Option<&'a str>,
+    #[serde(default)]
+    pub raised: Option<Date>,
+    #[serde(default)]
+    pub last_reviewed: Option<Date>,
+    #[serde(default)]
+    pub cost_impact: Option<f64>,
+    #[serde(default)]
+    pub closed_on: Option<Date>,
+    #[serde(default)]
+    pub closure_reason: Option<&'a str>,
+    #[serde(default)]
+    pub decision: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenClosed {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nature {
+    #[default]
+    Threat,
+    Opportunity,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Change<'a> {
+    pub id: &'a str,
+    pub project: &'a str,
+    pub title: &'a str,
+    pub requested_by: &'a str,
+    pub raised: Date,
+    pub status: ChangeStatus,
+    #[serde(default)]
+    pub impact: ChangeImpact,
+    #[serde(default)]
+    pub approvals: Vec<Approval<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Rejected,
+    Deferred,
+    Implemented,
+    Withdrawn,
+}
+
+impl ChangeStatus {
+    /// Draft or submitted: awaiting a decision.
+    pub fn is_open(self) -> bool {
+        matches!(self, ChangeStatus::Draft | ChangeStatus::Submitted)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChangeImpact {
+    pub cost: Option<f64>,
+    pub schedule_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Approval<'a> {
+    pub by: &'a str,
+    pub date: Date,
+    pub decision: ApprovalDecision,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalDecision {
+    Approve,
+    Reject,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Status<'a> {
+    pub id: &'a str,
+    pub project: &'a str,
+    pub date: Date,
+    pub overall: Rag,
+    #[serde(default)]
+    pub schedule: Option<Rag>,
+    #[serde(default)]
+    pub cost: Option<Rag>,
+    #[serde(default)]
+    pub scope: Option<Rag>,
+    #[serde(default)]
+    pub resources: Option<Rag>,
+    #[serde(default)]
+    pub override_reason: Option<&'a str>,
+}
+
+/// Red / amber / green, ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rag {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Rag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+        }
+    }
+}
+
+impl std::fmt::Display for Rag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,81 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::metrics::allocation::{Booking, load, over_capacity};
+use crate::model::{Kind, Person};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub static RULE: Rule = Rule {
+    code: "A001",
+    name: "over-allocated",
+    severity: Severity::Warning,
+    summary: "a person is allocated beyond their capacity on some day",
+    doc: r#"
+The `allocations` of active and on-hold projects are summed per person and day; on no day
+may they exceed the person's `capacity` (FTE, default 1.0). The finding is on the person
+and names each over-allocated period with the allocations in it.
+
+```yaml
+kind: person
+id: alice   # A001: alice is allocated 1.2 FTE against a capacity of 1.0 from 2026-04-01 to 2026-06-30: apollo 0.6, hermes 0.6
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut bookings: HashMap<&str, Vec<Booking>> = HashMap::new();
+    for (_, project) in ctx.projects() {
+        if !project.state.is_running() {
+            continue;
+        }
+        for a in &project.allocations {
+            bookings.entry(a.person).or_default().push(Booking {
+                project: project.id,
+                fte: a.fte,
+                from: a.from,
+                to: a.to,
+            });
+        }
+    }
+    for doc in ctx.of_kind(Kind::Person).filter(|d| d.valid) {
+        let Ok(person) = Person::deserialize(&doc.value) else {
+            continue;
+        };
+        let Some(booked) = bookings.get(person.id) else {
+            continue;
+        };
+        for period in over_capacity(&load(booked), person.capacity) {
+            let parts: Vec<String> = period
+                .bookings
+                .iter()
+                .map(|&i| format!("{} {}", booked[i].project, fte(booked[i].fte)))
+                .collect();
+            let message = format!(
+                "{} is allocated {} FTE against a capacity of {} from {} to {}: {}",
+                person.id,
+                fte(period.fte),
+                fte(person.capacity),
+                period.from,
+                period.to,
+                parts.join(", ")
+            );
+            out.push(
+                ctx.diagnostic(RULE.code, doc, doc.mapping_span(), message)
+                    .help("reduce or move an allocation, or raise `capacity` if it is wrong"),
+            );
+        }
+    }
+}
+
+/// `1.2`, `1.0`, `0.25`: FTE with one decimal at least and no float noise.
+fn fte(x: f64) -> String {
+    let s = format!("{:.2}", x);
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
+    } else {
+        s.to_owned()
+    }
+}

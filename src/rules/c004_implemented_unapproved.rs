@@ -1,0 +1,45 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::records::{ApprovalDecision, ChangeStatus};
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "C004",
+    name: "implemented-unapproved",
+    severity: Severity::Error,
+    summary: "a change was implemented without any approval",
+    doc: r#"
+A change that is `implemented` must have been approved: at least one `approve` decision
+in `approvals`.
+
+```yaml
+kind: change
+status: implemented   # C004: change is implemented but has no `approve` decision
+approvals: []
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (doc, change) in ctx.changes() {
+        if change.status != ChangeStatus::Implemented
+            || change
+                .approvals
+                .iter()
+                .any(|a| a.decision == ApprovalDecision::Approve)
+        {
+            continue;
+        }
+        out.push(
+            ctx.diagnostic(
+                RULE.code,
+                doc,
+                doc.span([Seg::Key("status")]),
+                "change is implemented but has no `approve` decision",
+            )
+            .help("record the approval that authorised it in `approvals`"),
+        );
+    }
+}

@@ -1,0 +1,57 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::metrics::{money, tolerance};
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "F001",
+    name: "cost-over-tolerance",
+    severity: Severity::Warning,
+    summary: "the forecast cost exceeds the baseline budget plus the cost tolerance",
+    doc: r#"
+A project's `forecast.cost` may exceed its `baseline.budget` by at most its cost tolerance:
+the project's `tolerances.cost_pct`, else pmo.yaml `tolerances.cost_pct` (default 10).
+Beyond it, the project is out of tolerance and the overrun goes to the sponsor, usually
+as a change request. Applies to projects that are active or on hold.
+
+```yaml
+kind: project
+baseline: {budget: 1200000}
+forecast:
+  cost: 1350000   # F001: forecast cost 1,350,000 is 12.5% over the baseline budget 1,200,000; tolerance 10%
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (doc, project) in ctx.projects() {
+        if !project.state.is_running() {
+            continue;
+        }
+        let (Some(forecast), Some(budget)) = (project.forecast.cost, project.baseline.budget)
+        else {
+            continue;
+        };
+        let t = tolerance::effective(project, &ctx.config.tolerances);
+        if forecast <= t.cost_limit(budget) {
+            continue;
+        }
+        let over = if budget > 0.0 {
+            format!("{:.1}% over", (forecast - budget) / budget * 100.0)
+        } else {
+            "over".to_owned()
+        };
+        let message = format!(
+            "forecast cost {} is {over} the baseline budget {}; tolerance {}%",
+            money(forecast),
+            money(budget),
+            t.cost_pct
+        );
+        let span = doc.span([Seg::Key("forecast"), Seg::Key("cost")]);
+        out.push(ctx.diagnostic(RULE.code, doc, span, message).help(
+            "escalate to the sponsor: raise a change request to re-baseline, or bring the forecast back within tolerance",
+        ));
+    }
+}

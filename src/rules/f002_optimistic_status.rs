@@ -1,0 +1,75 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::metrics::rag::computed;
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "F002",
+    name: "optimistic-status",
+    severity: Severity::Error,
+    summary: "the latest status reports a better RAG than the figures give, with no reason",
+    doc: r#"
+pmo computes each project's RAG from its figures: cost from `forecast.cost` against
+`baseline.budget`, schedule from `forecast.finish` against `baseline.finish`, with the
+thresholds of pmo.yaml `rag`, and overall as the worst of the two. In a project's latest
+status update, `overall`, `cost` or `schedule` may not be better than the computed value
+unless `override_reason` says why. Applies to projects that are active or on hold.
+
+```yaml
+kind: status
+project: apollo
+overall: green   # F002: reported `overall: green` but the computed overall RAG is red
+```
+
+Report the computed colour, or explain in `override_reason` why the figures mislead.
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, project) in ctx.projects() {
+        if !project.state.is_running() {
+            continue;
+        }
+        let Some((doc, status)) = ctx.latest_status(project.id) else {
+            continue;
+        };
+        if status.override_reason.is_some_and(|r| !r.trim().is_empty()) {
+            continue;
+        }
+        let rag = computed(project, &ctx.config.rag);
+        let cost_why = rag
+            .cost_overrun_pct
+            .map(|p| format!("forecast cost {p:+.1}% against the baseline budget"));
+        let schedule_why = rag
+            .days_late
+            .map(|d| format!("forecast finish {d:+} days against the baseline finish"));
+        let dimensions = [
+            ("overall", Some(status.overall), rag.overall, None),
+            ("cost", status.cost, rag.cost, cost_why),
+            ("schedule", status.schedule, rag.schedule, schedule_why),
+        ];
+        for (field, reported, actual, why) in dimensions {
+            let (Some(reported), Some(actual)) = (reported, actual) else {
+                continue;
+            };
+            if reported >= actual {
+                continue;
+            }
+            let mut message = format!(
+                "reported `{field}: {reported}` but the computed {field} RAG of {} is {actual}",
+                project.id
+            );
+            if let Some(why) = why {
+                message += &format!(" ({why})");
+            }
+            out.push(
+                ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key(field)]), message)
+                    .help(format!(
+                        "report `{field}: {actual}`, or say why in `override_reason`"
+                    )),
+            );
+        }
+    }
+}

@@ -1,0 +1,96 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::Seg;
+use serde_json::Value;
+
+pub static RULE: Rule = Rule {
+    code: "G002",
+    name: "gate-requirement-missing",
+    severity: Severity::Error,
+    summary: "a field that a passed gate requires is missing or empty",
+    doc: r#"
+Each gate of a methodology can `require` project fields (dotted paths such as
+`baseline.approved_by`). Once a project is in a phase, the requirements of that phase's
+gate and of every earlier gate must hold. A field is missing when it is absent, null,
+`""` or `[]`; `0` is present. Applies to projects that are active, on hold or closed.
+
+```yaml
+# pmo.yaml
+methodologies:
+  waterfall:
+    phases: [initiation, planning, execution, closure]
+    gates:
+      execution: {require: [baseline.budget, baseline.finish, baseline.approved_by]}
+---
+kind: project
+phase: execution   # G002: gate `execution` requires `baseline.approved_by`, which is missing
+baseline: {start: 2026-01-05, finish: 2026-12-18, budget: 1200000}
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (doc, project) in ctx.projects() {
+        if !project.state.is_gated() {
+            continue;
+        }
+        let Some(position) = ctx.config.position(project) else {
+            continue;
+        };
+        for (gate_phase, gate) in position.passed_gates() {
+            for field in &gate.require {
+                let Some(how) = missing(&doc.value, field) else {
+                    continue;
+                };
+                let message = format!(
+                    "gate `{gate_phase}` of methodology `{}` requires `{field}`, which is {how}",
+                    position.name
+                );
+                let help = format!(
+                    "set `{field}`, or set `phase` back to before `{gate_phase}` if the gate is not passed"
+                );
+                out.push(
+                    ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+                        .help(help),
+                );
+            }
+        }
+    }
+}
+
+/// Why a dotted field counts as missing, or `None` when it is present.
+fn missing(root: &Value, field: &str) -> Option<&'static str> {
+    let mut value = root;
+    for part in field.split('.') {
+        match value.get(part) {
+            Some(v) => value = v,
+            None => return Some("missing"),
+        }
+    }
+    match value {
+        Value::Null => Some("null"),
+        Value::String(s) if s.is_empty() => Some("empty"),
+        Value::Array(a) if a.is_empty() => Some("empty"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing;
+    use serde_json::json;
+
+    #[test]
+    fn present_versus_empty() {
+        let v = json!({"a": {"b": 0, "c": "", "d": [], "e": null, "f": "x"}});
+        assert_eq!(missing(&v, "a.b"), None);
+        assert_eq!(missing(&v, "a.f"), None);
+        assert_eq!(missing(&v, "a.c"), Some("empty"));
+        assert_eq!(missing(&v, "a.d"), Some("empty"));
+        assert_eq!(missing(&v, "a.e"), Some("null"));
+        assert_eq!(missing(&v, "a.x"), Some("missing"));
+        assert_eq!(missing(&v, "z.y"), Some("missing"));
+    }
+}

@@ -1,0 +1,58 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Kind;
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "G003",
+    name: "too-few-related",
+    severity: Severity::Error,
+    summary: "fewer related documents than a passed gate's `min_related`",
+    doc: r#"
+A gate can require a minimum number of related documents of a kind (`min_related`), for
+example at least one risk before execution or one lesson before closure. Documents count
+whatever their status. Applies to projects that are active, on hold or closed, for the
+gate of their phase and every earlier gate.
+
+```yaml
+# pmo.yaml: closure: {min_related: {lesson: 1}}
+kind: project
+phase: closure   # G003: gate `closure` requires at least 1 lesson for this project, found 0
+```
+
+Add the documents (`pmo new lesson --project ID`).
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (doc, project) in ctx.projects() {
+        if !project.state.is_gated() {
+            continue;
+        }
+        let Some(position) = ctx.config.position(project) else {
+            continue;
+        };
+        for (gate_phase, gate) in position.passed_gates() {
+            for (kind_name, min) in &gate.min_related {
+                let Some(kind) = Kind::parse(kind_name) else {
+                    continue;
+                };
+                let found = ctx.related(kind, project.id).count();
+                if found >= *min as usize {
+                    continue;
+                }
+                let message = format!(
+                    "gate `{gate_phase}` of methodology `{}` requires at least {min} {kind} for this project, found {found}",
+                    position.name
+                );
+                let help = format!("add one with `pmo new {kind} --project {}`", project.id);
+                out.push(
+                    ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+                        .help(help),
+                );
+            }
+        }
+    }
+}

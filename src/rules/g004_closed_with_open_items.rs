@@ -1,0 +1,63 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Kind;
+use crate::model::project::State;
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "G004",
+    name: "closed-with-open-items",
+    severity: Severity::Error,
+    summary: "a closed project still has open risks, open issues or undecided changes",
+    doc: r#"
+A project is closed only when nothing is left open: its risks are closed, its issues are
+resolved or closed, and none of its changes is still `draft` or `submitted`.
+
+```yaml
+kind: project
+state: closed   # G004: project is closed but has 1 open risk (orion-data-loss)
+```
+
+Close, resolve, withdraw or transfer the items, or set `state` back to `active`.
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (doc, project) in ctx.projects() {
+        if project.state != State::Closed {
+            continue;
+        }
+        let open = |kind, open_states: &[&str]| -> Vec<&str> {
+            ctx.related(kind, project.id)
+                .filter(|d| d.str("status").is_some_and(|s| open_states.contains(&s)))
+                .filter_map(|d| d.id())
+                .collect()
+        };
+        let groups = [
+            ("open risk", open(Kind::Risk, &["open"])),
+            ("open issue", open(Kind::Issue, &["open"])),
+            (
+                "undecided change",
+                open(Kind::Change, &["draft", "submitted"]),
+            ),
+        ];
+        let parts: Vec<String> = groups
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(what, ids)| {
+                let s = if ids.len() == 1 { "" } else { "s" };
+                format!("{} {what}{s} ({})", ids.len(), ids.join(", "))
+            })
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let message = format!("project is closed but has {}", parts.join(", "));
+        out.push(
+            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("state")]), message)
+                .help("close or resolve them first, or set `state` back to `active`"),
+        );
+    }
+}

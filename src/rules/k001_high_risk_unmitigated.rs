@@ -1,0 +1,61 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::metrics::risk::score;
+use crate::model::records::{Nature, OpenClosed};
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "K001",
+    name: "high-risk-unmitigated",
+    severity: Severity::Error,
+    summary: "an open high threat has no mitigation, or is accepted without a decision",
+    doc: r#"
+An open threat whose score (probability x impact) reaches pmo.yaml `risk.high_score`
+(default 15) needs a plan: a `mitigation` when its response is anything but `accept`
+(or when it has no response), or, when it is accepted, the `decision` that accepted it.
+
+```yaml
+kind: risk
+probability: 4   # K001: open threat with score 20 (>= 15) has response `reduce` but no `mitigation`
+impact: 5
+response: reduce
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let high = ctx.config.risk.high_score;
+    for (doc, risk) in ctx.risks() {
+        let score = score(risk);
+        if risk.status != OpenClosed::Open
+            || risk.nature != Nature::Threat
+            || u32::from(score) < high
+        {
+            continue;
+        }
+        let filled = |s: Option<&str>| s.is_some_and(|s| !s.trim().is_empty());
+        let (message, help) = match risk.response {
+            Some("accept") if !filled(risk.decision) => (
+                format!(
+                    "open threat with score {score} (>= {high}) is accepted without a `decision`"
+                ),
+                "link the decision that accepted it with `decision: <id>`",
+            ),
+            Some("accept") => continue,
+            _ if filled(risk.mitigation) => continue,
+            response => (
+                format!(
+                    "open threat with score {score} (>= {high}) has {} but no `mitigation`",
+                    response.map_or("no response".to_owned(), |r| format!("response `{r}`"))
+                ),
+                "describe the mitigation, or accept the risk with `response: accept` and a `decision`",
+            ),
+        };
+        out.push(
+            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("probability")]), message)
+                .help(help),
+        );
+    }
+}

@@ -1,0 +1,50 @@
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::metrics::{days_between, tolerance};
+use crate::parse::Seg;
+
+pub static RULE: Rule = Rule {
+    code: "T004",
+    name: "schedule-over-tolerance",
+    severity: Severity::Warning,
+    summary: "the forecast finish is later than the baseline finish plus the schedule tolerance",
+    doc: r#"
+A project's `forecast.finish` may slip past its `baseline.finish` by at most its schedule
+tolerance: the project's `tolerances.schedule_days`, else pmo.yaml
+`tolerances.schedule_days` (default 30). Applies to projects that are active or on hold.
+
+```yaml
+kind: project
+baseline: {finish: 2026-12-18}
+forecast:
+  finish: 2027-02-01   # T004: forecast finish is 45 days after the baseline finish 2026-12-18; tolerance 30 days
+```
+"#,
+    check: Some(check),
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (doc, project) in ctx.projects() {
+        if !project.state.is_running() {
+            continue;
+        }
+        let (Some(forecast), Some(baseline)) = (project.forecast.finish, project.baseline.finish)
+        else {
+            continue;
+        };
+        let t = tolerance::effective(project, &ctx.config.tolerances);
+        if forecast <= t.finish_limit(baseline) {
+            continue;
+        }
+        let message = format!(
+            "forecast finish is {} days after the baseline finish {baseline}; tolerance {} days",
+            days_between(baseline, forecast),
+            t.schedule_days
+        );
+        let span = doc.span([Seg::Key("forecast"), Seg::Key("finish")]);
+        out.push(ctx.diagnostic(RULE.code, doc, span, message).help(
+            "escalate to the sponsor: raise a change request to re-baseline, or recover the schedule",
+        ));
+    }
+}
