@@ -27,6 +27,7 @@ pub struct Context<'a> {
     projects: OnceLock<Vec<(&'a Document, Project<'a>)>>,
     risks: OnceLock<Vec<(&'a Document, Risk<'a>)>>,
     changes: OnceLock<Vec<(&'a Document, Change<'a>)>>,
+    statuses: OnceLock<Vec<(&'a Document, Status<'a>)>>,
     /// project id -> the documents whose `project` is that id.
     by_project: OnceLock<HashMap<&'a str, Vec<&'a Document>>>,
     /// project id -> its latest status update.
@@ -50,6 +51,7 @@ impl<'a> Context<'a> {
             projects: OnceLock::new(),
             risks: OnceLock::new(),
             changes: OnceLock::new(),
+            statuses: OnceLock::new(),
             by_project: OnceLock::new(),
             latest_status: OnceLock::new(),
         }
@@ -70,6 +72,11 @@ impl<'a> Context<'a> {
     pub fn changes(&self) -> &[(&'a Document, Change<'a>)] {
         self.changes
             .get_or_init(|| typed(&self.repo.documents, Kind::Change))
+    }
+
+    pub fn statuses(&self) -> &[(&'a Document, Status<'a>)] {
+        self.statuses
+            .get_or_init(|| typed(&self.repo.documents, Kind::Status))
     }
 
     /// The person with this id, when that document is a schema-valid person.
@@ -98,11 +105,11 @@ impl<'a> Context<'a> {
     pub fn latest_status(&self, project: &str) -> Option<&(&'a Document, Status<'a>)> {
         let latest = self.latest_status.get_or_init(|| {
             let mut latest: HashMap<&str, (&Document, Status)> = HashMap::new();
-            for (doc, status) in typed::<Status>(&self.repo.documents, Kind::Status) {
+            for (doc, status) in self.statuses() {
                 match latest.get(status.project) {
                     Some((_, seen)) if seen.date > status.date => {}
                     _ => {
-                        latest.insert(status.project, (doc, status));
+                        latest.insert(status.project, (doc, status.clone()));
                     }
                 }
             }

@@ -1,10 +1,7 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Kind;
-use crate::model::Status;
 use crate::parse::Seg;
-use serde::Deserialize;
 
 pub static RULE: Rule = Rule {
     code: "T003",
@@ -65,10 +62,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("closed_on")]), message));
         }
     }
-    for doc in ctx.of_kind(Kind::Status).filter(|d| d.valid) {
-        let Ok(status) = Status::deserialize(&doc.value) else {
-            continue;
-        };
+    for (doc, status) in ctx.statuses() {
         if status.date > today {
             let message = format!("status update dated {}, after today ({today})", status.date);
             out.push(
