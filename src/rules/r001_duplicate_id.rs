@@ -2,7 +2,6 @@ use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Seg;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "R001",
@@ -27,35 +26,30 @@ id: apollo-vendor-delay   # R001: first used in projects/apollo/risks/vendor.yam
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(ctx.repo.documents.len());
-    for (i, doc) in ctx.repo.documents.iter().enumerate() {
+    for doc in &ctx.repo.documents {
         let Some(id) = doc.id() else { continue };
-        match first.get(id) {
-            None => {
-                first.insert(id, i);
-            }
-            Some(&j) => {
-                let earlier = &ctx.repo.documents[j];
-                let where_ = ctx.repo.path(earlier);
-                let span = doc.span([Seg::Key("id")]);
-                out.push(
-                    ctx.diagnostic(
-                        RULE.code,
-                        doc,
-                        span,
-                        format!(
-                            "duplicate id `{id}`: {} `{id}` is already in {where_}",
-                            earlier.kind
-                        ),
-                    )
-                    .related(
-                        where_,
-                        earlier.span([Seg::Key("id")]),
-                        format!("`{id}` first defined here"),
-                    )
-                    .help("give one of them a new id and update the references to it"),
-                );
-            }
-        }
+        // The index keeps the first document with each id: any other is a duplicate.
+        let Some(earlier) = ctx.get(id).filter(|first| !std::ptr::eq(*first, doc)) else {
+            continue;
+        };
+        let where_ = ctx.repo.path(earlier);
+        let span = doc.span([Seg::Key("id")]);
+        out.push(
+            ctx.diagnostic(
+                RULE.code,
+                doc,
+                span,
+                format!(
+                    "duplicate id `{id}`: {} `{id}` is already in {where_}",
+                    earlier.kind
+                ),
+            )
+            .related(
+                where_,
+                earlier.span([Seg::Key("id")]),
+                format!("`{id}` first defined here"),
+            )
+            .help("give one of them a new id and update the references to it"),
+        );
     }
 }
