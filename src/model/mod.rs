@@ -3,11 +3,13 @@
 
 pub mod document;
 pub mod kind;
+pub mod portfolio;
 pub mod project;
 pub mod records;
 pub mod refs;
 
 pub use document::Document;
 pub use kind::Kind;
+pub use portfolio::Portfolio;
 pub use project::Project;
 pub use records::{Change, Person, Rag, Risk, Status};

@@ -1,0 +1,144 @@
+//! The portfolio: a loaded repository's documents, indexed by id and by project, with
+//! typed views of the kinds that rules, metrics and views compute with.
+
+use super::refs::{self, Reference};
+use super::{Change, Document, Kind, Person, Project, Risk, Status};
+use crate::repository::Repository;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The documents of a repository with the indices that rules, views and reports share.
+/// Typed views and indices are built on first use, once.
+pub struct Portfolio<'a> {
+    pub repo: &'a Repository,
+    /// id -> the first document with it, in path order. (Fx hashing: ids are not
+    /// adversarial, and SipHash showed in profiles of large portfolios.)
+    index: HashMap<&'a str, &'a Document>,
+    /// The references of each document (by index), found once.
+    references: OnceLock<Vec<Vec<Reference<'a>>>>,
+    projects: OnceLock<Vec<(&'a Document, Project<'a>)>>,
+    risks: OnceLock<Vec<(&'a Document, Risk<'a>)>>,
+    changes: OnceLock<Vec<(&'a Document, Change<'a>)>>,
+    statuses: OnceLock<Vec<(&'a Document, Status<'a>)>>,
+    /// project id -> the documents whose `project` is that id.
+    by_project: OnceLock<HashMap<&'a str, Vec<&'a Document>>>,
+    /// project id -> its latest status update.
+    latest_status: OnceLock<HashMap<&'a str, (&'a Document, Status<'a>)>>,
+}
+
+impl<'a> Portfolio<'a> {
+    pub fn new(repo: &'a Repository) -> Self {
+        let mut index = HashMap::with_capacity_and_hasher(repo.documents.len(), Default::default());
+        for doc in &repo.documents {
+            if let Some(id) = doc.id() {
+                index.entry(id).or_insert(doc);
+            }
+        }
+        Portfolio {
+            repo,
+            index,
+            references: OnceLock::new(),
+            projects: OnceLock::new(),
+            risks: OnceLock::new(),
+            changes: OnceLock::new(),
+            statuses: OnceLock::new(),
+            by_project: OnceLock::new(),
+            latest_status: OnceLock::new(),
+        }
+    }
+
+    /// Schema-valid projects with their typed view. Rules about methodology look only at
+    /// documents that pass their schema: S001 findings come first.
+    pub fn projects(&self) -> &[(&'a Document, Project<'a>)] {
+        self.projects
+            .get_or_init(|| typed(&self.repo.documents, Kind::Project))
+    }
+
+    pub fn risks(&self) -> &[(&'a Document, Risk<'a>)] {
+        self.risks
+            .get_or_init(|| typed(&self.repo.documents, Kind::Risk))
+    }
+
+    pub fn changes(&self) -> &[(&'a Document, Change<'a>)] {
+        self.changes
+            .get_or_init(|| typed(&self.repo.documents, Kind::Change))
+    }
+
+    pub fn statuses(&self) -> &[(&'a Document, Status<'a>)] {
+        self.statuses
+            .get_or_init(|| typed(&self.repo.documents, Kind::Status))
+    }
+
+    /// The person with this id, when that document is a schema-valid person.
+    pub fn person(&self, id: &str) -> Option<Person<'a>> {
+        let doc = self.get(id).filter(|d| d.kind == Kind::Person && d.valid)?;
+        Person::deserialize(&doc.value).ok()
+    }
+
+    /// Documents of `kind` whose `project` is `project`, in path order.
+    pub fn related(&self, kind: Kind, project: &str) -> impl Iterator<Item = &'a Document> {
+        let index = self.by_project.get_or_init(|| {
+            let mut index: HashMap<_, Vec<_>> = HashMap::default();
+            for doc in &self.repo.documents {
+                if let Some(project) = doc.str("project") {
+                    index.entry(project).or_default().push(doc);
+                }
+            }
+            index
+        });
+        let docs = index.get(project).map_or(&[][..], Vec::as_slice);
+        docs.iter().copied().filter(move |d| d.kind == kind)
+    }
+
+    /// A project's latest status update: the latest `date`; on a tie, the later one in
+    /// path order, then file order.
+    pub fn latest_status(&self, project: &str) -> Option<&(&'a Document, Status<'a>)> {
+        let latest = self.latest_status.get_or_init(|| {
+            let mut latest: HashMap<&str, (&Document, Status)> = HashMap::default();
+            for (doc, status) in self.statuses() {
+                match latest.get(status.project) {
+                    Some((_, seen)) if seen.date > status.date => {}
+                    _ => {
+                        latest.insert(status.project, (doc, status.clone()));
+                    }
+                }
+            }
+            latest
+        });
+        latest.get(project)
+    }
+
+    /// Every document with the references it makes.
+    pub fn references(&self) -> impl Iterator<Item = (&'a Document, &[Reference<'a>])> {
+        let docs = &self.repo.documents;
+        let refs = self
+            .references
+            .get_or_init(|| docs.par_iter().map(refs::references).collect());
+        docs.iter().zip(refs.iter().map(Vec::as_slice))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'a Document> {
+        self.index.get(id).copied()
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Document> + 'a {
+        self.repo.documents.iter().filter(move |d| d.kind == kind)
+    }
+
+    pub fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &'a str> + 'a {
+        self.of_kind(kind).filter_map(Document::id)
+    }
+}
+
+/// Typed views of the schema-valid documents of one kind, in path order.
+fn typed<'a, T: Deserialize<'a> + Send>(
+    docs: &'a [Document],
+    kind: Kind,
+) -> Vec<(&'a Document, T)> {
+    docs.par_iter()
+        .filter(|d| d.kind == kind && d.valid)
+        .filter_map(|d| Some((d, T::deserialize(&d.value).ok()?)))
+        .collect()
+}
