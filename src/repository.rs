@@ -190,7 +190,8 @@ fn classify(path: &str, yaml: parse::YamlDoc, diags: &mut Vec<Diagnostic>) -> Op
         );
         return None;
     };
-    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    // Only needed for a message: an array on the stack, no allocation per document.
+    let kinds = Kind::ALL.map(Kind::as_str);
     let Some(kind_value) = map.get("kind") else {
         let span = yaml.spans.mapping_at(&yaml.value, []);
         let help = format!("add `kind:` with one of {}", crate::suggest::list(&kinds));
