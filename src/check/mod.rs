@@ -3,9 +3,9 @@
 
 mod waivers;
 
-use crate::config::{Config, Level};
+use crate::config::{Config, Level, Position};
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::model::{Document, Portfolio};
+use crate::model::{Document, Portfolio, Project};
 use crate::repository::Repository;
 use crate::rules;
 use jiff::civil::Date;
@@ -26,6 +26,17 @@ impl<'a> Context<'a> {
             config: &repo.config,
             today,
         }
+    }
+
+    /// Projects that are active, on hold or closed, with where they stand in a known
+    /// methodology: what the stage-gate rules look at.
+    pub fn gated_projects(
+        &self,
+    ) -> impl Iterator<Item = (&'a Document, &Project<'a>, Position<'a>)> {
+        self.projects()
+            .iter()
+            .filter(|(_, p)| p.state.is_gated())
+            .filter_map(|(doc, p)| Some((*doc, p, self.config.position(p)?)))
     }
 
     /// A finding on a document, carrying its id (waivers match on it).

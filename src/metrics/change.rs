@@ -36,11 +36,11 @@ pub struct Review<'a> {
 
 /// Review the approvals of `change` for `level`. `person` looks a person up by id; an
 /// approver who is not a person is a reference finding and is not counted.
-pub fn review<'a>(
+pub fn review<'a, 'p>(
     change: &Change<'a>,
     level: &ChangeLevel,
     control: &ChangeControl,
-    person: impl Fn(&str) -> Option<Person<'a>>,
+    person: impl Fn(&str) -> Option<&'p Person<'p>>,
 ) -> Review<'a> {
     let mut out = Review::default();
     for (i, approval) in change.approvals.iter().enumerate() {
@@ -146,15 +146,14 @@ mod tests {
             ]),
         );
         let people = people();
+        let people: Vec<Person> = people
+            .iter()
+            .map(|p| Person::deserialize(p).unwrap())
+            .collect();
         let c = control();
         let ch = Change::deserialize(&v).unwrap();
         let (_, lvl) = level(&c, &ch).unwrap();
-        let find = |id: &str| {
-            people
-                .iter()
-                .find(|p| p["id"] == id)
-                .map(|p| Person::deserialize(p).unwrap())
-        };
+        let find = |id: &str| people.iter().find(|p| p.id == id);
         let r = review(&ch, lvl, &c, find);
         assert_eq!(r.qualified, ["dave"]);
         assert_eq!(r.without_role, [2]);

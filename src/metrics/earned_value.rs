@@ -37,13 +37,8 @@ pub fn earned_value(project: &Project<'_>, today: Date) -> Option<EarnedValue> {
     let ac = project.actuals.cost?;
     let complete = project.actuals.percent_complete?;
     let as_of = project.actuals.as_of.unwrap_or(today);
-    Some(from_figures(
-        as_of,
-        bac,
-        planned_share(start, finish, as_of),
-        complete / 100.0,
-        ac,
-    ))
+    let pv = bac * planned_share(start, finish, as_of);
+    Some(totals(as_of, bac, pv, bac * complete / 100.0, ac))
 }
 
 /// The share of the baseline schedule elapsed at `as_of`, 0.0-1.0.
@@ -55,14 +50,8 @@ pub fn planned_share(start: Date, finish: Date, as_of: Date) -> f64 {
     (days_between(start, as_of) as f64 / total as f64).clamp(0.0, 1.0)
 }
 
-/// The same figures from totals: used to roll projects up (sum PV, EV and AC first,
-/// then take the ratios).
-pub fn from_figures(as_of: Date, bac: f64, planned: f64, complete: f64, ac: f64) -> EarnedValue {
-    let pv = bac * planned;
-    let ev = bac * complete;
-    totals(as_of, bac, pv, ev, ac)
-}
-
+/// The indices from BAC, PV, EV and AC; also how projects roll up (sum PV, EV and AC
+/// first, then take the ratios).
 pub fn totals(as_of: Date, bac: f64, pv: f64, ev: f64, ac: f64) -> EarnedValue {
     let ratio = |a: f64, b: f64| (b != 0.0).then(|| a / b);
     let cpi = ratio(ev, ac);

@@ -22,10 +22,12 @@ pub struct Portfolio<'a> {
     risks: OnceLock<Vec<(&'a Document, Risk<'a>)>>,
     changes: OnceLock<Vec<(&'a Document, Change<'a>)>>,
     statuses: OnceLock<Vec<(&'a Document, Status<'a>)>>,
+    /// id -> the schema-valid person with it (the first document with that id).
+    people: OnceLock<HashMap<&'a str, (&'a Document, Person<'a>)>>,
     /// project id -> the documents whose `project` is that id.
     by_project: OnceLock<HashMap<&'a str, Vec<&'a Document>>>,
-    /// project id -> its latest status update.
-    latest_status: OnceLock<HashMap<&'a str, (&'a Document, Status<'a>)>>,
+    /// project id -> its latest status update (an index into `statuses`).
+    latest_status: OnceLock<HashMap<&'a str, usize>>,
 }
 
 impl<'a> Portfolio<'a> {
@@ -44,6 +46,7 @@ impl<'a> Portfolio<'a> {
             risks: OnceLock::new(),
             changes: OnceLock::new(),
             statuses: OnceLock::new(),
+            people: OnceLock::new(),
             by_project: OnceLock::new(),
             latest_status: OnceLock::new(),
         }
@@ -71,10 +74,33 @@ impl<'a> Portfolio<'a> {
             .get_or_init(|| typed(&self.repo.documents, Kind::Status))
     }
 
+    /// Projects that are active or on hold: what finance, schedule and capacity rules
+    /// look at.
+    pub fn running_projects(&self) -> impl Iterator<Item = &(&'a Document, Project<'a>)> {
+        self.projects().iter().filter(|(_, p)| p.state.is_running())
+    }
+
+    /// Schema-valid people, each once (the first document with its id).
+    pub fn people(&self) -> impl Iterator<Item = &(&'a Document, Person<'a>)> {
+        self.people_by_id().values()
+    }
+
     /// The person with this id, when that document is a schema-valid person.
-    pub fn person(&self, id: &str) -> Option<Person<'a>> {
-        let doc = self.get(id).filter(|d| d.kind == Kind::Person && d.valid)?;
-        Person::deserialize(&doc.value).ok()
+    pub fn person(&self, id: &str) -> Option<&Person<'a>> {
+        self.people_by_id().get(id).map(|(_, p)| p)
+    }
+
+    fn people_by_id(&self) -> &HashMap<&'a str, (&'a Document, Person<'a>)> {
+        self.people.get_or_init(|| {
+            typed::<Person>(&self.repo.documents, Kind::Person)
+                .into_iter()
+                .filter(|(doc, p)| {
+                    self.get(p.id)
+                        .is_some_and(|first| std::ptr::eq(first, *doc))
+                })
+                .map(|(doc, p)| (p.id, (doc, p)))
+                .collect()
+        })
     }
 
     /// Documents of `kind` whose `project` is `project`, in path order.
@@ -95,19 +121,20 @@ impl<'a> Portfolio<'a> {
     /// A project's latest status update: the latest `date`; on a tie, the later one in
     /// path order, then file order.
     pub fn latest_status(&self, project: &str) -> Option<&(&'a Document, Status<'a>)> {
+        let statuses = self.statuses();
         let latest = self.latest_status.get_or_init(|| {
-            let mut latest: HashMap<&str, (&Document, Status)> = HashMap::default();
-            for (doc, status) in self.statuses() {
+            let mut latest: HashMap<&str, usize> = HashMap::default();
+            for (i, (_, status)) in statuses.iter().enumerate() {
                 match latest.get(status.project) {
-                    Some((_, seen)) if seen.date > status.date => {}
+                    Some(&seen) if statuses[seen].1.date > status.date => {}
                     _ => {
-                        latest.insert(status.project, (doc, status.clone()));
+                        latest.insert(status.project, i);
                     }
                 }
             }
             latest
         });
-        latest.get(project)
+        latest.get(project).map(|&i| &statuses[i])
     }
 
     /// Every document with the references it makes.

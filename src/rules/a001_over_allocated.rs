@@ -2,8 +2,6 @@ use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::allocation::{Booking, load, over_capacity};
-use crate::model::{Kind, Person};
-use serde::Deserialize;
 use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
@@ -26,10 +24,7 @@ id: alice   # A001: alice is allocated 1.2 FTE against a capacity of 1.0 from 20
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut bookings: HashMap<&str, Vec<Booking>> = HashMap::new();
-    for (_, project) in ctx.projects() {
-        if !project.state.is_running() {
-            continue;
-        }
+    for (_, project) in ctx.running_projects() {
         for a in &project.allocations {
             bookings.entry(a.person).or_default().push(Booking {
                 project: project.id,
@@ -39,10 +34,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
-    for doc in ctx.of_kind(Kind::Person).filter(|d| d.valid) {
-        let Ok(person) = Person::deserialize(&doc.value) else {
-            continue;
-        };
+    for (doc, person) in ctx.people() {
         let Some(booked) = bookings.get(person.id) else {
             continue;
         };

@@ -26,10 +26,7 @@ forecast:
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (doc, project) in ctx.projects() {
-        if !project.state.is_running() {
-            continue;
-        }
+    for (doc, project) in ctx.running_projects() {
         let (Some(forecast), Some(budget)) = (project.forecast.cost, project.baseline.budget)
         else {
             continue;

@@ -28,10 +28,7 @@ Report the computed colour, or explain in `override_reason` why the figures misl
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, project) in ctx.projects() {
-        if !project.state.is_running() {
-            continue;
-        }
+    for (_, project) in ctx.running_projects() {
         let Some((doc, status)) = ctx.latest_status(project.id) else {
             continue;
         };

@@ -28,13 +28,7 @@ or set `phase` back to the phase the project is really in.
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (doc, project) in ctx.projects() {
-        if !project.state.is_gated() {
-            continue;
-        }
-        let Some(position) = ctx.config.position(project) else {
-            continue;
-        };
+    for (doc, project, position) in ctx.gated_projects() {
         if position.phase == 0 {
             continue;
         }

@@ -32,13 +32,7 @@ baseline: {start: 2026-01-05, finish: 2026-12-18, budget: 1200000}
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (doc, project) in ctx.projects() {
-        if !project.state.is_gated() {
-            continue;
-        }
-        let Some(position) = ctx.config.position(project) else {
-            continue;
-        };
+    for (doc, _, position) in ctx.gated_projects() {
         for (gate_phase, gate) in position.passed_gates() {
             for field in &gate.require {
                 let Some(how) = missing(&doc.value, field) else {

@@ -27,13 +27,7 @@ Add the documents (`pmo new lesson --project ID`).
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (doc, project) in ctx.projects() {
-        if !project.state.is_gated() {
-            continue;
-        }
-        let Some(position) = ctx.config.position(project) else {
-            continue;
-        };
+    for (doc, project, position) in ctx.gated_projects() {
         for (gate_phase, gate) in position.passed_gates() {
             for (kind_name, min) in &gate.min_related {
                 let Some(kind) = Kind::parse(kind_name) else {

@@ -23,10 +23,7 @@ milestones:
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (doc, project) in ctx.projects() {
-        if !project.state.is_running() {
-            continue;
-        }
+    for (doc, project) in ctx.running_projects() {
         for (i, m) in project.milestones.iter().enumerate() {
             let (field, due) = match m.forecast {
                 Some(f) => ("forecast", f),

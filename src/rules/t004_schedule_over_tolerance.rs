@@ -25,10 +25,7 @@ forecast:
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (doc, project) in ctx.projects() {
-        if !project.state.is_running() {
-            continue;
-        }
+    for (doc, project) in ctx.running_projects() {
         let (Some(forecast), Some(baseline)) = (project.forecast.finish, project.baseline.finish)
         else {
             continue;
