@@ -9,6 +9,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod views;
 
 pub use error::{Error, Result};
 pub mod check;

@@ -38,6 +38,16 @@ pub enum Command {
     Init(InitArgs),
     /// Write a new document from a template into the suggested layout (never overwrites).
     New(NewArgs),
+    /// List the documents of one kind with key columns and computed figures.
+    Ls(LsArgs),
+    /// Roll projects up per group and in total: RAG, cost, earned value, risks, changes.
+    Portfolio(PortfolioArgs),
+    /// FTE allocated per person and period against capacity.
+    Capacity(CapacityArgs),
+    /// Rank proposed and active projects by the weighted score of pmo.yaml `scoring`.
+    Rank(RankArgs),
+    /// Write one flat table per kind (CSV or JSON Lines) for spreadsheets and BI tools.
+    Export(ExportArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
     Schema(SchemaArgs),
     /// List the rules with their codes and default severities.
@@ -62,6 +72,118 @@ pub enum CheckFormat {
     Github,
     Sarif,
     Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ViewFormat {
+    Table,
+    Md,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct ViewOutput {
+    /// table: for the terminal; md: GitHub-flavoured Markdown; json and csv: for machines.
+    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
+    pub format: ViewFormat,
+}
+
+#[derive(clap::Args)]
+pub struct LsArgs {
+    /// project, risk, issue, change, decision, status, lesson, person, objective or
+    /// program (plurals work too).
+    pub kind: String,
+    /// Only documents of this project.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// Only this status (a project's `state`).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only this owner (a project's or program's manager, a change's requester, one of a
+    /// decision's deciders).
+    #[arg(long, value_name = "ID")]
+    pub owner: Option<String>,
+    /// Only risks scoring at least N (probability x impact).
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<u8>,
+    /// Only open items: open risks and issues, draft or submitted changes, proposed
+    /// decisions, projects not closed or cancelled.
+    #[arg(long)]
+    pub open: bool,
+    /// Only documents with this tag (repeat for several: all must match).
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Sort by a column (its JSON key); `-KEY` sorts descending.
+    #[arg(long, value_name = "KEY", allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    #[command(flatten)]
+    pub output: ViewOutput,
+}
+
+#[derive(clap::Args)]
+pub struct PortfolioArgs {
+    /// What to group projects by.
+    #[arg(long, value_enum, default_value_t = GroupBy::Program)]
+    pub by: GroupBy,
+    #[command(flatten)]
+    pub output: ViewOutput,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum GroupBy {
+    Program,
+    Objective,
+    Phase,
+    State,
+    Manager,
+}
+
+#[derive(clap::Args)]
+pub struct CapacityArgs {
+    /// First day (default: the start of this month, or this week's Monday with --by week).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<Date>,
+    /// Last day (default: six months, or twelve weeks, from --from).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<Date>,
+    #[arg(long, value_enum, default_value_t = Period::Month)]
+    pub by: Period,
+    #[command(flatten)]
+    pub output: ViewOutput,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Period {
+    Month,
+    Week,
+}
+
+#[derive(clap::Args)]
+pub struct RankArgs {
+    /// Funds available: mark the projects that fit, in rank order, and where the cut line falls.
+    #[arg(long, value_name = "N")]
+    pub budget: Option<f64>,
+    /// Only projects in this currency.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    #[command(flatten)]
+    pub output: ViewOutput,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// The directory to write into (created if needed; existing files are never replaced).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
 }
 
 #[derive(clap::Args)]

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod docs;
 mod scaffold;
+mod views;
 
 use args::{Args, Command};
 use clap::Parser;
@@ -17,6 +18,11 @@ pub fn run() -> ExitCode {
         Command::Check(c) => check::run(&args, c),
         Command::Init(c) => scaffold::init(&args, c),
         Command::New(c) => scaffold::new(&args, c),
+        Command::Ls(c) => views::ls(&args, c),
+        Command::Portfolio(c) => views::portfolio(&args, c),
+        Command::Capacity(c) => views::capacity(&args, c),
+        Command::Rank(c) => views::rank(&args, c),
+        Command::Export(c) => views::export(&args, c),
         Command::Schema(c) => docs::schema(c),
         Command::Rules(c) => docs::rules(c),
         Command::Explain(c) => docs::explain(c),

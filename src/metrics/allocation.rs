@@ -1,7 +1,9 @@
 //! A person's allocation over time: the sum of their allocations' FTE on every day.
 
 use super::{add_days, days_between};
+use crate::model::Project;
 use jiff::civil::Date;
+use std::collections::HashMap;
 
 /// One allocation of a person to a project, `from` and `to` inclusive.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,6 +12,24 @@ pub struct Booking<'a> {
     pub fte: f64,
     pub from: Date,
     pub to: Date,
+}
+
+/// The bookings of each person in `projects`, in project order.
+pub fn bookings<'p, 'a: 'p>(
+    projects: impl IntoIterator<Item = &'p Project<'a>>,
+) -> HashMap<&'a str, Vec<Booking<'a>>> {
+    let mut out: HashMap<&str, Vec<Booking>> = HashMap::new();
+    for project in projects {
+        for a in &project.allocations {
+            out.entry(a.person).or_default().push(Booking {
+                project: project.id,
+                fte: a.fte,
+                from: a.from,
+                to: a.to,
+            });
+        }
+    }
+    out
 }
 
 /// Days `from..=to` on which the same bookings apply, and their summed FTE.
@@ -70,6 +90,14 @@ pub fn over_capacity(load: &[Segment], capacity: f64) -> Vec<Segment> {
     out
 }
 
+/// The highest FTE on any day of `from..=to` (0 when nothing is booked).
+pub fn peak(load: &[Segment], from: Date, to: Date) -> f64 {
+    load.iter()
+        .filter(|s| s.from <= to && s.to >= from)
+        .map(|s| s.fte)
+        .fold(0.0, f64::max)
+}
+
 /// Average FTE over `from..=to` (days without bookings count as 0).
 pub fn average(load: &[Segment], from: Date, to: Date) -> f64 {
     let days = days_between(from, to) + 1;
@@ -84,6 +112,17 @@ pub fn average(load: &[Segment], from: Date, to: Date) -> f64 {
         })
         .sum();
     booked / days as f64
+}
+
+/// `1.2`, `1.0`, `0.25`: FTE with one decimal at least and no float noise.
+pub fn fte(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
+    } else {
+        s.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +167,8 @@ mod tests {
         let avg = average(&l, date(2026, 4, 1), date(2026, 4, 30));
         assert!((avg - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(average(&l, date(2026, 6, 1), date(2026, 6, 30)), 0.0);
+        assert_eq!(peak(&l, date(2026, 4, 1), date(2026, 4, 30)), 1.0);
+        assert_eq!(peak(&l, date(2026, 6, 1), date(2026, 6, 30)), 0.0);
     }
 
     #[test]

@@ -6,8 +6,11 @@ pub mod change;
 pub mod earned_value;
 pub mod rag;
 pub mod risk;
+pub mod status;
 pub mod tolerance;
 
+use crate::config::Config;
+use crate::model::Project;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -20,6 +23,15 @@ pub fn days_between(from: Date, to: Date) -> i64 {
 pub fn add_days(date: Date, days: i64) -> Date {
     date.checked_add(days.days())
         .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
+}
+
+/// The currency of a project's amounts: its own `currency`, else pmo.yaml's; empty when
+/// neither says.
+pub fn currency<'a>(project: &Project<'a>, config: &'a Config) -> &'a str {
+    project
+        .currency
+        .or(config.currency.as_deref())
+        .unwrap_or_default()
 }
 
 /// `1234567.0` -> `1,234,567`; fractions are kept to two places when present.

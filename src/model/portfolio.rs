@@ -159,6 +159,16 @@ impl<'a> Portfolio<'a> {
     }
 }
 
+/// The typed view of `doc` in a list of typed views. Both are in repository order, so
+/// the document's address finds it.
+pub fn view_of<'v, T>(views: &'v [(&Document, T)], doc: &Document) -> Option<&'v T> {
+    let address = |d: &Document| d as *const Document as usize;
+    views
+        .binary_search_by_key(&address(doc), |(d, _)| address(d))
+        .ok()
+        .map(|i| &views[i].1)
+}
+
 /// Typed views of the schema-valid documents of one kind, in path order.
 fn typed<'a, T: Deserialize<'a> + Send>(
     docs: &'a [Document],

@@ -6,6 +6,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+pub mod table;
 
 pub use github::github;
 pub use human::{Style, human};

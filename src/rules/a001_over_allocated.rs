@@ -1,8 +1,7 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::metrics::allocation::{Booking, load, over_capacity};
-use std::collections::HashMap;
+use crate::metrics::allocation::{bookings, fte, load, over_capacity};
 
 pub static RULE: Rule = Rule {
     code: "A001",
@@ -23,17 +22,7 @@ id: alice   # A001: alice is allocated 1.2 FTE against a capacity of 1.0 from 20
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut bookings: HashMap<&str, Vec<Booking>> = HashMap::new();
-    for (_, project) in ctx.running_projects() {
-        for a in &project.allocations {
-            bookings.entry(a.person).or_default().push(Booking {
-                project: project.id,
-                fte: a.fte,
-                from: a.from,
-                to: a.to,
-            });
-        }
-    }
+    let bookings = bookings(ctx.running_projects().map(|(_, p)| p));
     for (doc, person) in ctx.people() {
         let Some(booked) = bookings.get(person.id) else {
             continue;
@@ -58,16 +47,5 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .help("reduce or move an allocation, or raise `capacity` if it is wrong"),
             );
         }
-    }
-}
-
-/// `1.2`, `1.0`, `0.25`: FTE with one decimal at least and no float noise.
-fn fte(x: f64) -> String {
-    let s = format!("{:.2}", x);
-    let s = s.trim_end_matches('0');
-    if s.ends_with('.') {
-        format!("{s}0")
-    } else {
-        s.to_owned()
     }
 }

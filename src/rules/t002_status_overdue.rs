@@ -1,8 +1,7 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::metrics::days_between;
-use crate::model::project::State;
+use crate::metrics::status::{Overdue, overdue};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
@@ -28,21 +27,14 @@ Write the update: `pmo new status --project ID`.
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let cadence = ctx.config.status.cadence_days;
     for (doc, project) in ctx.projects() {
-        if project.state != State::Active {
-            continue;
-        }
-        let message = match ctx.latest_status(project.id) {
-            None => "active project has no status update".to_owned(),
-            Some((_, status)) => {
-                let age = days_between(status.date, ctx.today);
-                if age <= cadence {
-                    continue;
-                }
-                format!(
-                    "latest status update is {age} days old ({}), more than {cadence} (status.cadence_days)",
-                    status.date
-                )
-            }
+        let latest = ctx.latest_status(project.id).map(|(_, s)| s.date);
+        let message = match overdue(project, latest, cadence, ctx.today) {
+            None => continue,
+            Some(Overdue::Missing) => "active project has no status update".to_owned(),
+            Some(Overdue::Old(age)) => format!(
+                "latest status update is {age} days old ({}), more than {cadence} (status.cadence_days)",
+                latest.unwrap_or(ctx.today)
+            ),
         };
         out.push(
             ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("state")]), message)

@@ -1,0 +1,236 @@
+//! A view's [`Table`] as a terminal table, a GitHub-flavoured Markdown table, CSV or JSON.
+
+use crate::views::{Cell, Table, machine_number};
+use comfy_table::{Attribute, CellAlignment, Color, ContentArrangement, presets};
+use serde_json::{Map, Value, json};
+
+/// A terminal table that fits the terminal's width; RAG cells and alerts are coloured
+/// when `color` is on.
+pub fn terminal(table: &Table, color: bool) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+        // Without a terminal there is no width to fit: keep rows whole.
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    t.set_header(table.columns.iter().map(|c| c.label.as_str()));
+    for row in &table.rows {
+        t.add_row(row.iter().map(|c| styled(c, color, false)));
+    }
+    for row in &table.footer {
+        t.add_row(row.iter().map(|c| styled(c, color, true)));
+    }
+    for (i, column) in t.column_iter_mut().enumerate() {
+        if numeric(table, i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = t.to_string();
+    out.push('\n');
+    for note in &table.notes {
+        out += note;
+        out.push('\n');
+    }
+    out
+}
+
+fn styled(cell: &Cell, color: bool, bold: bool) -> comfy_table::Cell {
+    let mut text = cell.display();
+    // Without colour, a mark keeps alerts visible.
+    if !color && matches!(cell, Cell::Alert(_)) {
+        text.push('!');
+    }
+    let mut out = comfy_table::Cell::new(text);
+    if bold {
+        out = out.add_attribute(Attribute::Bold);
+    }
+    if !color {
+        return out;
+    }
+    match cell {
+        Cell::Rag(rag) => out.fg(match rag {
+            crate::model::Rag::Green => Color::Green,
+            crate::model::Rag::Amber => Color::Yellow,
+            crate::model::Rag::Red => Color::Red,
+        }),
+        Cell::Alert(_) => out.fg(Color::Red).add_attribute(Attribute::Bold),
+        _ => out,
+    }
+}
+
+/// Whether a column holds numbers (right-aligned): it has a number and no text.
+fn numeric(table: &Table, column: usize) -> bool {
+    let cells = || table.rows.iter().chain(&table.footer).map(|r| &r[column]);
+    cells().any(Cell::is_numeric)
+        && cells().all(|c| c.is_numeric() || matches!(c.plain(), Cell::Empty))
+}
+
+/// A GitHub-flavoured Markdown table, fit for a pull-request comment or a wiki.
+pub fn markdown(table: &Table) -> String {
+    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+    let mut out = line(table.columns.iter().map(|c| escape(&c.label)).collect());
+    out += &line(
+        (0..table.columns.len())
+            .map(|i| if numeric(table, i) { "--:" } else { "---" }.to_owned())
+            .collect(),
+    );
+    let md = |c: &Cell, bold: bool| {
+        let text = escape(&c.display());
+        if text.is_empty() {
+            text
+        } else if bold || matches!(c, Cell::Alert(_)) {
+            format!("**{text}**")
+        } else {
+            text
+        }
+    };
+    for row in &table.rows {
+        out += &line(row.iter().map(|c| md(c, false)).collect());
+    }
+    for row in &table.footer {
+        out += &line(row.iter().map(|c| md(c, true)).collect());
+    }
+    if !table.notes.is_empty() {
+        out.push('\n');
+        for note in &table.notes {
+            out += &format!("{}\n", escape(note));
+        }
+    }
+    out
+}
+
+/// `|` would end a Markdown cell and a newline the row.
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', "<br>")
+}
+
+/// CSV with the column keys as header; totals follow the rows. Numbers are plain (no
+/// thousands separators), so that spreadsheets read them as numbers.
+pub fn csv(table: &Table) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut write = |record: Vec<String>| {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&record);
+    };
+    write(table.columns.iter().map(|c| c.key.clone()).collect());
+    for row in table.rows.iter().chain(&table.footer) {
+        write(row.iter().map(machine_text).collect());
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A cell as plain text for machines: full precision, no separators.
+pub fn machine_text(cell: &Cell) -> String {
+    if let Some(x) = machine_number(cell) {
+        return x.to_string();
+    }
+    match cell.plain() {
+        Cell::Bool(b) => b.to_string(),
+        other => other.display(),
+    }
+}
+
+/// A cell as a JSON value: numbers as numbers, empty cells as null.
+pub fn json_value(cell: &Cell) -> Value {
+    if let Some(x) = machine_number(cell) {
+        return json!(x);
+    }
+    match cell.plain() {
+        Cell::Empty => Value::Null,
+        Cell::Int(n) => json!(n),
+        Cell::Bool(b) => json!(b),
+        other => Value::String(other.display()),
+    }
+}
+
+/// One JSON object per row, keyed by column.
+pub fn json_rows(table: &Table, rows: &[Vec<Cell>]) -> Vec<Value> {
+    rows.iter()
+        .map(|row| {
+            let object: Map<String, Value> = table
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(c, cell)| (c.key.clone(), json_value(cell)))
+                .collect();
+            Value::Object(object)
+        })
+        .collect()
+}
+
+/// The JSON of a view: `{"version": 1, ..about, "rows": [..], "totals": [..], "notes": [..]}`
+/// (`totals` only where the view has them).
+pub fn json(table: &Table, about: Map<String, Value>) -> String {
+    let mut object = Map::new();
+    object.insert("version".into(), json!(1));
+    object.extend(about);
+    object.insert("rows".into(), json_rows(table, &table.rows).into());
+    if !table.footer.is_empty() {
+        object.insert("totals".into(), json_rows(table, &table.footer).into());
+    }
+    object.insert("notes".into(), json!(table.notes));
+    serde_json::to_string_pretty(&Value::Object(object)).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rag;
+    use crate::views::Column;
+
+    fn sample() -> Table {
+        let mut t = Table::new(vec![
+            Column::new("id", "ID"),
+            Column::new("budget", "Budget"),
+            Column::new("rag", "RAG"),
+        ]);
+        t.rows = vec![
+            vec![
+                Cell::text("a|b"),
+                Cell::Money(1_250_000.4),
+                Cell::Rag(Rag::Red),
+            ],
+            vec![Cell::text("c"), Cell::Empty, Cell::Empty],
+        ];
+        t.footer = vec![vec![
+            Cell::text("Total"),
+            Cell::Money(1_250_000.4),
+            Cell::Empty,
+        ]];
+        t
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_right_aligns_numbers() {
+        let md = markdown(&sample());
+        assert_eq!(
+            md,
+            "| ID | Budget | RAG |\n| --- | --: | --- |\n| a\\|b | 1,250,000 | red |\n| c |  |  |\n| **Total** | **1,250,000** |  |\n"
+        );
+    }
+
+    #[test]
+    fn csv_keeps_numbers_plain_and_quotes_when_needed() {
+        let t = Table {
+            rows: vec![vec![Cell::text("x, y"), Cell::Money(1e6), Cell::Empty]],
+            footer: vec![],
+            ..sample()
+        };
+        assert_eq!(csv(&t), "id,budget,rag\n\"x, y\",1000000,\n");
+    }
+
+    #[test]
+    fn json_types_its_values() {
+        let rows = json_rows(&sample(), &sample().rows);
+        assert_eq!(
+            rows[0],
+            json!({"id": "a|b", "budget": 1_250_000.4, "rag": "red"})
+        );
+        assert_eq!(rows[1]["budget"], Value::Null);
+    }
+}

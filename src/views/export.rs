@@ -1,0 +1,496 @@
+//! `pmo export`: one flat table per kind (and per list inside a kind: milestones, gates,
+//! allocations, approvals) with computed columns, for spreadsheets and BI tools. The
+//! columns are fixed per kind (docs/export.md); fields that schema overlays add follow
+//! them, in name order.
+
+use super::{Cell, Column, Table};
+use crate::Error;
+use crate::check::Context;
+use crate::metrics::earned_value::earned_value;
+use crate::metrics::status::overdue;
+use crate::metrics::{self, allocation, change, rag, risk};
+use crate::model::portfolio::view_of;
+use crate::model::{Document, Kind};
+use crate::render;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The fields of each kind, as paths into the document (`baseline.budget`).
+fn fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Person => &["id", "name", "email", "team", "roles", "capacity"],
+        Kind::Objective => &["id", "title", "owner", "weight", "parent"],
+        Kind::Program => &["id", "title", "manager", "objectives"],
+        Kind::Project => &[
+            "id",
+            "title",
+            "program",
+            "objectives",
+            "sponsor",
+            "manager",
+            "methodology",
+            "state",
+            "phase",
+            "currency",
+            "baseline.start",
+            "baseline.finish",
+            "baseline.budget",
+            "baseline.approved_by",
+            "baseline.approved_on",
+            "forecast.finish",
+            "forecast.cost",
+            "actuals.cost",
+            "actuals.percent_complete",
+            "actuals.as_of",
+            "tolerances.cost_pct",
+            "tolerances.schedule_days",
+        ],
+        Kind::Risk => &[
+            "id",
+            "project",
+            "title",
+            "owner",
+            "probability",
+            "impact",
+            "status",
+            "nature",
+            "category",
+            "response",
+            "mitigation",
+            "raised",
+            "last_reviewed",
+            "cost_impact",
+            "closed_on",
+            "closure_reason",
+            "decision",
+        ],
+        Kind::Issue => &[
+            "id",
+            "project",
+            "title",
+            "owner",
+            "priority",
+            "status",
+            "raised",
+            "due",
+            "resolution",
+        ],
+        Kind::Decision => &[
+            "id",
+            "title",
+            "date",
+            "status",
+            "project",
+            "decided_by",
+            "rationale",
+            "options",
+            "supersedes",
+        ],
+        Kind::Change => &[
+            "id",
+            "project",
+            "title",
+            "requested_by",
+            "raised",
+            "status",
+            "impact.cost",
+            "impact.schedule_days",
+            "impact.scope",
+            "implemented_on",
+        ],
+        Kind::Status => &[
+            "id",
+            "project",
+            "date",
+            "overall",
+            "schedule",
+            "cost",
+            "scope",
+            "resources",
+            "summary",
+            "override_reason",
+        ],
+        Kind::Lesson => &[
+            "id",
+            "project",
+            "title",
+            "date",
+            "category",
+            "what_happened",
+            "recommendation",
+        ],
+    }
+}
+
+/// Fields every kind may have, exported after the kind's own.
+const COMMON: [&str; 2] = ["tags", "description"];
+
+/// Computed columns per kind, after the fields.
+fn computed(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Person => &["allocated_today"],
+        Kind::Project => &[
+            "cost_overrun_pct",
+            "days_late",
+            "rag_cost",
+            "rag_schedule",
+            "rag_overall",
+            "reported_rag",
+            "reported_on",
+            "stale_status",
+            "pv",
+            "ev",
+            "cpi",
+            "spi",
+            "eac",
+            "vac",
+            "weighted_score",
+        ],
+        Kind::Risk => &["score", "high", "exposure"],
+        Kind::Change => &[
+            "level",
+            "approvals_needed",
+            "approvals_qualified",
+            "rejections",
+        ],
+        _ => &[],
+    }
+}
+
+/// The file name of a kind's table.
+pub fn table_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Person => "people",
+        Kind::Objective => "objectives",
+        Kind::Program => "programs",
+        Kind::Project => "projects",
+        Kind::Risk => "risks",
+        Kind::Issue => "issues",
+        Kind::Decision => "decisions",
+        Kind::Change => "changes",
+        Kind::Status => "statuses",
+        Kind::Lesson => "lessons",
+    }
+}
+
+/// Every table, named, in a fixed order. Documents that fail their schema are left out;
+/// the second value counts them.
+pub fn tables(ctx: &Context<'_>) -> (Vec<(&'static str, Table)>, usize) {
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        out.push((table_name(kind), kind_table(ctx, kind)));
+        match kind {
+            Kind::Project => out.extend(project_lists(ctx)),
+            Kind::Change => out.push(("change_approvals", approvals(ctx))),
+            _ => {}
+        }
+    }
+    let invalid = ctx.repo.documents.iter().filter(|d| !d.valid).count();
+    (out, invalid)
+}
+
+fn kind_table(ctx: &Context<'_>, kind: Kind) -> Table {
+    let own = fields(kind);
+    let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid).collect();
+    // Top-level fields that overlays allow beyond the built-in ones.
+    let known: BTreeSet<&str> = own
+        .iter()
+        .map(|f| f.split('.').next().unwrap_or(f))
+        .chain(COMMON)
+        .chain([
+            "kind",
+            "links",
+            "milestones",
+            "gates",
+            "allocations",
+            "approvals",
+            "scores",
+        ])
+        .collect();
+    let extra: BTreeSet<&str> = docs
+        .iter()
+        .filter_map(|d| d.value.as_object())
+        .flat_map(|m| m.keys().map(String::as_str))
+        .filter(|k| !known.contains(k))
+        .collect();
+    let mut columns: Vec<&str> = own.iter().copied().chain(COMMON).collect();
+    columns.extend(computed(kind));
+    columns.extend(&extra);
+    let mut table = Table::new(
+        columns
+            .iter()
+            .map(|c| Column::new(c.replace('.', "_"), *c))
+            .collect(),
+    );
+    let computed_from = own.len() + COMMON.len();
+    let extra_from = computed_from + computed(kind).len();
+    let figures = Figures::new(ctx);
+    for doc in docs {
+        let mut row: Vec<Cell> = columns[..computed_from]
+            .iter()
+            .chain(&columns[extra_from..])
+            .map(|path| match (kind, *path) {
+                // The currency its amounts are in, pmo.yaml's when it has none of its own.
+                (Kind::Project, "currency") => view_of(ctx.projects(), doc)
+                    .map_or(Cell::Empty, |p| {
+                        Cell::text(metrics::currency(p, ctx.config))
+                    }),
+                _ => field(&doc.value, path),
+            })
+            .collect();
+        let derived = figures.of(kind, doc);
+        row.splice(computed_from..computed_from, derived);
+        table.rows.push(row);
+    }
+    table
+}
+
+/// A field's value as a cell: scalars as they are, lists of text joined with `; `,
+/// anything else as JSON.
+fn field(value: &Value, path: &str) -> Cell {
+    let value = path.split('.').try_fold(value, |v, key| v.get(key));
+    match value {
+        None | Some(Value::Null) => Cell::Empty,
+        Some(Value::String(s)) => Cell::text(s.as_str()),
+        Some(Value::Bool(b)) => Cell::Bool(*b),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map(Cell::Int)
+            .unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or_default(), 2)),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => Cell::text(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Some(other) => Cell::text(other.to_string()),
+    }
+}
+
+/// What the computed columns need, found once.
+struct Figures<'c, 'a> {
+    ctx: &'c Context<'a>,
+    bookings: std::collections::HashMap<&'a str, Vec<allocation::Booking<'a>>>,
+}
+
+impl<'c, 'a> Figures<'c, 'a> {
+    fn new(ctx: &'c Context<'a>) -> Self {
+        Figures {
+            ctx,
+            bookings: allocation::bookings(ctx.running_projects().map(|(_, p)| p)),
+        }
+    }
+
+    fn of(&self, kind: Kind, doc: &Document) -> Vec<Cell> {
+        let ctx = self.ctx;
+        let id = doc.id().unwrap_or_default();
+        let n2 = |x: f64| Cell::Number(x, 2);
+        match kind {
+            Kind::Person => {
+                let load = self.bookings.get(id).map_or(0.0, |b| {
+                    allocation::peak(&allocation::load(b), ctx.today, ctx.today)
+                });
+                vec![n2(load)]
+            }
+            Kind::Project => {
+                let Some(p) = view_of(ctx.projects(), doc) else {
+                    return vec![Cell::Empty; computed(kind).len()];
+                };
+                let r = rag::computed(p, &ctx.config.rag);
+                let latest = ctx.latest_status(p.id).map(|(_, s)| s);
+                let stale = overdue(
+                    p,
+                    latest.map(|s| s.date),
+                    ctx.config.status.cadence_days,
+                    ctx.today,
+                );
+                let ev = earned_value(p, ctx.today);
+                let (score, _) = super::rank::weighted_score(p, &ctx.config.scoring.criteria);
+                vec![
+                    Cell::opt(r.cost_overrun_pct, n2),
+                    Cell::opt(r.days_late, Cell::Int),
+                    Cell::opt(r.cost, Cell::Rag),
+                    Cell::opt(r.schedule, Cell::Rag),
+                    Cell::opt(r.overall, Cell::Rag),
+                    Cell::opt(latest.map(|s| s.overall), Cell::Rag),
+                    Cell::opt(latest.map(|s| s.date), Cell::Date),
+                    Cell::Bool(stale.is_some()),
+                    Cell::opt(ev.map(|e| e.pv), Cell::Money),
+                    Cell::opt(ev.map(|e| e.ev), Cell::Money),
+                    Cell::opt(ev.and_then(|e| e.cpi), n2),
+                    Cell::opt(ev.and_then(|e| e.spi), n2),
+                    Cell::opt(ev.and_then(|e| e.eac), Cell::Money),
+                    Cell::opt(ev.and_then(|e| e.vac), Cell::Money),
+                    n2(score),
+                ]
+            }
+            Kind::Risk => {
+                let Some(r) = view_of(ctx.risks(), doc) else {
+                    return vec![Cell::Empty; computed(kind).len()];
+                };
+                let score = risk::score(r);
+                let open = r.status == crate::model::records::OpenClosed::Open;
+                vec![
+                    Cell::Int(score.into()),
+                    Cell::Bool(open && u32::from(score) >= ctx.config.risk.high_score),
+                    Cell::opt(risk::exposure(r), Cell::Money),
+                ]
+            }
+            Kind::Change => {
+                let Some(c) = view_of(ctx.changes(), doc) else {
+                    return vec![Cell::Empty; computed(kind).len()];
+                };
+                let control = &ctx.config.change_control;
+                let level = change::level(control, c);
+                let review = level.map(|(_, l)| change::review(c, l, control, |id| ctx.person(id)));
+                vec![
+                    Cell::opt(level, |(i, _)| Cell::Int(i as i64 + 1)),
+                    Cell::opt(level, |(_, l)| Cell::Int(l.approvers.into())),
+                    Cell::Int(review.map_or(0, |r| r.qualified.len() as i64)),
+                    Cell::Int(
+                        c.approvals
+                            .iter()
+                            .filter(|a| {
+                                a.decision == crate::model::records::ApprovalDecision::Reject
+                            })
+                            .count() as i64,
+                    ),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Milestones, gate decisions and allocations: one row per list entry, keyed by project.
+fn project_lists(ctx: &Context<'_>) -> Vec<(&'static str, Table)> {
+    let lists: [(&str, &str, &[&str]); 3] = [
+        (
+            "project_milestones",
+            "milestones",
+            &["name", "baseline", "forecast", "actual"],
+        ),
+        (
+            "project_gates",
+            "gates",
+            &["phase", "decision", "date", "approvers", "conditions"],
+        ),
+        (
+            "project_allocations",
+            "allocations",
+            &["person", "fte", "from", "to", "role"],
+        ),
+    ];
+    lists
+        .iter()
+        .map(|(name, list, columns)| {
+            (
+                *name,
+                list_table(ctx, Kind::Project, "project", list, columns),
+            )
+        })
+        .collect()
+}
+
+fn approvals(ctx: &Context<'_>) -> Table {
+    let mut table = list_table(
+        ctx,
+        Kind::Change,
+        "change",
+        "approvals",
+        &["by", "date", "decision", "comment"],
+    );
+    // The change's project too, to join without the changes table.
+    table.columns.insert(1, Column::new("project", "project"));
+    let projects = ctx.of_kind(Kind::Change).filter(|d| d.valid).flat_map(|d| {
+        let n = d
+            .value
+            .get("approvals")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        std::iter::repeat_n(d.str("project").unwrap_or_default(), n)
+    });
+    for (row, project) in table.rows.iter_mut().zip(projects) {
+        row.insert(1, Cell::text(project));
+    }
+    table
+}
+
+fn list_table(ctx: &Context<'_>, kind: Kind, key: &str, list: &str, columns: &[&str]) -> Table {
+    let mut table = Table::new(
+        std::iter::once(key)
+            .chain(columns.iter().copied())
+            .map(|c| Column::new(c, c))
+            .collect(),
+    );
+    for doc in ctx.of_kind(kind).filter(|d| d.valid) {
+        let Some(items) = doc.value.get(list).and_then(Value::as_array) else {
+            continue;
+        };
+        for item in items {
+            let mut row = vec![Cell::text(doc.id().unwrap_or_default())];
+            row.extend(columns.iter().map(|c| field(item, c)));
+            table.rows.push(row);
+        }
+    }
+    table
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// Write every table into `dir` (created if needed). Refuses, writing nothing, when any
+/// of the files exists already.
+pub fn write(dir: &Path, tables: &[(&str, Table)], format: Format) -> Result<Vec<PathBuf>, Error> {
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Jsonl => "jsonl",
+    };
+    let paths: Vec<PathBuf> = tables
+        .iter()
+        .map(|(name, _)| dir.join(format!("{name}.{ext}")))
+        .collect();
+    let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
+    if let Some(first) = existing.first() {
+        let more = match existing.len() {
+            1 => String::new(),
+            n => format!(" and {} more of the files it would write", n - 1),
+        };
+        return Err(Error::Invalid(format!(
+            "{} already exists{more}; nothing was written (choose another -o DIR)",
+            first.display()
+        )));
+    }
+    for ((_, table), path) in tables.iter().zip(&paths) {
+        let text = match format {
+            Format::Csv => render::table::csv(table),
+            Format::Jsonl => render::table::json_rows(table, &table.rows)
+                .iter()
+                .map(|row| row.to_string() + "\n")
+                .collect(),
+        };
+        crate::scaffold::create_file(path, &text)?;
+    }
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_flatten_to_cells() {
+        let v = json!({"baseline": {"budget": 1200000, "start": "2026-01-05"},
+                       "tags": ["crm", "saas"], "scores": {"value": 4}});
+        assert_eq!(field(&v, "baseline.budget"), Cell::Int(1_200_000));
+        assert_eq!(field(&v, "tags"), Cell::text("crm; saas"));
+        assert_eq!(field(&v, "forecast.cost"), Cell::Empty);
+        assert_eq!(field(&v, "scores"), Cell::text(r#"{"value":4}"#));
+    }
+}

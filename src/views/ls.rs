@@ -1,0 +1,511 @@
+//! `pmo ls KIND`: the documents of one kind with their key columns and computed figures.
+
+use super::{Cell, Column, Table, View};
+use crate::Error;
+use crate::check::Context;
+use crate::metrics::{self, allocation, change, rag, risk};
+use crate::model::records::ApprovalDecision;
+use crate::model::{Document, Kind};
+use crate::suggest::{did_you_mean, list};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What to list. A filter that a kind has no field for is refused, not ignored.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub project: Option<String>,
+    pub status: Option<String>,
+    pub owner: Option<String>,
+    pub min_score: Option<u8>,
+    pub open: bool,
+    pub tags: Vec<String>,
+}
+
+/// The fields of a kind that the filters read.
+struct Fields {
+    project: Option<&'static str>,
+    status: Option<&'static str>,
+    owner: Option<&'static str>,
+    statuses: &'static [&'static str],
+    /// The status values that count as open.
+    open: &'static [&'static str],
+}
+
+fn fields(kind: Kind) -> Fields {
+    let f = |project, status, owner, statuses, open| Fields {
+        project,
+        status,
+        owner,
+        statuses,
+        open,
+    };
+    match kind {
+        Kind::Project => f(
+            Some("id"),
+            Some("state"),
+            Some("manager"),
+            &["proposed", "active", "on_hold", "closed", "cancelled"],
+            &["proposed", "active", "on_hold"],
+        ),
+        Kind::Risk => f(
+            Some("project"),
+            Some("status"),
+            Some("owner"),
+            &["open", "closed"],
+            &["open"],
+        ),
+        Kind::Issue => f(
+            Some("project"),
+            Some("status"),
+            Some("owner"),
+            &["open", "resolved", "closed"],
+            &["open"],
+        ),
+        Kind::Change => f(
+            Some("project"),
+            Some("status"),
+            Some("requested_by"),
+            &[
+                "draft",
+                "submitted",
+                "approved",
+                "rejected",
+                "deferred",
+                "implemented",
+                "withdrawn",
+            ],
+            &["draft", "submitted"],
+        ),
+        Kind::Decision => f(
+            Some("project"),
+            Some("status"),
+            Some("decided_by"),
+            &["proposed", "decided", "superseded"],
+            &["proposed"],
+        ),
+        Kind::Status | Kind::Lesson => f(Some("project"), None, None, &[], &[]),
+        Kind::Objective => f(None, None, Some("owner"), &[], &[]),
+        Kind::Program => f(None, None, Some("manager"), &[], &[]),
+        Kind::Person => f(None, None, None, &[], &[]),
+    }
+}
+
+/// The documents of `kind` that pass the filter, as a table. Documents that fail their
+/// schema are left out (a note says how many): their figures cannot be trusted.
+pub fn ls(ctx: &Context<'_>, kind: Kind, filter: &Filter) -> Result<View, Error> {
+    let fields = fields(kind);
+    refuse_inapplicable(kind, &fields, filter)?;
+    let invalid = ctx.of_kind(kind).filter(|d| !d.valid).count();
+    let keep = |d: &Document| matches(d, &fields, filter);
+    let mut table = match kind {
+        Kind::Project => projects(ctx, &keep),
+        Kind::Risk => risks(ctx, &keep),
+        Kind::Change => changes(ctx, &keep),
+        _ => {
+            let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid && keep(d)).collect();
+            match kind {
+                Kind::Person => people(ctx, &docs),
+                _ => generic(ctx, kind, &docs),
+            }
+        }
+    };
+    if kind == Kind::Risk {
+        let score = table.column("score").unwrap_or(0);
+        table.sort_by(score, true);
+    }
+    if invalid > 0 {
+        table.notes.push(format!(
+            "{invalid} {kind} document{} with schema errors not listed: run `pmo check`",
+            if invalid == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(View::single(table))
+}
+
+/// Sort by a column key; `-key` sorts descending.
+pub fn sort(table: &mut Table, spec: &str) -> Result<(), Error> {
+    let (key, descending) = match spec.strip_prefix('-') {
+        Some(key) => (key, true),
+        None => (spec, false),
+    };
+    let Some(i) = table.column(key) else {
+        let keys: Vec<&str> = table.columns.iter().map(|c| c.key.as_str()).collect();
+        let hint = did_you_mean(key, keys.iter().copied())
+            .map(|h| format!("{h} "))
+            .unwrap_or_default();
+        return Err(Error::Invalid(format!(
+            "cannot sort by `{key}`: {hint}the columns are {}",
+            list(&keys)
+        )));
+    };
+    table.sort_by(i, descending);
+    Ok(())
+}
+
+fn refuse_inapplicable(kind: Kind, fields: &Fields, filter: &Filter) -> Result<(), Error> {
+    let refuse = |option: &str| {
+        Err(Error::Invalid(format!(
+            "{option} does not apply to {kind} documents"
+        )))
+    };
+    if filter.project.is_some() && fields.project.is_none() {
+        return refuse("--project");
+    }
+    if filter.owner.is_some() && fields.owner.is_none() {
+        return refuse("--owner");
+    }
+    if filter.open && fields.open.is_empty() {
+        return refuse("--open");
+    }
+    if filter.min_score.is_some() && kind != Kind::Risk {
+        return refuse("--min-score (risks only)");
+    }
+    if let Some(status) = &filter.status {
+        if fields.status.is_none() {
+            return refuse("--status");
+        }
+        if !fields.statuses.contains(&status.as_str()) {
+            let hint = did_you_mean(status, fields.statuses.iter().copied())
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            return Err(Error::Invalid(format!(
+                "no {kind} has status `{status}`: it is one of {}{hint}",
+                list(fields.statuses)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn matches(doc: &Document, fields: &Fields, filter: &Filter) -> bool {
+    // A field holds the value, or a list that contains it.
+    let has = |field: Option<&str>, wanted: &str| {
+        field
+            .and_then(|f| doc.value.get(f))
+            .is_some_and(|v| match v {
+                Value::String(s) => s == wanted,
+                Value::Array(items) => items.iter().any(|i| i.as_str() == Some(wanted)),
+                _ => false,
+            })
+    };
+    let status = fields.status.and_then(|f| doc.str(f)).unwrap_or_default();
+    filter
+        .project
+        .as_deref()
+        .is_none_or(|p| has(fields.project, p))
+        && filter.owner.as_deref().is_none_or(|o| has(fields.owner, o))
+        && filter.status.as_deref().is_none_or(|s| s == status)
+        && (!filter.open || fields.open.contains(&status))
+        && filter.tags.iter().all(|t| has(Some("tags"), t))
+        && filter.min_score.is_none_or(|min| {
+            let rating = |f| doc.value.get(f).and_then(Value::as_u64).unwrap_or(0);
+            rating("probability") * rating("impact") >= u64::from(min)
+        })
+}
+
+fn columns(spec: &[(&str, &str)]) -> Vec<Column> {
+    spec.iter().map(|(k, l)| Column::new(*k, *l)).collect()
+}
+
+fn text(doc: &Document, field: &str) -> Cell {
+    match doc.value.get(field) {
+        Some(Value::String(s)) => Cell::text(s.as_str()),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map(Cell::Int)
+            .unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or_default(), 2)),
+        Some(Value::Array(items)) => Cell::text(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => Cell::Empty,
+    }
+}
+
+fn date(doc: &Document, field: &str) -> Cell {
+    doc.str(field)
+        .and_then(|s| s.parse().ok())
+        .map_or(Cell::Empty, Cell::Date)
+}
+
+/// Which documents to list.
+type Keep<'k> = dyn Fn(&Document) -> bool + 'k;
+
+fn projects(ctx: &Context<'_>, keep: &Keep) -> Table {
+    let mut table = Table::new(columns(&[
+        ("id", "ID"),
+        ("title", "Title"),
+        ("state", "State"),
+        ("phase", "Phase"),
+        ("manager", "Manager"),
+        ("rag", "RAG"),
+        ("reported", "Reported"),
+        ("currency", "Cur"),
+        ("budget", "Budget"),
+        ("forecast", "Forecast"),
+        ("actual", "Actual"),
+        ("cpi", "CPI"),
+        ("spi", "SPI"),
+        ("finish", "Finish"),
+    ]));
+    for (doc, p) in ctx.projects().iter().filter(|(d, _)| keep(d)) {
+        let computed = rag::computed(p, &ctx.config.rag);
+        let reported = ctx.latest_status(p.id).map(|(_, s)| s.overall);
+        let ev = metrics::earned_value::earned_value(p, ctx.today);
+        let over = |limit: Option<f64>| {
+            p.forecast
+                .cost
+                .zip(limit)
+                .is_some_and(|(forecast, limit)| forecast > limit)
+        };
+        let tolerance = metrics::tolerance::effective(p, &ctx.config.tolerances);
+        table.rows.push(vec![
+            Cell::text(p.id),
+            Cell::text(p.title),
+            text(doc, "state"),
+            Cell::text(p.phase),
+            Cell::text(p.manager),
+            Cell::opt(computed.overall, Cell::Rag),
+            Cell::opt(reported, Cell::Rag),
+            Cell::text(metrics::currency(p, ctx.config)),
+            Cell::opt(p.baseline.budget, Cell::Money),
+            Cell::opt(p.forecast.cost, Cell::Money)
+                .alert_if(over(p.baseline.budget.map(|b| tolerance.cost_limit(b)))),
+            Cell::opt(p.actuals.cost, Cell::Money),
+            Cell::opt(ev.and_then(|e| e.cpi), |x| Cell::Number(x, 2)),
+            Cell::opt(ev.and_then(|e| e.spi), |x| Cell::Number(x, 2)),
+            Cell::opt(p.forecast.finish.or(p.baseline.finish), Cell::Date),
+        ]);
+    }
+    table
+}
+
+fn risks(ctx: &Context<'_>, keep: &Keep) -> Table {
+    let mut table = Table::new(columns(&[
+        ("id", "ID"),
+        ("project", "Project"),
+        ("title", "Title"),
+        ("owner", "Owner"),
+        ("probability", "P"),
+        ("impact", "I"),
+        ("score", "Score"),
+        ("response", "Response"),
+        ("status", "Status"),
+        ("last_reviewed", "Last reviewed"),
+        ("exposure", "Exposure"),
+    ]));
+    let high = ctx.config.risk.high_score;
+    for (doc, r) in ctx.risks().iter().filter(|(d, _)| keep(d)) {
+        let score = risk::score(r);
+        let open = r.status == crate::model::records::OpenClosed::Open;
+        table.rows.push(vec![
+            Cell::text(r.id),
+            Cell::text(r.project),
+            Cell::text(r.title),
+            Cell::text(r.owner),
+            Cell::Int(r.probability.into()),
+            Cell::Int(r.impact.into()),
+            Cell::Int(score.into()).alert_if(open && u32::from(score) >= high),
+            Cell::opt(r.response, Cell::text),
+            text(doc, "status"),
+            Cell::opt(r.last_reviewed.or(r.raised), Cell::Date),
+            Cell::opt(risk::exposure(r), Cell::Money),
+        ]);
+    }
+    table
+}
+
+fn changes(ctx: &Context<'_>, keep: &Keep) -> Table {
+    let mut table = Table::new(columns(&[
+        ("id", "ID"),
+        ("project", "Project"),
+        ("title", "Title"),
+        ("status", "Status"),
+        ("cost", "Cost"),
+        ("days", "Days"),
+        ("level", "Level"),
+        ("approvals", "Approvals"),
+        ("needed", "Needed"),
+        ("rejections", "Rejections"),
+    ]));
+    let control = &ctx.config.change_control;
+    for (doc, c) in ctx.changes().iter().filter(|(d, _)| keep(d)) {
+        let level = change::level(control, c);
+        let review = level.map(|(_, l)| change::review(c, l, control, |id| ctx.person(id)));
+        let found = review.as_ref().map_or(0, |r| r.qualified.len());
+        let needed = level.map_or(0, |(_, l)| l.approvers as usize);
+        let decided = matches!(
+            c.status,
+            crate::model::records::ChangeStatus::Approved
+                | crate::model::records::ChangeStatus::Implemented
+        );
+        let rejections = c
+            .approvals
+            .iter()
+            .filter(|a| a.decision == ApprovalDecision::Reject)
+            .count();
+        table.rows.push(vec![
+            Cell::text(c.id),
+            Cell::text(c.project),
+            Cell::text(c.title),
+            text(doc, "status"),
+            Cell::opt(c.impact.cost, Cell::Money),
+            Cell::opt(c.impact.schedule_days, Cell::Int),
+            Cell::opt(level, |(i, _)| Cell::Int(i as i64 + 1)),
+            Cell::Int(found as i64).alert_if(decided && found < needed),
+            Cell::Int(needed as i64),
+            Cell::Int(rejections as i64),
+        ]);
+    }
+    table
+}
+
+fn people(ctx: &Context<'_>, docs: &[&Document]) -> Table {
+    let mut table = Table::new(columns(&[
+        ("id", "ID"),
+        ("name", "Name"),
+        ("team", "Team"),
+        ("roles", "Roles"),
+        ("capacity", "Capacity"),
+        ("allocated", "Allocated today"),
+        ("email", "Email"),
+    ]));
+    let bookings = allocation::bookings(ctx.running_projects().map(|(_, p)| p));
+    for doc in docs {
+        let Some(id) = doc.id() else { continue };
+        let capacity = ctx.person(id).map_or(1.0, |p| p.capacity);
+        let load = bookings.get(id).map_or(0.0, |b| {
+            allocation::peak(&allocation::load(b), ctx.today, ctx.today)
+        });
+        table.rows.push(vec![
+            Cell::text(id),
+            text(doc, "name"),
+            text(doc, "team"),
+            text(doc, "roles"),
+            Cell::Number(capacity, 2),
+            Cell::Number(load, 2).alert_if(load > capacity + 1e-9),
+            text(doc, "email"),
+        ]);
+    }
+    table
+}
+
+/// Kinds without computed figures: their fields as they are.
+fn generic(ctx: &Context<'_>, kind: Kind, docs: &[&Document]) -> Table {
+    let spec: &[(&str, &str)] = match kind {
+        Kind::Issue => &[
+            ("id", "ID"),
+            ("project", "Project"),
+            ("title", "Title"),
+            ("owner", "Owner"),
+            ("priority", "Priority"),
+            ("status", "Status"),
+            ("raised", "Raised"),
+            ("due", "Due"),
+        ],
+        Kind::Decision => &[
+            ("id", "ID"),
+            ("project", "Project"),
+            ("title", "Title"),
+            ("date", "Date"),
+            ("status", "Status"),
+            ("decided_by", "Decided by"),
+        ],
+        Kind::Status => &[
+            ("id", "ID"),
+            ("project", "Project"),
+            ("date", "Date"),
+            ("overall", "Overall"),
+            ("schedule", "Schedule"),
+            ("cost", "Cost"),
+            ("scope", "Scope"),
+            ("resources", "Resources"),
+        ],
+        Kind::Lesson => &[
+            ("id", "ID"),
+            ("project", "Project"),
+            ("title", "Title"),
+            ("date", "Date"),
+            ("category", "Category"),
+        ],
+        Kind::Objective => &[
+            ("id", "ID"),
+            ("title", "Title"),
+            ("owner", "Owner"),
+            ("weight", "Weight"),
+            ("parent", "Parent"),
+        ],
+        _ => &[
+            ("id", "ID"),
+            ("title", "Title"),
+            ("manager", "Manager"),
+            ("objectives", "Objectives"),
+        ],
+    };
+    let mut table = Table::new(columns(spec));
+    let dates = ["raised", "due", "date"];
+    let rags = ["overall", "schedule", "cost", "scope", "resources"];
+    for doc in docs {
+        let mut row: Vec<Cell> = spec
+            .iter()
+            .map(|(field, _)| {
+                if dates.contains(field) {
+                    date(doc, field)
+                } else if rags.contains(field) {
+                    doc.str(field)
+                        .and_then(parse_rag)
+                        .map_or(Cell::Empty, Cell::Rag)
+                } else {
+                    text(doc, field)
+                }
+            })
+            .collect();
+        // An open issue past its due date.
+        if kind == Kind::Issue
+            && doc.str("status") == Some("open")
+            && let Cell::Date(due) = row[7]
+            && due < ctx.today
+        {
+            row[7] = Cell::Date(due).alert_if(true);
+        }
+        table.rows.push(row);
+    }
+    if matches!(kind, Kind::Objective | Kind::Program) {
+        table.columns.push(Column::new("projects", "Projects"));
+        let field = if kind == Kind::Program {
+            "program"
+        } else {
+            "objectives"
+        };
+        let mut counts: HashMap<&str, i64> = HashMap::new();
+        for (doc, _) in ctx.projects() {
+            match doc.value.get(field) {
+                Some(Value::String(s)) => *counts.entry(s).or_default() += 1,
+                Some(Value::Array(a)) => {
+                    for s in a.iter().filter_map(Value::as_str) {
+                        *counts.entry(s).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (row, doc) in table.rows.iter_mut().zip(docs) {
+            let n = doc.id().and_then(|id| counts.get(id)).copied();
+            row.push(Cell::Int(n.unwrap_or(0)));
+        }
+    }
+    table
+}
+
+fn parse_rag(s: &str) -> Option<crate::model::Rag> {
+    use crate::model::Rag;
+    match s {
+        "green" => Some(Rag::Green),
+        "amber" => Some(Rag::Amber),
+        "red" => Some(Rag::Red),
+        _ => None,
+    }
+}

@@ -1,0 +1,486 @@
+//! `pmo portfolio`: projects rolled up per group and in total. Amounts in different
+//! currencies are never added together: each group has one row per currency.
+
+use super::{Cell, Column, Section, Table, View};
+use crate::check::Context;
+use crate::metrics::earned_value::{earned_value, totals};
+use crate::metrics::status::overdue;
+use crate::metrics::{self, rag, risk};
+use crate::model::records::OpenClosed;
+use crate::model::{Kind, Project, Rag};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Program,
+    Objective,
+    Phase,
+    State,
+    Manager,
+}
+
+impl GroupBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Program => "program",
+            GroupBy::Objective => "objective",
+            GroupBy::Phase => "phase",
+            GroupBy::State => "state",
+            GroupBy::Manager => "manager",
+        }
+    }
+}
+
+/// The label of the group of projects that have no value to group by.
+const NONE: &str = "(none)";
+
+/// The figures of one group of projects in one currency. Sums are over the projects
+/// that have the figure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub projects: usize,
+    /// Computed overall RAG: green, amber, red, none.
+    pub rag: [usize; 4],
+    /// Overall RAG of the latest status update: green, amber, red, none.
+    pub reported: [usize; 4],
+    /// Projects whose reported overall RAG is not their computed one.
+    pub rag_differs: usize,
+    /// Active projects whose latest status update is overdue (T002).
+    pub stale_status: usize,
+    pub budget: f64,
+    pub forecast: f64,
+    pub actual: f64,
+    /// Budget minus forecast over the projects that have both (negative: overrun).
+    pub variance: f64,
+    /// Earned value over the projects that have it: BAC, PV, EV, AC.
+    pub bac: f64,
+    pub pv: f64,
+    pub ev: f64,
+    pub ac: f64,
+    pub open_risks: usize,
+    pub high_risks: usize,
+    pub exposure: f64,
+    pub open_changes: usize,
+    pub pending_cost: f64,
+    /// Projects without a baseline budget, and without a forecast cost.
+    pub no_budget: usize,
+    pub no_forecast: usize,
+}
+
+impl Figures {
+    fn add(&mut self, o: &Figures) {
+        self.projects += o.projects;
+        for i in 0..4 {
+            self.rag[i] += o.rag[i];
+            self.reported[i] += o.reported[i];
+        }
+        self.rag_differs += o.rag_differs;
+        self.stale_status += o.stale_status;
+        self.budget += o.budget;
+        self.forecast += o.forecast;
+        self.actual += o.actual;
+        self.variance += o.variance;
+        self.bac += o.bac;
+        self.pv += o.pv;
+        self.ev += o.ev;
+        self.ac += o.ac;
+        self.open_risks += o.open_risks;
+        self.high_risks += o.high_risks;
+        self.exposure += o.exposure;
+        self.open_changes += o.open_changes;
+        self.pending_cost += o.pending_cost;
+        self.no_budget += o.no_budget;
+        self.no_forecast += o.no_forecast;
+    }
+
+    /// CPI and SPI of the group: the ratios of the summed PV, EV and AC.
+    pub fn indices(&self) -> (Option<f64>, Option<f64>) {
+        let ev = totals(jiff::civil::Date::MIN, self.bac, self.pv, self.ev, self.ac);
+        (ev.cpi, ev.spi)
+    }
+}
+
+/// One project's figures.
+fn figures(ctx: &Context<'_>, p: &Project<'_>, open: &HashMap<&str, Open>) -> Figures {
+    let slot = |r: Option<Rag>| r.map_or(3, |r| r as usize);
+    let computed = rag::computed(p, &ctx.config.rag).overall;
+    let latest = ctx.latest_status(p.id).map(|(_, s)| s);
+    let reported = latest.map(|s| s.overall);
+    let mut f = Figures {
+        projects: 1,
+        rag_differs: usize::from(reported.is_some() && reported != computed),
+        stale_status: usize::from(
+            overdue(
+                p,
+                latest.map(|s| s.date),
+                ctx.config.status.cadence_days,
+                ctx.today,
+            )
+            .is_some(),
+        ),
+        budget: p.baseline.budget.unwrap_or(0.0),
+        forecast: p.forecast.cost.unwrap_or(0.0),
+        actual: p.actuals.cost.unwrap_or(0.0),
+        no_budget: usize::from(p.baseline.budget.is_none()),
+        no_forecast: usize::from(p.forecast.cost.is_none()),
+        ..Figures::default()
+    };
+    f.rag[slot(computed)] = 1;
+    f.reported[slot(reported)] = 1;
+    if let (Some(budget), Some(forecast)) = (p.baseline.budget, p.forecast.cost) {
+        f.variance = budget - forecast;
+    }
+    if let Some(ev) = earned_value(p, ctx.today) {
+        (f.bac, f.pv, f.ev, f.ac) = (ev.bac, ev.pv, ev.ev, ev.ac);
+    }
+    if let Some(o) = open.get(p.id) {
+        (f.open_risks, f.high_risks, f.exposure) = (o.risks, o.high_risks, o.exposure);
+        (f.open_changes, f.pending_cost) = (o.changes, o.pending_cost);
+    }
+    f
+}
+
+/// A project's open risks and changes.
+#[derive(Default)]
+struct Open {
+    risks: usize,
+    high_risks: usize,
+    exposure: f64,
+    changes: usize,
+    pending_cost: f64,
+}
+
+fn open_items<'a>(ctx: &Context<'a>) -> HashMap<&'a str, Open> {
+    let mut open: HashMap<&str, Open> = HashMap::default();
+    let high = ctx.config.risk.high_score;
+    for (_, r) in ctx
+        .risks()
+        .iter()
+        .filter(|(_, r)| r.status == OpenClosed::Open)
+    {
+        let o = open.entry(r.project).or_default();
+        o.risks += 1;
+        o.high_risks += usize::from(u32::from(risk::score(r)) >= high);
+        o.exposure += risk::exposure(r).unwrap_or(0.0);
+    }
+    for (_, c) in ctx.changes().iter().filter(|(_, c)| c.status.is_open()) {
+        let o = open.entry(c.project).or_default();
+        o.changes += 1;
+        o.pending_cost += c.impact.cost.unwrap_or(0.0);
+    }
+    open
+}
+
+/// The groups a project falls in (one per objective for `--by objective`).
+fn groups<'a>(p: &Project<'a>, by: GroupBy, doc: &'a crate::model::Document) -> Vec<&'a str> {
+    let one = |v: Option<&'a str>| vec![v.unwrap_or(NONE)];
+    match by {
+        GroupBy::Program => one(p.program),
+        GroupBy::Phase => one(Some(p.phase)),
+        GroupBy::State => one(doc.str("state")),
+        GroupBy::Manager => one(Some(p.manager)),
+        GroupBy::Objective => {
+            let objectives: Vec<&str> = doc
+                .value
+                .get("objectives")
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            if objectives.is_empty() {
+                one(None)
+            } else {
+                objectives
+            }
+        }
+    }
+}
+
+/// The roll-up: one row per group and currency, totals per currency.
+pub struct Rollup<'a> {
+    pub by: GroupBy,
+    /// (group, currency) -> figures; "(none)" sorts last.
+    pub groups: Vec<((&'a str, &'a str), Figures)>,
+    pub totals: BTreeMap<&'a str, Figures>,
+    /// Projects left out because they fail their schema.
+    pub invalid: usize,
+}
+
+pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
+    use rayon::prelude::*;
+    let open = open_items(ctx);
+    let per_project: Vec<(&'a str, Vec<&'a str>, Figures)> = ctx
+        .projects()
+        .par_iter()
+        .map(|(doc, p)| {
+            (
+                metrics::currency(p, ctx.config),
+                groups(p, by, doc),
+                figures(ctx, p, &open),
+            )
+        })
+        .collect();
+    let mut groups: BTreeMap<(bool, &str, &str), Figures> = BTreeMap::new();
+    let mut totals: BTreeMap<&str, Figures> = BTreeMap::new();
+    for (currency, names, f) in &per_project {
+        for name in names {
+            groups
+                .entry((*name == NONE, name, currency))
+                .or_default()
+                .add(f);
+        }
+        totals.entry(currency).or_default().add(f);
+    }
+    Rollup {
+        by,
+        groups: groups
+            .into_iter()
+            .map(|((_, name, currency), f)| ((name, currency), f))
+            .collect(),
+        totals,
+        invalid: ctx.of_kind(Kind::Project).filter(|d| !d.valid).count(),
+    }
+}
+
+impl Rollup<'_> {
+    /// The flat table for CSV and JSON, and the three titled tables people read.
+    pub fn view(&self) -> View {
+        let mut data = Table::new(
+            [
+                (self.by.as_str(), self.by.as_str()),
+                ("currency", "currency"),
+                ("projects", "projects"),
+                ("rag_green", "rag_green"),
+                ("rag_amber", "rag_amber"),
+                ("rag_red", "rag_red"),
+                ("rag_none", "rag_none"),
+                ("reported_green", "reported_green"),
+                ("reported_amber", "reported_amber"),
+                ("reported_red", "reported_red"),
+                ("reported_none", "reported_none"),
+                ("rag_differs", "rag_differs"),
+                ("stale_status", "stale_status"),
+                ("budget", "budget"),
+                ("forecast", "forecast"),
+                ("actual", "actual"),
+                ("variance", "variance"),
+                ("pv", "pv"),
+                ("ev", "ev"),
+                ("ac", "ac"),
+                ("cpi", "cpi"),
+                ("spi", "spi"),
+                ("open_risks", "open_risks"),
+                ("high_risks", "high_risks"),
+                ("exposure", "exposure"),
+                ("open_changes", "open_changes"),
+                ("pending_cost", "pending_cost"),
+            ]
+            .iter()
+            .map(|(k, l)| Column::new(*k, *l))
+            .collect(),
+        );
+        let flat = |name: &str, currency: &str, f: &Figures| {
+            let n = |x: usize| Cell::Int(x as i64);
+            let (cpi, spi) = f.indices();
+            let mut row = vec![Cell::text(name), Cell::text(currency), n(f.projects)];
+            row.extend(f.rag.iter().chain(&f.reported).map(|&x| n(x)));
+            row.extend([
+                n(f.rag_differs),
+                n(f.stale_status),
+                Cell::Money(f.budget),
+                Cell::Money(f.forecast),
+                Cell::Money(f.actual),
+                Cell::Money(f.variance),
+                Cell::Money(f.pv),
+                Cell::Money(f.ev),
+                Cell::Money(f.ac),
+                Cell::opt(cpi, |x| Cell::Number(x, 2)),
+                Cell::opt(spi, |x| Cell::Number(x, 2)),
+                n(f.open_risks),
+                n(f.high_risks),
+                Cell::Money(f.exposure),
+                n(f.open_changes),
+                Cell::Money(f.pending_cost),
+            ]);
+            row
+        };
+        data.rows = self
+            .groups
+            .iter()
+            .map(|((name, cur), f)| flat(name, cur, f))
+            .collect();
+        data.footer = self
+            .totals
+            .iter()
+            .map(|(cur, f)| flat("Total", cur, f))
+            .collect();
+        data.notes = self.notes();
+        View {
+            sections: self.sections(),
+            data,
+        }
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.totals.is_empty() {
+            notes.push("No projects in the portfolio.".into());
+        }
+        if self.totals.len() > 1 {
+            let names: Vec<&str> = self.totals.keys().copied().collect();
+            notes.push(format!(
+                "Amounts are in {} currencies ({}): each is totalled on its own, never converted.",
+                names.len(),
+                names.join(", ")
+            ));
+        }
+        if self.by == GroupBy::Objective {
+            notes.push(
+                "A project with several objectives counts in each of their groups; the total counts it once."
+                    .into(),
+            );
+        }
+        let count = |f: fn(&Figures) -> usize| self.totals.values().map(f).sum::<usize>();
+        let projects = |n: usize| format!("{n} project{}", if n == 1 { "" } else { "s" });
+        let no_budget = count(|f| f.no_budget);
+        if no_budget > 0 {
+            notes.push(format!(
+                "{} without a baseline budget: not in budget, variance or earned value.",
+                projects(no_budget)
+            ));
+        }
+        let no_forecast = count(|f| f.no_forecast);
+        if no_forecast > 0 {
+            notes.push(format!(
+                "{} without a forecast cost: not in forecast or variance.",
+                projects(no_forecast)
+            ));
+        }
+        if self.invalid > 0 {
+            notes.push(format!(
+                "{} project document{} with schema errors left out: run `pmo check`.",
+                self.invalid,
+                if self.invalid == 1 { "" } else { "s" }
+            ));
+        }
+        notes
+    }
+
+    fn sections(&self) -> Vec<Section> {
+        let several = self.totals.len() > 1;
+        let currency = match self.totals.keys().next() {
+            Some(c) if !several && !c.is_empty() => format!(" ({c})"),
+            _ => String::new(),
+        };
+        let rows = || {
+            self.groups
+                .iter()
+                .map(|((name, cur), f)| (*name, *cur, f, false))
+                .chain(self.totals.iter().map(|(cur, f)| ("Total", *cur, f, true)))
+        };
+        let section =
+            |title: String, spec: &[(&str, &str)], cells: &dyn Fn(&Figures) -> Vec<Cell>| {
+                let mut columns = vec![Column::new(self.by.as_str(), title_case(self.by.as_str()))];
+                if several {
+                    columns.push(Column::new("currency", "Cur"));
+                }
+                columns.extend(spec.iter().map(|(k, l)| Column::new(*k, *l)));
+                let mut table = Table::new(columns);
+                for (name, cur, f, total) in rows() {
+                    let mut row = vec![Cell::text(name)];
+                    if several {
+                        row.push(Cell::text(cur));
+                    }
+                    row.extend(cells(f));
+                    if total {
+                        table.footer.push(row);
+                    } else {
+                        table.rows.push(row);
+                    }
+                }
+                Section {
+                    title: Some(title),
+                    table,
+                }
+            };
+        let n = |x: usize| Cell::Int(x as i64);
+        let mut sections = vec![
+            section(
+                "Delivery".into(),
+                &[
+                    ("projects", "Projects"),
+                    ("rag_green", "Green"),
+                    ("rag_amber", "Amber"),
+                    ("rag_red", "Red"),
+                    ("rag_none", "No RAG"),
+                    ("rag_differs", "Reported ≠ computed"),
+                    ("stale_status", "Stale status"),
+                ],
+                &|f| {
+                    vec![
+                        n(f.projects),
+                        n(f.rag[0]),
+                        n(f.rag[1]),
+                        n(f.rag[2]).alert_if(f.rag[2] > 0),
+                        n(f.rag[3]),
+                        n(f.rag_differs).alert_if(f.rag_differs > 0),
+                        n(f.stale_status).alert_if(f.stale_status > 0),
+                    ]
+                },
+            ),
+            section(
+                format!("Cost{currency}"),
+                &[
+                    ("budget", "Budget"),
+                    ("forecast", "Forecast"),
+                    ("actual", "Actual"),
+                    ("variance", "Variance"),
+                    ("cpi", "CPI"),
+                    ("spi", "SPI"),
+                ],
+                &|f| {
+                    let (cpi, spi) = f.indices();
+                    let below = |x: Option<f64>| x.is_some_and(|x| x < 1.0);
+                    vec![
+                        Cell::Money(f.budget),
+                        Cell::Money(f.forecast),
+                        Cell::Money(f.actual),
+                        Cell::Money(f.variance).alert_if(f.variance < 0.0),
+                        Cell::opt(cpi, |x| Cell::Number(x, 2)).alert_if(below(cpi)),
+                        Cell::opt(spi, |x| Cell::Number(x, 2)).alert_if(below(spi)),
+                    ]
+                },
+            ),
+            section(
+                format!("Risks and changes{currency}"),
+                &[
+                    ("open_risks", "Open risks"),
+                    ("high_risks", "High"),
+                    ("exposure", "Exposure"),
+                    ("open_changes", "Open changes"),
+                    ("pending_cost", "Pending cost"),
+                ],
+                &|f| {
+                    vec![
+                        n(f.open_risks),
+                        n(f.high_risks).alert_if(f.high_risks > 0),
+                        Cell::Money(f.exposure),
+                        n(f.open_changes),
+                        Cell::Money(f.pending_cost),
+                    ]
+                },
+            ),
+        ];
+        if let Some(last) = sections.last_mut() {
+            last.table.notes = self.notes();
+        }
+        sections
+    }
+}
+
+fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
