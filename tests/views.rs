@@ -523,3 +523,32 @@ fn views_leave_out_invalid_documents_and_say_so() {
         "{text}"
     );
 }
+
+#[test]
+fn docs_list_every_export_column() {
+    let docs = std::fs::read_to_string("docs/views.md").unwrap();
+    let docs = &docs[docs.find("## `pmo export").unwrap()..];
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    pmo_in(
+        "examples/acme",
+        &["export", "-q", "-o", out.to_str().unwrap()],
+    )
+    .assert()
+    .success();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        let table = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let line = docs
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{table}` |")))
+            .unwrap_or_else(|| panic!("docs/views.md does not document table {table}"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for column in text.lines().next().unwrap().split(',') {
+            assert!(
+                line.contains(&format!("`{column}`")),
+                "docs/views.md: table {table} lacks column {column}"
+            );
+        }
+    }
+}

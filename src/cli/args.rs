@@ -3,7 +3,7 @@ use jiff::civil::Date;
 use std::path::PathBuf;
 
 /// Governance-as-code for project portfolios: validate a PMO's YAML repository against
-/// its schemas and methodology rules.
+/// its schemas and methodology rules, and roll it up into portfolio views.
 #[derive(Parser)]
 #[command(name = "pmo", version, about, max_term_width = 100)]
 pub struct Args {

@@ -109,6 +109,9 @@ fn fields(kind: Kind) -> &'static [&'static str] {
             "scope",
             "resources",
             "summary",
+            "achievements",
+            "next",
+            "escalations",
             "override_reason",
         ],
         Kind::Lesson => &[
