@@ -1,7 +1,9 @@
 //! A view's [`Table`] as a terminal table, a GitHub-flavoured Markdown table, CSV or JSON.
 
 use crate::views::{Cell, Table, machine_number};
-use comfy_table::{Attribute, CellAlignment, Color, ContentArrangement, presets};
+use comfy_table::{
+    Attribute, CellAlignment, Color, ColumnConstraint, ContentArrangement, Width, presets,
+};
 use serde_json::{Map, Value, json};
 
 /// A terminal table that fits the terminal's width; RAG cells and alerts are coloured
@@ -10,12 +12,10 @@ pub fn terminal(table: &Table, color: bool) -> String {
     let mut t = comfy_table::Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    // The width to fit is the terminal's, when stdout is one; piped output keeps rows
+    // whole. Styles are only ever added when colour is on.
     if color {
         t.enforce_styling();
-    } else {
-        t.force_no_tty();
-        // Without a terminal there is no width to fit: keep rows whole.
-        t.set_content_arrangement(ContentArrangement::Disabled);
     }
     t.set_header(table.columns.iter().map(|c| c.label.as_str()));
     for row in &table.rows {
@@ -28,6 +28,20 @@ pub fn terminal(table: &Table, color: bool) -> String {
         if numeric(table, i) {
             column.set_cell_alignment(CellAlignment::Right);
         }
+        // On a narrow terminal only free text wraps: ids, numbers, dates and RAG values
+        // broken over lines are unreadable.
+        // Text keeps a readable width even when the table then overflows.
+        column.set_constraint(if i == 0 || !free_text(table, i) {
+            ColumnConstraint::ContentWidth
+        } else {
+            let widest = table
+                .rows
+                .iter()
+                .map(|r| r[i].display().chars().count())
+                .max()
+                .unwrap_or(0);
+            ColumnConstraint::LowerBoundary(Width::Fixed(widest.min(16) as u16))
+        });
     }
     let mut out = t.to_string();
     out.push('\n');
@@ -45,11 +59,11 @@ fn styled(cell: &Cell, color: bool, bold: bool) -> comfy_table::Cell {
         text.push('!');
     }
     let mut out = comfy_table::Cell::new(text);
-    if bold {
-        out = out.add_attribute(Attribute::Bold);
-    }
     if !color {
         return out;
+    }
+    if bold {
+        out = out.add_attribute(Attribute::Bold);
     }
     match cell {
         Cell::Rag(rag) => out.fg(match rag {
@@ -60,6 +74,15 @@ fn styled(cell: &Cell, color: bool, bold: bool) -> comfy_table::Cell {
         Cell::Alert(_) => out.fg(Color::Red).add_attribute(Attribute::Bold),
         _ => out,
     }
+}
+
+/// Whether a column holds text that may wrap (a title, a list of names).
+fn free_text(table: &Table, column: usize) -> bool {
+    table
+        .rows
+        .iter()
+        .chain(&table.footer)
+        .any(|r| matches!(r[column].plain(), Cell::Text(t) if t.contains(' ')))
 }
 
 /// Whether a column holds numbers (right-aligned): it has a number and no text.
