@@ -201,6 +201,19 @@ fn portfolio_table_and_markdown() {
 }
 
 #[test]
+fn json_shapes() {
+    insta::assert_snapshot!(
+        "portfolio_json",
+        stdout(FIXTURE, &["portfolio", "--format", "json"])
+    );
+    insta::assert_snapshot!(
+        "ls_changes_json",
+        stdout(FIXTURE, &["ls", "changes", "--format", "json"])
+    );
+    insta::assert_snapshot!("rank_json", stdout(FIXTURE, &["rank", "--format", "json"]));
+}
+
+#[test]
 fn an_empty_portfolio_has_nothing_to_add_up() {
     let repo = Repo::new();
     let out = repo
