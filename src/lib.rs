@@ -14,4 +14,5 @@ pub mod views;
 pub use error::{Error, Result};
 pub mod check;
 pub mod render;
+pub mod report;
 pub mod scaffold;

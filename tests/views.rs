@@ -118,7 +118,7 @@ fn portfolio_totals_by_program_and_currency() {
     // beta in EUR is p3 alone: proposed, no baseline: no RAG, no indices.
     let beta_eur = &rows[1];
     assert_eq!(beta_eur["rag_none"], 1);
-    assert_eq!(beta_eur["budget"], 0.0);
+    assert_eq!(beta_eur["budget"], Value::Null);
     assert_eq!(beta_eur["cpi"], Value::Null);
 
     // p4 in GBP: 190,000 on 200,000 (green), on time (green); reported amber 50 days

@@ -48,6 +48,9 @@ pub enum Command {
     Rank(RankArgs),
     /// Write one flat table per kind (CSV or JSON Lines) for spreadsheets and BI tools.
     Export(ExportArgs),
+    /// Render a report (status, portfolio, risks, changes, gate, or a repository template)
+    /// as Markdown or self-contained HTML.
+    Report(ReportArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
     Schema(SchemaArgs),
     /// List the rules with their codes and default severities.
@@ -184,6 +187,30 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     Csv,
     Jsonl,
+}
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The template: status, portfolio, risks, changes, gate, or one in `templates/`.
+    #[arg(required_unless_present = "list")]
+    pub template: Option<String>,
+    /// The project the report is about (status and gate reports).
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Write to FILE (never overwritten) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// List the templates and where each comes from.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
 }
 
 #[derive(clap::Args)]

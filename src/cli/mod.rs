@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod docs;
+mod report;
 mod scaffold;
 mod views;
 
@@ -23,6 +24,7 @@ pub fn run() -> ExitCode {
         Command::Capacity(c) => views::capacity(&args, c),
         Command::Rank(c) => views::rank(&args, c),
         Command::Export(c) => views::export(&args, c),
+        Command::Report(c) => report::run(&args, c),
         Command::Schema(c) => docs::schema(c),
         Command::Rules(c) => docs::rules(c),
         Command::Explain(c) => docs::explain(c),

@@ -4,6 +4,7 @@
 pub mod allocation;
 pub mod change;
 pub mod earned_value;
+pub mod gate;
 pub mod rag;
 pub mod risk;
 pub mod status;
@@ -36,7 +37,9 @@ pub fn currency<'a>(project: &Project<'a>, config: &'a Config) -> &'a str {
 
 /// `1234567.0` -> `1,234,567`; fractions are kept to two places when present.
 pub fn money(amount: f64) -> String {
-    let whole = amount.abs().trunc() as u64;
+    // Round to the cent first: 99.999 is 100.00, not 99 and 100 cents.
+    let total_cents = (amount.abs() * 100.0).round() as u64;
+    let (whole, cents) = (total_cents / 100, total_cents % 100);
     let digits = whole.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -45,11 +48,10 @@ pub fn money(amount: f64) -> String {
         }
         out.push(c);
     }
-    let cents = ((amount.abs() - amount.abs().trunc()) * 100.0).round() as u64;
     if cents > 0 {
         out += &format!(".{cents:02}");
     }
-    if amount < 0.0 {
+    if amount < 0.0 && total_cents > 0 {
         out.insert(0, '-');
     }
     out
@@ -73,5 +75,7 @@ mod tests {
         assert_eq!(money(1234567.5), "1,234,567.50");
         assert_eq!(money(-999.0), "-999");
         assert_eq!(money(0.0), "0");
+        assert_eq!(money(99.999), "100");
+        assert_eq!(money(-0.001), "0");
     }
 }

@@ -4,8 +4,13 @@ use crate::model::Risk;
 use crate::model::records::{Nature, OpenClosed};
 
 /// Probability x impact, 1-25.
-pub fn score(risk: &Risk<'_>) -> u8 {
-    risk.probability * risk.impact
+pub fn score(risk: &Risk<'_>) -> u32 {
+    u32::from(risk.probability) * u32::from(risk.impact)
+}
+
+/// An open risk scoring at least `high_score` (pmo.yaml `risk.high_score`).
+pub fn is_high(risk: &Risk<'_>, high_score: u32) -> bool {
+    risk.status == OpenClosed::Open && score(risk) >= high_score
 }
 
 /// The likelihood a probability rating stands for: 1-5 are read as the midpoints of

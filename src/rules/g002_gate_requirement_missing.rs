@@ -1,8 +1,8 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::metrics::gate::missing;
 use crate::parse::Seg;
-use serde_json::Value;
 
 pub static RULE: Rule = Rule {
     code: "G002",
@@ -51,40 +51,5 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    }
-}
-
-/// Why a dotted field counts as missing, or `None` when it is present.
-fn missing(root: &Value, field: &str) -> Option<&'static str> {
-    let mut value = root;
-    for part in field.split('.') {
-        match value.get(part) {
-            Some(v) => value = v,
-            None => return Some("missing"),
-        }
-    }
-    match value {
-        Value::Null => Some("null"),
-        Value::String(s) if s.is_empty() => Some("empty"),
-        Value::Array(a) if a.is_empty() => Some("empty"),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::missing;
-    use serde_json::json;
-
-    #[test]
-    fn present_versus_empty() {
-        let v = json!({"a": {"b": 0, "c": "", "d": [], "e": null, "f": "x"}});
-        assert_eq!(missing(&v, "a.b"), None);
-        assert_eq!(missing(&v, "a.f"), None);
-        assert_eq!(missing(&v, "a.c"), Some("empty"));
-        assert_eq!(missing(&v, "a.d"), Some("empty"));
-        assert_eq!(missing(&v, "a.e"), Some("null"));
-        assert_eq!(missing(&v, "a.x"), Some("missing"));
-        assert_eq!(missing(&v, "z.y"), Some("missing"));
     }
 }

@@ -1,8 +1,8 @@
 use super::Rule;
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::metrics::risk::score;
-use crate::model::records::{Nature, OpenClosed};
+use crate::metrics::risk::{is_high, score};
+use crate::model::records::Nature;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
@@ -28,13 +28,10 @@ response: reduce
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let high = ctx.config.risk.high_score;
     for (doc, risk) in ctx.risks() {
-        let score = score(risk);
-        if risk.status != OpenClosed::Open
-            || risk.nature != Nature::Threat
-            || u32::from(score) < high
-        {
+        if risk.nature != Nature::Threat || !is_high(risk, high) {
             continue;
         }
+        let score = score(risk);
         let filled = |s: Option<&str>| s.is_some_and(|s| !s.trim().is_empty());
         let (message, help) = match risk.response {
             Some("accept") if !filled(risk.decision) => (

@@ -290,4 +290,8 @@ pub const FILES: &[(&str, &str)] = &[
         "projects/orion/status/2026-09-25.yaml",
         include_str!("../../examples/acme/projects/orion/status/2026-09-25.yaml"),
     ),
+    (
+        "templates/board.md.j2",
+        include_str!("../../examples/acme/templates/board.md.j2"),
+    ),
 ];

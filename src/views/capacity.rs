@@ -9,6 +9,9 @@ use crate::metrics::allocation::{average, bookings, load, peak};
 use jiff::ToSpan;
 use jiff::civil::Date;
 
+/// More columns than any screen or spreadsheet shows: ten years of months.
+const MAX_PERIODS: usize = 120;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
     Month,
@@ -80,6 +83,12 @@ pub fn capacity(ctx: &Context<'_>, from: Date, to: Date, by: Period) -> Result<V
         return Err(Error::Invalid(format!("--from {from} is after --to {to}")));
     }
     let spans = periods(from, to, by);
+    if spans.len() > MAX_PERIODS {
+        return Err(Error::Invalid(format!(
+            "{from} to {to} is {} periods; at most {MAX_PERIODS} fit in a view: narrow --from and --to",
+            spans.len()
+        )));
+    }
     let booked = bookings(ctx.running_projects().map(|(_, p)| p));
     let mut people: Vec<_> = ctx.people().collect();
     people.sort_by_key(|(doc, person)| (doc.file, person.id));

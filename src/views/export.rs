@@ -1,6 +1,6 @@
 //! `pmo export`: one flat table per kind (and per list inside a kind: milestones, gates,
 //! allocations, approvals) with computed columns, for spreadsheets and BI tools. The
-//! columns are fixed per kind (docs/export.md); fields that schema overlays add follow
+//! columns are fixed per kind (docs/views.md); fields that schema overlays add follow
 //! them, in name order.
 
 use super::{Cell, Column, Table};
@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The fields of each kind, as paths into the document (`baseline.budget`).
-fn fields(kind: Kind) -> &'static [&'static str] {
+pub fn fields(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Person => &["id", "name", "email", "team", "roles", "capacity"],
         Kind::Objective => &["id", "title", "owner", "weight", "parent"],
@@ -127,7 +127,7 @@ fn fields(kind: Kind) -> &'static [&'static str] {
 }
 
 /// Fields every kind may have, exported after the kind's own.
-const COMMON: [&str; 2] = ["tags", "description"];
+pub const COMMON: [&str; 2] = ["tags", "description"];
 
 /// Computed columns per kind, after the fields.
 fn computed(kind: Kind) -> &'static [&'static str] {
@@ -334,10 +334,9 @@ impl<'c, 'a> Figures<'c, 'a> {
                     return vec![Cell::Empty; computed(kind).len()];
                 };
                 let score = risk::score(r);
-                let open = r.status == crate::model::records::OpenClosed::Open;
                 vec![
                     Cell::Int(score.into()),
-                    Cell::Bool(open && u32::from(score) >= ctx.config.risk.high_score),
+                    Cell::Bool(risk::is_high(r, ctx.config.risk.high_score)),
                     Cell::opt(risk::exposure(r), Cell::Money),
                 ]
             }

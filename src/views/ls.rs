@@ -95,7 +95,18 @@ fn fields(kind: Kind) -> Fields {
 pub fn ls(ctx: &Context<'_>, kind: Kind, filter: &Filter) -> Result<View, Error> {
     let fields = fields(kind);
     refuse_inapplicable(kind, &fields, filter)?;
-    let invalid = ctx.of_kind(kind).filter(|d| !d.valid).count();
+    // Schema errors, or (for kinds with figures) values a figure cannot be computed from.
+    let typed = match kind {
+        Kind::Project => Some(ctx.projects().len()),
+        Kind::Risk => Some(ctx.risks().len()),
+        Kind::Change => Some(ctx.changes().len()),
+        _ => None,
+    };
+    let total = ctx.of_kind(kind).count();
+    let invalid = typed.map_or_else(
+        || ctx.of_kind(kind).filter(|d| !d.valid).count(),
+        |n| total - n,
+    );
     let keep = |d: &Document| matches(d, &fields, filter);
     let mut table = match kind {
         Kind::Project => projects(ctx, &keep),
@@ -270,7 +281,7 @@ fn projects(ctx: &Context<'_>, keep: &Keep) -> Table {
             Cell::text(p.manager),
             Cell::opt(computed.overall, Cell::Rag),
             Cell::opt(reported, Cell::Rag),
-            Cell::text(metrics::currency(p, ctx.config)),
+            super::portfolio::currency_cell(metrics::currency(p, ctx.config)),
             Cell::opt(p.baseline.budget, Cell::Money),
             Cell::opt(p.forecast.cost, Cell::Money)
                 .alert_if(over(p.baseline.budget.map(|b| tolerance.cost_limit(b)))),
@@ -300,7 +311,6 @@ fn risks(ctx: &Context<'_>, keep: &Keep) -> Table {
     let high = ctx.config.risk.high_score;
     for (doc, r) in ctx.risks().iter().filter(|(d, _)| keep(d)) {
         let score = risk::score(r);
-        let open = r.status == crate::model::records::OpenClosed::Open;
         table.rows.push(vec![
             Cell::text(r.id),
             Cell::text(r.project),
@@ -308,7 +318,7 @@ fn risks(ctx: &Context<'_>, keep: &Keep) -> Table {
             Cell::text(r.owner),
             Cell::Int(r.probability.into()),
             Cell::Int(r.impact.into()),
-            Cell::Int(score.into()).alert_if(open && u32::from(score) >= high),
+            Cell::Int(score.into()).alert_if(risk::is_high(r, high)),
             Cell::opt(r.response, Cell::text),
             text(doc, "status"),
             Cell::opt(r.last_reviewed.or(r.raised), Cell::Date),

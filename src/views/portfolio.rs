@@ -66,6 +66,10 @@ pub struct Figures {
     /// Projects without a baseline budget, and without a forecast cost.
     pub no_budget: usize,
     pub no_forecast: usize,
+    /// Projects with an actual cost, with both budget and forecast, with earned value.
+    pub with_actual: usize,
+    pub with_variance: usize,
+    pub with_ev: usize,
 }
 
 impl Figures {
@@ -92,6 +96,18 @@ impl Figures {
         self.pending_cost += o.pending_cost;
         self.no_budget += o.no_budget;
         self.no_forecast += o.no_forecast;
+        self.with_actual += o.with_actual;
+        self.with_variance += o.with_variance;
+        self.with_ev += o.with_ev;
+    }
+
+    /// A sum as a cell: empty when no project of the group has the figure.
+    fn sum(&self, value: f64, projects: usize) -> Cell {
+        if projects == 0 {
+            Cell::Empty
+        } else {
+            Cell::Money(value)
+        }
     }
 
     /// CPI and SPI of the group: the ratios of the summed PV, EV and AC.
@@ -109,7 +125,7 @@ fn figures(ctx: &Context<'_>, p: &Project<'_>, open: &HashMap<&str, Open>) -> Fi
     let reported = latest.map(|s| s.overall);
     let mut f = Figures {
         projects: 1,
-        rag_differs: usize::from(reported.is_some() && reported != computed),
+        rag_differs: usize::from(reported.is_some() && computed.is_some() && reported != computed),
         stale_status: usize::from(
             overdue(
                 p,
@@ -124,15 +140,18 @@ fn figures(ctx: &Context<'_>, p: &Project<'_>, open: &HashMap<&str, Open>) -> Fi
         actual: p.actuals.cost.unwrap_or(0.0),
         no_budget: usize::from(p.baseline.budget.is_none()),
         no_forecast: usize::from(p.forecast.cost.is_none()),
+        with_actual: usize::from(p.actuals.cost.is_some()),
         ..Figures::default()
     };
     f.rag[slot(computed)] = 1;
     f.reported[slot(reported)] = 1;
     if let (Some(budget), Some(forecast)) = (p.baseline.budget, p.forecast.cost) {
         f.variance = budget - forecast;
+        f.with_variance = 1;
     }
     if let Some(ev) = earned_value(p, ctx.today) {
         (f.bac, f.pv, f.ev, f.ac) = (ev.bac, ev.pv, ev.ev, ev.ac);
+        f.with_ev = 1;
     }
     if let Some(o) = open.get(p.id) {
         (f.open_risks, f.high_risks, f.exposure) = (o.risks, o.high_risks, o.exposure);
@@ -161,7 +180,7 @@ fn open_items<'a>(ctx: &Context<'a>) -> HashMap<&'a str, Open> {
     {
         let o = open.entry(r.project).or_default();
         o.risks += 1;
-        o.high_risks += usize::from(u32::from(risk::score(r)) >= high);
+        o.high_risks += usize::from(risk::is_high(r, high));
         o.exposure += risk::exposure(r).unwrap_or(0.0);
     }
     for (_, c) in ctx.changes().iter().filter(|(_, c)| c.status.is_open()) {
@@ -181,12 +200,15 @@ fn groups<'a>(p: &Project<'a>, by: GroupBy, doc: &'a crate::model::Document) -> 
         GroupBy::State => one(doc.str("state")),
         GroupBy::Manager => one(Some(p.manager)),
         GroupBy::Objective => {
-            let objectives: Vec<&str> = doc
+            let mut objectives: Vec<&str> = doc
                 .value
                 .get("objectives")
                 .and_then(|v| v.as_array())
                 .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
                 .unwrap_or_default();
+            // An objective named twice is still one group.
+            objectives.sort_unstable();
+            objectives.dedup();
             if objectives.is_empty() {
                 one(None)
             } else {
@@ -238,7 +260,8 @@ pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
             .map(|((_, name, currency), f)| ((name, currency), f))
             .collect(),
         totals,
-        invalid: ctx.of_kind(Kind::Project).filter(|d| !d.valid).count(),
+        // Schema errors, or values a figure cannot be computed from.
+        invalid: ctx.of_kind(Kind::Project).count() - ctx.projects().len(),
     }
 }
 
@@ -282,18 +305,18 @@ impl Rollup<'_> {
         let flat = |name: &str, currency: &str, f: &Figures| {
             let n = |x: usize| Cell::Int(x as i64);
             let (cpi, spi) = f.indices();
-            let mut row = vec![Cell::text(name), Cell::text(currency), n(f.projects)];
+            let mut row = vec![Cell::text(name), currency_cell(currency), n(f.projects)];
             row.extend(f.rag.iter().chain(&f.reported).map(|&x| n(x)));
             row.extend([
                 n(f.rag_differs),
                 n(f.stale_status),
-                Cell::Money(f.budget),
-                Cell::Money(f.forecast),
-                Cell::Money(f.actual),
-                Cell::Money(f.variance),
-                Cell::Money(f.pv),
-                Cell::Money(f.ev),
-                Cell::Money(f.ac),
+                f.sum(f.budget, f.projects - f.no_budget),
+                f.sum(f.forecast, f.projects - f.no_forecast),
+                f.sum(f.actual, f.with_actual),
+                f.sum(f.variance, f.with_variance),
+                f.sum(f.pv, f.with_ev),
+                f.sum(f.ev, f.with_ev),
+                f.sum(f.ac, f.with_ev),
                 Cell::opt(cpi, |x| Cell::Number(x, 2)),
                 Cell::opt(spi, |x| Cell::Number(x, 2)),
                 n(f.open_risks),
@@ -327,7 +350,11 @@ impl Rollup<'_> {
             notes.push("No projects in the portfolio.".into());
         }
         if self.totals.len() > 1 {
-            let names: Vec<&str> = self.totals.keys().copied().collect();
+            let names: Vec<&str> = self
+                .totals
+                .keys()
+                .map(|c| if c.is_empty() { "no currency" } else { c })
+                .collect();
             notes.push(format!(
                 "Amounts are in {} currencies ({}): each is totalled on its own, never converted.",
                 names.len(),
@@ -389,7 +416,7 @@ impl Rollup<'_> {
                 for (name, cur, f, total) in rows() {
                     let mut row = vec![Cell::text(name)];
                     if several {
-                        row.push(Cell::text(cur));
+                        row.push(currency_cell(cur));
                     }
                     row.extend(cells(f));
                     if total {
@@ -442,10 +469,11 @@ impl Rollup<'_> {
                     let (cpi, spi) = f.indices();
                     let below = |x: Option<f64>| x.is_some_and(|x| x < 1.0);
                     vec![
-                        Cell::Money(f.budget),
-                        Cell::Money(f.forecast),
-                        Cell::Money(f.actual),
-                        Cell::Money(f.variance).alert_if(f.variance < 0.0),
+                        f.sum(f.budget, f.projects - f.no_budget),
+                        f.sum(f.forecast, f.projects - f.no_forecast),
+                        f.sum(f.actual, f.with_actual),
+                        f.sum(f.variance, f.with_variance)
+                            .alert_if(f.variance < 0.0),
                         Cell::opt(cpi, |x| Cell::Number(x, 2)).alert_if(below(cpi)),
                         Cell::opt(spi, |x| Cell::Number(x, 2)).alert_if(below(spi)),
                     ]
@@ -475,6 +503,15 @@ impl Rollup<'_> {
             last.table.notes = self.notes();
         }
         sections
+    }
+}
+
+/// No currency configured anywhere: an empty cell, not an empty name.
+pub fn currency_cell(code: &str) -> Cell {
+    if code.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::text(code)
     }
 }
 

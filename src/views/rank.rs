@@ -34,6 +34,13 @@ pub struct Options {
 }
 
 pub fn rank(ctx: &Context<'_>, options: &Options) -> Result<View, Error> {
+    if let Some(funds) = options.budget
+        && !(funds.is_finite() && funds >= 0.0)
+    {
+        return Err(Error::Invalid(format!(
+            "--budget must be an amount of 0 or more, not {funds}"
+        )));
+    }
     let criteria = &ctx.config.scoring.criteria;
     if criteria.is_empty() {
         return Err(Error::Invalid(
@@ -112,7 +119,7 @@ pub fn rank(ctx: &Context<'_>, options: &Options) -> Result<View, Error> {
         incomplete += usize::from(!missing.is_empty());
         row.extend([
             Cell::Number(*score, 1).alert_if(!missing.is_empty()),
-            Cell::text(*cur),
+            super::portfolio::currency_cell(cur),
             Cell::opt(p.baseline.budget, Cell::Money),
             Cell::Money(*sum),
         ]);

@@ -1,0 +1,43 @@
+//! `pmo report`: list the templates, or render one to stdout or a new file.
+
+use super::args::{Args, ReportArgs, ReportFormat};
+use anyhow::Result;
+use pmo::check::Context;
+use pmo::report::{Format, Templates};
+use pmo::repository;
+use pmo::source::Worktree;
+use std::process::ExitCode;
+
+pub fn run(args: &Args, cmd: &ReportArgs) -> Result<ExitCode> {
+    let tree = Worktree::discover(&args.start_dir())?;
+    let templates = Templates::load(tree.root())?;
+    if cmd.list {
+        let mut out = String::new();
+        for t in templates.list() {
+            out += &format!("{:<12} {:<5} {}\n", t.name, t.format, t.origin);
+        }
+        super::print(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let repo = repository::load(&tree)?;
+    let ctx = Context::new(&repo, args.today());
+    let format = match cmd.format {
+        ReportFormat::Md => Format::Md,
+        ReportFormat::Html => Format::Html,
+    };
+    let name = cmd.template.as_deref().unwrap_or_default();
+    let text = templates.render(&ctx, name, format, cmd.project.as_deref())?;
+    match &cmd.out {
+        Some(path) => {
+            pmo::scaffold::create_file(path, &text)?;
+            if !args.quiet {
+                eprintln!("pmo: wrote {}", path.display());
+            }
+        }
+        None => super::print(&text)?,
+    }
+    // As for `check`: the process ends here; freeing a large repository only delays it.
+    std::mem::forget(ctx);
+    std::mem::forget(repo);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,258 @@
+//! The template context (docs/templates.md): every document with its computed figures,
+//! the portfolio roll-up and the check's findings. A key is built only when the template
+//! uses it, so a report on a large portfolio does not pay for what it does not show.
+
+use crate::check::{self, Context};
+use crate::metrics::earned_value::earned_value;
+use crate::metrics::status::overdue;
+use crate::metrics::{self, change, gate, rag, risk, tolerance};
+use crate::model::portfolio::view_of;
+use crate::model::records::{ApprovalDecision, OpenClosed};
+use crate::model::{Document, Kind};
+use crate::views::portfolio::{GroupBy, rollup};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+
+/// Every key a template may use, in the order docs/templates.md lists them.
+pub const KEYS: [&str; 19] = [
+    "today",
+    "organisation",
+    "currency",
+    "repository",
+    "project",
+    "gate",
+    "projects",
+    "programs",
+    "objectives",
+    "people",
+    "risks",
+    "issues",
+    "changes",
+    "decisions",
+    "statuses",
+    "lessons",
+    "portfolio",
+    "diagnostics",
+    "summary",
+];
+
+/// The values of `keys` for a report on `ctx` (for `project`, when given).
+pub fn build(
+    ctx: &Context<'_>,
+    keys: &BTreeSet<String>,
+    project: Option<&Document>,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    let report = keys
+        .iter()
+        .any(|k| k == "diagnostics" || k == "summary")
+        .then(|| check::check(ctx.repo, ctx.today));
+    for key in keys {
+        let value = match key.as_str() {
+            "today" => json!(ctx.today.to_string()),
+            "organisation" => json!(ctx.config.organisation),
+            "currency" => json!(ctx.config.currency),
+            "repository" => json!({
+                "files": ctx.repo.files.len(),
+                "documents": ctx.repo.documents.len(),
+            }),
+            "project" => project.map_or(Value::Null, |doc| item(ctx, Kind::Project, doc)),
+            "gate" => project
+                .and_then(|doc| {
+                    let p = view_of(ctx.projects(), doc)?;
+                    let position = ctx.config.position(p)?;
+                    serde_json::to_value(gate::readiness(ctx, doc, &position)).ok()
+                })
+                .unwrap_or(Value::Null),
+            "portfolio" => {
+                let view = rollup(ctx, GroupBy::Program).view();
+                json!({
+                    "by": "program",
+                    "rows": crate::render::table::json_rows(&view.data, &view.data.rows),
+                    "totals": crate::render::table::json_rows(&view.data, &view.data.footer),
+                    "notes": view.data.notes,
+                })
+            }
+            "diagnostics" => json!(
+                report
+                    .as_ref()
+                    .map(|r| r.diagnostics.iter().map(diagnostic).collect::<Vec<_>>())
+            ),
+            "summary" => report.as_ref().map_or(Value::Null, |r| {
+                use crate::diagnostic::Severity;
+                json!({
+                    "files": r.files,
+                    "documents": r.documents,
+                    "errors": r.count(Severity::Error),
+                    "warnings": r.count(Severity::Warning),
+                })
+            }),
+            other => match kinds(other) {
+                Some(kind) => Value::Array(
+                    ctx.of_kind(kind)
+                        .filter(|d| d.valid)
+                        .map(|d| item(ctx, kind, d))
+                        .collect(),
+                ),
+                None => continue,
+            },
+        };
+        out.insert(key.clone(), value);
+    }
+    out
+}
+
+fn kinds(key: &str) -> Option<Kind> {
+    Kind::ALL
+        .into_iter()
+        .find(|k| crate::views::export::table_name(*k) == key)
+}
+
+fn diagnostic(d: &crate::diagnostic::Diagnostic) -> Value {
+    json!({
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": d.file,
+        "line": d.span.start.line,
+        "column": d.span.start.column,
+        "id": d.id,
+        "help": d.help,
+    })
+}
+
+/// A document's own fields plus `file` and its kind's computed figures.
+fn item(ctx: &Context<'_>, kind: Kind, doc: &Document) -> Value {
+    let mut v = doc.value.clone();
+    // Every documented field is there, null when the document leaves it out: a template
+    // may test any of them, and only a misspelt name is an error.
+    let documented = crate::views::export::fields(kind)
+        .iter()
+        .chain(&crate::views::export::COMMON);
+    for path in documented {
+        let parts: Vec<&str> = path.split('.').collect();
+        let mut at = &mut v;
+        for (i, key) in parts.iter().enumerate() {
+            let Some(m) = at.as_object_mut() else { break };
+            let leaf = i + 1 == parts.len();
+            at = m.entry(*key).or_insert_with(|| {
+                if leaf {
+                    Value::Null
+                } else {
+                    Value::Object(Map::new())
+                }
+            });
+        }
+    }
+    let Some(m) = v.as_object_mut() else {
+        return v;
+    };
+    m.insert("file".into(), json!(ctx.repo.path(doc)));
+    match kind {
+        Kind::Project => {
+            if let Some(p) = view_of(ctx.projects(), doc) {
+                project_figures(ctx, p, m);
+            }
+        }
+        Kind::Risk => {
+            if let Some(r) = view_of(ctx.risks(), doc) {
+                let score = risk::score(r);
+                let open = r.status == OpenClosed::Open;
+                m.insert("score".into(), json!(score));
+                m.insert("exposure".into(), json!(risk::exposure(r)));
+                m.insert("open".into(), json!(open));
+                m.insert(
+                    "high".into(),
+                    json!(risk::is_high(r, ctx.config.risk.high_score)),
+                );
+            }
+        }
+        Kind::Change => {
+            if let Some(c) = view_of(ctx.changes(), doc) {
+                let control = &ctx.config.change_control;
+                let level = change::level(control, c);
+                let review = level.map(|(_, l)| change::review(c, l, control, |id| ctx.person(id)));
+                m.insert("open".into(), json!(c.status.is_open()));
+                m.insert("level".into(), json!(level.map(|(i, _)| i + 1)));
+                m.insert("needed".into(), json!(level.map(|(_, l)| l.approvers)));
+                m.insert(
+                    "role".into(),
+                    json!(level.and_then(|(_, l)| l.role.clone())),
+                );
+                m.insert(
+                    "qualified".into(),
+                    json!(review.map(|r| r.qualified).unwrap_or_default()),
+                );
+                m.insert(
+                    "rejected_by".into(),
+                    json!(
+                        c.approvals
+                            .iter()
+                            .filter(|a| a.decision == ApprovalDecision::Reject)
+                            .map(|a| a.by)
+                            .collect::<Vec<_>>()
+                    ),
+                );
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
+fn project_figures(ctx: &Context<'_>, p: &crate::model::Project<'_>, m: &mut Map<String, Value>) {
+    let computed = rag::computed(p, &ctx.config.rag);
+    let latest = ctx.latest_status(p.id);
+    let tolerances = tolerance::effective(p, &ctx.config.tolerances);
+    let cost_limit = p.baseline.budget.map(|b| tolerances.cost_limit(b));
+    let finish_limit = p.baseline.finish.map(|f| tolerances.finish_limit(f));
+    let ev = earned_value(p, ctx.today);
+    let rag_str = |r: Option<crate::model::Rag>| json!(r.map(|r| r.as_str()));
+    m.insert("currency".into(), json!(metrics::currency(p, ctx.config)));
+    m.insert(
+        "rag".into(),
+        json!({
+            "overall": rag_str(computed.overall),
+            "cost": rag_str(computed.cost),
+            "schedule": rag_str(computed.schedule),
+            "cost_overrun_pct": computed.cost_overrun_pct,
+            "days_late": computed.days_late,
+        }),
+    );
+    m.insert(
+        "latest_status".into(),
+        latest.map_or(Value::Null, |(doc, _)| doc.value.clone()),
+    );
+    m.insert(
+        "stale".into(),
+        json!(
+            overdue(
+                p,
+                latest.map(|(_, s)| s.date),
+                ctx.config.status.cadence_days,
+                ctx.today
+            )
+            .is_some()
+        ),
+    );
+    m.insert(
+        "tolerance".into(),
+        json!({
+            "cost_pct": tolerances.cost_pct,
+            "schedule_days": tolerances.schedule_days,
+            "cost_limit": cost_limit,
+            "finish_limit": finish_limit.map(|d| d.to_string()),
+            "cost_over": p.forecast.cost.zip(cost_limit).is_some_and(|(f, l)| f > l),
+            "schedule_over": p.forecast.finish.zip(finish_limit).is_some_and(|(f, l)| f > l),
+        }),
+    );
+    m.insert(
+        "ev".into(),
+        ev.map_or(Value::Null, |e| {
+            json!({"as_of": e.as_of.to_string(), "bac": e.bac, "pv": e.pv, "ev": e.ev,
+                   "ac": e.ac, "cpi": e.cpi, "spi": e.spi, "eac": e.eac, "vac": e.vac})
+        }),
+    );
+    let (score, _) = crate::views::rank::weighted_score(p, &ctx.config.scoring.criteria);
+    m.insert("weighted_score".into(), json!(score));
+}

@@ -1,0 +1,324 @@
+//! `pmo report`: render a built-in or repository template (minijinja) to Markdown or
+//! HTML. Built-ins live in `templates/report/` and are embedded in the binary; a
+//! repository's `templates/NAME.md.j2` / `NAME.html.j2` override or add to them.
+
+pub mod charts;
+mod context;
+
+pub use context::KEYS;
+
+use crate::Error;
+use crate::check::Context;
+use crate::model::{Document, Kind};
+use crate::suggest::did_you_mean;
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Instructions a template may run: a guard against endless loops, far above what a
+/// report on 100,000 documents needs.
+const FUEL: u64 = 50_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// A template a report can use, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Listed {
+    pub name: String,
+    pub format: String,
+    /// `built-in`, or the file's path in the repository.
+    pub origin: String,
+}
+
+/// The built-in templates with the repository's `templates/*.j2` over them.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Template file name -> where it comes from (for `--list` and error messages).
+    origins: Vec<(String, String)>,
+    /// Repository templates that do not compile, with why: only using one fails.
+    broken: Vec<(String, Error)>,
+}
+
+impl Templates {
+    pub fn load(root: &Path) -> Result<Templates, Error> {
+        let mut env = Environment::new();
+        minijinja_embed::load_templates!(&mut env, "report");
+        let mut origins: Vec<(String, String)> = env
+            .templates()
+            .map(|(name, _)| (name.to_owned(), "built-in".to_owned()))
+            .collect();
+        let mut broken = Vec::new();
+        let dir = root.join("templates");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            files.sort();
+            for path in files {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !name.ends_with(".j2") || !path.is_file() {
+                    continue;
+                }
+                let origin = format!("templates/{name}");
+                let source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                if let Err(e) = env.add_template_owned(name.to_owned(), source) {
+                    broken.push((name.to_owned(), template_error(&e, &origin)));
+                }
+                origins.retain(|(n, _)| n != name);
+                origins.push((name.to_owned(), origin));
+            }
+        }
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_fuel(Some(FUEL));
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html.j2") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        register(&mut env);
+        Ok(Templates {
+            env,
+            origins,
+            broken,
+        })
+    }
+
+    /// The reports available: `NAME.FORMAT.j2` files that are not partials (`_*`).
+    pub fn list(&self) -> Vec<Listed> {
+        let mut out: Vec<Listed> = self
+            .origins
+            .iter()
+            .filter(|(name, _)| !name.starts_with('_'))
+            .filter_map(|(name, origin)| {
+                let stem = name.strip_suffix(".j2")?;
+                let (report, format) = stem.rsplit_once('.')?;
+                let problem = self
+                    .broken
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, e)| format!(" (does not compile: {e})"))
+                    .unwrap_or_default();
+                Some(Listed {
+                    name: report.to_owned(),
+                    format: format.to_owned(),
+                    origin: format!("{origin}{problem}"),
+                })
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn origin(&self, name: &str) -> String {
+        self.origins
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or_else(|| name.to_owned(), |(_, o)| o.clone())
+    }
+
+    /// Render report `name` in `format`, about `project` where the template needs one.
+    pub fn render(
+        &self,
+        ctx: &Context<'_>,
+        name: &str,
+        format: Format,
+        project: Option<&str>,
+    ) -> Result<String, Error> {
+        let file = format!("{name}.{}.j2", format.extension());
+        if let Some((_, e)) = self.broken.iter().find(|(n, _)| *n == file) {
+            return Err(Error::Invalid(e.to_string()));
+        }
+        let template = self.env.get_template(&file).map_err(|_| {
+            let names: BTreeSet<String> = self.list().into_iter().map(|l| l.name).collect();
+            let hint = did_you_mean(name, names.iter().map(String::as_str))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            Error::Invalid(format!(
+                "no {} template `{name}` (see `pmo report --list`){hint}",
+                format.extension()
+            ))
+        })?;
+        // Build only the keys the template and the partials it may include use.
+        let mut keys: BTreeSet<String> = template.undeclared_variables(false).into_iter().collect();
+        for (partial, _) in self.origins.iter().filter(|(n, _)| n.starts_with('_')) {
+            if let Ok(t) = self.env.get_template(partial) {
+                keys.extend(t.undeclared_variables(false));
+            }
+        }
+        keys.retain(|k| KEYS.contains(&k.as_str()));
+        let project = match project {
+            Some(id) => Some(find_project(ctx, id)?),
+            None if keys.contains("project") || keys.contains("gate") => {
+                return Err(Error::Invalid(format!(
+                    "the `{name}` report is about one project: add --project ID"
+                )));
+            }
+            None => None,
+        };
+        let values = context::build(ctx, &keys, project);
+        let text = template
+            .render(Value::from(Serde(&values)))
+            .map_err(|e| template_error(&e, &self.origin(&file)))?;
+        Ok(if text.ends_with('\n') {
+            text
+        } else {
+            text + "\n"
+        })
+    }
+}
+
+fn find_project<'a>(ctx: &Context<'a>, id: &str) -> Result<&'a Document, Error> {
+    match ctx.get(id) {
+        Some(doc) if doc.kind == Kind::Project && doc.valid => Ok(doc),
+        Some(doc) if doc.kind == Kind::Project => Err(Error::Invalid(format!(
+            "project `{id}` has schema errors: run `pmo check`"
+        ))),
+        _ => {
+            let hint = did_you_mean(id, ctx.ids_of(Kind::Project))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            Err(Error::Invalid(format!("no project `{id}`{hint}")))
+        }
+    }
+}
+
+/// `templates/custom.md.j2:3: undefined value: ...`
+fn template_error(e: &minijinja::Error, origin: &str) -> Error {
+    let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    // "`projets` is undefined": a misspelt context key gets a suggestion.
+    let hint = e
+        .detail()
+        .and_then(|d| d.split('`').nth(1))
+        .and_then(|name| did_you_mean(name, KEYS))
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default();
+    Error::Invalid(format!("{origin}{line}: {}{detail}{hint}", e.kind()))
+}
+
+/// Filters and functions the templates share (docs/templates.md).
+fn register(env: &mut Environment<'static>) {
+    env.add_filter("money", |v: Option<f64>| {
+        v.map_or(String::new(), |x| crate::metrics::money(x.round()))
+    });
+    env.add_filter("number", |v: Option<f64>, decimals: Option<usize>| {
+        v.map_or(String::new(), |x| format!("{x:.*}", decimals.unwrap_or(2)))
+    });
+    env.add_filter("rag", |v: Option<String>| match v.as_deref() {
+        Some("green") => "🟢 green".to_owned(),
+        Some("amber") => "🟠 amber".to_owned(),
+        Some("red") => "🔴 red".to_owned(),
+        Some(other) => other.to_owned(),
+        None => "–".to_owned(),
+    });
+    env.add_function("rag_chart", |counts: Serde<RagCounts>| {
+        let c = counts.0;
+        Value::from_safe_string(charts::rag_distribution(c.green, c.amber, c.red, c.none))
+    });
+    env.add_function(
+        "budget_chart",
+        |rows: Serde<Vec<serde_json::Value>>, label: Option<String>| {
+            let label = label.unwrap_or_else(|| "label".to_owned());
+            let amount = |row: &serde_json::Value, key: &str| {
+                row.get(key)
+                    .and_then(serde_json::Value::as_f64)
+                    .unwrap_or(0.0)
+            };
+            let bars: Vec<charts::BudgetBar> = rows
+                .iter()
+                .map(|row| charts::BudgetBar {
+                    label: match row.get(&label) {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    },
+                    budget: amount(row, "budget"),
+                    forecast: amount(row, "forecast"),
+                })
+                .collect();
+            Value::from_safe_string(charts::budget_vs_forecast(&bars))
+        },
+    );
+    env.add_function("risk_matrix", |risks: Serde<Vec<RiskCell>>| {
+        let grid = charts::risk_matrix(open_cells(&risks.0));
+        Value::from(Serde(grid))
+    });
+    env.add_function(
+        "heat_map",
+        |risks: Serde<Vec<RiskCell>>, high: Option<u32>| {
+            let grid = charts::risk_matrix(open_cells(&risks.0));
+            Value::from_safe_string(charts::heat_map(&grid, high.unwrap_or(15)))
+        },
+    );
+    env.add_function(
+        "timeline",
+        |milestones: Serde<Vec<MilestoneRow>>, today: String| {
+            let today = today.parse().unwrap_or(jiff::civil::Date::MIN);
+            let rows: Vec<charts::Milestone> = milestones
+                .0
+                .into_iter()
+                .filter_map(|m| {
+                    Some(charts::Milestone {
+                        name: m.name,
+                        baseline: m.baseline.parse().ok()?,
+                        forecast: m.forecast.and_then(|d| d.parse().ok()),
+                        actual: m.actual.and_then(|d| d.parse().ok()),
+                    })
+                })
+                .collect();
+            Value::from_safe_string(charts::milestone_timeline(&rows, today))
+        },
+    );
+}
+
+#[derive(Deserialize)]
+struct RagCounts {
+    #[serde(default)]
+    green: u64,
+    #[serde(default)]
+    amber: u64,
+    #[serde(default)]
+    red: u64,
+    #[serde(default)]
+    none: u64,
+}
+
+#[derive(Deserialize)]
+struct RiskCell {
+    probability: u8,
+    impact: u8,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+fn open_cells(risks: &[RiskCell]) -> impl Iterator<Item = (u8, u8)> + '_ {
+    risks
+        .iter()
+        .filter(|r| r.status.as_deref() != Some("closed"))
+        .map(|r| (r.probability, r.impact))
+}
+
+#[derive(Deserialize)]
+struct MilestoneRow {
+    name: String,
+    baseline: String,
+    forecast: Option<String>,
+    actual: Option<String>,
+}
