@@ -10,8 +10,10 @@ use crate::model::portfolio::view_of;
 use crate::model::records::{ApprovalDecision, OpenClosed};
 use crate::model::{Document, Kind};
 use crate::views::portfolio::{GroupBy, rollup};
+use minijinja::value::Serde;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Every key a template may use, in the order docs/templates.md lists them.
 pub const KEYS: [&str; 19] = [
@@ -36,13 +38,15 @@ pub const KEYS: [&str; 19] = [
     "summary",
 ];
 
-/// The values of `keys` for a report on `ctx` (for `project`, when given).
+/// The values of `keys` for a report on `ctx` (for `project`, when given), as template
+/// values. Document lists are built in parallel, each item converted where it is made.
 pub fn build(
     ctx: &Context<'_>,
     keys: &BTreeSet<String>,
     project: Option<&Document>,
-) -> Map<String, Value> {
-    let mut out = Map::new();
+) -> BTreeMap<String, minijinja::Value> {
+    let template = |v: &Value| minijinja::Value::from(Serde(v));
+    let mut out = BTreeMap::new();
     let report = keys
         .iter()
         .any(|k| k == "diagnostics" || k == "summary")
@@ -87,17 +91,18 @@ pub fn build(
                     "warnings": r.count(Severity::Warning),
                 })
             }),
-            other => match kinds(other) {
-                Some(kind) => Value::Array(
-                    ctx.of_kind(kind)
-                        .filter(|d| d.valid)
-                        .map(|d| item(ctx, kind, d))
-                        .collect(),
-                ),
-                None => continue,
-            },
+            other => {
+                let Some(kind) = kinds(other) else { continue };
+                let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid).collect();
+                let items: Vec<minijinja::Value> = docs
+                    .par_iter()
+                    .map(|d| template(&item(ctx, kind, d)))
+                    .collect();
+                out.insert(key.clone(), minijinja::Value::from(items));
+                continue;
+            }
         };
-        out.insert(key.clone(), value);
+        out.insert(key.clone(), template(&value));
     }
     out
 }

@@ -174,7 +174,7 @@ impl Templates {
         };
         let values = context::build(ctx, &keys, project);
         let text = template
-            .render(Value::from(Serde(&values)))
+            .render(Value::from(values))
             .map_err(|e| template_error(&e, &self.origin(&file)))?;
         Ok(if text.ends_with('\n') {
             text
