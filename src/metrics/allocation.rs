@@ -90,6 +90,15 @@ pub fn over_capacity(load: &[Segment], capacity: f64) -> Vec<Segment> {
     out
 }
 
+/// The FTE booked on one day.
+pub fn on_day(bookings: &[Booking<'_>], day: Date) -> f64 {
+    bookings
+        .iter()
+        .filter(|b| b.from <= day && day <= b.to)
+        .map(|b| b.fte)
+        .fold(0.0, |sum, fte| sum + fte)
+}
+
 /// The highest FTE on any day of `from..=to` (0 when nothing is booked).
 pub fn peak(load: &[Segment], from: Date, to: Date) -> f64 {
     load.iter()
@@ -169,6 +178,9 @@ mod tests {
         assert_eq!(average(&l, date(2026, 6, 1), date(2026, 6, 30)), 0.0);
         assert_eq!(peak(&l, date(2026, 4, 1), date(2026, 4, 30)), 1.0);
         assert_eq!(peak(&l, date(2026, 6, 1), date(2026, 6, 30)), 0.0);
+        let b = [booking(1.0, date(2026, 4, 21), date(2026, 5, 10))];
+        assert_eq!(on_day(&b, date(2026, 5, 10)), 1.0);
+        assert_eq!(on_day(&b, date(2026, 5, 11)), 0.0);
     }
 
     #[test]

@@ -68,6 +68,52 @@ pub fn review<'a, 'p>(
     out
 }
 
+/// Where a change stands: what views, exports and reports show of it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Standing<'a> {
+    /// The level, from 1; `None` without levels.
+    pub level: Option<usize>,
+    /// Approvals the level needs, and from which role (`None`: anyone).
+    pub needed: usize,
+    pub role: Option<&'a str>,
+    /// The people whose approval counts.
+    pub qualified: Vec<&'a str>,
+    /// The people who rejected it (shown, never counted).
+    pub rejected_by: Vec<&'a str>,
+    /// Approved or implemented with fewer qualified approvals than needed (C001).
+    pub short: bool,
+}
+
+pub fn standing<'a, 'p>(
+    control: &'a ChangeControl,
+    change: &Change<'a>,
+    person: impl Fn(&str) -> Option<&'p Person<'p>>,
+) -> Standing<'a> {
+    use crate::model::records::ChangeStatus;
+    let level = level(control, change);
+    let qualified = level
+        .map(|(_, l)| review(change, l, control, person).qualified)
+        .unwrap_or_default();
+    let needed = level.map_or(0, |(_, l)| l.approvers as usize);
+    let decided = matches!(
+        change.status,
+        ChangeStatus::Approved | ChangeStatus::Implemented
+    );
+    Standing {
+        level: level.map(|(i, _)| i + 1),
+        needed,
+        role: level.and_then(|(_, l)| l.role.as_deref()),
+        short: decided && qualified.len() < needed,
+        qualified,
+        rejected_by: change
+            .approvals
+            .iter()
+            .filter(|a| a.decision == ApprovalDecision::Reject)
+            .map(|a| a.by)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

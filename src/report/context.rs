@@ -7,7 +7,7 @@ use crate::metrics::earned_value::earned_value;
 use crate::metrics::status::overdue;
 use crate::metrics::{self, change, gate, rag, risk, tolerance};
 use crate::model::portfolio::view_of;
-use crate::model::records::{ApprovalDecision, OpenClosed};
+use crate::model::records::OpenClosed;
 use crate::model::{Document, Kind};
 use crate::views::portfolio::{GroupBy, rollup};
 use minijinja::value::Serde;
@@ -174,30 +174,13 @@ fn item(ctx: &Context<'_>, kind: Kind, doc: &Document) -> Value {
         }
         Kind::Change => {
             if let Some(c) = view_of(ctx.changes(), doc) {
-                let control = &ctx.config.change_control;
-                let level = change::level(control, c);
-                let review = level.map(|(_, l)| change::review(c, l, control, |id| ctx.person(id)));
+                let s = change::standing(&ctx.config.change_control, c, |id| ctx.person(id));
                 m.insert("open".into(), json!(c.status.is_open()));
-                m.insert("level".into(), json!(level.map(|(i, _)| i + 1)));
-                m.insert("needed".into(), json!(level.map(|(_, l)| l.approvers)));
-                m.insert(
-                    "role".into(),
-                    json!(level.and_then(|(_, l)| l.role.clone())),
-                );
-                m.insert(
-                    "qualified".into(),
-                    json!(review.map(|r| r.qualified).unwrap_or_default()),
-                );
-                m.insert(
-                    "rejected_by".into(),
-                    json!(
-                        c.approvals
-                            .iter()
-                            .filter(|a| a.decision == ApprovalDecision::Reject)
-                            .map(|a| a.by)
-                            .collect::<Vec<_>>()
-                    ),
-                );
+                m.insert("level".into(), json!(s.level));
+                m.insert("needed".into(), json!(s.needed));
+                m.insert("role".into(), json!(s.role));
+                m.insert("qualified".into(), json!(s.qualified));
+                m.insert("rejected_by".into(), json!(s.rejected_by));
             }
         }
         _ => {}

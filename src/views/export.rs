@@ -180,9 +180,10 @@ pub fn table_name(kind: Kind) -> &'static str {
 /// Every table, named, in a fixed order. Documents that fail their schema are left out;
 /// the second value counts them.
 pub fn tables(ctx: &Context<'_>) -> (Vec<(&'static str, Table)>, usize) {
+    let figures = Figures::new(ctx);
     let mut out = Vec::new();
     for kind in Kind::ALL {
-        out.push((table_name(kind), kind_table(ctx, kind)));
+        out.push((table_name(kind), kind_table(&figures, kind)));
         match kind {
             Kind::Project => out.extend(project_lists(ctx)),
             Kind::Change => out.push(("change_approvals", approvals(ctx))),
@@ -193,7 +194,8 @@ pub fn tables(ctx: &Context<'_>) -> (Vec<(&'static str, Table)>, usize) {
     (out, invalid)
 }
 
-fn kind_table(ctx: &Context<'_>, kind: Kind) -> Table {
+fn kind_table(figures: &Figures<'_, '_>, kind: Kind) -> Table {
+    let ctx = figures.ctx;
     let own = fields(kind);
     let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid).collect();
     // Top-level fields that overlays allow beyond the built-in ones.
@@ -228,7 +230,6 @@ fn kind_table(ctx: &Context<'_>, kind: Kind) -> Table {
     );
     let computed_from = own.len() + COMMON.len();
     let extra_from = computed_from + computed(kind).len();
-    let figures = Figures::new(ctx);
     for doc in docs {
         let mut row: Vec<Cell> = columns[..computed_from]
             .iter()
@@ -292,9 +293,10 @@ impl<'c, 'a> Figures<'c, 'a> {
         let n2 = |x: f64| Cell::Number(x, 2);
         match kind {
             Kind::Person => {
-                let load = self.bookings.get(id).map_or(0.0, |b| {
-                    allocation::peak(&allocation::load(b), ctx.today, ctx.today)
-                });
+                let load = self
+                    .bookings
+                    .get(id)
+                    .map_or(0.0, |b| allocation::on_day(b, ctx.today));
                 vec![n2(load)]
             }
             Kind::Project => {
@@ -344,21 +346,12 @@ impl<'c, 'a> Figures<'c, 'a> {
                 let Some(c) = view_of(ctx.changes(), doc) else {
                     return vec![Cell::Empty; computed(kind).len()];
                 };
-                let control = &ctx.config.change_control;
-                let level = change::level(control, c);
-                let review = level.map(|(_, l)| change::review(c, l, control, |id| ctx.person(id)));
+                let s = change::standing(&ctx.config.change_control, c, |id| ctx.person(id));
                 vec![
-                    Cell::opt(level, |(i, _)| Cell::Int(i as i64 + 1)),
-                    Cell::opt(level, |(_, l)| Cell::Int(l.approvers.into())),
-                    Cell::Int(review.map_or(0, |r| r.qualified.len() as i64)),
-                    Cell::Int(
-                        c.approvals
-                            .iter()
-                            .filter(|a| {
-                                a.decision == crate::model::records::ApprovalDecision::Reject
-                            })
-                            .count() as i64,
-                    ),
+                    Cell::opt(s.level, |l| Cell::Int(l as i64)),
+                    Cell::opt(s.level.map(|_| s.needed), |n| Cell::Int(n as i64)),
+                    Cell::Int(s.qualified.len() as i64),
+                    Cell::Int(s.rejected_by.len() as i64),
                 ]
             }
             _ => Vec::new(),

@@ -4,7 +4,6 @@ use super::{Cell, Column, Table, View};
 use crate::Error;
 use crate::check::Context;
 use crate::metrics::{self, allocation, change, rag, risk};
-use crate::model::records::ApprovalDecision;
 use crate::model::{Document, Kind};
 use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
@@ -343,20 +342,7 @@ fn changes(ctx: &Context<'_>, keep: &Keep) -> Table {
     ]));
     let control = &ctx.config.change_control;
     for (doc, c) in ctx.changes().iter().filter(|(d, _)| keep(d)) {
-        let level = change::level(control, c);
-        let review = level.map(|(_, l)| change::review(c, l, control, |id| ctx.person(id)));
-        let found = review.as_ref().map_or(0, |r| r.qualified.len());
-        let needed = level.map_or(0, |(_, l)| l.approvers as usize);
-        let decided = matches!(
-            c.status,
-            crate::model::records::ChangeStatus::Approved
-                | crate::model::records::ChangeStatus::Implemented
-        );
-        let rejections = c
-            .approvals
-            .iter()
-            .filter(|a| a.decision == ApprovalDecision::Reject)
-            .count();
+        let s = change::standing(control, c, |id| ctx.person(id));
         table.rows.push(vec![
             Cell::text(c.id),
             Cell::text(c.project),
@@ -364,10 +350,10 @@ fn changes(ctx: &Context<'_>, keep: &Keep) -> Table {
             text(doc, "status"),
             Cell::opt(c.impact.cost, Cell::Money),
             Cell::opt(c.impact.schedule_days, Cell::Int),
-            Cell::opt(level, |(i, _)| Cell::Int(i as i64 + 1)),
-            Cell::Int(found as i64).alert_if(decided && found < needed),
-            Cell::Int(needed as i64),
-            Cell::Int(rejections as i64),
+            Cell::opt(s.level, |l| Cell::Int(l as i64)),
+            Cell::Int(s.qualified.len() as i64).alert_if(s.short),
+            Cell::Int(s.needed as i64),
+            Cell::Int(s.rejected_by.len() as i64),
         ]);
     }
     table
@@ -387,9 +373,9 @@ fn people(ctx: &Context<'_>, docs: &[&Document]) -> Table {
     for doc in docs {
         let Some(id) = doc.id() else { continue };
         let capacity = ctx.person(id).map_or(1.0, |p| p.capacity);
-        let load = bookings.get(id).map_or(0.0, |b| {
-            allocation::peak(&allocation::load(b), ctx.today, ctx.today)
-        });
+        let load = bookings
+            .get(id)
+            .map_or(0.0, |b| allocation::on_day(b, ctx.today));
         table.rows.push(vec![
             Cell::text(id),
             text(doc, "name"),
