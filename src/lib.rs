@@ -1,6 +1,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod git;
 pub mod metrics;
 pub mod model;
 pub mod parse;

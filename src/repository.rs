@@ -49,6 +49,14 @@ impl Repository {
     }
 }
 
+/// Only the configuration of a source.
+pub fn load_config(source: &dyn Source) -> Result<Config, Error> {
+    let bytes = source
+        .read(config::FILE)?
+        .ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))?;
+    config::load(&bytes).map_err(Error::Config)
+}
+
 pub fn load(source: &dyn Source) -> Result<Repository, Error> {
     let config_bytes = source
         .read(config::FILE)?

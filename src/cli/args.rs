@@ -19,6 +19,10 @@ pub struct Args {
     /// Less output: one line per finding, no snippets or summary.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Read the documents of a git revision (branch, tag, `HEAD~3`, commit id) instead of
+    /// the working tree, without a checkout.
+    #[arg(long, global = true, value_name = "REV")]
+    pub rev: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,6 +55,11 @@ pub enum Command {
     /// Render a report (status, portfolio, risks, changes, gate, or a repository template)
     /// as Markdown or self-contained HTML.
     Report(ReportArgs),
+    /// What a change does to the portfolio: documents added, removed, renamed or changed,
+    /// field by field, and the portfolio totals it moves.
+    Diff(DiffArgs),
+    /// Every commit that changed one document, with author, date and the fields changed.
+    History(HistoryArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
     Schema(SchemaArgs),
     /// List the rules with their codes and default severities.
@@ -211,6 +220,35 @@ pub struct ReportArgs {
 pub enum ReportFormat {
     Md,
     Html,
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// The base revision (default: the merge base of the default branch and HEAD).
+    pub base: Option<String>,
+    /// The head revision (default: the working tree).
+    pub head: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Also check both revisions and list the findings the change introduces and fixes
+    /// (reads every document of both).
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Md,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct HistoryArgs {
+    /// The document's id.
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
 }
 
 #[derive(clap::Args)]

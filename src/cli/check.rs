@@ -5,12 +5,15 @@ use pmo::check::{Report, check};
 use pmo::diagnostic::Severity;
 use pmo::render::{self, Style};
 use pmo::repository;
-use pmo::source::Worktree;
+use pmo::source::Source;
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
-    let tree = Worktree::discover(&args.start_dir())?;
-    let repo = match repository::load(&tree) {
+    super::with_source(args, |source, _| run_on(args, cmd, source))
+}
+
+fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode> {
+    let repo = match repository::load(source) {
         Ok(repo) => repo,
         Err(Error::Config(diagnostics)) => {
             // A broken configuration: show where, and stop (exit 2).
@@ -20,8 +23,12 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
                 documents: 0,
                 diagnostics,
             };
-            let config_text =
-                std::fs::read_to_string(tree.root().join(pmo::config::FILE)).unwrap_or_default();
+            let config_text = source
+                .read(pmo::config::FILE)
+                .ok()
+                .flatten()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
             let texts = |path: &str| (path == pmo::config::FILE).then(|| config_text.clone());
             super::print(&render_report(
                 args,

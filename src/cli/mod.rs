@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod docs;
+mod git;
 mod report;
 mod scaffold;
 mod views;
@@ -25,6 +26,8 @@ pub fn run() -> ExitCode {
         Command::Rank(c) => views::rank(&args, c),
         Command::Export(c) => views::export(&args, c),
         Command::Report(c) => report::run(&args, c),
+        Command::Diff(c) => git::diff(&args, c),
+        Command::History(c) => git::history(&args, c),
         Command::Schema(c) => docs::schema(c),
         Command::Rules(c) => docs::rules(c),
         Command::Explain(c) => docs::explain(c),
@@ -36,6 +39,40 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Run `f` on the documents `--rev` names (read from git, no checkout), else on the
+/// working tree; `f` also gets the governance root on disk (for repository templates).
+pub fn with_source<T>(
+    args: &args::Args,
+    f: impl FnOnce(&dyn pmo::source::Source, &std::path::Path) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    match &args.rev {
+        None => {
+            let tree = pmo::source::Worktree::discover(&args.start_dir())?;
+            f(&tree, tree.root())
+        }
+        Some(rev) => {
+            let git = open_git(args)?;
+            let id = git.resolve(rev)?;
+            let tree = pmo::git::GitTree::new(&git, id)?;
+            let root = git
+                .workdir_root()
+                .map_or_else(|| args.start_dir(), std::path::Path::to_path_buf);
+            f(&tree, &root)
+        }
+    }
+}
+
+/// The git repository around the start directory.
+pub fn open_git(args: &args::Args) -> anyhow::Result<pmo::git::Git> {
+    let start = args.start_dir();
+    pmo::git::Git::discover(&start)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} is not in a git repository: revisions, diffs and histories need one",
+            start.display()
+        )
+    })
 }
 
 /// Print to stdout; a closed pipe (`pmo rules | head`) ends quietly.

@@ -5,12 +5,19 @@ use anyhow::Result;
 use pmo::check::Context;
 use pmo::report::{Format, Templates};
 use pmo::repository;
-use pmo::source::Worktree;
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &ReportArgs) -> Result<ExitCode> {
-    let tree = Worktree::discover(&args.start_dir())?;
-    let templates = Templates::load(tree.root())?;
+    super::with_source(args, |source, root| render(args, cmd, source, root))
+}
+
+fn render(
+    args: &Args,
+    cmd: &ReportArgs,
+    source: &dyn pmo::source::Source,
+    root: &std::path::Path,
+) -> Result<ExitCode> {
+    let templates = Templates::load(root)?;
     if cmd.list {
         let mut out = String::new();
         for t in templates.list() {
@@ -19,7 +26,7 @@ pub fn run(args: &Args, cmd: &ReportArgs) -> Result<ExitCode> {
         super::print(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let repo = repository::load(&tree)?;
+    let repo = repository::load(source)?;
     let ctx = Context::new(&repo, args.today());
     let format = match cmd.format {
         ReportFormat::Md => Format::Md,

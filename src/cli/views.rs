@@ -9,15 +9,13 @@ use pmo::check::Context;
 use pmo::model::Kind;
 use pmo::render::table as render;
 use pmo::repository::{self, Repository};
-use pmo::source::Worktree;
 use pmo::suggest::did_you_mean;
 use pmo::views::{self, View};
 use serde_json::{Map, Value, json};
 use std::process::ExitCode;
 
 fn load(args: &Args) -> Result<Repository> {
-    let tree = Worktree::discover(&args.start_dir())?;
-    Ok(repository::load(&tree)?)
+    super::with_source(args, |source, _| Ok(repository::load(source)?))
 }
 
 /// Print a view in the requested format. Notes go under the table, into the JSON, or

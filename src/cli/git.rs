@@ -1,0 +1,215 @@
+//! `pmo diff` and `pmo history`: what changes did to the portfolio, read from git.
+
+use super::args::{Args, DiffArgs, DiffFormat, HistoryArgs};
+use anyhow::Result;
+use pmo::git::{self, ChangeKind, DocDiff, FieldChange, Head};
+use pmo::source::Worktree;
+use serde_json::{Value, json};
+use std::process::ExitCode;
+
+pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
+    let git = super::open_git(args)?;
+    let base = match &cmd.base {
+        Some(rev) => git.resolve(rev)?,
+        None => git.default_base()?,
+    };
+    let worktree;
+    let head = match &cmd.head {
+        Some(rev) => Head::Commit(git.resolve(rev)?),
+        None => {
+            worktree = Worktree::discover(&args.start_dir())?;
+            Head::Worktree(&worktree)
+        }
+    };
+    // The head's configuration grades computed RAG on both sides.
+    let config = super::with_source(args, |source, _| {
+        Ok(pmo::repository::load_config(source).unwrap_or_default())
+    })
+    .unwrap_or_default();
+    let change = git::diff(&git, base, head, &config)?;
+    let text = match cmd.format {
+        DiffFormat::Json => {
+            serde_json::to_string_pretty(&json!({"version": 1, "diff": change}))? + "\n"
+        }
+        DiffFormat::Md => markdown(&change),
+        DiffFormat::Table => plain(&change),
+    };
+    super::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn value(v: &Option<Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "–".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn field_line(f: &FieldChange) -> String {
+    format!("{}: {} → {}", f.field, value(&f.old), value(&f.new))
+}
+
+fn verb(d: &DocDiff) -> String {
+    match d.change {
+        ChangeKind::Added => "added".into(),
+        ChangeKind::Removed => "removed".into(),
+        ChangeKind::Modified => "changed".into(),
+        ChangeKind::Renamed => format!("moved from {}", d.old_file.as_deref().unwrap_or_default()),
+    }
+}
+
+/// `3 documents changed: 1 added, 2 changed` and the totals moved.
+fn headline(c: &git::Change) -> Vec<String> {
+    let count = |k| c.documents.iter().filter(|d| d.change == k).count();
+    let mut parts = Vec::new();
+    for (k, word) in [
+        (ChangeKind::Added, "added"),
+        (ChangeKind::Removed, "removed"),
+        (ChangeKind::Renamed, "moved"),
+        (ChangeKind::Modified, "changed"),
+    ] {
+        let n = count(k);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let mut lines = vec![if parts.is_empty() {
+        "No document changed.".to_owned()
+    } else {
+        format!(
+            "{} document{}: {}.",
+            c.documents.len(),
+            if c.documents.len() == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }];
+    let money = |label: &str, m: &std::collections::BTreeMap<String, f64>| {
+        m.iter()
+            .map(|(cur, v)| {
+                let sign = if *v > 0.0 { "+" } else { "" };
+                format!("{label} {sign}{} {cur}", pmo::metrics::money(*v))
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut totals = money("budget", &c.deltas.budget);
+    totals.extend(money("forecast", &c.deltas.forecast));
+    totals.extend(money("risk exposure", &c.deltas.exposure));
+    totals.extend(
+        c.deltas
+            .rag
+            .iter()
+            .map(|(rag, n)| format!("{n:+} {rag} project{}", if n.abs() == 1 { "" } else { "s" })),
+    );
+    if !totals.is_empty() {
+        lines.push(format!("Portfolio: {}.", totals.join(", ")));
+    }
+    lines
+}
+
+fn plain(c: &git::Change) -> String {
+    let mut out = format!("{} → {}\n", c.base, c.head);
+    for line in headline(c) {
+        out += &line;
+        out.push('\n');
+    }
+    for d in &c.documents {
+        out += &format!("\n{} {} ({}) {}\n", d.kind, d.id, d.file, verb(d));
+        for note in &d.notes {
+            out += &format!("  * {note}\n");
+        }
+        for f in &d.fields {
+            out += &format!("  {}\n", field_line(f));
+        }
+    }
+    out
+}
+
+/// A pull-request comment: the headline first, the details folded.
+fn markdown(c: &git::Change) -> String {
+    let mut out = String::from("### Portfolio change\n\n");
+    for line in headline(c) {
+        out += &format!("{line}\n");
+    }
+    let noted: Vec<&DocDiff> = c.documents.iter().collect();
+    if !noted.is_empty() {
+        out += "\n| document | change | in governance terms |\n| --- | --- | --- |\n";
+        for d in &noted {
+            out += &format!(
+                "| {} `{}` | {} | {} |\n",
+                d.kind,
+                d.id,
+                verb(d),
+                d.notes.join("; ").replace('|', "\\|")
+            );
+        }
+        out += "\n<details><summary>Field changes</summary>\n\n";
+        for d in &noted {
+            if d.fields.is_empty() {
+                continue;
+            }
+            out += &format!("**{} `{}`** ({})\n\n", d.kind, d.id, d.file);
+            for f in &d.fields {
+                out += &format!("- `{}`: {} → {}\n", f.field, value(&f.old), value(&f.new));
+            }
+            out.push('\n');
+        }
+        out += "</details>\n";
+    }
+    out += &format!(
+        "\n<sub>{} → {} · {} files compared</sub>\n",
+        c.base, c.head, c.files_changed
+    );
+    out
+}
+
+pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
+    let git = super::open_git(args)?;
+    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
+    let events = git::history(&git, tip, &cmd.id)?;
+    let text = match cmd.format {
+        DiffFormat::Json => {
+            serde_json::to_string_pretty(&json!({"version": 1, "id": cmd.id, "history": events}))?
+                + "\n"
+        }
+        DiffFormat::Md | DiffFormat::Table => {
+            let md = matches!(cmd.format, DiffFormat::Md);
+            let mut out = String::new();
+            for e in &events {
+                let what = match e.change {
+                    ChangeKind::Added => format!("added in {}", e.file),
+                    ChangeKind::Removed => "removed".into(),
+                    ChangeKind::Renamed => format!(
+                        "moved from {} to {}",
+                        e.old_file.as_deref().unwrap_or_default(),
+                        e.file
+                    ),
+                    ChangeKind::Modified => "changed".into(),
+                };
+                if md {
+                    out += &format!(
+                        "- **{}** `{}` {} <{}>: {} ({what})\n",
+                        e.date, e.commit, e.author, e.email, e.summary
+                    );
+                    for f in &e.fields {
+                        out +=
+                            &format!("  - `{}`: {} → {}\n", f.field, value(&f.old), value(&f.new));
+                    }
+                } else {
+                    out += &format!(
+                        "{} {} {} <{}>  {}  ({what})\n",
+                        e.date, e.commit, e.author, e.email, e.summary
+                    );
+                    for f in &e.fields {
+                        out += &format!("    {}\n", field_line(f));
+                    }
+                }
+            }
+            out
+        }
+    };
+    super::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}

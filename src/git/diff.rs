@@ -1,0 +1,497 @@
+//! The semantic diff of two revisions: which documents were added, removed, renamed or
+//! changed, field by field in governance terms, and what that does to portfolio totals.
+//! Only the files whose blobs differ are read and parsed.
+
+use super::{Git, GitTree};
+use crate::Error;
+use crate::config::Config;
+use crate::metrics::{self, days_between, rag};
+use crate::model::{Project, Rag, Risk};
+use crate::parse::{self, Limits};
+use crate::source::{Source, Worktree, is_document_path};
+use gix::ObjectId;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+/// The head of a diff: a commit, or the working tree.
+pub enum Head<'a> {
+    Commit(ObjectId),
+    Worktree(&'a Worktree),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Renamed,
+    Modified,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// Dotted path: `baseline.finish`, `approvals.1.by`.
+    pub field: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocDiff {
+    pub id: String,
+    pub kind: String,
+    pub change: ChangeKind,
+    pub file: String,
+    pub old_file: Option<String>,
+    pub fields: Vec<FieldChange>,
+    /// The changes in governance terms: "risk score 9 -> 16", "baseline finish moved by
+    /// +45 days", "approved by dave".
+    pub notes: Vec<String>,
+}
+
+/// Portfolio totals moved by the diff, per currency.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Deltas {
+    pub budget: BTreeMap<String, f64>,
+    pub forecast: BTreeMap<String, f64>,
+    pub exposure: BTreeMap<String, f64>,
+    /// Computed overall RAG counts: green, amber, red, none.
+    pub rag: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub base: String,
+    pub head: String,
+    pub documents: Vec<DocDiff>,
+    pub deltas: Deltas,
+    /// Files whose content differs (read and parsed on both sides).
+    pub files_changed: usize,
+}
+
+/// Reads one file of a side.
+type Reader<'a> = Box<dyn Fn(&str) -> Option<Vec<u8>> + 'a>;
+
+/// One side's file fingerprints: path -> blob id, and a way to read a file.
+struct Side<'a> {
+    files: BTreeMap<String, ObjectId>,
+    read: Reader<'a>,
+}
+
+fn commit_side<'a>(git: &'a Git, commit: ObjectId) -> Result<Side<'a>, Error> {
+    let tree = GitTree::new(git, commit)?;
+    let files: BTreeMap<String, ObjectId> = tree
+        .files()
+        .iter()
+        .filter(|(p, _)| is_document_path(p) || p == crate::config::FILE)
+        .cloned()
+        .collect();
+    Ok(Side {
+        files,
+        read: Box::new(move |path| tree.read(path).ok().flatten()),
+    })
+}
+
+/// The working tree, hashed as git would store it, so unchanged files compare equal
+/// without reading the other side.
+fn worktree_side(tree: &Worktree) -> Result<Side<'_>, Error> {
+    let found = Mutex::new(Vec::new());
+    let skip = crate::source::skip_set(&[]).map_err(Error::Invalid)?;
+    tree.for_each_document(&skip, &|path, bytes| {
+        if let Ok(bytes) = bytes {
+            found
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path, bytes));
+        }
+    });
+    let mut contents: HashMap<String, Vec<u8>> = found
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect();
+    if let Some(config) = tree.read(crate::config::FILE)? {
+        contents.insert(crate::config::FILE.to_owned(), config);
+    }
+    let files = contents
+        .iter()
+        .filter_map(|(p, b)| {
+            let id =
+                gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, b).ok()?;
+            Some((p.clone(), id))
+        })
+        .collect();
+    Ok(Side {
+        files,
+        read: Box::new(move |path| contents.get(path).cloned()),
+    })
+}
+
+/// A parsed document of a changed file.
+struct Doc {
+    file: String,
+    kind: String,
+    value: Value,
+}
+
+fn parse_docs(path: &str, bytes: &[u8]) -> Vec<(String, Doc)> {
+    if path == crate::config::FILE {
+        let value = parse::load(path, bytes, &Limits::default())
+            .docs
+            .into_iter()
+            .next()
+            .map_or(Value::Null, |d| d.value);
+        return vec![(
+            path.to_owned(),
+            Doc {
+                file: path.to_owned(),
+                kind: "configuration".into(),
+                value,
+            },
+        )];
+    }
+    parse::load(path, bytes, &Limits::default())
+        .docs
+        .into_iter()
+        .filter_map(|d| {
+            let id = d.value.get("id")?.as_str()?.to_owned();
+            let kind = d.value.get("kind")?.as_str()?.to_owned();
+            Some((
+                id,
+                Doc {
+                    file: path.to_owned(),
+                    kind,
+                    value: d.value,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The semantic diff of `base` and `head`.
+pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Result<Change, Error> {
+    let base_side = commit_side(git, base)?;
+    let (head_side, head_name) = match head {
+        Head::Commit(id) => (commit_side(git, id)?, id.to_hex_with_len(12).to_string()),
+        Head::Worktree(tree) => (worktree_side(tree)?, "working tree".to_owned()),
+    };
+    let paths: BTreeSet<&String> = base_side
+        .files
+        .keys()
+        .chain(head_side.files.keys())
+        .collect();
+    let changed: Vec<&String> = paths
+        .into_iter()
+        .filter(|p| base_side.files.get(*p) != head_side.files.get(*p))
+        .collect();
+
+    let mut old: BTreeMap<String, Doc> = BTreeMap::new();
+    let mut new: BTreeMap<String, Doc> = BTreeMap::new();
+    for path in &changed {
+        if base_side.files.contains_key(*path)
+            && let Some(bytes) = (base_side.read)(path)
+        {
+            old.extend(parse_docs(path, &bytes));
+        }
+        if head_side.files.contains_key(*path)
+            && let Some(bytes) = (head_side.read)(path)
+        {
+            new.extend(parse_docs(path, &bytes));
+        }
+    }
+
+    let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut documents = Vec::new();
+    for id in ids {
+        let (o, n) = (old.get(id), new.get(id));
+        let (change, file, old_file, kind) = match (o, n) {
+            (None, Some(n)) => (ChangeKind::Added, &n.file, None, &n.kind),
+            (Some(o), None) => (ChangeKind::Removed, &o.file, None, &o.kind),
+            (Some(o), Some(n)) if o.file != n.file => {
+                (ChangeKind::Renamed, &n.file, Some(o.file.clone()), &n.kind)
+            }
+            (Some(o), Some(n)) if o.value != n.value => {
+                (ChangeKind::Modified, &n.file, None, &n.kind)
+            }
+            _ => continue,
+        };
+        let empty = Value::Null;
+        let fields = field_changes(
+            o.map_or(&empty, |d| &d.value),
+            n.map_or(&empty, |d| &d.value),
+        );
+        let notes = notes(kind, o.map(|d| &d.value), n.map(|d| &d.value), config);
+        documents.push(DocDiff {
+            id: id.clone(),
+            kind: kind.clone(),
+            change,
+            file: file.clone(),
+            old_file,
+            fields: if matches!(change, ChangeKind::Added | ChangeKind::Removed) {
+                Vec::new()
+            } else {
+                fields
+            },
+            notes,
+        });
+    }
+    let deltas = deltas(&old, &new, config);
+    Ok(Change {
+        base: base.to_hex_with_len(12).to_string(),
+        head: head_name,
+        documents,
+        deltas,
+        files_changed: changed.len(),
+    })
+}
+
+/// Every leaf that differs, by dotted path.
+pub fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    walk("", Some(old), Some(new), &mut out);
+    out
+}
+
+fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<FieldChange>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (old, new) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            // Keep the document's own order where it has one.
+            let mut ordered: Vec<&String> = b.keys().chain(a.keys()).collect();
+            ordered.dedup();
+            let mut seen = BTreeSet::new();
+            for key in ordered.into_iter().filter(|k| keys.contains(k)) {
+                if seen.insert(key) {
+                    walk(&join(key), a.get(key), b.get(key), out);
+                }
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b)))
+            if a.iter().chain(b).any(|v| v.is_object()) =>
+        {
+            for i in 0..a.len().max(b.len()) {
+                walk(&join(&i.to_string()), a.get(i), b.get(i), out);
+            }
+        }
+        (a, b) if a != b => out.push(FieldChange {
+            field: path.to_owned(),
+            old: a.cloned(),
+            new: b.cloned(),
+        }),
+        _ => {}
+    }
+}
+
+fn typed<'a, T: serde::Deserialize<'a>>(v: Option<&'a Value>) -> Option<T> {
+    T::deserialize(v?).ok()
+}
+
+/// The changes in governance terms.
+fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    let get = |v: Option<&Value>, path: &str| -> Option<Value> {
+        path.split('.').try_fold(v?, |v, k| v.get(k)).cloned()
+    };
+    let text = |v: &Option<Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => "none".into(),
+    };
+    let changed = |label: &str, path: &str| {
+        let (a, b) = (get(old, path), get(new, path));
+        (old.is_some() && new.is_some() && a != b)
+            .then(|| format!("{label} {} -> {}", text(&a), text(&b)))
+    };
+    match kind {
+        "project" => {
+            out.extend(changed("state", "state"));
+            out.extend(changed("phase", "phase"));
+            out.extend(changed("baseline budget", "baseline.budget"));
+            out.extend(changed("forecast cost", "forecast.cost"));
+            let (a, b) = (
+                typed::<Project>(old).map(|p| rag::computed(&p, &config.rag).overall),
+                typed::<Project>(new).map(|p| rag::computed(&p, &config.rag).overall),
+            );
+            if let (Some(a), Some(b)) = (a, b)
+                && a != b
+            {
+                out.push(format!("computed RAG {} -> {}", rag_name(a), rag_name(b)));
+            }
+            let date = |v: Option<&Value>, p: &str| {
+                get(v, p).and_then(|d| d.as_str().and_then(|s| s.parse::<jiff::civil::Date>().ok()))
+            };
+            for (label, path) in [
+                ("baseline finish", "baseline.finish"),
+                ("forecast finish", "forecast.finish"),
+            ] {
+                if let (Some(a), Some(b)) = (date(old, path), date(new, path))
+                    && a != b
+                {
+                    out.push(format!(
+                        "{label} moved by {:+} days ({a} -> {b})",
+                        days_between(a, b)
+                    ));
+                }
+            }
+            if old.is_some() && get(old, "baseline") != get(new, "baseline") && new.is_some() {
+                out.push("baseline changed".into());
+            }
+        }
+        "risk" => {
+            let score = |v| typed::<Risk>(v).map(|r| metrics::risk::score(&r));
+            if let (Some(a), Some(b)) = (score(old), score(new))
+                && a != b
+            {
+                out.push(format!("risk score {a} -> {b}"));
+            }
+            out.extend(changed("status", "status"));
+            out.extend(changed("response", "response"));
+        }
+        "change" => {
+            out.extend(changed("status", "status"));
+            out.extend(changed("cost", "impact.cost"));
+            let approvals = |v: Option<&Value>| -> Vec<(String, String)> {
+                get(v, "approvals")
+                    .and_then(|a| a.as_array().cloned())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|a| {
+                        Some((
+                            a.get("by")?.as_str()?.to_owned(),
+                            a.get("decision")?.as_str()?.to_owned(),
+                        ))
+                    })
+                    .collect()
+            };
+            let before = approvals(old);
+            for (by, decision) in approvals(new).into_iter().filter(|a| !before.contains(a)) {
+                let verb = if decision == "approve" {
+                    "approved"
+                } else {
+                    "rejected"
+                };
+                out.push(format!("{verb} by {by}"));
+            }
+        }
+        "status" => {
+            for dim in ["overall", "schedule", "cost", "scope", "resources"] {
+                out.extend(changed(&format!("status {dim}"), dim));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn rag_name(r: Option<Rag>) -> &'static str {
+    r.map_or("none", Rag::as_str)
+}
+
+fn deltas(old: &BTreeMap<String, Doc>, new: &BTreeMap<String, Doc>, config: &Config) -> Deltas {
+    let mut d = Deltas::default();
+    let default_currency = config.currency.clone().unwrap_or_default();
+    // The currency of each project the diff touches, for its risks' exposure.
+    let mut currency_of: HashMap<&str, String> = HashMap::new();
+    for docs in [old, new] {
+        for (id, doc) in docs.iter().filter(|(_, d)| d.kind == "project") {
+            if let Some(p) = typed::<Project>(Some(&doc.value)) {
+                currency_of.insert(
+                    id,
+                    p.currency.map_or(default_currency.clone(), str::to_owned),
+                );
+            }
+        }
+    }
+    for (docs, sign) in [(old, -1.0), (new, 1.0)] {
+        for (id, doc) in docs {
+            match doc.kind.as_str() {
+                "project" => {
+                    let Some(p) = typed::<Project>(Some(&doc.value)) else {
+                        continue;
+                    };
+                    let cur = currency_of.get(id.as_str()).cloned().unwrap_or_default();
+                    *d.budget.entry(cur.clone()).or_default() +=
+                        sign * p.baseline.budget.unwrap_or(0.0);
+                    *d.forecast.entry(cur).or_default() += sign * p.forecast.cost.unwrap_or(0.0);
+                    let rag = rag_name(rag::computed(&p, &config.rag).overall);
+                    *d.rag.entry(rag.to_owned()).or_default() += sign as i64;
+                }
+                "risk" => {
+                    let Some(r) = typed::<Risk>(Some(&doc.value)) else {
+                        continue;
+                    };
+                    let cur = currency_of
+                        .get(r.project)
+                        .cloned()
+                        .unwrap_or_else(|| default_currency.clone());
+                    *d.exposure.entry(cur).or_default() +=
+                        sign * metrics::risk::exposure(&r).unwrap_or(0.0);
+                }
+                _ => {}
+            }
+        }
+    }
+    let nonzero = |m: &mut BTreeMap<String, f64>| m.retain(|_, v| v.abs() > 1e-9);
+    nonzero(&mut d.budget);
+    nonzero(&mut d.forecast);
+    nonzero(&mut d.exposure);
+    d.rag.retain(|_, v| *v != 0);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn field_changes_walk_nested_maps_and_lists_of_maps() {
+        let old = json!({"id": "p", "baseline": {"finish": "2026-12-18", "budget": 100},
+                         "approvals": [{"by": "a"}], "tags": ["x"]});
+        let new = json!({"id": "p", "baseline": {"finish": "2027-02-01", "budget": 100},
+                         "approvals": [{"by": "a"}, {"by": "b"}], "tags": ["x", "y"]});
+        let fields: Vec<String> = field_changes(&old, &new)
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(fields, ["baseline.finish", "approvals.1", "tags"]);
+    }
+
+    #[test]
+    fn notes_speak_governance() {
+        let config = Config::default();
+        let risk = |p: u8, i: u8| {
+            json!({"kind": "risk", "id": "r", "project": "p", "title": "T",
+                                         "owner": "o", "probability": p, "impact": i, "status": "open"})
+        };
+        assert_eq!(
+            notes("risk", Some(&risk(3, 3)), Some(&risk(4, 4)), &config),
+            ["risk score 9 -> 16"]
+        );
+        let project = |finish: &str| {
+            json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s",
+            "manager": "m", "state": "active", "phase": "execution",
+            "baseline": {"finish": finish, "budget": 100}})
+        };
+        let n = notes(
+            "project",
+            Some(&project("2026-12-18")),
+            Some(&project("2027-02-01")),
+            &config,
+        );
+        assert!(
+            n.contains(&"baseline finish moved by +45 days (2026-12-18 -> 2027-02-01)".to_owned()),
+            "{n:?}"
+        );
+        assert!(n.contains(&"baseline changed".to_owned()));
+    }
+}

@@ -1,0 +1,152 @@
+//! `pmo history ID`: every commit that changed one document, following it across
+//! renames, with the field-level change each made. Walks the first-parent history and
+//! looks the document's file up by path in each commit's tree; only the blobs that
+//! differ are read.
+
+use super::diff::{ChangeKind, FieldChange, field_changes};
+use super::{Commit, Git};
+use crate::Error;
+use crate::parse::{self, Limits};
+use gix::ObjectId;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub commit: String,
+    pub date: String,
+    pub author: String,
+    pub email: String,
+    pub summary: String,
+    pub change: ChangeKind,
+    pub file: String,
+    pub old_file: Option<String>,
+    pub fields: Vec<FieldChange>,
+}
+
+/// The document with `id` in a file's bytes.
+fn find(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
+    parse::load(path, bytes, &Limits::default())
+        .docs
+        .into_iter()
+        .map(|d| d.value)
+        .find(|v| v.get("id").and_then(Value::as_str) == Some(id))
+}
+
+/// The blob at `path` (relative to the governance root) in `commit`'s tree.
+fn blob_at(git: &Git, repo: &gix::Repository, commit: ObjectId, path: &str) -> Option<ObjectId> {
+    let tree = repo.find_commit(commit).ok()?.tree().ok()?;
+    let entry = tree
+        .lookup_entry_by_path(format!("{}{path}", git.prefix))
+        .ok()??;
+    entry.mode().is_blob().then(|| entry.object_id())
+}
+
+/// Where document `id` is in `commit`: its path and value. Files named after the id are
+/// tried first, then every file that mentions it.
+fn locate(
+    git: &Git,
+    repo: &gix::Repository,
+    commit: ObjectId,
+    id: &str,
+) -> Result<Option<(String, Value)>, Error> {
+    let files = git.files(commit)?;
+    let named = |p: &str| p.rsplit('/').next().is_some_and(|f| f.starts_with(id));
+    let (first, rest): (Vec<_>, Vec<_>) = files
+        .iter()
+        .filter(|(p, _)| crate::source::is_document_path(p))
+        .partition(|(p, _)| named(p));
+    for (path, blob) in first.into_iter().chain(rest) {
+        let Ok(bytes) = git.blob(repo, *blob) else {
+            continue;
+        };
+        if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
+            continue;
+        }
+        if let Some(value) = find(&bytes, path, id) {
+            return Ok(Some((path.clone(), value)));
+        }
+    }
+    Ok(None)
+}
+
+/// The changes to document `id` reachable from `tip`, newest first.
+pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> {
+    let repo = git.local();
+    let Some((mut path, mut value)) = locate(git, &repo, tip, id)? else {
+        return Err(Error::Invalid(format!(
+            "no document `{id}` at {}",
+            tip.to_hex_with_len(12)
+        )));
+    };
+    let mut events = Vec::new();
+    let mut commit = tip;
+    let mut blob = blob_at(git, &repo, commit, &path);
+    loop {
+        let info: Commit = git.commit(&repo, commit)?;
+        let parent = info.parents.first().copied();
+        let event = |change, fields, file: &str, old_file| Event {
+            commit: info.id.to_hex_with_len(12).to_string(),
+            date: info.date.clone(),
+            author: info.author.clone(),
+            email: info.email.clone(),
+            summary: info.summary.clone(),
+            change,
+            file: file.to_owned(),
+            old_file,
+            fields,
+        };
+        let Some(parent) = parent else {
+            events.push(event(ChangeKind::Added, Vec::new(), &path, None));
+            break;
+        };
+        let parent_blob = blob_at(git, &repo, parent, &path);
+        if parent_blob == blob {
+            commit = parent;
+            continue;
+        }
+        // The file changed: is the document still there, and did it change?
+        let before = match parent_blob {
+            Some(b) => git
+                .blob(&repo, b)
+                .ok()
+                .and_then(|bytes| find(&bytes, &path, id))
+                .map(|v| (path.clone(), v)),
+            None => None,
+        };
+        let before = match before {
+            Some(found) => Some(found),
+            // Not at this path before: moved from another file, or added here.
+            None => locate(git, &repo, parent, id)?,
+        };
+        match before {
+            None => {
+                events.push(event(ChangeKind::Added, Vec::new(), &path, None));
+                break;
+            }
+            Some((old_path, old_value)) => {
+                if old_path != path {
+                    let fields = field_changes(&old_value, &value);
+                    events.push(event(
+                        ChangeKind::Renamed,
+                        fields,
+                        &path,
+                        Some(old_path.clone()),
+                    ));
+                } else if old_value != value {
+                    events.push(event(
+                        ChangeKind::Modified,
+                        field_changes(&old_value, &value),
+                        &path,
+                        None,
+                    ));
+                }
+                blob = blob_at(git, &repo, parent, &old_path);
+                path = old_path;
+                value = old_value;
+                commit = parent;
+            }
+        }
+    }
+    Ok(events)
+}

@@ -1,0 +1,225 @@
+//! Git, read with gix (no `git` process, no checkout): the documents of any revision, the
+//! commits that changed a document, and who made them.
+
+mod diff;
+mod history;
+mod tree;
+
+pub use diff::{Change, ChangeKind, DocDiff, FieldChange, Head, diff};
+pub use history::{Event, history};
+pub use tree::GitTree;
+
+use crate::Error;
+use gix::ObjectId;
+use std::path::{Path, PathBuf};
+
+/// A git repository holding a governance repository at `prefix` (`""` at its root).
+pub struct Git {
+    repo: gix::ThreadSafeRepository,
+    /// The governance root inside the repository, with a trailing `/` unless empty.
+    pub(crate) prefix: String,
+    /// The governance root in the working tree, when there is one.
+    workdir_root: Option<PathBuf>,
+}
+
+/// A commit, as histories and provenance need it.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub id: ObjectId,
+    pub author: String,
+    pub email: String,
+    /// Author date, `YYYY-MM-DD`.
+    pub date: String,
+    pub summary: String,
+    pub parents: Vec<ObjectId>,
+}
+
+fn git_error(what: impl std::fmt::Display, e: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("{what}: {e}"))
+}
+
+impl Git {
+    /// The git repository around `start`, and where the governance repository (the
+    /// nearest `pmo.yaml`) sits in it. `None` outside any git repository.
+    pub fn discover(start: &Path) -> Result<Option<Git>, Error> {
+        let Ok(repo) = gix::discover(start) else {
+            return Ok(None);
+        };
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let start = canonical(start);
+        let workdir = repo.workdir().map(canonical);
+        let (prefix, workdir_root) = match &workdir {
+            Some(workdir) => {
+                let root = start
+                    .ancestors()
+                    .take_while(|d| d.starts_with(workdir))
+                    .find(|d| d.join(crate::config::FILE).is_file())
+                    .unwrap_or(&start)
+                    .to_path_buf();
+                let rel = root.strip_prefix(workdir).unwrap_or(Path::new(""));
+                let parts: Vec<&str> = rel
+                    .components()
+                    .filter_map(|c| c.as_os_str().to_str())
+                    .collect();
+                let prefix = if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", parts.join("/"))
+                };
+                (prefix, Some(root))
+            }
+            // A bare repository: the governance repository is the root of its trees.
+            None => (String::new(), None),
+        };
+        Ok(Some(Git {
+            repo: repo.into_sync(),
+            prefix,
+            workdir_root,
+        }))
+    }
+
+    pub(crate) fn local(&self) -> gix::Repository {
+        self.repo.to_thread_local()
+    }
+
+    /// The governance root in the working tree (none in a bare repository).
+    pub fn workdir_root(&self) -> Option<&Path> {
+        self.workdir_root.as_deref()
+    }
+
+    /// The commit `rev` names. A revision that cannot be found is explained, with the
+    /// fix for shallow clones.
+    pub fn resolve(&self, rev: &str) -> Result<ObjectId, Error> {
+        let repo = self.local();
+        let id = repo.rev_parse_single(rev).map_err(|e| {
+            let shallow = repo.is_shallow().unwrap_or(false);
+            let hint = if shallow {
+                " (this is a shallow clone: fetch more history, e.g. `git fetch --unshallow` or `fetch-depth: 0` in actions/checkout)"
+            } else {
+                ""
+            };
+            git_error(format!("revision `{rev}` not found{hint}"), e)
+        })?;
+        let commit = id
+            .object()
+            .map_err(|e| git_error(format!("revision `{rev}`"), e))?
+            .peel_to_commit()
+            .map_err(|e| git_error(format!("revision `{rev}` is not a commit"), e))?;
+        Ok(commit.id)
+    }
+
+    /// The base a pull request is compared with: the merge base of the default branch
+    /// (`origin/HEAD`, else `main`, else `master`) and HEAD.
+    pub fn default_base(&self) -> Result<ObjectId, Error> {
+        let repo = self.local();
+        let head = self.resolve("HEAD").map_err(|_| {
+            Error::Invalid(
+                "the repository has no commits yet: there is no base to compare with".into(),
+            )
+        })?;
+        let branch = ["origin/HEAD", "origin/main", "origin/master", "main", "master"]
+            .into_iter()
+            .find_map(|name| self.resolve(name).ok())
+            .ok_or_else(|| {
+                Error::Invalid(
+                    "no default branch (origin/HEAD, main or master) to compare with: name the base, e.g. `pmo diff origin/main`"
+                        .into(),
+                )
+            })?;
+        match repo.merge_base(branch, head) {
+            Ok(Some(id)) => Ok(id.detach()),
+            _ => Err(Error::Invalid(
+                "no common ancestor of the default branch and HEAD (a shallow clone? use `fetch-depth: 0`)".into(),
+            )),
+        }
+    }
+
+    /// Every document file of the commit's tree below the governance root: path (relative
+    /// to that root) and blob id, in path order. `pmo.yaml` is included.
+    pub fn files(&self, commit: ObjectId) -> Result<Vec<(String, ObjectId)>, Error> {
+        let repo = self.local();
+        let tree = repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(|e| git_error(format!("commit {commit}"), e))?;
+        let entries = tree
+            .traverse()
+            .breadthfirst
+            .files()
+            .map_err(|e| git_error(format!("tree of {commit}"), e))?;
+        let mut out: Vec<(String, ObjectId)> = entries
+            .into_iter()
+            .filter(|e| e.mode.is_blob())
+            .filter_map(|e| {
+                let path = std::str::from_utf8(&e.filepath).ok()?;
+                let rel = path.strip_prefix(self.prefix.as_str())?;
+                Some((rel.to_owned(), e.oid))
+            })
+            .collect();
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    pub fn blob(&self, repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, String> {
+        repo.find_blob(id)
+            .map(|b| b.data.clone())
+            .map_err(|e| format!("cannot be read from git: {e}"))
+    }
+
+    pub fn commit(&self, repo: &gix::Repository, id: ObjectId) -> Result<Commit, Error> {
+        let c = repo
+            .find_commit(id)
+            .map_err(|e| git_error(format!("commit {id}"), e))?;
+        let author = c
+            .author()
+            .map_err(|e| git_error(format!("commit {id}"), e))?;
+        let date = author
+            .time()
+            .ok()
+            .and_then(|t| jiff::Timestamp::from_second(t.seconds).ok())
+            .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+            .unwrap_or_default();
+        let message = c.message_raw_sloppy().to_string();
+        Ok(Commit {
+            id,
+            author: author.name.to_string(),
+            email: author.email.to_string(),
+            date,
+            summary: message.lines().next().unwrap_or_default().to_owned(),
+            parents: c.parent_ids().map(|p| p.detach()).collect(),
+        })
+    }
+
+    /// The commits reachable from `tip`, newest first, stopping at (and excluding) those
+    /// reachable from `stop`.
+    pub fn walk(&self, tip: ObjectId, stop: Option<ObjectId>) -> Result<Vec<ObjectId>, Error> {
+        let repo = self.local();
+        let mut walk = repo.rev_walk([tip]);
+        if let Some(stop) = stop {
+            walk = walk.with_hidden([stop]);
+        }
+        let iter = walk
+            .all()
+            .map_err(|e| git_error("walking the history", e))?;
+        let mut out = Vec::new();
+        for info in iter {
+            let info = info.map_err(|e| {
+                let shallow = repo.is_shallow().unwrap_or(false);
+                let hint = if shallow {
+                    " (a shallow clone: use `fetch-depth: 0`)"
+                } else {
+                    ""
+                };
+                git_error(format!("walking the history{hint}"), e)
+            })?;
+            out.push(info.id);
+        }
+        Ok(out)
+    }
+}
+
+impl std::fmt::Debug for Git {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Git({:?})", self.prefix)
+    }
+}

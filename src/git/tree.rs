@@ -1,0 +1,56 @@
+//! The documents of one commit, read from git's object database without a checkout.
+
+use super::Git;
+use crate::Error;
+use crate::source::{Source, Visit, is_document_path};
+use gix::ObjectId;
+use globset::GlobSet;
+use rayon::prelude::*;
+
+pub struct GitTree<'g> {
+    git: &'g Git,
+    /// Path (relative to the governance root) -> blob, in path order.
+    files: Vec<(String, ObjectId)>,
+}
+
+impl<'g> GitTree<'g> {
+    pub fn new(git: &'g Git, commit: ObjectId) -> Result<GitTree<'g>, Error> {
+        Ok(GitTree {
+            git,
+            files: git.files(commit)?,
+        })
+    }
+
+    /// Path -> blob id of every file, for diffs that read only what changed.
+    pub fn files(&self) -> &[(String, ObjectId)] {
+        &self.files
+    }
+}
+
+/// Hidden files and folders are not documents (SPEC section 1).
+fn hidden(path: &str) -> bool {
+    path.split('/').any(|part| part.starts_with('.'))
+}
+
+impl Source for GitTree<'_> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        let Ok(i) = self.files.binary_search_by(|(p, _)| p.as_str().cmp(path)) else {
+            return Ok(None);
+        };
+        let repo = self.git.local();
+        self.git
+            .blob(&repo, self.files[i].1)
+            .map(Some)
+            .map_err(|e| Error::Invalid(format!("{path}: {e}")))
+    }
+
+    fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
+        self.files
+            .par_iter()
+            .filter(|(path, _)| is_document_path(path) && !hidden(path) && !skip.is_match(path))
+            .for_each_init(
+                || self.git.local(),
+                |repo, (path, id)| visit(path.clone(), self.git.blob(repo, *id)),
+            );
+    }
+}
