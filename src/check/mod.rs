@@ -76,6 +76,12 @@ impl Report {
 }
 
 pub fn check(repo: &Repository, today: Date) -> Report {
+    check_with(repo, today, Vec::new())
+}
+
+/// `check` with findings made elsewhere (the rules that need a base revision), which get
+/// the same severity overrides and waivers.
+pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Report {
     let ctx = Context::new(repo, today);
     // Rules are independent of each other: run them side by side.
     let by_rule: Vec<Vec<Diagnostic>> = rules::ALL
@@ -90,6 +96,7 @@ pub fn check(repo: &Repository, today: Date) -> Report {
         .collect();
     let mut found = repo.diagnostics.clone();
     found.extend(by_rule.into_iter().flatten());
+    found.extend(extra);
     let mut diagnostics = waivers::apply(&ctx, found);
     diagnostics.retain_mut(|d| match repo.config.rule_level(d.code) {
         Some(Level::Off) => false,

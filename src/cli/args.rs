@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Only findings about documents changed since REV (and findings elsewhere that name
+    /// them); also runs the rules that need a base revision (G005, C005).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -42,7 +42,10 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
         }
         Err(e) => return Err(e.into()),
     };
-    let report = check(&repo, args.today());
+    let report = match &cmd.changed_since {
+        None => check(&repo, args.today()),
+        Some(rev) => changed_since(args, rev, &repo)?,
+    };
     let texts = |path: &str| repo.text(path).map(str::to_owned);
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
         .chain(repo.files.iter().map(|f| f.path.as_str()))
@@ -58,6 +61,29 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The findings about what changed since `rev`, with G005 and C005.
+fn changed_since(args: &Args, rev: &str, repo: &pmo::repository::Repository) -> Result<Report> {
+    use pmo::git::{self, Head};
+    let git = super::open_git(args)?;
+    let base = git.resolve(rev)?;
+    let worktree;
+    let (head, tip) = match &args.rev {
+        Some(r) => {
+            let id = git.resolve(r)?;
+            (Head::Commit(id), id)
+        }
+        None => {
+            worktree = pmo::source::Worktree::discover(&args.start_dir())?;
+            (Head::Worktree(&worktree), git.resolve("HEAD")?)
+        }
+    };
+    let change = git::diff(&git, base, head, &repo.config)?;
+    let extra = git::findings(&git, base, tip, &change, repo);
+    let mut report = pmo::check::check_with(repo, args.today(), extra);
+    report.diagnostics.retain(|d| change.concerns(d));
+    Ok(report)
 }
 
 fn render_report(

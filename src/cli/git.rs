@@ -13,20 +13,44 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         Some(rev) => git.resolve(rev)?,
         None => git.default_base()?,
     };
-    let worktree;
-    let head = match &cmd.head {
-        Some(rev) => Head::Commit(git.resolve(rev)?),
-        None => {
-            worktree = Worktree::discover(&args.start_dir())?;
-            Head::Worktree(&worktree)
-        }
+    let worktree = Worktree::discover(&args.start_dir()).ok();
+    let head_commit = cmd.head.as_deref().map(|r| git.resolve(r)).transpose()?;
+    let head = || -> Result<Head<'_>> {
+        Ok(match (head_commit, &worktree) {
+            (Some(id), _) => Head::Commit(id),
+            (None, Some(tree)) => Head::Worktree(tree),
+            (None, None) => anyhow::bail!("no working tree here: name the head revision"),
+        })
+    };
+    let load = |head: Head<'_>| -> Result<pmo::repository::Repository> {
+        Ok(match head {
+            Head::Commit(id) => pmo::repository::load(&git::GitTree::new(&git, id)?)?,
+            Head::Worktree(tree) => pmo::repository::load(tree)?,
+        })
     };
     // The head's configuration grades computed RAG on both sides.
-    let config = super::with_source(args, |source, _| {
-        Ok(pmo::repository::load_config(source).unwrap_or_default())
-    })
+    let config = match head()? {
+        Head::Commit(id) => pmo::repository::load_config(&git::GitTree::new(&git, id)?),
+        Head::Worktree(tree) => pmo::repository::load_config(tree),
+    }
     .unwrap_or_default();
-    let change = git::diff(&git, base, head, &config)?;
+    let mut change = git::diff(&git, base, head()?, &config)?;
+    if cmd.check {
+        let today = args.today();
+        let before = load(Head::Commit(base))?;
+        let after = load(head()?)?;
+        let tip = match head_commit {
+            Some(id) => id,
+            None => git.resolve("HEAD")?,
+        };
+        let extra = git::findings(&git, base, tip, &change, &after);
+        let base_report = pmo::check::check(&before, today);
+        let head_report = pmo::check::check_with(&after, today, extra);
+        change.findings = Some(git::Findings::compare(
+            &base_report.diagnostics,
+            &head_report.diagnostics,
+        ));
+    }
     let text = match cmd.format {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&json!({"version": 1, "diff": change}))? + "\n"
@@ -106,6 +130,13 @@ fn headline(c: &git::Change) -> Vec<String> {
     if !totals.is_empty() {
         lines.push(format!("Portfolio: {}.", totals.join(", ")));
     }
+    if let Some(f) = &c.findings {
+        lines.push(format!(
+            "Findings: {} introduced, {} fixed.",
+            f.introduced.len(),
+            f.fixed.len()
+        ));
+    }
     lines
 }
 
@@ -114,6 +145,16 @@ fn plain(c: &git::Change) -> String {
     for line in headline(c) {
         out += &line;
         out.push('\n');
+    }
+    if let Some(f) = &c.findings {
+        for (label, list) in [("introduced", &f.introduced), ("fixed", &f.fixed)] {
+            for x in list.iter() {
+                out += &format!(
+                    "{label}: {}:{}: {}[{}]: {}\n",
+                    x.file, x.line, x.severity, x.code, x.message
+                );
+            }
+        }
     }
     for d in &c.documents {
         out += &format!("\n{} {} ({}) {}\n", d.kind, d.id, d.file, verb(d));
@@ -132,6 +173,23 @@ fn markdown(c: &git::Change) -> String {
     let mut out = String::from("### Portfolio change\n\n");
     for line in headline(c) {
         out += &format!("{line}\n");
+    }
+    if let Some(f) = &c.findings
+        && !(f.introduced.is_empty() && f.fixed.is_empty())
+    {
+        out += "\n| | finding | where |\n| --- | --- | --- |\n";
+        for (label, list) in [("❌ introduced", &f.introduced), ("✅ fixed", &f.fixed)] {
+            for x in list.iter() {
+                out += &format!(
+                    "| {label} | {} {}: {} | `{}:{}` |\n",
+                    x.severity,
+                    x.code,
+                    x.message.replace('|', "\\|"),
+                    x.file,
+                    x.line
+                );
+            }
+        }
     }
     let noted: Vec<&DocDiff> = c.documents.iter().collect();
     if !noted.is_empty() {

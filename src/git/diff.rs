@@ -49,6 +49,11 @@ pub struct DocDiff {
     /// The changes in governance terms: "risk score 9 -> 16", "baseline finish moved by
     /// +45 days", "approved by dave".
     pub notes: Vec<String>,
+    /// The document before and after (for the rules that need a base revision).
+    #[serde(skip)]
+    pub old: Option<Value>,
+    #[serde(skip)]
+    pub new: Option<Value>,
 }
 
 /// Portfolio totals moved by the diff, per currency.
@@ -69,10 +74,92 @@ pub struct Change {
     pub deltas: Deltas,
     /// Files whose content differs (read and parsed on both sides).
     pub files_changed: usize,
+    /// With `--check`: findings of the head that the base did not have, and the reverse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Findings>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Findings {
+    pub introduced: Vec<Finding>,
+    pub fixed: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: String,
+    pub file: String,
+    pub line: u32,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl Findings {
+    /// Findings compared by rule, document (else file) and message: moving a line does
+    /// not make a finding new.
+    pub fn compare(
+        base: &[crate::diagnostic::Diagnostic],
+        head: &[crate::diagnostic::Diagnostic],
+    ) -> Findings {
+        type Key<'a> = (&'a str, &'a str, &'a str);
+        fn key(d: &crate::diagnostic::Diagnostic) -> Key<'_> {
+            (
+                d.code,
+                d.id.as_deref().unwrap_or(d.file.as_str()),
+                d.message.as_str(),
+            )
+        }
+        let finding = |d: &crate::diagnostic::Diagnostic| Finding {
+            code: d.code.to_owned(),
+            severity: d.severity.as_str().to_owned(),
+            file: d.file.clone(),
+            line: d.span.start.line,
+            id: d.id.clone(),
+            message: d.message.clone(),
+        };
+        let base_keys: BTreeSet<Key> = base.iter().map(key).collect();
+        let head_keys: BTreeSet<Key> = head.iter().map(key).collect();
+        Findings {
+            introduced: head
+                .iter()
+                .filter(|d| !base_keys.contains(&key(d)))
+                .map(finding)
+                .collect(),
+            fixed: base
+                .iter()
+                .filter(|d| !head_keys.contains(&key(d)))
+                .map(finding)
+                .collect(),
+        }
+    }
 }
 
 /// Reads one file of a side.
 type Reader<'a> = Box<dyn Fn(&str) -> Option<Vec<u8>> + 'a>;
+
+impl Change {
+    /// Whether a finding concerns this change: it is in a changed document's file, points
+    /// at one, names a changed document, or the configuration changed (which can move any
+    /// finding).
+    pub fn concerns(&self, d: &crate::diagnostic::Diagnostic) -> bool {
+        if self.documents.iter().any(|c| c.kind == "configuration") {
+            return true;
+        }
+        let file = |f: &str| {
+            self.documents
+                .iter()
+                .any(|c| c.file == f || c.old_file.as_deref() == Some(f))
+        };
+        file(&d.file)
+            || d.related.iter().any(|r| file(&r.file))
+            || self.documents.iter().any(|c| {
+                d.id.as_deref() == Some(c.id.as_str())
+                    || d.message.contains(&format!("`{}`", c.id))
+                    || d.message.contains(&format!("'{}'", c.id))
+            })
+    }
+}
 
 /// One side's file fingerprints: path -> blob id, and a way to read a file.
 struct Side<'a> {
@@ -235,6 +322,8 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
                 fields
             },
             notes,
+            old: o.map(|d| d.value.clone()),
+            new: n.map(|d| d.value.clone()),
         });
     }
     let deltas = deltas(&old, &new, config);
@@ -244,6 +333,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
         documents,
         deltas,
         files_changed: changed.len(),
+        findings: None,
     })
 }
 

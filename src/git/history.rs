@@ -33,15 +33,6 @@ fn find(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
         .find(|v| v.get("id").and_then(Value::as_str) == Some(id))
 }
 
-/// The blob at `path` (relative to the governance root) in `commit`'s tree.
-fn blob_at(git: &Git, repo: &gix::Repository, commit: ObjectId, path: &str) -> Option<ObjectId> {
-    let tree = repo.find_commit(commit).ok()?.tree().ok()?;
-    let entry = tree
-        .lookup_entry_by_path(format!("{}{path}", git.prefix))
-        .ok()??;
-    entry.mode().is_blob().then(|| entry.object_id())
-}
-
 /// Where document `id` is in `commit`: its path and value. Files named after the id are
 /// tried first, then every file that mentions it.
 fn locate(
@@ -81,7 +72,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
     };
     let mut events = Vec::new();
     let mut commit = tip;
-    let mut blob = blob_at(git, &repo, commit, &path);
+    let mut blob = git.blob_at(&repo, commit, &path);
     loop {
         let info: Commit = git.commit(&repo, commit)?;
         let parent = info.parents.first().copied();
@@ -100,7 +91,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
             events.push(event(ChangeKind::Added, Vec::new(), &path, None));
             break;
         };
-        let parent_blob = blob_at(git, &repo, parent, &path);
+        let parent_blob = git.blob_at(&repo, parent, &path);
         if parent_blob == blob {
             commit = parent;
             continue;
@@ -141,7 +132,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
                         None,
                     ));
                 }
-                blob = blob_at(git, &repo, parent, &old_path);
+                blob = git.blob_at(&repo, parent, &old_path);
                 path = old_path;
                 value = old_value;
                 commit = parent;

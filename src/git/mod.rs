@@ -3,10 +3,12 @@
 
 mod diff;
 mod history;
+mod provenance;
 mod tree;
 
-pub use diff::{Change, ChangeKind, DocDiff, FieldChange, Head, diff};
+pub use diff::{Change, ChangeKind, DocDiff, FieldChange, Finding, Findings, Head, diff};
 pub use history::{Event, history};
+pub use provenance::findings;
 pub use tree::GitTree;
 
 use crate::Error;
@@ -17,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub struct Git {
     repo: gix::ThreadSafeRepository,
     /// The governance root inside the repository, with a trailing `/` unless empty.
-    pub(crate) prefix: String,
+    prefix: String,
     /// The governance root in the working tree, when there is one.
     workdir_root: Option<PathBuf>,
 }
@@ -164,6 +166,21 @@ impl Git {
         repo.find_blob(id)
             .map(|b| b.data.clone())
             .map_err(|e| format!("cannot be read from git: {e}"))
+    }
+
+    /// The blob at `path` (relative to the governance root) in `commit`'s tree, found by
+    /// path: no walk of the whole tree.
+    pub fn blob_at(
+        &self,
+        repo: &gix::Repository,
+        commit: ObjectId,
+        path: &str,
+    ) -> Option<ObjectId> {
+        let tree = repo.find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree
+            .lookup_entry_by_path(format!("{}{path}", self.prefix))
+            .ok()??;
+        entry.mode().is_blob().then(|| entry.object_id())
     }
 
     pub fn commit(&self, repo: &gix::Repository, id: ObjectId) -> Result<Commit, Error> {

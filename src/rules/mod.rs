@@ -13,12 +13,14 @@ mod c001_not_enough_approvals;
 mod c002_approver_without_role;
 mod c003_self_approval;
 mod c004_implemented_unapproved;
+mod c005_approval_not_by_approver;
 mod f001_cost_over_tolerance;
 mod f002_optimistic_status;
 mod g001_gate_not_passed;
 mod g002_gate_requirement_missing;
 mod g003_too_few_related;
 mod g004_closed_with_open_items;
+mod g005_baseline_without_change;
 mod k001_high_risk_unmitigated;
 mod k002_risk_not_reviewed;
 mod k003_closed_risk_incomplete;
@@ -63,12 +65,14 @@ pub static ALL: &[&Rule] = &[
     &c002_approver_without_role::RULE,
     &c003_self_approval::RULE,
     &c004_implemented_unapproved::RULE,
+    &c005_approval_not_by_approver::RULE,
     &f001_cost_over_tolerance::RULE,
     &f002_optimistic_status::RULE,
     &g001_gate_not_passed::RULE,
     &g002_gate_requirement_missing::RULE,
     &g003_too_few_related::RULE,
     &g004_closed_with_open_items::RULE,
+    &g005_baseline_without_change::RULE,
     &k001_high_risk_unmitigated::RULE,
     &k002_risk_not_reviewed::RULE,
     &k003_closed_risk_incomplete::RULE,

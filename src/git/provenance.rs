@@ -1,0 +1,193 @@
+//! The rules that need a base revision: G005 (a baseline changed without an approved
+//! change request in the range) and C005 (an approval committed by someone other than
+//! the approver).
+
+use super::Git;
+use super::diff::{Change, ChangeKind, DocDiff};
+use crate::diagnostic::Diagnostic;
+use crate::model::Portfolio;
+use crate::parse::{self, Limits, Seg};
+use crate::repository::Repository;
+use gix::ObjectId;
+use serde_json::Value;
+
+/// G005 and C005 findings of `change` (base..`tip`), located in the head `repo`. `tip`
+/// is the head commit (HEAD when the head is the working tree: uncommitted approvals
+/// have no author yet and are not judged).
+pub fn findings(
+    git: &Git,
+    base: ObjectId,
+    tip: ObjectId,
+    change: &Change,
+    repo: &Repository,
+) -> Vec<Diagnostic> {
+    let portfolio = Portfolio::new(repo);
+    let mut out = Vec::new();
+    for d in &change.documents {
+        match d.kind.as_str() {
+            "project" => out.extend(g005(d, change, &portfolio)),
+            "change" => out.extend(c005(git, base, tip, d, &portfolio)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn get<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+    v?.get(key)
+}
+
+fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
+    if !matches!(d.change, ChangeKind::Modified | ChangeKind::Renamed) {
+        return None;
+    }
+    // A draft baseline (never approved) is planning, not a change to the approved plan.
+    let old_baseline = get(d.old.as_ref(), "baseline")?;
+    old_baseline.get("approved_by")?;
+    if get(d.new.as_ref(), "baseline") == Some(old_baseline) {
+        return None;
+    }
+    let covered = change.documents.iter().any(|c| {
+        let status = get(c.new.as_ref(), "status").and_then(Value::as_str);
+        c.kind == "change"
+            && get(c.new.as_ref(), "project").and_then(Value::as_str) == Some(d.id.as_str())
+            && matches!(status, Some("approved" | "implemented"))
+            && (c.change == ChangeKind::Added
+                || c.notes.iter().any(|n| n.starts_with("approved by"))
+                || c.fields.iter().any(|f| f.field == "status"))
+    });
+    if covered {
+        return None;
+    }
+    let doc = portfolio.get(&d.id)?;
+    Some(
+        Diagnostic::new(
+            "G005",
+            portfolio.repo.path(doc),
+            doc.key_span([Seg::Key("baseline")]),
+            format!(
+                "baseline of `{}` changed since {} without a change request of `{}` approved in the range",
+                d.id, change.base, d.id
+            ),
+        )
+        .id(Some(&d.id))
+        .help(format!(
+            "add an approved change request (`pmo new change --project {}`), or take the baseline change out",
+            d.id
+        )),
+    )
+}
+
+/// (by, date, decision) of each approval entry.
+fn approvals(v: Option<&Value>) -> Vec<(String, String, String)> {
+    get(v, "approvals")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    let s = |k| {
+                        e.get(k)
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned()
+                    };
+                    (s("by"), s("date"), s("decision"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn c005(
+    git: &Git,
+    base: ObjectId,
+    tip: ObjectId,
+    d: &DocDiff,
+    portfolio: &Portfolio<'_>,
+) -> Vec<Diagnostic> {
+    let before = approvals(d.old.as_ref());
+    let after = approvals(d.new.as_ref());
+    let added: Vec<(usize, &(String, String, String))> = after
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !before.contains(a))
+        .collect();
+    if added.is_empty() {
+        return Vec::new();
+    }
+    let Some(doc) = portfolio.get(&d.id) else {
+        return Vec::new();
+    };
+    let repo = git.local();
+    let Ok(commits) = git.walk(tip, Some(base)) else {
+        return Vec::new();
+    };
+    // The approvals of the document at each commit of the range, oldest first.
+    let paths: Vec<&str> = std::iter::once(d.file.as_str())
+        .chain(d.old_file.as_deref())
+        .collect();
+    let at = |commit: ObjectId| -> Vec<(String, String, String)> {
+        for path in &paths {
+            let Some(blob) = git.blob_at(&repo, commit, path) else {
+                continue;
+            };
+            let Ok(bytes) = git.blob(&repo, blob) else {
+                continue;
+            };
+            let found = parse::load(path, &bytes, &Limits::default())
+                .docs
+                .into_iter()
+                .map(|y| y.value)
+                .find(|v| v.get("id").and_then(Value::as_str) == Some(d.id.as_str()));
+            if found.is_some() {
+                return approvals(found.as_ref());
+            }
+        }
+        Vec::new()
+    };
+    let mut history: Vec<(ObjectId, Vec<(String, String, String)>)> =
+        commits.iter().rev().map(|c| (*c, at(*c))).collect();
+    history.insert(0, (base, at(base)));
+    let mut out = Vec::new();
+    for (i, approval) in added {
+        let Some(window) = history
+            .windows(2)
+            .find(|w| w[1].1.contains(approval) && !w[0].1.contains(approval))
+        else {
+            continue; // not committed yet
+        };
+        let Ok(commit) = git.commit(&repo, window[1].0) else {
+            continue;
+        };
+        let by = &approval.0;
+        let email = portfolio.person(by).and_then(|p| p.email);
+        let matches = email.is_some_and(|e| e.trim().eq_ignore_ascii_case(commit.email.trim()));
+        if matches {
+            continue;
+        }
+        let short = commit.id.to_hex_with_len(7);
+        let message = match email {
+            Some(e) => format!(
+                "approval by `{by}` was added in {short} by {}, not by {by}'s email {e}",
+                commit.email
+            ),
+            None => format!(
+                "approval by `{by}` was added in {short} by {}; `{by}` has no `email` to match it with",
+                commit.email
+            ),
+        };
+        out.push(
+            Diagnostic::new(
+                "C005",
+                portfolio.repo.path(doc),
+                doc.span([Seg::Key("approvals"), Seg::Index(i), Seg::Key("by")]),
+                message,
+            )
+            .id(Some(&d.id))
+            .help(format!(
+                "have {by} commit the approval, or set their `email`"
+            )),
+        );
+    }
+    out
+}

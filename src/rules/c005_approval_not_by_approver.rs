@@ -1,0 +1,24 @@
+use super::Rule;
+use crate::diagnostic::Severity;
+
+/// Found by [`crate::git::provenance`], which reads who committed each approval.
+pub static RULE: Rule = Rule {
+    code: "C005",
+    name: "approval-not-by-approver",
+    severity: Severity::Warning,
+    summary: "an approval was committed by someone other than the approver",
+    doc: r#"
+Active only when a base revision is known: `pmo check --changed-since REV` or
+`pmo diff --check`. Each approval entry added in the range is traced to the commit that
+added it; that commit's author email must be the approver's `email` (person document).
+Anyone can type `by: dave`; only Dave's own commit shows Dave approved.
+
+```yaml
+approvals:
+  - {by: dave, date: 2026-11-18, decision: approve}   # C005: added in 3f2a9c1 by erin.walsh@acme.example, not dave's email dave.fischer@acme.example
+```
+
+Have the approver commit their approval, or give the person their commit `email`.
+"#,
+    check: None,
+};
