@@ -78,8 +78,11 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
     )
 }
 
-/// (by, date, decision) of each approval entry.
-fn approvals(v: Option<&Value>) -> Vec<(String, String, String)> {
+/// An approval entry: by, date, decision.
+type Entry = (String, String, String);
+
+/// The approval entries of a change document.
+fn approvals(v: Option<&Value>) -> Vec<Entry> {
     get(v, "approvals")
         .and_then(Value::as_array)
         .map(|a| {
@@ -107,7 +110,7 @@ fn c005(
 ) -> Vec<Diagnostic> {
     let before = approvals(d.old.as_ref());
     let after = approvals(d.new.as_ref());
-    let added: Vec<(usize, &(String, String, String))> = after
+    let added: Vec<(usize, &Entry)> = after
         .iter()
         .enumerate()
         .filter(|(_, a)| !before.contains(a))
@@ -126,7 +129,7 @@ fn c005(
     let paths: Vec<&str> = std::iter::once(d.file.as_str())
         .chain(d.old_file.as_deref())
         .collect();
-    let at = |commit: ObjectId| -> Vec<(String, String, String)> {
+    let at = |commit: ObjectId| -> Vec<Entry> {
         for path in &paths {
             let Some(blob) = git.blob_at(&repo, commit, path) else {
                 continue;
@@ -145,7 +148,7 @@ fn c005(
         }
         Vec::new()
     };
-    let mut history: Vec<(ObjectId, Vec<(String, String, String)>)> =
+    let mut history: Vec<(ObjectId, Vec<Entry>)> =
         commits.iter().rev().map(|c| (*c, at(*c))).collect();
     history.insert(0, (base, at(base)));
     let mut out = Vec::new();
