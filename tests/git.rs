@@ -1,0 +1,340 @@
+//! Git features on real temporary repositories with several commits and authors. The
+//! tests use the `git` command to build history; pmo itself reads it with gix.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{BOB, Repo};
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+/// Run `git` in `dir` as `author` (name, email).
+fn git(dir: &Path, author: (&str, &str), args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", author.0)
+        .env("GIT_COMMITTER_EMAIL", author.1)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const ALICE: (&str, &str) = ("Alice Martin", "alice@example.org");
+const CAROL: (&str, &str) = ("Carol Nguyen", "carol@example.org");
+const ERIN: (&str, &str) = ("Erin Walsh", "erin@example.org");
+
+fn commit(repo: &Repo, author: (&str, &str), message: &str) {
+    git(repo.path(), author, &["add", "-A"]);
+    git(repo.path(), author, &["commit", "-qm", message]);
+}
+
+const PEOPLE: [(&str, &str); 2] = [
+    (
+        "people/carol.yaml",
+        "kind: person\nid: carol\nname: Carol\nemail: carol@example.org\nroles: [sponsor]\n",
+    ),
+    ("people/bob.yaml", BOB),
+];
+
+fn project(finish: &str, approved: bool) -> String {
+    format!(
+        "kind: project\nid: apollo\ntitle: Apollo\nsponsor: carol\nmanager: bob\nstate: proposed\nphase: initiation\n\
+         baseline:\n  start: 2026-01-05\n  finish: {finish}\n  budget: 100000\n{}",
+        if approved {
+            "  approved_by: carol\n  approved_on: 2026-01-02\n"
+        } else {
+            ""
+        }
+    )
+}
+
+fn risk(probability: u8) -> String {
+    format!(
+        "kind: risk\nid: apollo-vendor\nproject: apollo\ntitle: Vendor delay\nowner: bob\n\
+         probability: {probability}\nimpact: 4\nstatus: open\nraised: 2026-11-01\ncost_impact: 10000\n"
+    )
+}
+
+/// A repository with three commits: the portfolio (Alice), a replanned risk moved to
+/// another file (Erin), and a baseline change (Erin).
+fn history_repo() -> Repo {
+    let repo = Repo::new();
+    git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
+    let mut repo = repo
+        .file("projects/apollo/project.yaml", &project("2026-12-18", true))
+        .file("projects/apollo/risks/vendor.yaml", &risk(3));
+    for (path, text) in PEOPLE {
+        repo = repo.file(path, text);
+    }
+    commit(&repo, ALICE, "Apollo portfolio");
+    std::fs::remove_file(repo.join("projects/apollo/risks/vendor.yaml")).unwrap();
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(4));
+    commit(&repo, ERIN, "Vendor risk up, file renamed");
+    let repo = repo.file("projects/apollo/project.yaml", &project("2027-02-01", true));
+    commit(&repo, ERIN, "Replan Apollo");
+    repo
+}
+
+/// The JSON a command prints; `check` may exit 1 (findings).
+fn json(repo: &Repo, args: &[&str]) -> Value {
+    let out = repo.pmo(args).output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn rev_reads_an_older_revision_without_a_checkout() {
+    let repo = history_repo();
+    let now = json(&repo, &["ls", "risks", "--format", "json"]);
+    let then = json(
+        &repo,
+        &["--rev", "HEAD~2", "ls", "risks", "--format", "json"],
+    );
+    assert_eq!(now["rows"][0]["probability"], 4);
+    assert_eq!(then["rows"][0]["probability"], 3);
+    // The working tree is untouched.
+    assert!(
+        repo.join("projects/apollo/risks/apollo-vendor.yaml")
+            .exists()
+    );
+    repo.pmo(&["--rev", "nosuch", "check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("revision `nosuch` not found"));
+}
+
+#[test]
+fn rev_works_in_a_bare_repository() {
+    let repo = history_repo();
+    let bare = tempfile::tempdir().unwrap();
+    let target = bare.path().join("portfolio.git");
+    git(
+        repo.path(),
+        ALICE,
+        &["clone", "-q", "--bare", ".", target.to_str().unwrap()],
+    );
+    let out = Command::cargo_bin("pmo")
+        .unwrap()
+        .args(["-C", target.to_str().unwrap(), "--today", "2026-11-20"])
+        .args(["--rev", "HEAD~2", "ls", "risks", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"][0]["probability"], 3);
+}
+
+#[test]
+fn diff_reads_changes_in_governance_terms() {
+    let repo = history_repo();
+    let v = json(&repo, &["diff", "HEAD~2", "HEAD", "--format", "json"]);
+    let docs = v["diff"]["documents"].as_array().unwrap();
+    let by_id = |id: &str| docs.iter().find(|d| d["id"] == id).unwrap();
+    let risk = by_id("apollo-vendor");
+    assert_eq!(risk["change"], "renamed");
+    assert_eq!(risk["old_file"], "projects/apollo/risks/vendor.yaml");
+    assert_eq!(risk["notes"][0], "risk score 12 -> 16");
+    let project = by_id("apollo");
+    assert_eq!(project["change"], "modified");
+    assert!(
+        project["notes"]
+            .to_string()
+            .contains("baseline finish moved by +45 days"),
+        "{project}"
+    );
+    assert_eq!(project["fields"][0]["field"], "baseline.finish");
+    // Exposure: probability 3 (50 %) to 4 (70 %) of 10,000: +2,000.
+    assert_eq!(v["diff"]["deltas"]["exposure"][""], 2000.0);
+
+    let md = repo
+        .pmo(&["diff", "HEAD~1", "HEAD", "--format", "md"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(
+        md.starts_with("### Portfolio change\n\n1 document: 1 changed."),
+        "{md}"
+    );
+    assert!(md.contains("<details>"), "{md}");
+}
+
+#[test]
+fn diff_against_the_working_tree_and_the_default_base() {
+    let repo = history_repo();
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(5));
+    let v = json(&repo, &["diff", "--format", "json"]);
+    assert_eq!(v["diff"]["head"], "working tree");
+    let docs = v["diff"]["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["notes"][0], "risk score 16 -> 20");
+}
+
+#[test]
+fn history_follows_a_document_across_renames() {
+    let repo = history_repo();
+    let v = json(&repo, &["history", "apollo-vendor", "--format", "json"]);
+    let events = v["history"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{v:#}");
+    assert_eq!(events[0]["change"], "renamed");
+    assert_eq!(events[0]["author"], "Erin Walsh");
+    assert_eq!(events[0]["fields"][0]["field"], "probability");
+    assert_eq!(events[1]["change"], "added");
+    assert_eq!(events[1]["email"], "alice@example.org");
+    assert_eq!(events[1]["file"], "projects/apollo/risks/vendor.yaml");
+    repo.pmo(&["history", "nosuch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no document `nosuch`"));
+}
+
+#[test]
+fn changed_since_reports_only_what_changed_and_checks_the_baseline() {
+    let repo = history_repo();
+    // Old debt: a dangling owner in a file the pull request does not touch.
+    let repo = repo.file(
+        "projects/apollo/risks/old.yaml",
+        "kind: risk\nid: old\nproject: apollo\ntitle: Old\nowner: nobody\nprobability: 1\nimpact: 1\nstatus: open\nraised: 2026-11-01\n",
+    );
+    commit(&repo, ALICE, "Old debt");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let base = base.trim();
+    // The pull request: the baseline moves again, without a change request.
+    let repo = repo.file("projects/apollo/project.yaml", &project("2027-03-01", true));
+    let v = json(
+        &repo,
+        &["check", "--changed-since", base, "--format", "json"],
+    );
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["G005"], "{v:#}");
+    assert_eq!(v["diagnostics"][0]["line"], 8);
+    // The whole check still sees the old debt.
+    let all = json(&repo, &["check", "--format", "json"]);
+    assert!(all["diagnostics"].to_string().contains("R002"));
+
+    // With an approved change request in the same pull request, the baseline may move.
+    let repo = repo.file(
+        "projects/apollo/changes/replan.yaml",
+        "kind: change\nid: apollo-replan\nproject: apollo\ntitle: Replan\nrequested_by: bob\nraised: 2026-11-10\nstatus: approved\napprovals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n",
+    );
+    let v = json(
+        &repo,
+        &["check", "--changed-since", base, "--format", "json"],
+    );
+    assert!(!v["diagnostics"].to_string().contains("G005"), "{v:#}");
+}
+
+#[test]
+fn approvals_are_traced_to_their_commit() {
+    let repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let change = |approved: bool| {
+        format!(
+            "kind: change\nid: apollo-cr\nproject: apollo\ntitle: CR\nrequested_by: bob\nraised: 2026-11-10\nstatus: {}\n{}",
+            if approved { "approved" } else { "submitted" },
+            if approved {
+                "approvals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n"
+            } else {
+                ""
+            }
+        )
+    };
+    let repo = repo.file("projects/apollo/changes/cr.yaml", &change(false));
+    commit(&repo, ALICE, "Raise CR");
+    // Erin types Carol's approval.
+    let repo = repo.file("projects/apollo/changes/cr.yaml", &change(true));
+    commit(&repo, ERIN, "Carol approved (by mail)");
+    let v = json(
+        &repo,
+        &["check", "--changed-since", base.trim(), "--format", "json"],
+    );
+    let c005: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "C005")
+        .collect();
+    assert_eq!(c005.len(), 1, "{v:#}");
+    assert!(
+        c005[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("by erin@example.org, not by carol's email carol@example.org")
+    );
+    assert_eq!(
+        (&c005[0]["line"], &c005[0]["column"]),
+        (&Value::from(9), &Value::from(10))
+    );
+
+    // When Carol commits her own approval, nothing is reported.
+    git(repo.path(), ALICE, &["reset", "-q", "--hard", "HEAD~1"]);
+    let repo = repo.file("projects/apollo/changes/cr.yaml", &change(true));
+    commit(&repo, CAROL, "Approve CR");
+    let v = json(
+        &repo,
+        &["check", "--changed-since", base.trim(), "--format", "json"],
+    );
+    assert!(!v["diagnostics"].to_string().contains("C005"), "{v:#}");
+}
+
+#[test]
+fn shallow_clones_and_missing_bases_explain_the_fix() {
+    let repo = history_repo();
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    git(
+        shallow.path(),
+        ALICE,
+        &["clone", "-q", "--depth", "1", &url, "clone"],
+    );
+    let clone = shallow.path().join("clone");
+    Command::cargo_bin("pmo")
+        .unwrap()
+        .args(["-C", clone.to_str().unwrap(), "diff", "HEAD~2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fetch-depth: 0"));
+}
+
+#[test]
+fn a_repository_without_commits_still_checks_its_working_tree() {
+    let repo = Repo::new().file("people/bob.yaml", BOB);
+    git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
+    repo.pmo(&["check"]).assert().success();
+    repo.pmo(&["diff"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no commits yet"));
+}
+
+#[test]
+fn outside_git_the_git_commands_say_so() {
+    let repo = Repo::new();
+    repo.pmo(&["history", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not in a git repository"));
+}
