@@ -338,3 +338,91 @@ fn outside_git_the_git_commands_say_so() {
         .code(2)
         .stderr(predicate::str::contains("is not in a git repository"));
 }
+
+#[test]
+fn diff_follows_the_document_selection_rules() {
+    let repo = history_repo();
+    let repo = repo
+        .file(
+            "pmo.yaml",
+            "version: 1\nroles: [sponsor, ccb]\nexclude: [archive/**]\n",
+        )
+        .file(".github/workflow.yml", "on: push\n")
+        .file("archive/old.yaml", "kind: risk\nid: archived\n");
+    commit(&repo, ALICE, "Exclude the archive");
+    // Hidden, excluded and template files change; no document does.
+    let repo = repo
+        .file(".github/workflow.yml", "on: pull_request\n")
+        .file(
+            "archive/old.yaml",
+            "kind: risk\nid: archived\ntitle: changed\n",
+        )
+        .file("templates/x.md.j2", "{{ today }}\n");
+    let v = json(&repo, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["diff"]["documents"], serde_json::json!([]), "{v:#}");
+}
+
+#[test]
+fn broken_yaml_is_not_a_removal() {
+    let repo = history_repo();
+    let repo = repo.file(
+        "projects/apollo/risks/apollo-vendor.yaml",
+        "kind: risk\nid: [unclosed\n",
+    );
+    let v = json(&repo, &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["diff"]["documents"], serde_json::json!([]), "{v:#}");
+    assert_eq!(
+        v["diff"]["unparsed"][0],
+        "projects/apollo/risks/apollo-vendor.yaml (head)"
+    );
+    // A commit with broken YAML does not end the document's history.
+    commit(&repo, ERIN, "Broken");
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(2));
+    commit(&repo, ERIN, "Fixed");
+    let v = json(&repo, &["history", "apollo-vendor", "--format", "json"]);
+    let changes: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["modified", "renamed", "added"], "{v:#}");
+}
+
+#[test]
+fn a_governance_repository_in_a_subdirectory() {
+    let outer = tempfile::tempdir().unwrap();
+    git(outer.path(), ALICE, &["init", "-q", "-b", "main"]);
+    let gov = outer.path().join("governance");
+    std::fs::create_dir_all(gov.join("people")).unwrap();
+    std::fs::write(gov.join("pmo.yaml"), common::CONFIG).unwrap();
+    std::fs::write(gov.join("people/bob.yaml"), BOB).unwrap();
+    std::fs::write(outer.path().join("README.md"), "code and governance\n").unwrap();
+    git(outer.path(), ALICE, &["add", "-A"]);
+    git(outer.path(), ALICE, &["commit", "-qm", "One"]);
+    std::fs::write(
+        gov.join("people/bob.yaml"),
+        BOB.replace("Bob Stone", "Robert Stone"),
+    )
+    .unwrap();
+    git(outer.path(), ALICE, &["commit", "-qam", "Two"]);
+    let pmo = |args: &[&str]| {
+        let out = Command::cargo_bin("pmo")
+            .unwrap()
+            .arg("-C")
+            .arg(&gov)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let then = pmo(&["--rev", "HEAD~1", "ls", "people", "--format", "json"]);
+    assert_eq!(then["rows"][0]["name"], "Bob Stone");
+    let v = pmo(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(v["diff"]["documents"][0]["file"], "people/bob.yaml");
+}

@@ -80,9 +80,10 @@ fn changed_since(args: &Args, rev: &str, repo: &pmo::repository::Repository) -> 
         }
     };
     let change = git::diff(&git, base, head, &repo.config)?;
-    let extra = git::findings(&git, base, tip, &change, repo);
+    let extra = git::findings(&git, base, tip, &change, repo)?;
     let mut report = pmo::check::check_with(repo, args.today(), extra);
-    report.diagnostics.retain(|d| change.concerns(d));
+    let scope = change.scope();
+    report.diagnostics.retain(|d| scope.concerns(d));
     Ok(report)
 }
 

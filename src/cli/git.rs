@@ -14,7 +14,13 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         None => git.default_base()?,
     };
     let worktree = Worktree::discover(&args.start_dir()).ok();
-    let head_commit = cmd.head.as_deref().map(|r| git.resolve(r)).transpose()?;
+    // HEAD: the second argument, else `--rev`, else the working tree.
+    let head_commit = cmd
+        .head
+        .as_deref()
+        .or(args.rev.as_deref())
+        .map(|r| git.resolve(r))
+        .transpose()?;
     let head = || -> Result<Head<'_>> {
         Ok(match (head_commit, &worktree) {
             (Some(id), _) => Head::Commit(id),
@@ -43,7 +49,7 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             Some(id) => id,
             None => git.resolve("HEAD")?,
         };
-        let extra = git::findings(&git, base, tip, &change, &after);
+        let extra = git::findings(&git, base, tip, &change, &after)?;
         let base_report = pmo::check::check(&before, today);
         let head_report = pmo::check::check_with(&after, today, extra);
         change.findings = Some(git::Findings::compare(
@@ -130,6 +136,12 @@ fn headline(c: &git::Change) -> Vec<String> {
     if !totals.is_empty() {
         lines.push(format!("Portfolio: {}.", totals.join(", ")));
     }
+    if !c.unparsed.is_empty() {
+        lines.push(format!(
+            "Not valid YAML, so not compared: {}.",
+            c.unparsed.join(", ")
+        ));
+    }
     if let Some(f) = &c.findings {
         lines.push(format!(
             "Findings: {} introduced, {} fixed.",
@@ -191,10 +203,10 @@ fn markdown(c: &git::Change) -> String {
             }
         }
     }
-    let noted: Vec<&DocDiff> = c.documents.iter().collect();
+    let noted = &c.documents;
     if !noted.is_empty() {
         out += "\n| document | change | in governance terms |\n| --- | --- | --- |\n";
-        for d in &noted {
+        for d in noted {
             out += &format!(
                 "| {} `{}` | {} | {} |\n",
                 d.kind,
@@ -204,7 +216,7 @@ fn markdown(c: &git::Change) -> String {
             );
         }
         out += "\n<details><summary>Field changes</summary>\n\n";
-        for d in &noted {
+        for d in noted {
             if d.fields.is_empty() {
                 continue;
             }

@@ -10,6 +10,7 @@ use crate::model::{Project, Rag, Risk};
 use crate::parse::{self, Limits};
 use crate::source::{Source, Worktree, is_document_path};
 use gix::ObjectId;
+use globset::GlobSet;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -74,6 +75,9 @@ pub struct Change {
     pub deltas: Deltas,
     /// Files whose content differs (read and parsed on both sides).
     pub files_changed: usize,
+    /// Changed files that are not valid YAML on one side (`path (base|head)`): their
+    /// documents are not counted as added or removed.
+    pub unparsed: Vec<String>,
     /// With `--check`: findings of the head that the base did not have, and the reverse.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Findings>,
@@ -139,25 +143,65 @@ impl Findings {
 type Reader<'a> = Box<dyn Fn(&str) -> Option<Vec<u8>> + 'a>;
 
 impl Change {
-    /// Whether a finding concerns this change: it is in a changed document's file, points
-    /// at one, names a changed document, or the configuration changed (which can move any
-    /// finding).
-    pub fn concerns(&self, d: &crate::diagnostic::Diagnostic) -> bool {
-        if self.documents.iter().any(|c| c.kind == "configuration") {
-            return true;
-        }
-        let file = |f: &str| {
-            self.documents
-                .iter()
-                .any(|c| c.file == f || c.old_file.as_deref() == Some(f))
+    /// What the change touches: changed files and documents, what they name, and
+    /// whether the configuration changed.
+    pub fn scope(&self) -> Scope<'_> {
+        let mut scope = Scope {
+            everything: self.documents.iter().any(|c| c.kind == "configuration"),
+            ..Scope::default()
         };
-        file(&d.file)
-            || d.related.iter().any(|r| file(&r.file))
-            || self.documents.iter().any(|c| {
-                d.id.as_deref() == Some(c.id.as_str())
-                    || d.message.contains(&format!("`{}`", c.id))
-                    || d.message.contains(&format!("'{}'", c.id))
-            })
+        for c in &self.documents {
+            scope.files.insert(c.file.as_str());
+            scope.files.extend(c.old_file.as_deref());
+            scope.ids.insert(c.id.as_str());
+            // What the document names (its project, owner, people): findings about them
+            // (a project left without a risk, a person over-allocated) are this change's.
+            for v in c.old.iter().chain(&c.new) {
+                strings(v, &mut scope.named);
+            }
+        }
+        scope
+    }
+}
+
+/// What a change touches, for `check --changed-since`.
+#[derive(Debug, Default)]
+pub struct Scope<'a> {
+    /// The configuration or a schema overlay changed: any finding may have moved.
+    pub everything: bool,
+    pub files: BTreeSet<&'a str>,
+    pub ids: BTreeSet<&'a str>,
+    pub named: BTreeSet<&'a str>,
+}
+
+impl Scope<'_> {
+    /// Whether a finding concerns the change: it is in a changed document's file, points
+    /// at one, is about a changed or named document, or names a changed document.
+    pub fn concerns(&self, d: &crate::diagnostic::Diagnostic) -> bool {
+        self.everything
+            || self.files.contains(d.file.as_str())
+            || d.related
+                .iter()
+                .any(|r| self.files.contains(r.file.as_str()))
+            || d.id
+                .as_deref()
+                .is_some_and(|id| self.ids.contains(id) || self.named.contains(id))
+            || d.message
+                .split(['`', '\''])
+                .skip(1)
+                .step_by(2)
+                .any(|quoted| self.ids.contains(quoted))
+    }
+}
+
+fn strings<'v>(v: &'v Value, out: &mut BTreeSet<&'v str>) {
+    match v {
+        Value::String(s) => {
+            out.insert(s);
+        }
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+        _ => {}
     }
 }
 
@@ -167,12 +211,20 @@ struct Side<'a> {
     read: Reader<'a>,
 }
 
-fn commit_side<'a>(git: &'a Git, commit: ObjectId) -> Result<Side<'a>, Error> {
+/// The files a diff compares: documents as SPEC section 1 selects them, the
+/// configuration, and schema overlays (which, like pmo.yaml, can move any finding).
+fn compared(path: &str, skip: &GlobSet) -> bool {
+    path == crate::config::FILE
+        || (path.starts_with("schema/") && path.ends_with(".schema.json"))
+        || (is_document_path(path) && !crate::source::hidden(path) && !skip.is_match(path))
+}
+
+fn commit_side<'a>(git: &'a Git, commit: ObjectId, skip: &GlobSet) -> Result<Side<'a>, Error> {
     let tree = GitTree::new(git, commit)?;
     let files: BTreeMap<String, ObjectId> = tree
         .files()
         .iter()
-        .filter(|(p, _)| is_document_path(p) || p == crate::config::FILE)
+        .filter(|(p, _)| compared(p, skip))
         .cloned()
         .collect();
     Ok(Side {
@@ -183,10 +235,9 @@ fn commit_side<'a>(git: &'a Git, commit: ObjectId) -> Result<Side<'a>, Error> {
 
 /// The working tree, hashed as git would store it, so unchanged files compare equal
 /// without reading the other side.
-fn worktree_side(tree: &Worktree) -> Result<Side<'_>, Error> {
+fn worktree_side<'a>(tree: &'a Worktree, skip: &GlobSet) -> Result<Side<'a>, Error> {
     let found = Mutex::new(Vec::new());
-    let skip = crate::source::skip_set(&[]).map_err(Error::Invalid)?;
-    tree.for_each_document(&skip, &|path, bytes| {
+    tree.for_each_document(skip, &|path, bytes| {
         if let Ok(bytes) = bytes {
             found
                 .lock()
@@ -201,6 +252,12 @@ fn worktree_side(tree: &Worktree) -> Result<Side<'_>, Error> {
         .collect();
     if let Some(config) = tree.read(crate::config::FILE)? {
         contents.insert(crate::config::FILE.to_owned(), config);
+    }
+    for kind in crate::model::Kind::ALL {
+        let path = format!("schema/{kind}.schema.json");
+        if let Some(overlay) = tree.read(&path)? {
+            contents.insert(path, overlay);
+        }
     }
     let files = contents
         .iter()
@@ -223,23 +280,46 @@ struct Doc {
     value: Value,
 }
 
-fn parse_docs(path: &str, bytes: &[u8]) -> Vec<(String, Doc)> {
+/// The key of the configuration among document ids: no id can start with `:`.
+const CONFIGURATION: &str = ":configuration";
+
+/// The documents of a changed file, by id; `None` when the file does not parse (its
+/// documents are then neither added nor removed, only reported as unreadable).
+fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
+    if path.starts_with("schema/") {
+        return Some(vec![(
+            format!(":{path}"),
+            Doc {
+                file: path.to_owned(),
+                kind: "configuration".into(),
+                value: serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            },
+        )]);
+    }
+    let parsed = parse::load(path, bytes, &Limits::default());
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "P001" || d.code == "P005")
+    {
+        return None;
+    }
     if path == crate::config::FILE {
-        let value = parse::load(path, bytes, &Limits::default())
+        let value = parsed
             .docs
             .into_iter()
             .next()
             .map_or(Value::Null, |d| d.value);
-        return vec![(
-            path.to_owned(),
+        return Some(vec![(
+            CONFIGURATION.to_owned(),
             Doc {
                 file: path.to_owned(),
                 kind: "configuration".into(),
                 value,
             },
-        )];
+        )]);
     }
-    parse::load(path, bytes, &Limits::default())
+    let docs = parsed
         .docs
         .into_iter()
         .filter_map(|d| {
@@ -254,15 +334,20 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Vec<(String, Doc)> {
                 },
             ))
         })
-        .collect()
+        .collect();
+    Some(docs)
 }
 
 /// The semantic diff of `base` and `head`.
 pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Result<Change, Error> {
-    let base_side = commit_side(git, base)?;
+    let skip = crate::source::skip_set(&config.exclude).map_err(Error::Invalid)?;
+    let base_side = commit_side(git, base, &skip)?;
     let (head_side, head_name) = match head {
-        Head::Commit(id) => (commit_side(git, id)?, id.to_hex_with_len(12).to_string()),
-        Head::Worktree(tree) => (worktree_side(tree)?, "working tree".to_owned()),
+        Head::Commit(id) => (
+            commit_side(git, id, &skip)?,
+            id.to_hex_with_len(12).to_string(),
+        ),
+        Head::Worktree(tree) => (worktree_side(tree, &skip)?, "working tree".to_owned()),
     };
     let paths: BTreeSet<&String> = base_side
         .files
@@ -276,18 +361,30 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
 
     let mut old: BTreeMap<String, Doc> = BTreeMap::new();
     let mut new: BTreeMap<String, Doc> = BTreeMap::new();
+    let mut unparsed = Vec::new();
     for path in &changed {
-        if base_side.files.contains_key(*path)
-            && let Some(bytes) = (base_side.read)(path)
-        {
-            old.extend(parse_docs(path, &bytes));
-        }
-        if head_side.files.contains_key(*path)
-            && let Some(bytes) = (head_side.read)(path)
-        {
-            new.extend(parse_docs(path, &bytes));
+        for (side, docs, name) in [
+            (&base_side, &mut old, "base"),
+            (&head_side, &mut new, "head"),
+        ] {
+            if !side.files.contains_key(*path) {
+                continue;
+            }
+            match (side.read)(path).as_deref().map(|b| parse_docs(path, b)) {
+                // The first document with an id wins, as in the repository (R001).
+                Some(Some(found)) => {
+                    for (id, doc) in found {
+                        docs.entry(id).or_insert(doc);
+                    }
+                }
+                _ => unparsed.push(format!("{path} ({name})")),
+            }
         }
     }
+    // Documents of a file that does not parse on one side are not known to be gone.
+    let unreadable = |file: &str| unparsed.iter().any(|u| u.split(" (").next() == Some(file));
+    old.retain(|id, d| new.contains_key(id) || !unreadable(&d.file));
+    new.retain(|id, d| old.contains_key(id) || !unreadable(&d.file));
 
     let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut documents = Vec::new();
@@ -333,6 +430,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
         documents,
         deltas,
         files_changed: changed.len(),
+        unparsed,
         findings: None,
     })
 }
@@ -449,21 +547,11 @@ fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) 
         "change" => {
             out.extend(changed("status", "status"));
             out.extend(changed("cost", "impact.cost"));
-            let approvals = |v: Option<&Value>| -> Vec<(String, String)> {
-                get(v, "approvals")
-                    .and_then(|a| a.as_array().cloned())
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|a| {
-                        Some((
-                            a.get("by")?.as_str()?.to_owned(),
-                            a.get("decision")?.as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect()
-            };
-            let before = approvals(old);
-            for (by, decision) in approvals(new).into_iter().filter(|a| !before.contains(a)) {
+            let before = super::provenance::approvals(old);
+            for (by, _, decision) in super::provenance::approvals(new)
+                .into_iter()
+                .filter(|a| !before.contains(a))
+            {
                 let verb = if decision == "approve" {
                     "approved"
                 } else {

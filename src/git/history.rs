@@ -25,12 +25,20 @@ pub struct Event {
 }
 
 /// The document with `id` in a file's bytes.
-fn find(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
+pub(super) fn find(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
     parse::load(path, bytes, &Limits::default())
         .docs
         .into_iter()
         .map(|d| d.value)
         .find(|v| v.get("id").and_then(Value::as_str) == Some(id))
+}
+
+/// Whether a file's bytes are valid YAML.
+fn parses(bytes: &[u8], path: &str) -> bool {
+    !parse::load(path, bytes, &Limits::default())
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "P001" || d.code == "P005")
 }
 
 /// Where document `id` is in `commit`: its path and value. Files named after the id are
@@ -97,14 +105,19 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
             continue;
         }
         // The file changed: is the document still there, and did it change?
-        let before = match parent_blob {
-            Some(b) => git
-                .blob(&repo, b)
-                .ok()
-                .and_then(|bytes| find(&bytes, &path, id))
-                .map(|v| (path.clone(), v)),
-            None => None,
-        };
+        let parent_bytes = parent_blob.and_then(|b| git.blob(&repo, b).ok());
+        if let Some(bytes) = &parent_bytes
+            && !parses(bytes, &path)
+        {
+            // Broken YAML in that commit: the document is neither gone nor changed there;
+            // compare across it with the next readable version.
+            blob = parent_blob;
+            commit = parent;
+            continue;
+        }
+        let before = parent_bytes
+            .and_then(|bytes| find(&bytes, &path, id))
+            .map(|v| (path.clone(), v));
         let before = match before {
             Some(found) => Some(found),
             // Not at this path before: moved from another file, or added here.

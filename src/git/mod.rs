@@ -40,6 +40,15 @@ fn git_error(what: impl std::fmt::Display, e: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("{what}: {e}"))
 }
 
+/// What to do when history is missing from a shallow clone; empty for a full clone.
+fn shallow_hint(repo: &gix::Repository) -> &'static str {
+    if repo.is_shallow().unwrap_or(false) {
+        " (this is a shallow clone: fetch the history with `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+    } else {
+        ""
+    }
+}
+
 impl Git {
     /// The git repository around `start`, and where the governance repository (the
     /// nearest `pmo.yaml`) sits in it. `None` outside any git repository.
@@ -56,7 +65,8 @@ impl Git {
                     .ancestors()
                     .take_while(|d| d.starts_with(workdir))
                     .find(|d| d.join(crate::config::FILE).is_file())
-                    .unwrap_or(&start)
+                    // No pmo.yaml in the working tree: the repository's root.
+                    .unwrap_or(workdir)
                     .to_path_buf();
                 let rel = root.strip_prefix(workdir).unwrap_or(Path::new(""));
                 let parts: Vec<&str> = rel
@@ -94,13 +104,10 @@ impl Git {
     pub fn resolve(&self, rev: &str) -> Result<ObjectId, Error> {
         let repo = self.local();
         let id = repo.rev_parse_single(rev).map_err(|e| {
-            let shallow = repo.is_shallow().unwrap_or(false);
-            let hint = if shallow {
-                " (this is a shallow clone: fetch more history, e.g. `git fetch --unshallow` or `fetch-depth: 0` in actions/checkout)"
-            } else {
-                ""
-            };
-            git_error(format!("revision `{rev}` not found{hint}"), e)
+            git_error(
+                format!("revision `{rev}` not found{}", shallow_hint(&repo)),
+                e,
+            )
         })?;
         let commit = id
             .object()
@@ -130,9 +137,10 @@ impl Git {
             })?;
         match repo.merge_base(branch, head) {
             Ok(Some(id)) => Ok(id.detach()),
-            _ => Err(Error::Invalid(
-                "no common ancestor of the default branch and HEAD (a shallow clone? use `fetch-depth: 0`)".into(),
-            )),
+            _ => Err(Error::Invalid(format!(
+                "no common ancestor of the default branch and HEAD{}",
+                shallow_hint(&repo)
+            ))),
         }
     }
 
@@ -143,7 +151,7 @@ impl Git {
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
-            .map_err(|e| git_error(format!("commit {commit}"), e))?;
+            .map_err(|e| git_error(format!("commit {commit}{}", shallow_hint(&repo)), e))?;
         let entries = tree
             .traverse()
             .breadthfirst
@@ -220,15 +228,8 @@ impl Git {
             .map_err(|e| git_error("walking the history", e))?;
         let mut out = Vec::new();
         for info in iter {
-            let info = info.map_err(|e| {
-                let shallow = repo.is_shallow().unwrap_or(false);
-                let hint = if shallow {
-                    " (a shallow clone: use `fetch-depth: 0`)"
-                } else {
-                    ""
-                };
-                git_error(format!("walking the history{hint}"), e)
-            })?;
+            let info = info
+                .map_err(|e| git_error(format!("walking the history{}", shallow_hint(&repo)), e))?;
             out.push(info.id);
         }
         Ok(out)

@@ -6,7 +6,7 @@ use super::Git;
 use super::diff::{Change, ChangeKind, DocDiff};
 use crate::diagnostic::Diagnostic;
 use crate::model::Portfolio;
-use crate::parse::{self, Limits, Seg};
+use crate::parse::Seg;
 use crate::repository::Repository;
 use gix::ObjectId;
 use serde_json::Value;
@@ -20,17 +20,20 @@ pub fn findings(
     tip: ObjectId,
     change: &Change,
     repo: &Repository,
-) -> Vec<Diagnostic> {
+) -> Result<Vec<Diagnostic>, crate::Error> {
     let portfolio = Portfolio::new(repo);
     let mut out = Vec::new();
+    // The range, oldest first, walked once for every change document.
+    let mut range: Vec<ObjectId> = git.walk(tip, Some(base))?;
+    range.reverse();
     for d in &change.documents {
         match d.kind.as_str() {
             "project" => out.extend(g005(d, change, &portfolio)),
-            "change" => out.extend(c005(git, base, tip, d, &portfolio)),
+            "change" => out.extend(c005(git, base, &range, d, &portfolio)),
             _ => {}
         }
     }
-    out
+    Ok(out)
 }
 
 fn get<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
@@ -41,20 +44,28 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
     if !matches!(d.change, ChangeKind::Modified | ChangeKind::Renamed) {
         return None;
     }
-    // A draft baseline (never approved) is planning, not a change to the approved plan.
+    // A draft baseline (not approved: `approved_by` and `approved_on` unset) is
+    // planning, not a change to the approved plan.
     let old_baseline = get(d.old.as_ref(), "baseline")?;
     old_baseline.get("approved_by")?;
+    old_baseline.get("approved_on")?;
     if get(d.new.as_ref(), "baseline") == Some(old_baseline) {
         return None;
     }
+    let decided = |v: Option<&Value>| {
+        matches!(
+            get(v, "status").and_then(Value::as_str),
+            Some("approved" | "implemented")
+        )
+    };
+    // Added in the range, approved in it, or given an approval in it.
     let covered = change.documents.iter().any(|c| {
-        let status = get(c.new.as_ref(), "status").and_then(Value::as_str);
         c.kind == "change"
             && get(c.new.as_ref(), "project").and_then(Value::as_str) == Some(d.id.as_str())
-            && matches!(status, Some("approved" | "implemented"))
+            && decided(c.new.as_ref())
             && (c.change == ChangeKind::Added
-                || c.notes.iter().any(|n| n.starts_with("approved by"))
-                || c.fields.iter().any(|f| f.field == "status"))
+                || !decided(c.old.as_ref())
+                || c.notes.iter().any(|n| n.starts_with("approved by")))
     });
     if covered {
         return None;
@@ -79,10 +90,10 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
 }
 
 /// An approval entry: by, date, decision.
-type Entry = (String, String, String);
+pub(super) type Entry = (String, String, String);
 
 /// The approval entries of a change document.
-fn approvals(v: Option<&Value>) -> Vec<Entry> {
+pub(super) fn approvals(v: Option<&Value>) -> Vec<Entry> {
     get(v, "approvals")
         .and_then(Value::as_array)
         .map(|a| {
@@ -104,7 +115,7 @@ fn approvals(v: Option<&Value>) -> Vec<Entry> {
 fn c005(
     git: &Git,
     base: ObjectId,
-    tip: ObjectId,
+    range: &[ObjectId],
     d: &DocDiff,
     portfolio: &Portfolio<'_>,
 ) -> Vec<Diagnostic> {
@@ -122,9 +133,6 @@ fn c005(
         return Vec::new();
     };
     let repo = git.local();
-    let Ok(commits) = git.walk(tip, Some(base)) else {
-        return Vec::new();
-    };
     // The approvals of the document at each commit of the range, oldest first.
     let paths: Vec<&str> = std::iter::once(d.file.as_str())
         .chain(d.old_file.as_deref())
@@ -137,19 +145,14 @@ fn c005(
             let Ok(bytes) = git.blob(&repo, blob) else {
                 continue;
             };
-            let found = parse::load(path, &bytes, &Limits::default())
-                .docs
-                .into_iter()
-                .map(|y| y.value)
-                .find(|v| v.get("id").and_then(Value::as_str) == Some(d.id.as_str()));
+            let found = super::history::find(&bytes, path, &d.id);
             if found.is_some() {
                 return approvals(found.as_ref());
             }
         }
         Vec::new()
     };
-    let mut history: Vec<(ObjectId, Vec<Entry>)> =
-        commits.iter().rev().map(|c| (*c, at(*c))).collect();
+    let mut history: Vec<(ObjectId, Vec<Entry>)> = range.iter().map(|c| (*c, at(*c))).collect();
     history.insert(0, (base, at(base)));
     let mut out = Vec::new();
     for (i, approval) in added {

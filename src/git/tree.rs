@@ -2,7 +2,7 @@
 
 use super::Git;
 use crate::Error;
-use crate::source::{Source, Visit, is_document_path};
+use crate::source::{Source, Visit, hidden, is_document_path};
 use gix::ObjectId;
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -25,11 +25,6 @@ impl<'g> GitTree<'g> {
     pub fn files(&self) -> &[(String, ObjectId)] {
         &self.files
     }
-}
-
-/// Hidden files and folders are not documents (SPEC section 1).
-fn hidden(path: &str) -> bool {
-    path.split('/').any(|part| part.starts_with('.'))
 }
 
 impl Source for GitTree<'_> {

@@ -32,6 +32,11 @@ pub fn skip_set(exclude: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+/// Hidden files and folders (a part starting with `.`) are not documents.
+pub fn hidden(path: &str) -> bool {
+    path.split('/').any(|part| part.starts_with('.'))
+}
+
 /// Document files are YAML files other than the configuration.
 pub fn is_document_path(path: &str) -> bool {
     (path.ends_with(".yaml") || path.ends_with(".yml")) && path != crate::config::FILE
