@@ -2,6 +2,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod git;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod parse;

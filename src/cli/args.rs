@@ -60,6 +60,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Every commit that changed one document, with author, date and the fields changed.
     History(HistoryArgs),
+    /// Turn the rows of a CSV file into documents, as a mapping file says (never overwrites).
+    Import(ImportArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
     Schema(SchemaArgs),
     /// List the rules with their codes and default severities.
@@ -139,20 +141,12 @@ pub struct LsArgs {
 
 #[derive(clap::Args)]
 pub struct PortfolioArgs {
-    /// What to group projects by.
-    #[arg(long, value_enum, default_value_t = GroupBy::Program)]
-    pub by: GroupBy,
+    /// What to group projects by: program, objective, phase, state, manager, or any
+    /// project field (e.g. one a schema overlay adds).
+    #[arg(long, default_value = "program", value_name = "FIELD")]
+    pub by: String,
     #[command(flatten)]
     pub output: ViewOutput,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum GroupBy {
-    Program,
-    Objective,
-    Phase,
-    State,
-    Manager,
 }
 
 #[derive(clap::Args)]
@@ -253,6 +247,22 @@ pub struct HistoryArgs {
     pub id: String,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The mapping file (YAML; `pmo schema mapping` prints its schema).
+    #[arg(long = "map", value_name = "MAPPING")]
+    pub mapping: PathBuf,
+    /// Report what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where to write the documents (default: the governance repository, else the
+    /// current directory).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod docs;
 mod git;
+mod import;
 mod report;
 mod scaffold;
 mod views;
@@ -26,6 +27,7 @@ pub fn run() -> ExitCode {
         Command::Rank(c) => views::rank(&args, c),
         Command::Export(c) => views::export(&args, c),
         Command::Report(c) => report::run(&args, c),
+        Command::Import(c) => import::run(&args, c),
         Command::Diff(c) => git::diff(&args, c),
         Command::History(c) => git::history(&args, c),
         Command::Schema(c) => docs::schema(c),

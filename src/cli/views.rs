@@ -1,7 +1,7 @@
 //! `pmo ls`, `portfolio`, `capacity`, `rank` and `export`: load, compute a view, print it.
 
 use super::args::{
-    Args, CapacityArgs, ExportArgs, ExportFormat, GroupBy, LsArgs, Period, PortfolioArgs, RankArgs,
+    Args, CapacityArgs, ExportArgs, ExportFormat, LsArgs, Period, PortfolioArgs, RankArgs,
     ViewFormat, ViewOutput,
 };
 use anyhow::{Result, bail};
@@ -101,14 +101,8 @@ pub fn ls(args: &Args, cmd: &LsArgs) -> Result<ExitCode> {
 pub fn portfolio(args: &Args, cmd: &PortfolioArgs) -> Result<ExitCode> {
     let repo = load(args)?;
     let ctx = Context::new(&repo, args.today());
-    let by = match cmd.by {
-        GroupBy::Program => views::portfolio::GroupBy::Program,
-        GroupBy::Objective => views::portfolio::GroupBy::Objective,
-        GroupBy::Phase => views::portfolio::GroupBy::Phase,
-        GroupBy::State => views::portfolio::GroupBy::State,
-        GroupBy::Manager => views::portfolio::GroupBy::Manager,
-    };
-    let view = views::portfolio::rollup(&ctx, by).view();
+    let by = views::portfolio::GroupBy::parse(&cmd.by);
+    let view = views::portfolio::rollup(&ctx, by.clone()).view();
     let about = Map::from_iter([
         ("by".into(), json!(by.as_str())),
         ("today".into(), json!(ctx.today.to_string())),

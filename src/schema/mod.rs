@@ -62,6 +62,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "lesson.schema.json",
         include_str!("../../schema/lesson.schema.json"),
     ),
+    (
+        "mapping.schema.json",
+        include_str!("../../schema/mapping.schema.json"),
+    ),
 ];
 
 /// Relative `$ref`s resolve against the validator's default base URI.

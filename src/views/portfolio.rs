@@ -11,23 +11,37 @@ use crate::model::{Kind, Project, Rag};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupBy {
     Program,
     Objective,
     Phase,
     State,
     Manager,
+    /// Any other project field, e.g. one a schema overlay adds.
+    Field(String),
 }
 
 impl GroupBy {
-    pub fn as_str(self) -> &'static str {
+    pub fn parse(name: &str) -> GroupBy {
+        match name {
+            "program" => GroupBy::Program,
+            "objective" => GroupBy::Objective,
+            "phase" => GroupBy::Phase,
+            "state" => GroupBy::State,
+            "manager" => GroupBy::Manager,
+            other => GroupBy::Field(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
         match self {
             GroupBy::Program => "program",
             GroupBy::Objective => "objective",
             GroupBy::Phase => "phase",
             GroupBy::State => "state",
             GroupBy::Manager => "manager",
+            GroupBy::Field(f) => f,
         }
     }
 }
@@ -192,13 +206,23 @@ fn open_items<'a>(ctx: &Context<'a>) -> HashMap<&'a str, Open> {
 }
 
 /// The groups a project falls in (one per objective for `--by objective`).
-fn groups<'a>(p: &Project<'a>, by: GroupBy, doc: &'a crate::model::Document) -> Vec<&'a str> {
+fn groups<'a>(p: &Project<'a>, by: &GroupBy, doc: &'a crate::model::Document) -> Vec<&'a str> {
     let one = |v: Option<&'a str>| vec![v.unwrap_or(NONE)];
     match by {
         GroupBy::Program => one(p.program),
         GroupBy::Phase => one(Some(p.phase)),
         GroupBy::State => one(doc.str("state")),
         GroupBy::Manager => one(Some(p.manager)),
+        GroupBy::Field(field) => match doc.value.get(field) {
+            Some(serde_json::Value::String(s)) => one(Some(s)),
+            Some(serde_json::Value::Array(items)) => {
+                let mut names: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                if names.is_empty() { one(None) } else { names }
+            }
+            _ => one(None),
+        },
         GroupBy::Objective => {
             let mut objectives: Vec<&str> = doc
                 .value
@@ -237,7 +261,7 @@ pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
         .map(|(doc, p)| {
             (
                 metrics::currency(p, ctx.config),
-                groups(p, by, doc),
+                groups(p, &by, doc),
                 figures(ctx, p, &open),
             )
         })
@@ -361,9 +385,9 @@ impl Rollup<'_> {
                 names.join(", ")
             ));
         }
-        if self.by == GroupBy::Objective {
+        if matches!(self.by, GroupBy::Objective | GroupBy::Field(_)) {
             notes.push(
-                "A project with several objectives counts in each of their groups; the total counts it once."
+                "A project with several values counts in each of their groups; the total counts it once."
                     .into(),
             );
         }

@@ -1,0 +1,349 @@
+//! `pmo import` end to end: small CSV fixtures for every reader and failure path, and the
+//! real GMPP 2023 release, whose counts are checked against an independent count.
+
+mod common;
+
+use assert_cmd::Command;
+use common::Repo;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MAPPING: &str = r#"version: 1
+csv: {delimiter: ";", encoding: windows-1252}
+documents:
+  - kind: project
+    id: {column: Code, slug: true, prefix: prj-}
+    fields:
+      title: {column: Name}
+      description: {column: Notes}
+      sponsor: {column: Sponsor, slug: true, create: {kind: person, fields: {name: "{raw}"}}}
+      manager: {column: Sponsor, slug: true}
+      state: {value: active}
+      phase: {value: initiation}
+      baseline.start: {column: Start, date: "%d.%m.%Y"}
+      baseline.budget: {column: Budget, number: {units: {m: 1000000, k: 1000}}}
+  - kind: status
+    id: {column: Code, slug: true, prefix: prj-, suffix: -status}
+    on_error: skip_document
+    fields:
+      project: {column: Code, slug: true, prefix: prj-}
+      date: {value: "2026-11-01"}
+      overall: {column: RAG, map: {Red: red, Amber: amber, Green: green, "Amber/Green": amber}}
+"#;
+
+/// Windows-1252 bytes (é is 0xE9), `;`-separated, a multi-line quoted cell.
+fn csv() -> Vec<u8> {
+    let mut bytes = b"Code;Name;Sponsor;Start;Budget;RAG;Notes\n".to_vec();
+    bytes.extend(
+        b"A-1;Apollo;Carol Nguyen;05.01.2026;\xA31.2m;Amber/Green;\"Two lines;\nsecond\"\n",
+    );
+    bytes.extend(b"B 2;R\xE9seau;Carol Nguyen;07. Sep;1,250k;Exempt;\n");
+    bytes.extend(b"C3;;Dave;01.02.2026;5;Red;\n");
+    bytes
+}
+
+fn setup() -> Repo {
+    Repo::with_config("version: 1\nexclude: [import/**]\n")
+        .file("import/mapping.yaml", MAPPING)
+        .bytes("import/data.csv", &csv())
+}
+
+fn import(repo: &Repo, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut args = vec!["import", "import/data.csv", "--map", "import/mapping.yaml"];
+    args.extend(extra);
+    repo.pmo(&args).assert()
+}
+
+#[test]
+fn rows_become_documents_and_every_problem_is_reported() {
+    let repo = setup();
+    let out = import(&repo, &[]).success();
+    let report = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // Row 2: the damaged start date is left out; the exemption gets no status update.
+    assert!(
+        report.contains("row 2 (line 4), column Start: `07. Sep` is not a date in the format `%d.%m.%Y`: field `baseline.start` of project `prj-b-2` left out"),
+        "{report}"
+    );
+    assert!(
+        report.contains("row 2 (line 4), column RAG: `Exempt` is not in the value map"),
+        "{report}"
+    );
+    // Row 3 has no name: the project cannot be written; its status update still is.
+    assert!(
+        report.contains("row 3 (line 5), column Name: `` empty: project skipped"),
+        "{report}"
+    );
+    assert!(
+        report.contains("3 rows read; 5 documents written"),
+        "{report}"
+    );
+    assert!(
+        report.contains("(1 person, 2 project, 2 status)"),
+        "{report}"
+    );
+
+    let project = std::fs::read_to_string(repo.join("projects/prj-a-1/project.yaml")).unwrap();
+    assert!(project.contains("budget: 1200000"), "{project}");
+    assert!(project.contains("start: 2026-01-05"), "{project}");
+    assert!(project.contains("sponsor: carol-nguyen"), "{project}");
+    let b2 = std::fs::read_to_string(repo.join("projects/prj-b-2/project.yaml")).unwrap();
+    assert!(
+        b2.contains("title: Réseau") && b2.contains("budget: 1250000"),
+        "{b2}"
+    );
+    let status =
+        std::fs::read_to_string(repo.join("projects/prj-a-1/status/prj-a-1-status.yaml")).unwrap();
+    assert!(status.contains("overall: amber"), "{status}");
+    assert!(repo.join("people/carol-nguyen.yaml").exists());
+
+    // The people the rows name were created, so references resolve. (The status of
+    // row 3 points at a project that could not be written: R002 says so.)
+    let v: Value = serde_json::from_slice(
+        &repo
+            .pmo(&["check", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .filter(|c| c.starts_with('R') || c.starts_with('S') || c.starts_with('P'))
+        .collect();
+    assert_eq!(codes, ["R002"], "{v:#}");
+}
+
+#[test]
+fn nothing_is_overwritten_and_dry_runs_write_nothing() {
+    let repo = setup();
+    let dry = import(&repo, &["--dry-run"]).success();
+    let dry_report = String::from_utf8(dry.get_output().stdout.clone()).unwrap();
+    assert!(dry_report.contains("would be written"), "{dry_report}");
+    assert!(!repo.join("projects").exists());
+    import(&repo, &[]).success();
+    let before = std::fs::read_to_string(repo.join("projects/prj-a-1/project.yaml")).unwrap();
+    import(&repo, &[])
+        .code(2)
+        .stderr(predicate::str::contains("already exists"))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(
+        std::fs::read_to_string(repo.join("projects/prj-a-1/project.yaml")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn skip_row_and_duplicate_ids() {
+    let mapping = MAPPING.replace(
+        "  - kind: project\n    id:",
+        "  - kind: project\n    on_error: skip_row\n    id:",
+    );
+    let repo = setup()
+        .file("import/mapping.yaml", &mapping)
+        .file("import/dup.csv", "Code;Name;Sponsor;Start;Budget;RAG;Notes\nA;One;Bob;01.01.2026;1;Red;\nA;Two;Bob;01.01.2026;2;Red;\nB;Bad;Bob;01.01.2026;lots;Red;\n");
+    let out = repo
+        .pmo(&[
+            "import",
+            "import/dup.csv",
+            "--map",
+            "import/mapping.yaml",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("row 2 (line 3), column id: `prj-a` id already made: project `prj-a` of row 1 kept; this one skipped"), "{report}");
+    assert!(
+        report.contains("row 3 (line 4), column Budget: `lots` is not a number: row 3 skipped"),
+        "{report}"
+    );
+    assert!(report.contains("1 rows skipped"), "{report}");
+}
+
+#[test]
+fn bad_mappings_and_files_stop_with_a_located_message() {
+    let repo = setup().file(
+        "import/typo.yaml",
+        "version: 1\ndocuments:\n  - kind: project\n    id: {column: Code}\n    fields:\n      title: {colum: Name}\n",
+    );
+    repo.pmo(&["import", "import/data.csv", "--map", "import/typo.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("import/typo.yaml:6:"))
+        .stderr(predicate::str::contains("is not a valid mapping"));
+    let repo = repo.file(
+        "import/column.yaml",
+        "version: 1\ncsv: {delimiter: \";\", encoding: windows-1252}\ndocuments:\n  - kind: project\n    id: {column: Kode}\n    fields: {}\n",
+    );
+    repo.pmo(&["import", "import/data.csv", "--map", "import/column.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "column `Kode`, which the file does not have; did you mean `Code`?",
+        ));
+    let utf8 = MAPPING.replace("encoding: windows-1252", "encoding: utf-8");
+    let repo = repo.file("import/utf8.yaml", &utf8);
+    repo.pmo(&["import", "import/data.csv", "--map", "import/utf8.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not valid UTF-8"))
+        .stderr(predicate::str::contains("csv.encoding"));
+}
+
+/// Copy a folder (the example's configuration) into a new place.
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, root, out);
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.insert(rel, std::fs::read_to_string(&path).unwrap());
+        }
+    }
+}
+
+#[test]
+fn the_gmpp_release_imports_completely() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("portfolio");
+    std::fs::create_dir_all(out.join("schema")).unwrap();
+    std::fs::copy(
+        "examples/gmpp-2023/portfolio/pmo.yaml",
+        out.join("pmo.yaml"),
+    )
+    .unwrap();
+    copy(
+        Path::new("examples/gmpp-2023/portfolio/schema"),
+        &out.join("schema"),
+    );
+    let report = Command::cargo_bin("pmo")
+        .unwrap()
+        .args(["import", "examples/gmpp-2023/source/gmpp-2023.csv"])
+        .args(["--map", "examples/gmpp-2023/source/mapping.yaml", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let report = String::from_utf8(report.stdout).unwrap();
+    // Every row is accounted for: 244 projects; the 12 rows whose rating is an exemption
+    // (or "early planning") get no status update instead of an invented colour.
+    assert!(
+        report.contains("244 rows read; 518 documents written"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "(21 person, 21 program, 244 project, 232 status); 0 rows skipped; 12 documents skipped"
+        ),
+        "{report}"
+    );
+
+    // The shipped example is exactly this import.
+    let (mut fresh, mut shipped) = (BTreeMap::new(), BTreeMap::new());
+    files(&out, &out, &mut fresh);
+    files(
+        Path::new("examples/gmpp-2023/portfolio"),
+        Path::new("examples/gmpp-2023/portfolio"),
+        &mut shipped,
+    );
+    assert_eq!(
+        fresh.keys().collect::<Vec<_>>(),
+        shipped.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        fresh == shipped,
+        "examples/gmpp-2023/portfolio differs from a fresh import"
+    );
+
+    let pmo = |args: &[&str]| {
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .arg("-C")
+            .arg(&out)
+            .args(["--today", "2026-11-20"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let check = pmo(&["check", "-q"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // Counted independently from the CSV (the rating is in column 7 or 8):
+    // Amber 95 + 88, Green 21 + 5, Red 18 + 5, and 12 rows with a text instead.
+    let counts = |by: &str| -> BTreeMap<String, i64> {
+        let v: Value =
+            serde_json::from_slice(&pmo(&["portfolio", "--by", by, "--format", "json"]).stdout)
+                .unwrap();
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r[by].as_str().unwrap().to_owned(),
+                    r["projects"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let ratings = counts("delivery_confidence");
+    assert_eq!(ratings["Amber"], 183);
+    assert_eq!(ratings["Green"], 26);
+    assert_eq!(ratings["Red"], 23);
+    let s43 = "Exempt under Section 43 of the Freedom of Information Act 2000 (Commercial Interests) - Commercial interests.";
+    assert_eq!(ratings[s43], 5);
+    assert_eq!(
+        ratings["Exempt under Section 24 of the Freedom of Information Act 2000 (National security)"],
+        2
+    );
+    assert_eq!(
+        ratings["Exempt under Section 26 of Freedom of Information Act 2000 (Defence)."],
+        2
+    );
+    assert_eq!(ratings.values().sum::<i64>(), 244);
+    assert_eq!(ratings.len(), 9);
+    let categories = counts("category");
+    assert_eq!(
+        categories,
+        BTreeMap::from([
+            (
+                "Government Transformation and Service Delivery".to_owned(),
+                91
+            ),
+            ("ICT".to_owned(), 32),
+            ("Infrastructure and Construction".to_owned(), 76),
+            ("Military Capability".to_owned(), 45),
+        ])
+    );
+}
