@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every key a template may use, in the order docs/templates.md lists them.
-pub const KEYS: [&str; 19] = [
+pub const KEYS: [&str; 22] = [
     "today",
     "organisation",
     "currency",
@@ -34,6 +34,9 @@ pub const KEYS: [&str; 19] = [
     "statuses",
     "lessons",
     "portfolio",
+    "top_risks",
+    "risk_counts",
+    "pending_changes",
     "diagnostics",
     "summary",
 ];
@@ -77,6 +80,34 @@ pub fn build(
                     "notes": view.data.notes,
                 })
             }
+            // Summaries that spare a dashboard the whole register.
+            "top_risks" => {
+                let mut open: Vec<&(&Document, crate::model::Risk)> = ctx
+                    .risks()
+                    .iter()
+                    .filter(|(_, r)| r.status == OpenClosed::Open)
+                    .collect();
+                open.sort_by_key(|(_, r)| std::cmp::Reverse(risk::score(r)));
+                Value::Array(
+                    open.iter()
+                        .take(10)
+                        .map(|(d, _)| item(ctx, Kind::Risk, d))
+                        .collect(),
+                )
+            }
+            "risk_counts" => json!(crate::report::charts::risk_matrix(
+                ctx.risks()
+                    .iter()
+                    .filter(|(_, r)| r.status == OpenClosed::Open)
+                    .map(|(_, r)| (r.probability, r.impact))
+            )),
+            "pending_changes" => Value::Array(
+                ctx.changes()
+                    .iter()
+                    .filter(|(_, c)| c.status.is_open())
+                    .map(|(d, _)| item(ctx, Kind::Change, d))
+                    .collect(),
+            ),
             "diagnostics" => json!(
                 report
                     .as_ref()

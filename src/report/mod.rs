@@ -262,9 +262,24 @@ fn register(env: &mut Environment<'static>) {
     });
     env.add_function(
         "heat_map",
-        |risks: Serde<Vec<RiskCell>>, high: Option<u32>| {
-            let grid = charts::risk_matrix(open_cells(&risks.0));
-            Value::from_safe_string(charts::heat_map(&grid, high.unwrap_or(15)))
+        |risks: Serde<serde_json::Value>, high: Option<u32>| -> Result<Value, minijinja::Error> {
+            // Either the counts (`risk_counts`) or a list of risks.
+            let grid = match serde_json::from_value::<[[u64; 5]; 5]>(risks.0.clone()) {
+                Ok(grid) => grid,
+                Err(_) => {
+                    let cells: Vec<RiskCell> = serde_json::from_value(risks.0).map_err(|e| {
+                        minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("heat_map takes risks or risk_counts: {e}"),
+                        )
+                    })?;
+                    charts::risk_matrix(open_cells(&cells))
+                }
+            };
+            Ok(Value::from_safe_string(charts::heat_map(
+                &grid,
+                high.unwrap_or(15),
+            )))
         },
     );
     env.add_function(
