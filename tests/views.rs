@@ -565,3 +565,34 @@ fn docs_list_every_export_column() {
         }
     }
 }
+
+#[test]
+fn export_adds_overlay_fields_without_clashing_with_computed_columns() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", common::BOB)
+        .file("projects/apollo.yaml", common::APOLLO)
+        .file(
+            "schema/risk.schema.json",
+            r#"{"properties": {"cost_centre": {"type": "string"}, "score": {"type": "string"}}}"#,
+        )
+        .file(
+            "risks/r.yaml",
+            "kind: risk\nid: r\nproject: apollo\ntitle: T\nowner: bob\nprobability: 2\nimpact: 3\nstatus: open\ncost_centre: CC-7\nscore: high\n",
+        );
+    let out = repo.join("out");
+    repo.pmo(&["export", "-q", "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let risks = std::fs::read_to_string(out.join("risks.csv")).unwrap();
+    let header: Vec<&str> = risks.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header.iter().filter(|c| **c == "score").count(),
+        1,
+        "{header:?}"
+    );
+    assert_eq!(header.last(), Some(&"cost_centre"));
+    // The computed score (2 x 3) wins over the document's own `score` field.
+    let row: Vec<&str> = risks.lines().nth(1).unwrap().split(',').collect();
+    let score = header.iter().position(|c| *c == "score").unwrap();
+    assert_eq!(row[score], "6");
+}

@@ -218,6 +218,9 @@ fn kind_table(figures: &Figures<'_, '_>, kind: Kind) -> Table {
         .filter_map(|d| d.value.as_object())
         .flat_map(|m| m.keys().map(String::as_str))
         .filter(|k| !known.contains(k))
+        // A field named like a computed or flattened column would give two columns of
+        // one name: the computed one is kept.
+        .filter(|k| !computed(kind).contains(k) && !own.iter().any(|f| f.replace('.', "_") == *k))
         .collect();
     let mut columns: Vec<&str> = own.iter().copied().chain(COMMON).collect();
     columns.extend(computed(kind));
