@@ -35,6 +35,16 @@ fn json_of(dir: &str, args: &[&str]) -> Value {
     serde_json::from_str(&stdout(dir, &args)).unwrap()
 }
 
+/// The `id` of each row `pmo ARGS --format json` lists.
+fn ids(dir: &str, args: &[&str]) -> Vec<String> {
+    json_of(dir, args)["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The row whose `key` is `value`.
 fn row<'a>(rows: &'a Value, key: &str, value: &str) -> &'a Value {
     rows.as_array()
@@ -256,15 +266,7 @@ fn ls_lists_risks_with_their_score_highest_first() {
 
 #[test]
 fn ls_filters() {
-    let ids = |args: &[&str]| -> Vec<String> {
-        let v = json_of(FIXTURE, args);
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |args: &[&str]| ids(FIXTURE, args);
     assert_eq!(
         ids(&["ls", "risk", "--open", "--min-score", "15"]),
         ["r1", "r4"]
@@ -291,15 +293,7 @@ fn ls_filters() {
 
 #[test]
 fn ls_filters_by_tag_on_the_example() {
-    let ids = |args: &[&str]| -> Vec<String> {
-        let v = json_of("examples/acme", args);
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |args: &[&str]| ids("examples/acme", args);
     assert_eq!(
         ids(&["ls", "projects", "--tag", "customer"]),
         ["apollo", "hermes"]

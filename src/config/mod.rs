@@ -238,8 +238,8 @@ fn default_methodologies() -> Vec<(String, Methodology)> {
 }
 
 /// Keep a mapping's order (the first methodology is the default; levels of output follow
-/// the file).
-fn ordered<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
+/// the file). Also used by the import mapping, whose fields are written in file order.
+pub(crate) fn ordered<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::de::DeserializeOwned,

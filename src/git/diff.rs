@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::metrics::{self, days_between, rag};
 use crate::model::{Project, Rag, Risk};
 use crate::parse::{self, Limits};
-use crate::source::{Source, Worktree, is_document_path};
+use crate::source::{Source, Worktree};
 use gix::ObjectId;
 use globset::GlobSet;
 use serde::Serialize;
@@ -216,7 +216,7 @@ struct Side<'a> {
 fn compared(path: &str, skip: &GlobSet) -> bool {
     path == crate::config::FILE
         || (path.starts_with("schema/") && path.ends_with(".schema.json"))
-        || (is_document_path(path) && !crate::source::hidden(path) && !skip.is_match(path))
+        || crate::source::is_selected_document(path, skip)
 }
 
 fn commit_side<'a>(git: &'a Git, commit: ObjectId, skip: &GlobSet) -> Result<Side<'a>, Error> {

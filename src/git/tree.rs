@@ -2,7 +2,7 @@
 
 use super::Git;
 use crate::Error;
-use crate::source::{Source, Visit, hidden, is_document_path};
+use crate::source::{Source, Visit, is_selected_document};
 use gix::ObjectId;
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -42,7 +42,7 @@ impl Source for GitTree<'_> {
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
         self.files
             .par_iter()
-            .filter(|(path, _)| is_document_path(path) && !hidden(path) && !skip.is_match(path))
+            .filter(|(path, _)| is_selected_document(path, skip))
             .for_each_init(
                 || self.git.local(),
                 |repo, (path, id)| visit(path.clone(), self.git.blob(repo, *id)),

@@ -43,7 +43,7 @@ pub struct DocumentMap {
     #[serde(default)]
     pub on_error: OnError,
     /// In the mapping file's order.
-    #[serde(deserialize_with = "ordered")]
+    #[serde(deserialize_with = "crate::config::ordered")]
     pub fields: Vec<(String, FieldMap)>,
 }
 
@@ -99,28 +99,13 @@ pub struct NumberOptions {
 pub struct Create {
     #[serde(deserialize_with = "kind")]
     pub kind: Kind,
-    #[serde(default, deserialize_with = "ordered")]
+    #[serde(default, deserialize_with = "crate::config::ordered")]
     pub fields: Vec<(String, String)>,
 }
 
 fn kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
     let name = String::deserialize(d)?;
     Kind::parse(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown kind `{name}`")))
-}
-
-fn ordered<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let map = serde_json::Map::<String, Value>::deserialize(d)?;
-    map.into_iter()
-        .map(|(k, v)| {
-            serde_json::from_value(v)
-                .map(|t| (k, t))
-                .map_err(serde::de::Error::custom)
-        })
-        .collect()
 }
 
 /// The mapping in `bytes` (from the file at `path`, for locations), or its problems.

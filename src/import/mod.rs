@@ -259,6 +259,8 @@ fn document(
     let fields = std::iter::once(("id".to_owned(), &map.id))
         .chain(map.fields.iter().map(|(k, v)| (k.clone(), v)));
     let mut made: Vec<(String, Value)> = Vec::new();
+    // How outcomes name the document: with its id once that is made (it comes first).
+    let mut name = kind.to_owned();
     for (field, spec) in fields {
         let top = field.split('.').next().unwrap_or_default();
         let must = field == "id" || (required.iter().any(|r| r == top) && !field.contains('.'));
@@ -285,6 +287,11 @@ fn document(
                         doc.insert(k.clone(), Value::from(text));
                     }
                     creations.push(Value::Object(doc));
+                }
+                if field == "id"
+                    && let Value::String(id) = &v
+                {
+                    name = format!("{kind} `{id}`");
                 }
                 made.push((field, v));
             }
@@ -313,7 +320,7 @@ fn document(
                         column,
                         raw_text,
                         reason,
-                        format!("field `{field}` of {kind} left out"),
+                        format!("field `{field}` of {name} left out"),
                     );
                 }
             }
@@ -324,21 +331,6 @@ fn document(
     }
     for (field, v) in made {
         set(&mut value, &field, v);
-    }
-    // Name the document in the outcome of its problems.
-    let id = value
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    for p in problems
-        .iter_mut()
-        .filter(|p| p.row == row && p.outcome.contains(&format!("of {kind} left out")))
-    {
-        p.outcome = p.outcome.replace(
-            &format!("of {kind} left out"),
-            &format!("of {kind} `{id}` left out"),
-        );
     }
     Ok((Value::Object(value), creations))
 }

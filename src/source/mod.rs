@@ -33,8 +33,14 @@ pub fn skip_set(exclude: &[String]) -> Result<GlobSet, String> {
 }
 
 /// Hidden files and folders (a part starting with `.`) are not documents.
-pub fn hidden(path: &str) -> bool {
+fn hidden(path: &str) -> bool {
     path.split('/').any(|part| part.starts_with('.'))
+}
+
+/// Whether a path from a list of files (a git tree) is a document file: what the
+/// working-tree walk selects by walking (SPEC section 1).
+pub fn is_selected_document(path: &str, skip: &GlobSet) -> bool {
+    is_document_path(path) && !hidden(path) && !skip.is_match(path)
 }
 
 /// Document files are YAML files other than the configuration.

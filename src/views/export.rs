@@ -253,27 +253,9 @@ fn kind_table(figures: &Figures<'_, '_>, kind: Kind) -> Table {
     table
 }
 
-/// A field's value as a cell: scalars as they are, lists of text joined with `; `,
-/// anything else as JSON.
+/// A (dotted) field's value as a cell; lists of text joined with `; `.
 fn field(value: &Value, path: &str) -> Cell {
-    let value = path.split('.').try_fold(value, |v, key| v.get(key));
-    match value {
-        None | Some(Value::Null) => Cell::Empty,
-        Some(Value::String(s)) => Cell::text(s.as_str()),
-        Some(Value::Bool(b)) => Cell::Bool(*b),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Cell::Int)
-            .unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or_default(), 2)),
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => Cell::text(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        Some(other) => Cell::text(other.to_string()),
-    }
+    Cell::from_json(path.split('.').try_fold(value, |v, key| v.get(key)), "; ")
 }
 
 /// What the computed columns need, found once.

@@ -6,6 +6,7 @@ use crate::check::Context;
 use crate::metrics::{self, allocation, change, rag, risk};
 use crate::model::{Document, Kind};
 use crate::suggest::{did_you_mean, list};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -217,22 +218,9 @@ fn columns(spec: &[(&str, &str)]) -> Vec<Column> {
     spec.iter().map(|(k, l)| Column::new(*k, *l)).collect()
 }
 
+/// A top-level field as a cell; lists of text joined with `, `.
 fn text(doc: &Document, field: &str) -> Cell {
-    match doc.value.get(field) {
-        Some(Value::String(s)) => Cell::text(s.as_str()),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Cell::Int)
-            .unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or_default(), 2)),
-        Some(Value::Array(items)) => Cell::text(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        _ => Cell::Empty,
-    }
+    Cell::from_json(doc.value.get(field), ", ")
 }
 
 fn date(doc: &Document, field: &str) -> Cell {
@@ -451,8 +439,9 @@ fn generic(ctx: &Context<'_>, kind: Kind, docs: &[&Document]) -> Table {
                 if dates.contains(field) {
                     date(doc, field)
                 } else if rags.contains(field) {
-                    doc.str(field)
-                        .and_then(parse_rag)
+                    doc.value
+                        .get(*field)
+                        .and_then(|v| crate::model::Rag::deserialize(v).ok())
                         .map_or(Cell::Empty, Cell::Rag)
                 } else {
                     text(doc, field)
@@ -494,14 +483,4 @@ fn generic(ctx: &Context<'_>, kind: Kind, docs: &[&Document]) -> Table {
         }
     }
     table
-}
-
-fn parse_rag(s: &str) -> Option<crate::model::Rag> {
-    use crate::model::Rag;
-    match s {
-        "green" => Some(Rag::Green),
-        "amber" => Some(Rag::Amber),
-        "red" => Some(Rag::Red),
-        _ => None,
-    }
 }

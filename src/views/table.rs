@@ -48,6 +48,29 @@ impl Cell {
         value.map_or(Cell::Empty, f)
     }
 
+    /// A document's value as a cell: scalars as they are, lists of text joined with
+    /// `list_separator`, anything else as JSON text.
+    pub fn from_json(value: Option<&serde_json::Value>, list_separator: &str) -> Cell {
+        use serde_json::Value;
+        match value {
+            None | Some(Value::Null) => Cell::Empty,
+            Some(Value::String(s)) => Cell::text(s.as_str()),
+            Some(Value::Bool(b)) => Cell::Bool(*b),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Cell::Int)
+                .unwrap_or_else(|| Cell::Number(n.as_f64().unwrap_or_default(), 2)),
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Cell::text(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(list_separator),
+            ),
+            Some(other) => Cell::text(other.to_string()),
+        }
+    }
+
     pub fn alert_if(self, alert: bool) -> Cell {
         if alert {
             Cell::Alert(Box::new(self))
