@@ -9,6 +9,7 @@ use crate::parse::{self, Limits, Seg};
 use crate::schema::{self, Schemas};
 use crate::source::{self, Source};
 use crate::suggest::did_you_mean;
+use rayon::slice::ParallelSliceMut;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -85,7 +86,7 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
     });
     let mut loaded = loaded.into_inner().unwrap_or_else(PoisonError::into_inner);
     // Files arrive in the order threads finish them; the repository is in path order.
-    loaded.sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
+    loaded.par_sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
 
     let mut repo = Repository {
         config,
@@ -158,18 +159,17 @@ fn load_file(
     let mut diags = parsed.diagnostics;
     let mut docs = Vec::with_capacity(parsed.docs.len());
     for yaml in parsed.docs {
-        if let Some(doc) = classify(&path, yaml, &mut diags) {
+        if let Some(mut doc) = classify(&path, yaml, &mut diags) {
             let schema = schemas.get(doc.kind);
-            let valid = schema.validator.is_valid(&doc.value);
-            if !valid {
-                let id = doc.id().map(str::to_owned);
+            doc.valid = schema.validator.is_valid(&doc.value);
+            if !doc.valid {
                 for error in schema.validator.iter_errors(&doc.value) {
                     let found =
                         schema::describe(&path, &doc.value, &doc.spans, &schema.json, &error);
-                    diags.extend(found.into_iter().map(|d| d.id(id.as_deref())));
+                    diags.extend(found.into_iter().map(|d| d.id(doc.id())));
                 }
             }
-            docs.push(Document { valid, ..doc });
+            docs.push(doc);
         }
     }
     // A file whose bytes were rejected keeps no text: snippets would show nothing useful.
@@ -227,11 +227,5 @@ fn classify(path: &str, yaml: parse::YamlDoc, diags: &mut Vec<Diagnostic>) -> Op
         );
         return None;
     };
-    Some(Document {
-        file: 0,
-        kind,
-        value: yaml.value,
-        spans: yaml.spans,
-        valid: false,
-    })
+    Some(Document::new(kind, yaml.value, yaml.spans))
 }

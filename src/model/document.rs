@@ -10,6 +10,8 @@ pub struct Document {
     /// Index of the file in [`crate::repository::Repository::files`].
     pub file: usize,
     pub kind: Kind,
+    /// `id` when it is a text, read once: every index and finding looks it up.
+    id: Option<Box<str>>,
     pub value: Value,
     pub spans: Spans,
     /// Whether it passed its schema (typed views are only taken of valid documents).
@@ -17,8 +19,20 @@ pub struct Document {
 }
 
 impl Document {
+    pub fn new(kind: Kind, value: Value, spans: Spans) -> Self {
+        let id = value.get("id").and_then(Value::as_str).map(Box::from);
+        Document {
+            file: 0,
+            kind,
+            id,
+            value,
+            spans,
+            valid: false,
+        }
+    }
+
     pub fn id(&self) -> Option<&str> {
-        self.value.get("id").and_then(Value::as_str)
+        self.id.as_deref()
     }
 
     /// A top-level text field.

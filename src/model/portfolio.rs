@@ -16,6 +16,8 @@ pub struct Portfolio<'a> {
     /// id -> the first document with it, in path order. (Fx hashing: ids are not
     /// adversarial, and SipHash showed in profiles of large portfolios.)
     index: HashMap<&'a str, &'a Document>,
+    /// Every later document with an id already taken, beside the first one, in path order.
+    duplicates: Vec<(&'a Document, &'a Document)>,
     /// The references of each document (by index), found once.
     references: OnceLock<Vec<Vec<Reference<'a>>>>,
     projects: OnceLock<Vec<(&'a Document, Project<'a>)>>,
@@ -33,14 +35,19 @@ pub struct Portfolio<'a> {
 impl<'a> Portfolio<'a> {
     pub fn new(repo: &'a Repository) -> Self {
         let mut index = HashMap::with_capacity_and_hasher(repo.documents.len(), Default::default());
+        let mut duplicates = Vec::new();
         for doc in &repo.documents {
             if let Some(id) = doc.id() {
-                index.entry(id).or_insert(doc);
+                let first = *index.entry(id).or_insert(doc);
+                if !std::ptr::eq(first, doc) {
+                    duplicates.push((doc, first));
+                }
             }
         }
         Portfolio {
             repo,
             index,
+            duplicates,
             references: OnceLock::new(),
             projects: OnceLock::new(),
             risks: OnceLock::new(),
@@ -144,6 +151,11 @@ impl<'a> Portfolio<'a> {
             .references
             .get_or_init(|| docs.par_iter().map(refs::references).collect());
         docs.iter().zip(refs.iter().map(Vec::as_slice))
+    }
+
+    /// Documents whose id an earlier one (in path order) has, each with that earlier one.
+    pub fn duplicates(&self) -> &[(&'a Document, &'a Document)] {
+        &self.duplicates
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Document> {

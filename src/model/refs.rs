@@ -56,60 +56,113 @@ fn fields(kind: Kind) -> &'static [RefField] {
 
 /// A reference found in a document.
 pub struct Reference<'d> {
-    /// Where it is, e.g. `approvals`, 1, `by`.
-    pub path: Vec<Seg<'d>>,
     pub id: &'d str,
     pub target: Kind,
+    /// The steps of its field, and the list index taken at each `Each` step: the path
+    /// is rebuilt from these when a finding needs it, so finding references allocates
+    /// nothing per reference.
+    steps: &'static [Step],
+    indices: [usize; MAX_EACH],
 }
 
+/// The most `Each` steps in one reference field (gates, approvers).
+const MAX_EACH: usize = 2;
+
 impl Reference<'_> {
+    /// Where it is, e.g. `approvals`, 1, `by`.
+    pub fn path(&self) -> impl Iterator<Item = Seg<'static>> + '_ {
+        let mut indices = self.indices.iter();
+        self.steps.iter().map(move |step| match step {
+            Field(name) => Seg::Key(name),
+            Each => Seg::Index(indices.next().copied().unwrap_or_default()),
+        })
+    }
+
     /// `approvals[1].by`
     pub fn field(&self) -> String {
-        crate::parse::spans::display_path(&self.path)
+        crate::parse::spans::display_path(&self.path().collect::<Vec<_>>())
     }
 }
 
 /// Every reference a document makes (text values only: other types are S001 findings).
 pub fn references(doc: &Document) -> Vec<Reference<'_>> {
     let mut out = Vec::new();
-    for (path, target) in fields(doc.kind) {
-        walk(&doc.value, path, &mut Vec::new(), *target, &mut out);
+    for &(steps, target) in fields(doc.kind) {
+        let mut found = |id, indices| {
+            out.push(Reference {
+                id,
+                target,
+                steps,
+                indices,
+            })
+        };
+        walk(&doc.value, steps, [0; MAX_EACH], 0, &mut found);
     }
     out
 }
 
+/// Follow `steps` from `value`; `each` is how many `Each` steps were taken.
 fn walk<'d>(
     value: &'d Value,
     steps: &[Step],
-    path: &mut Vec<Seg<'d>>,
-    target: Kind,
-    out: &mut Vec<Reference<'d>>,
+    mut indices: [usize; MAX_EACH],
+    each: usize,
+    found: &mut impl FnMut(&'d str, [usize; MAX_EACH]),
 ) {
     let Some((step, rest)) = steps.split_first() else {
         if let Some(id) = value.as_str() {
-            out.push(Reference {
-                path: path.clone(),
-                id,
-                target,
-            });
+            found(id, indices);
         }
         return;
     };
     match (step, value) {
         (Field(name), Value::Object(map)) => {
-            if let Some((key, child)) = map.get_key_value(*name) {
-                path.push(Seg::Key(key));
-                walk(child, rest, path, target, out);
-                path.pop();
+            if let Some(child) = map.get(*name) {
+                walk(child, rest, indices, each, found);
             }
         }
         (Each, Value::Array(items)) => {
             for (i, child) in items.iter().enumerate() {
-                path.push(Seg::Index(i));
-                walk(child, rest, path, target, out);
-                path.pop();
+                indices[each] = i;
+                walk(child, rest, indices, each + 1, found);
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Spans;
+    use serde_json::json;
+
+    #[test]
+    fn no_field_has_more_list_steps_than_a_reference_holds() {
+        for kind in Kind::ALL {
+            for (steps, _) in fields(kind) {
+                assert!(steps.iter().filter(|s| matches!(s, Each)).count() <= MAX_EACH);
+            }
+        }
+    }
+
+    #[test]
+    fn references_carry_their_paths() {
+        let value = json!({
+            "kind": "project", "id": "p", "manager": "ann",
+            "gates": [{"approvers": ["bob"]}, {"approvers": ["cy", "dee"]}],
+        });
+        let doc = Document::new(Kind::Project, value, Spans::default());
+        let found: Vec<(String, &str)> =
+            references(&doc).iter().map(|r| (r.field(), r.id)).collect();
+        assert_eq!(
+            found,
+            [
+                ("manager".to_owned(), "ann"),
+                ("gates[0].approvers[0]".to_owned(), "bob"),
+                ("gates[1].approvers[0]".to_owned(), "cy"),
+                ("gates[1].approvers[1]".to_owned(), "dee"),
+            ]
+        );
     }
 }

@@ -9,6 +9,7 @@ use super::spans::{NodeSpan, Spans};
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// The guards of SPEC section 1 against hostile or accidental input.
@@ -72,15 +73,50 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut builder = Builder::new(file, limits, true);
-    builder.run(text);
-    if builder.alias_budget_deferred && !builder.over_alias_budget() {
-        // Aliases early in the file outran the nodes read so far, but the whole file is
-        // within budget: read it again without the running check (bounded by the budget).
-        builder = Builder::new(file, limits, false);
+    SCRATCH.with_borrow_mut(|scratch| {
+        let mut builder = Builder::new(file, limits, true, scratch);
         builder.run(text);
+        if builder.alias_budget_deferred && !builder.over_alias_budget() {
+            // Aliases early in the file outran the nodes read so far, but the whole file
+            // is within budget: read it again without the running check (bounded by the
+            // budget).
+            builder = Builder::new(file, limits, false, builder.scratch);
+            builder.run(text);
+        }
+        builder.finish()
+    })
+}
+
+thread_local! {
+    /// Each parsing thread's [`Scratch`], reused from file to file.
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// The open collections of a file being read, on stacks shared by all of them: a
+/// collection's items (or entries) are moved out at its end into a vector (or map) of
+/// exactly their number, and a document's spans are copied out at its end. Growing every
+/// collection one push at a time was a tenth of the work of loading a repository.
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<Frame>,
+    items: Vec<Value>,
+    entries: Vec<(String, Value)>,
+    spans: Vec<NodeSpan>,
+}
+
+impl Scratch {
+    /// Empty, and no larger than an ordinary file needs once an unusual one was read.
+    fn reset(&mut self) {
+        const KEEP: usize = 1 << 14;
+        self.stack.clear();
+        self.items.clear();
+        self.entries.clear();
+        self.spans.clear();
+        self.stack.shrink_to(KEEP);
+        self.items.shrink_to(KEEP);
+        self.entries.shrink_to(KEEP);
+        self.spans.shrink_to(KEEP);
     }
-    builder.finish()
 }
 
 impl YamlFile {
@@ -116,21 +152,29 @@ fn pos_of(m: saphyr_parser::Marker) -> Pos {
     }
 }
 
+/// An open collection. `first` is where its items (or entries) begin on the scratch
+/// stack, `start` where its own span is in the document's spans.
 enum Frame {
     Seq {
-        items: Vec<Value>,
+        first: usize,
         start: usize,
         anchor: usize,
         nodes_at_start: usize,
     },
     Map {
-        map: Map<String, Value>,
+        first: usize,
         start: usize,
         anchor: usize,
         nodes_at_start: usize,
         key: Option<PendingKey>,
+        /// Key -> position among the entries, once there are too many to compare one by
+        /// one (duplicate keys are looked for on every key).
+        index: Option<HashMap<String, usize>>,
     },
 }
+
+/// Up to this many entries, a new key is compared with each earlier one.
+const LINEAR_KEYS: usize = 24;
 
 struct PendingKey {
     name: String,
@@ -149,8 +193,7 @@ struct Builder<'f> {
     /// Check the alias budget as we go (false on a re-read of a file known to be within it).
     running_budget: bool,
     alias_budget_deferred: bool,
-    stack: Vec<Frame>,
-    spans: Vec<NodeSpan>,
+    scratch: &'f mut Scratch,
     anchors: HashMap<usize, (Value, usize)>,
     /// Nodes written in the file (keys, values, aliases).
     own_nodes: usize,
@@ -162,14 +205,14 @@ struct Builder<'f> {
 }
 
 impl<'f> Builder<'f> {
-    fn new(file: &'f str, limits: &Limits, running_budget: bool) -> Self {
+    fn new(file: &'f str, limits: &Limits, running_budget: bool, scratch: &'f mut Scratch) -> Self {
+        scratch.reset();
         Builder {
             file,
             limits: *limits,
             running_budget,
             alias_budget_deferred: false,
-            stack: Vec::new(),
-            spans: Vec::new(),
+            scratch,
             anchors: HashMap::new(),
             own_nodes: 0,
             expanded_nodes: 0,
@@ -196,6 +239,7 @@ impl<'f> Builder<'f> {
     }
 
     fn finish(mut self) -> YamlFile {
+        self.scratch.reset();
         if self.over_alias_budget() && self.diagnostics.iter().all(|d| d.code != "P005") {
             let msg = format!(
                 "aliases expand to {} nodes, more than {} times the file's own {} nodes; the file was not read",
@@ -250,7 +294,7 @@ impl<'f> Builder<'f> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Stop> {
         match event {
             Event::DocumentStart(_) => {
-                self.spans = Vec::new();
+                self.scratch.spans.clear();
                 self.anchors.clear();
                 self.root_is_empty = false;
             }
@@ -267,7 +311,7 @@ impl<'f> Builder<'f> {
                 } else {
                     Value::String(exact(&text))
                 };
-                if self.stack.is_empty() {
+                if self.scratch.stack.is_empty() {
                     self.root_is_empty =
                         style == ScalarStyle::Plain && value.is_null() && span.start == span.end;
                 }
@@ -314,7 +358,7 @@ impl<'f> Builder<'f> {
                         "mapping keys must be plain text such as `owner`",
                     ));
                 }
-                if self.stack.len() >= self.limits.max_depth {
+                if self.scratch.stack.len() >= self.limits.max_depth {
                     let msg = format!(
                         "nesting is deeper than {} levels; the file was not read",
                         self.limits.max_depth
@@ -323,46 +367,57 @@ impl<'f> Builder<'f> {
                     return Err(self.fail("P005", span, msg, "flatten the structure"));
                 }
                 self.own_nodes += 1;
-                let start = self.spans.len();
+                let start = self.scratch.spans.len();
                 self.push_span(span, 1, false);
                 let nodes_at_start = self.own_nodes + self.expanded_nodes - 1;
-                self.stack
-                    .push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Seq {
-                            items: Vec::new(),
-                            start,
-                            anchor,
-                            nodes_at_start,
-                        }
-                    } else {
-                        Frame::Map {
-                            map: Map::new(),
-                            start,
-                            anchor,
-                            nodes_at_start,
-                            key: None,
-                        }
-                    });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (value, start, anchor, nodes_at_start) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        items,
+                let frame = if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        first: self.scratch.items.len(),
                         start,
                         anchor,
                         nodes_at_start,
-                    }) => (Value::Array(items), start, anchor, nodes_at_start),
+                    }
+                } else {
+                    Frame::Map {
+                        first: self.scratch.entries.len(),
+                        start,
+                        anchor,
+                        nodes_at_start,
+                        key: None,
+                        index: None,
+                    }
+                };
+                self.scratch.stack.push(frame);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let scratch = &mut *self.scratch;
+                let (value, start, anchor, nodes_at_start) = match scratch.stack.pop() {
+                    Some(Frame::Seq {
+                        first,
+                        start,
+                        anchor,
+                        nodes_at_start,
+                    }) => {
+                        let items = scratch.items.drain(first..).collect();
+                        (Value::Array(items), start, anchor, nodes_at_start)
+                    }
                     Some(Frame::Map {
-                        map,
+                        first,
                         start,
                         anchor,
                         nodes_at_start,
                         ..
-                    }) => (Value::Object(map), start, anchor, nodes_at_start),
+                    }) => {
+                        let entries = scratch.entries.drain(first..);
+                        let mut map = Map::with_capacity(entries.len());
+                        map.extend(entries);
+                        (Value::Object(map), start, anchor, nodes_at_start)
+                    }
                     None => return Ok(()),
                 };
-                let size = self.spans.len() - start;
-                if let Some(node) = self.spans.get_mut(start) {
+                let spans = &mut self.scratch.spans;
+                let size = spans.len() - start;
+                if let Some(node) = spans.get_mut(start) {
                     node.size = size as u32;
                     node.span.end = span.end.max(node.span.end);
                 }
@@ -378,29 +433,43 @@ impl<'f> Builder<'f> {
     }
 
     fn expecting_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+        matches!(
+            self.scratch.stack.last(),
+            Some(Frame::Map { key: None, .. })
+        )
     }
 
     fn key(&mut self, name: String, span: Span) -> Result<(), Stop> {
         self.own_nodes += 1;
-        let spans_len = self.spans.len();
+        let Scratch {
+            stack,
+            entries,
+            spans,
+            ..
+        } = &mut *self.scratch;
+        let spans_len = spans.len();
         let Some(Frame::Map {
-            map, key, start, ..
-        }) = self.stack.last_mut()
+            first,
+            key,
+            start,
+            index,
+            ..
+        }) = stack.last_mut()
         else {
             return Ok(());
         };
-        let duplicate = map.contains_key(&name);
-        let first = if duplicate {
-            let k = map.keys().position(|k| *k == name).unwrap_or(0);
+        let earlier = match index {
+            Some(index) => index.get(&name).copied(),
+            None => entries[*first..].iter().position(|(k, _)| *k == name),
+        };
+        let duplicate = earlier.is_some();
+        let first = earlier.and_then(|k| {
             let mut idx = *start + 1;
             for _ in 0..k {
-                idx += self.spans.get(idx).map_or(1, |n| n.size as usize);
+                idx += spans.get(idx).map_or(1, |n| n.size as usize);
             }
-            self.spans.get(idx).and_then(|n| n.key)
-        } else {
-            None
-        };
+            spans.get(idx).and_then(|n| n.key)
+        });
         if duplicate {
             let mut d = Diagnostic::new(
                 "P004",
@@ -424,11 +493,11 @@ impl<'f> Builder<'f> {
     }
 
     fn push_span(&mut self, span: Span, size: u32, alias: bool) {
-        let key = match self.stack.last() {
+        let key = match self.scratch.stack.last() {
             Some(Frame::Map { key: Some(k), .. }) => Some(k.span),
             _ => None,
         };
-        self.spans.push(NodeSpan {
+        self.scratch.spans.push(NodeSpan {
             span,
             key,
             size,
@@ -438,21 +507,45 @@ impl<'f> Builder<'f> {
 
     /// A value is complete: store it in its parent, or finish the document.
     fn complete(&mut self, value: Value) {
-        match self.stack.last_mut() {
-            Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { map, key, .. }) => {
-                if let Some(k) = key.take() {
-                    if k.duplicate {
-                        self.spans.truncate(k.spans_len);
-                    } else {
-                        map.insert(k.name, value);
-                    }
+        let Scratch {
+            stack,
+            items,
+            entries,
+            spans,
+        } = &mut *self.scratch;
+        match stack.last_mut() {
+            Some(Frame::Seq { .. }) => items.push(value),
+            Some(Frame::Map {
+                first, key, index, ..
+            }) => {
+                let Some(k) = key.take() else { return };
+                if k.duplicate {
+                    spans.truncate(k.spans_len);
+                    return;
                 }
+                let position = entries.len() - *first;
+                match index {
+                    Some(index) => {
+                        index.insert(k.name.clone(), position);
+                    }
+                    None if position == LINEAR_KEYS => {
+                        let keys = entries[*first..].iter().map(|(k, _)| k.clone());
+                        let mut all: HashMap<String, usize> = keys.zip(0..).collect();
+                        all.insert(k.name.clone(), position);
+                        *index = Some(all);
+                    }
+                    None => {}
+                }
+                entries.push((k.name, value));
             }
             None => {
-                let spans = Spans(std::mem::take(&mut self.spans));
+                let doc_spans = Spans(spans.to_vec());
+                spans.clear();
                 if !self.root_is_empty {
-                    self.docs.push(YamlDoc { value, spans });
+                    self.docs.push(YamlDoc {
+                        value,
+                        spans: doc_spans,
+                    });
                 }
             }
         }
@@ -546,6 +639,26 @@ mod tests {
             doc.spans.value_at(&doc.value, [Seg::Key("e")]).start.line,
             4
         );
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_mappings() {
+        // Past LINEAR_KEYS entries, keys are looked up in an index instead of compared.
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text += "k3: again\nk39: again\nnested: {a: 1, a: 2}\n";
+        let f = load_str(&text);
+        let found: Vec<_> = f
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.span.start.line, d.related[0].span.start.line))
+            .collect();
+        assert_eq!(found, [("P004", 41, 4), ("P004", 42, 40), ("P004", 43, 43)]);
+        let doc = &f.docs[0];
+        assert_eq!(doc.value["k3"], json!(3));
+        assert_eq!(doc.value["nested"], json!({"a": 1}));
+        assert_eq!(doc.value.as_object().unwrap().len(), 41);
+        let nested = doc.spans.value_at(&doc.value, [Seg::Key("nested")]);
+        assert_eq!(nested.start.line, 43);
     }
 
     #[test]

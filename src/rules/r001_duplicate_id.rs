@@ -26,12 +26,8 @@ id: apollo-vendor-delay   # R001: first used in projects/apollo/risks/vendor.yam
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for doc in &ctx.repo.documents {
-        let Some(id) = doc.id() else { continue };
-        // The index keeps the first document with each id: any other is a duplicate.
-        let Some(earlier) = ctx.get(id).filter(|first| !std::ptr::eq(*first, doc)) else {
-            continue;
-        };
+    for &(doc, earlier) in ctx.duplicates() {
+        let id = doc.id().unwrap_or_default();
         let where_ = ctx.repo.path(earlier);
         let span = doc.span([Seg::Key("id")]);
         out.push(

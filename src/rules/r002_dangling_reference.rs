@@ -41,7 +41,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.target
             );
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message)
+                ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
                     .help(help),
             );
         }

@@ -42,7 +42,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let help = did_you_mean(r.id, ctx.ids_of(r.target))
                 .unwrap_or_else(|| format!("use the id of {} {}", r.target.article(), r.target));
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.span(r.path.iter().copied()), message)
+                ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
                     .help(help),
             );
         }
