@@ -10,8 +10,10 @@ pub struct Document {
     /// Index of the file in [`crate::repository::Repository::files`].
     pub file: usize,
     pub kind: Kind,
-    /// `id` when it is a text, read once: every index and finding looks it up.
+    /// `id` and `project` when they are texts, read once: the portfolio's indices and
+    /// every finding look them up.
     id: Option<Box<str>>,
+    project: Option<Box<str>>,
     pub value: Value,
     pub spans: Spans,
     /// Whether it passed its schema (typed views are only taken of valid documents).
@@ -20,11 +22,12 @@ pub struct Document {
 
 impl Document {
     pub fn new(kind: Kind, value: Value, spans: Spans) -> Self {
-        let id = value.get("id").and_then(Value::as_str).map(Box::from);
+        let text = |field| value.get(field).and_then(Value::as_str).map(Box::from);
         Document {
             file: 0,
             kind,
-            id,
+            id: text("id"),
+            project: text("project"),
             value,
             spans,
             valid: false,
@@ -33,6 +36,11 @@ impl Document {
 
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
+    }
+
+    /// The project it belongs to (a text `project` field).
+    pub fn project(&self) -> Option<&str> {
+        self.project.as_deref()
     }
 
     /// A top-level text field.

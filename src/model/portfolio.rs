@@ -115,7 +115,7 @@ impl<'a> Portfolio<'a> {
         let index = self.by_project.get_or_init(|| {
             let mut index: HashMap<_, Vec<_>> = HashMap::default();
             for doc in &self.repo.documents {
-                if let Some(project) = doc.str("project") {
+                if let Some(project) = doc.project() {
                     index.entry(project).or_default().push(doc);
                 }
             }

@@ -390,7 +390,7 @@ fn approvals(ctx: &Context<'_>) -> Table {
             .get("approvals")
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
-        std::iter::repeat_n(d.str("project").unwrap_or_default(), n)
+        std::iter::repeat_n(d.project().unwrap_or_default(), n)
     });
     for (row, project) in table.rows.iter_mut().zip(projects) {
         row.insert(1, Cell::text(project));
