@@ -103,7 +103,7 @@ pub fn build(
             )),
             "pending_changes" => Value::Array(
                 ctx.changes()
-                    .iter()
+                    .par_iter()
                     .filter(|(_, c)| c.status.is_open())
                     .map(|(d, _)| item(ctx, Kind::Change, d))
                     .collect(),
@@ -166,12 +166,12 @@ fn item(ctx: &Context<'_>, kind: Kind, doc: &Document) -> Value {
         .iter()
         .chain(&crate::views::export::COMMON);
     for path in documented {
-        let parts: Vec<&str> = path.split('.').collect();
         let mut at = &mut v;
-        for (i, key) in parts.iter().enumerate() {
+        let mut parts = path.split('.').peekable();
+        while let Some(key) = parts.next() {
             let Some(m) = at.as_object_mut() else { break };
-            let leaf = i + 1 == parts.len();
-            at = m.entry(*key).or_insert_with(|| {
+            let leaf = parts.peek().is_none();
+            at = m.entry(key).or_insert_with(|| {
                 if leaf {
                     Value::Null
                 } else {
