@@ -105,6 +105,30 @@ fn every_bad_input_is_reported_and_the_rest_still_checked() {
 }
 
 #[test]
+fn files_larger_than_the_read_buffer_are_read_whole() {
+    // Files are read through a 64 KiB buffer; a finding after 100,000 bytes of text
+    // shows the whole file was read, and the small file after it is read afresh.
+    let long_line = "x".repeat(99);
+    let mut long = String::from("kind: person\nid: long\nname: L\nnotes: |\n");
+    for _ in 0..1_000 {
+        long += &format!("  {long_line}\n");
+    }
+    long += "rols: [sponsor]\n";
+    let repo = Repo::new()
+        .file("people/long.yaml", &long)
+        .file("people/short.yaml", "kind: person\nid: short\nnme: S\n");
+    let findings = repo.findings();
+    assert!(
+        findings.contains(&f("S001", "people/long.yaml", 1005, 1)),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&f("S001", "people/short.yaml", 3, 1)),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn an_invalid_pmo_yaml_is_located_and_exits_2() {
     let repo = Repo::with_config(
         "version: 1\nmethodologies:\n  w:\n    phases: [a, b, a]\nrules: {Q123: off}\n",

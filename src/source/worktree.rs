@@ -96,10 +96,12 @@ fn read_document(path: &Path) -> std::io::Result<Vec<u8>> {
         buffer.clear();
         // `Take` reads with the generic loop; `File`'s own `read_to_end` queries the size.
         file.take(u64::MAX).read_to_end(buffer)?;
-        let bytes = buffer.to_vec();
-        buffer.truncate(0);
-        buffer.shrink_to(KEEP);
-        Ok(bytes)
+        Ok(if buffer.len() > KEEP {
+            // A large file: hand the buffer itself over rather than hold it twice.
+            std::mem::replace(buffer, Vec::with_capacity(KEEP))
+        } else {
+            buffer.to_vec()
+        })
     })
 }
 
