@@ -220,7 +220,7 @@ fn locate_key(config: &Config, path: &[Seg<'_>]) -> Option<crate::diagnostic::Sp
     let doc = config.source.as_ref()?;
     doc.spans
         .locate(&doc.value, path.iter().copied())
-        .and_then(|n| n.key)
+        .and_then(|n| n.key())
 }
 
 /// A help text when a gate's `require` path is not a field of the project schema.

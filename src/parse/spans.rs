@@ -12,12 +12,42 @@ use serde_json::Value;
 pub struct NodeSpan {
     /// The value itself.
     pub span: Span,
+    /// The key this value is stored under; line 0 (no line has it) when its parent is not
+    /// a mapping. An `Option` would take four more bytes of every node.
+    key: Span,
+    /// Entries in this subtree, itself included, with [`ALIAS`] set for an alias: its
+    /// expansion has no spans of its own, every path inside points here.
+    size_and_alias: u32,
+}
+
+const ALIAS: u32 = 1 << 31;
+
+impl NodeSpan {
+    pub(crate) fn new(span: Span, key: Option<Span>, alias: bool) -> Self {
+        NodeSpan {
+            span,
+            key: key.unwrap_or_default(),
+            size_and_alias: if alias { ALIAS | 1 } else { 1 },
+        }
+    }
+
     /// The key this value is stored under, when its parent is a mapping.
-    pub key: Option<Span>,
-    /// Entries in this subtree, itself included.
-    pub(crate) size: u32,
-    /// An alias: its expansion has no spans of its own, every path inside points here.
-    pub(crate) alias: bool,
+    pub fn key(&self) -> Option<Span> {
+        (self.key.start.line != 0).then_some(self.key)
+    }
+
+    pub(crate) fn size(&self) -> u32 {
+        self.size_and_alias & !ALIAS
+    }
+
+    /// A file holds far fewer than 2^31 nodes: the byte limit bounds them.
+    pub(crate) fn set_size(&mut self, size: u32) {
+        self.size_and_alias = (self.size_and_alias & ALIAS) | (size & !ALIAS);
+    }
+
+    pub(crate) fn alias(&self) -> bool {
+        self.size_and_alias & ALIAS != 0
+    }
 }
 
 /// A step of a path into a document: a mapping key or a sequence index.
@@ -48,7 +78,7 @@ impl Spans {
         let mut idx = 0;
         let mut value = root;
         for seg in path {
-            if self.0.get(idx)?.alias {
+            if self.0.get(idx)?.alias() {
                 return Some(idx);
             }
             let index = match seg {
@@ -68,7 +98,7 @@ impl Spans {
             };
             let mut child_idx = idx + 1;
             for _ in 0..k {
-                child_idx += self.0.get(child_idx)?.size as usize;
+                child_idx += self.0.get(child_idx)?.size() as usize;
             }
             idx = child_idx;
             value = child;
@@ -84,7 +114,7 @@ impl Spans {
     /// Where to point for a key at `path` (an unknown field): the key, else the value.
     pub fn key_at<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
         self.locate(root, path)
-            .map(|n| n.key.unwrap_or(n.span))
+            .map(|n| n.key().unwrap_or(n.span))
             .unwrap_or_default()
     }
 
@@ -95,9 +125,9 @@ impl Spans {
             return Span::default();
         };
         let node = self.0[idx];
-        let first_key = match node.alias || node.size < 2 {
+        let first_key = match node.alias() || node.size() < 2 {
             true => None,
-            false => self.0.get(idx + 1).and_then(|child| child.key),
+            false => self.0.get(idx + 1).and_then(NodeSpan::key),
         };
         first_key.unwrap_or(node.span)
     }

@@ -318,7 +318,7 @@ impl<'f> Builder<'f> {
                 if anchor > 0 {
                     self.anchors.insert(anchor, (value.clone(), 1));
                 }
-                self.push_span(span, 1, false);
+                self.push_span(span, false);
                 self.complete(value);
             }
             Event::Alias(anchor) => {
@@ -345,7 +345,7 @@ impl<'f> Builder<'f> {
                 } else {
                     value.clone()
                 };
-                self.push_span(span, 1, true);
+                self.push_span(span, true);
                 self.complete(value);
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -368,7 +368,7 @@ impl<'f> Builder<'f> {
                 }
                 self.own_nodes += 1;
                 let start = self.scratch.spans.len();
-                self.push_span(span, 1, false);
+                self.push_span(span, false);
                 let nodes_at_start = self.own_nodes + self.expanded_nodes - 1;
                 let frame = if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
@@ -418,7 +418,7 @@ impl<'f> Builder<'f> {
                 let spans = &mut self.scratch.spans;
                 let size = spans.len() - start;
                 if let Some(node) = spans.get_mut(start) {
-                    node.size = size as u32;
+                    node.set_size(size as u32);
                     node.span.end = span.end.max(node.span.end);
                 }
                 if anchor > 0 {
@@ -466,9 +466,9 @@ impl<'f> Builder<'f> {
         let first = earlier.and_then(|k| {
             let mut idx = *start + 1;
             for _ in 0..k {
-                idx += spans.get(idx).map_or(1, |n| n.size as usize);
+                idx += spans.get(idx).map_or(1, |n| n.size() as usize);
             }
-            spans.get(idx).and_then(|n| n.key)
+            spans.get(idx).and_then(NodeSpan::key)
         });
         if duplicate {
             let mut d = Diagnostic::new(
@@ -492,17 +492,12 @@ impl<'f> Builder<'f> {
         Ok(())
     }
 
-    fn push_span(&mut self, span: Span, size: u32, alias: bool) {
+    fn push_span(&mut self, span: Span, alias: bool) {
         let key = match self.scratch.stack.last() {
             Some(Frame::Map { key: Some(k), .. }) => Some(k.span),
             _ => None,
         };
-        self.scratch.spans.push(NodeSpan {
-            span,
-            key,
-            size,
-            alias,
-        });
+        self.scratch.spans.push(NodeSpan::new(span, key, alias));
     }
 
     /// A value is complete: store it in its parent, or finish the document.
@@ -597,7 +592,7 @@ mod tests {
         );
         let owner = d.spans.locate(&d.value, [Seg::Key("owner")]).unwrap();
         assert_eq!((owner.span.start.line, owner.span.start.column), (3, 8));
-        assert_eq!(owner.key.unwrap().start.column, 1);
+        assert_eq!(owner.key().unwrap().start.column, 1);
         let y1 = d.spans.value_at(
             &d.value,
             [
