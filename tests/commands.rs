@@ -107,18 +107,12 @@ fn new_writes_schema_valid_documents_in_the_layout() {
             .count(),
         2
     );
-    repo.pmo(&["new", "project", "--title", "Apollo", "--id", "apollo"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("already exists"));
-    repo.pmo(&["new", "risk"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--project"));
-    repo.pmo(&["new", "rsik"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean `risk`?"));
+    repo.refuses(
+        &["new", "project", "--title", "Apollo", "--id", "apollo"],
+        "already exists",
+    );
+    repo.refuses(&["new", "risk"], "--project");
+    repo.refuses(&["new", "rsik"], "did you mean `risk`?");
     repo.pmo(&["new", "person", "--id", "bad id"])
         .assert()
         .code(2);

@@ -176,10 +176,7 @@ fn templates_run_out_of_fuel() {
         "templates/endless.md.j2",
         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
     );
-    repo.pmo(&["report", "endless"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("out of fuel"));
+    repo.refuses(&["report", "endless"], "out of fuel");
 }
 
 #[test]
@@ -187,18 +184,12 @@ fn reports_about_one_project_need_it() {
     let repo = Repo::new()
         .file("people/bob.yaml", BOB)
         .file("projects/apollo.yaml", APOLLO);
-    repo.pmo(&["report", "status"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("add --project ID"));
-    repo.pmo(&["report", "status", "--project", "apolo"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean `apollo`?"));
-    repo.pmo(&["report", "statsu"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("did you mean `status`?"));
+    repo.refuses(&["report", "status"], "add --project ID");
+    repo.refuses(
+        &["report", "status", "--project", "apolo"],
+        "did you mean `apollo`?",
+    );
+    repo.refuses(&["report", "statsu"], "did you mean `status`?");
 }
 
 #[test]
@@ -213,9 +204,6 @@ fn output_files_are_never_overwritten() {
         .success();
     let first = std::fs::read_to_string(&out).unwrap();
     assert!(first.starts_with("<!doctype html>"));
-    repo.pmo(&["report", "portfolio", "-o", path])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("already exists"));
+    repo.refuses(&["report", "portfolio", "-o", path], "already exists");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
 }

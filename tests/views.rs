@@ -241,10 +241,7 @@ fn an_empty_portfolio_has_nothing_to_add_up() {
     ] {
         repo.pmo(args).assert().success();
     }
-    repo.pmo(&["rank"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no `scoring.criteria`"));
+    repo.refuses(&["rank"], "no `scoring.criteria`");
 }
 
 #[test]

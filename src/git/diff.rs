@@ -297,11 +297,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
         )]);
     }
     let parsed = parse::load(path, bytes, &Limits::default());
-    if parsed
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "P001" || d.code == "P005")
-    {
+    if parsed.is_unreadable() {
         return None;
     }
     if path == crate::config::FILE {

@@ -6,7 +6,7 @@
 use super::diff::{ChangeKind, FieldChange, field_changes};
 use super::{Commit, Git};
 use crate::Error;
-use crate::parse::{self, Limits};
+use crate::parse::{self, Limits, YamlFile};
 use gix::ObjectId;
 use serde::Serialize;
 use serde_json::Value;
@@ -24,21 +24,22 @@ pub struct Event {
     pub fields: Vec<FieldChange>,
 }
 
-/// The document with `id` in a file's bytes.
-pub(super) fn find(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
+/// The file at `path` with these bytes, read.
+fn read(path: &str, bytes: &[u8]) -> YamlFile {
     parse::load(path, bytes, &Limits::default())
-        .docs
+}
+
+/// The document with `id` in a file.
+fn find(file: YamlFile, id: &str) -> Option<Value> {
+    file.docs
         .into_iter()
         .map(|d| d.value)
         .find(|v| v.get("id").and_then(Value::as_str) == Some(id))
 }
 
-/// Whether a file's bytes are valid YAML.
-fn parses(bytes: &[u8], path: &str) -> bool {
-    !parse::load(path, bytes, &Limits::default())
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "P001" || d.code == "P005")
+/// The document with `id` in a file's bytes.
+pub(super) fn find_in(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
+    find(read(path, bytes), id)
 }
 
 /// Where document `id` is in `commit`: its path and value. Files named after the id are
@@ -62,7 +63,7 @@ fn locate(
         if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
             continue;
         }
-        if let Some(value) = find(&bytes, path, id) {
+        if let Some(value) = find_in(&bytes, path, id) {
             return Ok(Some((path.clone(), value)));
         }
     }
@@ -105,18 +106,18 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
             continue;
         }
         // The file changed: is the document still there, and did it change?
-        let parent_bytes = parent_blob.and_then(|b| git.blob(&repo, b).ok());
-        if let Some(bytes) = &parent_bytes
-            && !parses(bytes, &path)
-        {
+        let parent_file = parent_blob
+            .and_then(|b| git.blob(&repo, b).ok())
+            .map(|bytes| read(&path, &bytes));
+        if parent_file.as_ref().is_some_and(YamlFile::is_unreadable) {
             // Broken YAML in that commit: the document is neither gone nor changed there;
             // compare across it with the next readable version.
             blob = parent_blob;
             commit = parent;
             continue;
         }
-        let before = parent_bytes
-            .and_then(|bytes| find(&bytes, &path, id))
+        let before = parent_file
+            .and_then(|file| find(file, id))
             .map(|v| (path.clone(), v));
         let before = match before {
             Some(found) => Some(found),

@@ -145,7 +145,7 @@ fn c005(
             let Ok(bytes) = git.blob(&repo, blob) else {
                 continue;
             };
-            let found = super::history::find(&bytes, path, &d.id);
+            let found = super::history::find_in(&bytes, path, &d.id);
             if found.is_some() {
                 return approvals(found.as_ref());
             }

@@ -120,6 +120,14 @@ impl Scratch {
 }
 
 impl YamlFile {
+    /// Whether the file could not be read as YAML at all (P001, P005): its documents are
+    /// then the ones before the error, if any, and do not stand for the file.
+    pub fn is_unreadable(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.code == "P001" || d.code == "P005")
+    }
+
     fn fatal(d: Diagnostic) -> Self {
         YamlFile {
             docs: Vec::new(),
@@ -239,7 +247,6 @@ impl<'f> Builder<'f> {
     }
 
     fn finish(mut self) -> YamlFile {
-        self.scratch.reset();
         if self.over_alias_budget() && self.diagnostics.iter().all(|d| d.code != "P005") {
             let msg = format!(
                 "aliases expand to {} nodes, more than {} times the file's own {} nodes; the file was not read",

@@ -57,6 +57,14 @@ impl Repo {
         cmd
     }
 
+    /// `pmo ARGS` stops with exit status 2 and says `says` on stderr.
+    pub fn refuses(&self, args: &[&str], says: &str) {
+        self.pmo(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(says));
+    }
+
     /// The JSON report of `pmo check --format json`.
     pub fn check_json(&self) -> serde_json::Value {
         let out = self.pmo(&["check", "--format", "json"]).output().unwrap();
