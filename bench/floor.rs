@@ -11,6 +11,7 @@
 //! `yaml` is the floor: compare it with the wall time of `pmo check` to see what pmo's
 //! model, schemas and rules add.
 
+use pmo::parse::input::Text;
 use pmo::source::{Source, Worktree, skip_set};
 use saphyr_parser::Parser;
 use std::process::ExitCode;
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default();
-        let n = Parser::new_from_str(&text)
+        let n = Parser::new(Text::new(&text))
             .take_while(Result::is_ok)
             .count();
         events.fetch_add(n, Relaxed);

@@ -4,6 +4,7 @@
 //! duplicate keys (P004), bound nesting and alias expansion as the file is read (P005),
 //! and record where every node came from (see [`Spans`]).
 
+use super::input::Text;
 use super::scalar::resolve_plain;
 use super::spans::{NodeSpan, Spans};
 use crate::diagnostic::{Diagnostic, Pos, Span};
@@ -235,7 +236,7 @@ impl<'f> Builder<'f> {
     }
 
     fn run(&mut self, text: &str) {
-        for event in Parser::new_from_str(text) {
+        for event in Parser::new(Text::new(text)) {
             let step = match event {
                 Ok((event, span)) => self.event(event, span_of(span)),
                 Err(e) => Err(self.scan_error(&e)),
