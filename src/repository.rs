@@ -104,8 +104,33 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
     Ok(repo)
 }
 
-/// `schema/<kind>.schema.json` of the governance repository.
+/// `schema/<kind>.schema.json` of the governance repository. Another `*.schema.json`
+/// there (`risks.schema.json`) would silently change nothing: it is refused instead.
 fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {
+    let known = schema::BUILTIN
+        .iter()
+        .map(|(file, _)| file.trim_end_matches(".schema.json"));
+    for name in source.files_in("schema")? {
+        let Some(stem) = name.strip_suffix(".schema.json") else {
+            continue;
+        };
+        if known.clone().all(|k| k != stem) {
+            let kinds = Kind::ALL.map(Kind::as_str);
+            let help = did_you_mean(stem, kinds.iter().copied())
+                .map(|h| format!("{h} (`schema/<kind>.schema.json`)"))
+                .unwrap_or_else(|| format!("the kinds are {}", crate::suggest::list(&kinds)));
+            let path = format!("schema/{name}");
+            return Err(Error::Config(vec![
+                Diagnostic::new(
+                    "S002",
+                    &path,
+                    Span::at(1, 1),
+                    format!("schema overlay `{path}` names no kind, so it would apply to nothing"),
+                )
+                .help(help),
+            ]));
+        }
+    }
     let mut out = HashMap::new();
     for kind in Kind::ALL {
         let path = format!("schema/{kind}.schema.json");

@@ -113,6 +113,14 @@ fn rev_reads_an_older_revision_without_a_checkout() {
             .exists()
     );
     repo.refuses(&["--rev", "nosuch", "check"], "revision `nosuch` not found");
+
+    // A revision's misnamed schema overlay is refused as in the working tree.
+    let repo = repo.file("schema/risks.schema.json", "{}");
+    commit(&repo, ALICE, "Misnamed overlay");
+    std::fs::remove_file(repo.join("schema/risks.schema.json")).unwrap();
+    repo.refuses(&["--rev", "HEAD", "check"], "schema/risks.schema.json");
+    // The working tree no longer has it: checked as usual (its findings exit 1).
+    repo.pmo(&["check"]).assert().code(1);
 }
 
 #[test]
@@ -413,4 +421,185 @@ fn a_governance_repository_in_a_subdirectory() {
     assert_eq!(then["rows"][0]["name"], "Bob Stone");
     let v = pmo(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
     assert_eq!(v["diff"]["documents"][0]["file"], "people/bob.yaml");
+}
+
+/// `check --changed-since HEAD` on `repo` (with uncommitted edits): exit code, and the
+/// `(code, file)` of every finding.
+fn changed_since_head(repo: &Repo) -> (i32, Vec<(String, String)>) {
+    let out = repo
+        .pmo(&["check", "--changed-since", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let found = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), found)
+}
+
+fn finding(code: &str, file: &str) -> (String, String) {
+    (code.to_owned(), file.to_owned())
+}
+
+#[test]
+fn changed_since_reports_a_new_file_that_is_not_yaml() {
+    let repo = history_repo().file(
+        "projects/apollo/risks/new.yaml",
+        "kind: risk\nid: [broken\n",
+    );
+    let (code, found) = changed_since_head(&repo);
+    assert_eq!(
+        found,
+        [finding("P001", "projects/apollo/risks/new.yaml")],
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+    // Committed, the same file is found against the commit before.
+    commit(&repo, ERIN, "Broken risk");
+    repo.pmo(&["check", "--changed-since", "HEAD~1"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("P001"));
+}
+
+#[test]
+fn changed_since_reports_a_document_edited_into_broken_yaml() {
+    let repo = history_repo().file(
+        "projects/apollo/risks/apollo-vendor.yaml",
+        "kind: risk\nid: apollo-vendor\ntitle: [unclosed\n",
+    );
+    let (code, found) = changed_since_head(&repo);
+    assert!(
+        found.contains(&finding("P001", "projects/apollo/risks/apollo-vendor.yaml")),
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn changed_since_reports_a_document_turned_into_a_list() {
+    let repo = history_repo().file(
+        "projects/apollo/risks/apollo-vendor.yaml",
+        "- kind: risk\n- id: apollo-vendor\n",
+    );
+    let (code, found) = changed_since_head(&repo);
+    assert!(
+        found.contains(&finding("P002", "projects/apollo/risks/apollo-vendor.yaml")),
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+    // A new file that is a list, and one without `kind`: no document, still found.
+    let repo = repo
+        .file("projects/apollo/risks/list.yaml", "- a\n- b\n")
+        .file(
+            "projects/apollo/risks/kindless.yaml",
+            "id: kindless\ntitle: T\n",
+        );
+    let (_, found) = changed_since_head(&repo);
+    for file in ["list", "kindless"] {
+        let file = format!("projects/apollo/risks/{file}.yaml");
+        assert!(found.contains(&finding("P002", &file)), "{found:?}");
+    }
+}
+
+#[test]
+fn changed_since_reports_unreadable_files_and_leaves_out_unchanged_ones() {
+    // Old debt in a file the change does not touch: left out.
+    let repo = history_repo().file("projects/apollo/risks/old.yaml", "- not a mapping\n");
+    commit(&repo, ALICE, "Old debt");
+    let repo = repo.bytes(
+        "projects/apollo/risks/latin1.yaml",
+        b"kind: risk\nid: caf\xe9\n",
+    );
+    let (code, found) = changed_since_head(&repo);
+    assert_eq!(
+        found,
+        [finding("P005", "projects/apollo/risks/latin1.yaml")],
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+    // A file that cannot be read (a dangling link), new or not, is changed: its content
+    // is unknown.
+    #[cfg(unix)]
+    {
+        let existing = repo.join("projects/apollo/risks/apollo-vendor.yaml");
+        std::fs::remove_file(&existing).unwrap();
+        for link in [existing, repo.join("projects/apollo/risks/new.yaml")] {
+            std::os::unix::fs::symlink(repo.join("nowhere.yaml"), link).unwrap();
+        }
+        let (_, found) = changed_since_head(&repo);
+        for file in ["apollo-vendor", "new"] {
+            let file = format!("projects/apollo/risks/{file}.yaml");
+            assert!(found.contains(&finding("P005", &file)), "{found:?}");
+        }
+        // Not a removal: the document may still be there.
+        let v = json(&repo, &["diff", "HEAD", "--format", "json"]);
+        assert_eq!(v["diff"]["documents"], serde_json::json!([]), "{v:#}");
+    }
+}
+
+#[test]
+fn without_commits_revisions_say_there_are_none() {
+    let repo = Repo::new().file("people/bob.yaml", BOB);
+    git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
+    for args in [
+        &["history", "bob"][..],
+        &["--rev", "HEAD", "check"],
+        &["check", "--changed-since", "HEAD"],
+        &["diff", "HEAD"],
+    ] {
+        let out = repo.pmo(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("the repository has no commits yet"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("malformed"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+    // A new branch without commits in a repository that has some.
+    let repo = history_repo();
+    git(repo.path(), ALICE, &["checkout", "-q", "--orphan", "fresh"]);
+    repo.refuses(
+        &["--rev", "HEAD", "check"],
+        "`HEAD` does not name a commit: the current branch `fresh` has no commits yet",
+    );
+    let v = json(
+        &repo,
+        &["--rev", "main", "ls", "people", "--format", "json"],
+    );
+    assert_eq!(v["rows"].as_array().unwrap().len(), 2, "{v:#}");
+}
+
+#[test]
+fn check_in_a_bare_repository_suggests_rev() {
+    let repo = history_repo();
+    let bare = tempfile::tempdir().unwrap();
+    let target = bare.path().join("portfolio.git");
+    git(
+        repo.path(),
+        ALICE,
+        &["clone", "-q", "--bare", ".", target.to_str().unwrap()],
+    );
+    for command in [&["check"][..], &["portfolio"], &["report", "portfolio"]] {
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .args(["-C", target.to_str().unwrap()])
+            .args(command)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("bare git repository"))
+            .stderr(predicate::str::contains("--rev"))
+            .stderr(predicate::str::contains("pmo init").not());
+    }
 }

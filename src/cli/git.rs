@@ -9,6 +9,10 @@ use std::process::ExitCode;
 
 pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     let git = super::open_git(args)?;
+    // Said here, not by `resolve`: dropping `--rev` would not help a diff.
+    if git.has_no_commits() {
+        anyhow::bail!("the repository has no commits yet: there is no base to compare with");
+    }
     let base = match &cmd.base {
         Some(rev) => git.resolve(rev)?,
         None => git.default_base()?,
@@ -138,7 +142,7 @@ fn headline(c: &git::Change) -> Vec<String> {
     }
     if !c.unparsed.is_empty() {
         lines.push(format!(
-            "Not valid YAML, so not compared: {}.",
+            "Not readable as YAML, so not compared: {}.",
             c.unparsed.join(", ")
         ));
     }
@@ -235,8 +239,30 @@ fn markdown(c: &git::Change) -> String {
     out
 }
 
+/// `e`, or, when it is "no pmo.yaml" in a bare repository without `--rev`, the real
+/// cause: there is no working tree to read, only revisions.
+pub fn no_worktree(args: &Args, e: anyhow::Error) -> anyhow::Error {
+    if args.rev.is_none()
+        && let Some(pmo::Error::NotARepository(dir)) = e.downcast_ref()
+        && let Ok(Some(git)) = git::Git::discover(dir)
+        && git.is_bare()
+    {
+        return anyhow::anyhow!(
+            "{} is a bare git repository: it has no working tree to read; name a revision with --rev, e.g. `pmo --rev HEAD check`",
+            dir.display()
+        );
+    }
+    e
+}
+
 pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
     let git = super::open_git(args)?;
+    if git.has_no_commits() {
+        anyhow::bail!(
+            "the repository has no commits yet: `{}` has no history; commit first",
+            cmd.id
+        );
+    }
     let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
     let events = git::history(&git, tip, &cmd.id)?;
     let text = match cmd.format {

@@ -75,7 +75,11 @@ pub struct Change {
     pub deltas: Deltas,
     /// Files whose content differs (read and parsed on both sides).
     pub files_changed: usize,
-    /// Changed files that are not valid YAML on one side (`path (base|head)`): their
+    /// Their paths, in path order: a finding in one of them belongs to the change even
+    /// when the file yields no document (invalid YAML, a list, no `kind`).
+    #[serde(skip)]
+    pub changed_files: Vec<String>,
+    /// Changed files that cannot be read as YAML on one side (`path (base|head)`): their
     /// documents are not counted as added or removed.
     pub unparsed: Vec<String>,
     /// With `--check`: findings of the head that the base did not have, and the reverse.
@@ -148,11 +152,10 @@ impl Change {
     pub fn scope(&self) -> Scope<'_> {
         let mut scope = Scope {
             everything: self.documents.iter().any(|c| c.kind == "configuration"),
+            files: self.changed_files.iter().map(String::as_str).collect(),
             ..Scope::default()
         };
         for c in &self.documents {
-            scope.files.insert(c.file.as_str());
-            scope.files.extend(c.old_file.as_deref());
             scope.ids.insert(c.id.as_str());
             // What the document names (its project, owner, people): findings about them
             // (a project left without a risk, a person over-allocated) are this change's.
@@ -175,8 +178,8 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// Whether a finding concerns the change: it is in a changed document's file, points
-    /// at one, is about a changed or named document, or names a changed document.
+    /// Whether a finding concerns the change: it is in a changed file, points at one, is
+    /// about a changed or named document, or names a changed document.
     pub fn concerns(&self, d: &crate::diagnostic::Diagnostic) -> bool {
         self.everything
             || self.files.contains(d.file.as_str())
@@ -236,40 +239,45 @@ fn commit_side<'a>(git: &'a Git, commit: ObjectId, skip: &GlobSet) -> Result<Sid
 /// The working tree, hashed as git would store it, so unchanged files compare equal
 /// without reading the other side.
 fn worktree_side<'a>(tree: &'a Worktree, skip: &GlobSet) -> Result<Side<'a>, Error> {
-    let found = Mutex::new(Vec::new());
+    // A file that cannot be read has no content to compare: it counts as changed (its
+    // P005 is then this change's), with no documents.
+    let found: Mutex<Vec<(String, Option<Vec<u8>>)>> = Mutex::new(Vec::new());
     tree.for_each_document(skip, &|path, bytes| {
-        if let Ok(bytes) = bytes {
-            found
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((path, bytes));
-        }
+        found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes.ok()));
     });
-    let mut contents: HashMap<String, Vec<u8>> = found
+    let mut contents: HashMap<String, Option<Vec<u8>>> = found
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
         .collect();
     if let Some(config) = tree.read(crate::config::FILE)? {
-        contents.insert(crate::config::FILE.to_owned(), config);
+        contents.insert(crate::config::FILE.to_owned(), Some(config));
     }
     for kind in crate::model::Kind::ALL {
         let path = format!("schema/{kind}.schema.json");
         if let Some(overlay) = tree.read(&path)? {
-            contents.insert(path, overlay);
+            contents.insert(path, Some(overlay));
         }
     }
     let files = contents
         .iter()
-        .filter_map(|(p, b)| {
-            let id =
-                gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, b).ok()?;
-            Some((p.clone(), id))
+        .map(|(p, b)| {
+            let id = b
+                .as_deref()
+                .and_then(|b| {
+                    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, b).ok()
+                })
+                // No blob has the null id: unreadable never equals the base.
+                .unwrap_or_else(|| ObjectId::null(gix::hash::Kind::Sha1));
+            (p.clone(), id)
         })
         .collect();
     Ok(Side {
         files,
-        read: Box::new(move |path| contents.get(path).cloned()),
+        read: Box::new(move |path| contents.get(path).cloned().flatten()),
     })
 }
 
@@ -426,6 +434,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
         documents,
         deltas,
         files_changed: changed.len(),
+        changed_files: changed.into_iter().cloned().collect(),
         unparsed,
         findings: None,
     })
@@ -638,6 +647,25 @@ mod tests {
             .map(|f| f.field)
             .collect();
         assert_eq!(fields, ["baseline.finish", "approvals.1", "tags"]);
+    }
+
+    #[test]
+    fn scope_covers_changed_files_that_yield_no_document() {
+        use crate::diagnostic::{Diagnostic, Span};
+        let change = Change {
+            base: String::new(),
+            head: String::new(),
+            documents: Vec::new(),
+            deltas: Deltas::default(),
+            files_changed: 1,
+            changed_files: vec!["risks/broken.yaml".into()],
+            unparsed: vec!["risks/broken.yaml (head)".into()],
+            findings: None,
+        };
+        let scope = change.scope();
+        let at = |file| Diagnostic::new("P001", file, Span::at(2, 5), "invalid YAML");
+        assert!(scope.concerns(&at("risks/broken.yaml")));
+        assert!(!scope.concerns(&at("risks/old.yaml")));
     }
 
     #[test]

@@ -49,6 +49,15 @@ fn shallow_hint(repo: &gix::Repository) -> &'static str {
     }
 }
 
+/// The current branch, when it has no commits yet.
+fn unborn_branch(repo: &gix::Repository) -> Option<String> {
+    let head = repo.head().ok()?;
+    if !head.is_unborn() {
+        return None;
+    }
+    Some(head.referent_name()?.shorten().to_string())
+}
+
 impl Git {
     /// The git repository around `start`, and where the governance repository (the
     /// nearest `pmo.yaml`) sits in it. `None` outside any git repository.
@@ -94,16 +103,47 @@ impl Git {
         self.repo.to_thread_local()
     }
 
+    /// A repository without a working tree: only revisions can be read.
+    pub fn is_bare(&self) -> bool {
+        self.workdir_root.is_none()
+    }
+
     /// The governance root in the working tree (none in a bare repository).
     pub fn workdir_root(&self) -> Option<&Path> {
         self.workdir_root.as_deref()
     }
 
+    /// Whether the repository has no commits at all: HEAD is unborn and no reference
+    /// exists (a new branch without commits in a repository that has some is not empty).
+    pub fn has_no_commits(&self) -> bool {
+        let repo = self.local();
+        let unborn = repo.head().is_ok_and(|head| head.is_unborn());
+        unborn
+            && repo
+                .references()
+                .ok()
+                .and_then(|refs| refs.all().ok().map(|mut all| all.next().is_none()))
+                .unwrap_or(true)
+    }
+
     /// The commit `rev` names. A revision that cannot be found is explained, with the
-    /// fix for shallow clones.
+    /// fix for shallow clones or for a repository without commits.
     pub fn resolve(&self, rev: &str) -> Result<ObjectId, Error> {
         let repo = self.local();
         let id = repo.rev_parse_single(rev).map_err(|e| {
+            // gix's own words for an unborn HEAD ("the rev-spec is malformed") mislead.
+            if self.has_no_commits() {
+                return Error::Invalid(format!(
+                    "the repository has no commits yet: `{rev}` does not name a commit; commit first or drop --rev/--changed-since"
+                ));
+            }
+            if let Some(branch) = unborn_branch(&repo)
+                && (rev.starts_with("HEAD") || rev.starts_with('@'))
+            {
+                return Error::Invalid(format!(
+                    "`{rev}` does not name a commit: the current branch `{branch}` has no commits yet"
+                ));
+            }
             git_error(
                 format!("revision `{rev}` not found{}", shallow_hint(&repo)),
                 e,

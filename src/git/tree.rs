@@ -39,6 +39,17 @@ impl Source for GitTree<'_> {
             .map_err(|e| Error::Invalid(format!("{path}: {e}")))
     }
 
+    fn files_in(&self, dir: &str) -> Result<Vec<String>, Error> {
+        let prefix = format!("{dir}/");
+        Ok(self
+            .files
+            .iter()
+            .filter_map(|(path, _)| path.strip_prefix(&prefix))
+            .filter(|name| !name.contains('/'))
+            .map(str::to_owned)
+            .collect())
+    }
+
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
         self.files
             .par_iter()

@@ -13,6 +13,9 @@ pub type Visit<'a> = dyn Fn(String, Result<Vec<u8>, String>) + Sync + 'a;
 pub trait Source: Sync {
     /// A file at `path` (relative to the root), `None` when there is none.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, crate::Error>;
+    /// The names of the files directly in the folder `dir` (relative to the root), in
+    /// name order; none when there is no such folder.
+    fn files_in(&self, dir: &str) -> Result<Vec<String>, crate::Error>;
     /// Hand every document file not matched by `skip` to `visit`, in any order and from
     /// any thread: finding, reading and parsing files then overlap on every core. A path
     /// that cannot be walked or read is visited with the reason.

@@ -45,6 +45,24 @@ impl Source for Worktree {
         }
     }
 
+    fn files_in(&self, dir: &str) -> Result<Vec<String>, Error> {
+        let full = self.root.join(dir);
+        let entries = match std::fs::read_dir(&full) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(full, e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&full, e))?;
+            if entry.file_type().is_ok_and(|t| !t.is_dir()) {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        names.sort_unstable();
+        Ok(names)
+    }
+
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
         ignore::WalkBuilder::new(&self.root)
             .hidden(true)
