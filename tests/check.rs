@@ -151,11 +151,39 @@ fn an_invalid_pmo_yaml_is_located_and_exits_2() {
         .assert()
         .code(2)
         .stdout(predicate::str::contains("lists phase `a` twice"));
+    // Broken YAML is that one finding, not also "pmo.yaml is empty".
     Repo::with_config("version: 1\nrisk: [\n")
         .pmo(&["check"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("pmo.yaml:"));
+        .stderr(predicate::str::contains("pmo.yaml:"))
+        .stdout(predicate::str::contains("P001").and(predicate::str::contains("empty").not()));
+    // An empty pmo.yaml is located at 1:1, like every other finding (never line 0).
+    Repo::with_config("")
+        .pmo(&["check", "--format", "github"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("file=pmo.yaml,line=1,col=1,"));
+    // A quoted version is named as text, with the fix.
+    Repo::with_config("version: \"1\"\n")
+        .pmo(&["check"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("found the text `1`"))
+        .stdout(predicate::str::contains("write `1` without quotes"));
+}
+
+#[test]
+fn a_file_without_a_snippet_is_still_located_1_based() {
+    // A rejected file keeps no text: the location line is all the human output has.
+    let repo = Repo::new()
+        .bytes("people/u.yaml", b"kind: person\nid: \xff\n")
+        .file("people/z.yaml", "kind: person\nid: z\nroles: [a, b\n");
+    repo.pmo(&["check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("--> people/u.yaml:2:5"))
+        .stdout(predicate::str::contains("--> people/z.yaml:4:1"));
 }
 
 #[test]
@@ -168,6 +196,24 @@ fn outside_a_repository_exits_2_with_one_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a governance repository"));
+}
+
+#[test]
+fn a_closed_stderr_does_not_turn_a_failure_into_a_panic() {
+    // A pipe whose reader is gone before pmo writes: the message is lost, the exit
+    // status stays the documented 2 (not 101, a panic).
+    let dir = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("pmo"))
+        .arg("-C")
+        .arg(dir.path())
+        .arg("check")
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
 }
 
 #[test]
@@ -296,6 +342,25 @@ fn schema_overlays_add_fields_and_constraints() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("schema/risk.schema.json"));
+    // A misnamed overlay is refused rather than silently applying to nothing; files
+    // `pmo schema -o schema` writes (pmo, mapping) and other files are left alone.
+    let misnamed = Repo::new()
+        .file("schema/risks.schema.json", overlay)
+        .file("schema/pmo.schema.json", "{}")
+        .file("schema/README.md", "notes");
+    misnamed
+        .pmo(&["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("schema/risks.schema.json"))
+        .stdout(predicate::str::contains("names no kind"))
+        .stdout(predicate::str::contains("did you mean `risk`?"));
+    misnamed
+        .file("schema/risk.schema.json", overlay)
+        .pmo(&["check"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("risks.schema.json"));
 }
 
 #[test]

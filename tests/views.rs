@@ -245,6 +245,39 @@ fn an_empty_portfolio_has_nothing_to_add_up() {
 }
 
 #[test]
+fn amounts_past_integer_range_are_shown_whole_and_overflowing_sums_are_not_numbers() {
+    let project = |id: &str, budget: &str| {
+        format!(
+            "kind: project\nid: {id}\ntitle: {id}\nsponsor: bob\nmanager: bob\nstate: active\nphase: initiation\ncurrency: EUR\nbaseline: {{budget: {budget}}}\n"
+        )
+    };
+    let repo = Repo::new()
+        .file("people/bob.yaml", common::BOB)
+        .file(
+            "projects/big/project.yaml",
+            &project("big", "200000000000000000"),
+        )
+        .file("projects/x/project.yaml", &project("x", "1.7e308"))
+        .file("projects/y/project.yaml", &project("y", "1.7e308"));
+    repo.pmo(&["ls", "projects"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("200,000,000,000,000,000"));
+    // x + y is past what a float holds: shown as such, never as a wrapped integer.
+    repo.pmo(&["portfolio"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("∞"))
+        .stdout(predicate::str::contains("184,467").not());
+    let out = repo
+        .pmo(&["portfolio", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(!csv.contains("inf"), "{csv}");
+}
+
+#[test]
 fn ls_lists_risks_with_their_score_highest_first() {
     let v = json_of(FIXTURE, &["ls", "risks"]);
     assert_eq!(v["kind"], "risk");
@@ -463,6 +496,25 @@ fn rank_orders_by_weighted_score_with_a_cut_line() {
             &["rank", "--currency", "EUR", "--budget", "120000"]
         )
     );
+
+    // A currency no candidate uses: said so, with the ones they do use.
+    let v = json_of(FIXTURE, &["rank", "--currency", "XYZ"]);
+    assert!(
+        v["notes"]
+            .to_string()
+            .contains("No proposed or active projects in XYZ: theirs are in EUR, GBP."),
+        "{v}"
+    );
+}
+
+#[test]
+fn portfolio_refuses_a_field_no_project_has() {
+    pmo_in(FIXTURE, &["portfolio", "--by", "managr"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no project has a field `managr` to group by; did you mean `manager`?",
+        ));
 }
 
 #[test]

@@ -3,6 +3,7 @@ use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use pmo::rules;
 use pmo::schema;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
@@ -32,17 +33,22 @@ pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
             bail!("no schema `{kind}`: {hint}");
         }
     };
-    for name in selected {
-        let file = format!("{name}.schema.json");
-        let text = serde_json::to_string_pretty(&schema::bundled(&file))? + "\n";
-        match &cmd.out {
-            Some(dir) => {
-                let path = dir.join(&file);
-                pmo::scaffold::create_file(&path, &text)?;
-                super::print(&format!("{}\n", path.display()))?;
-            }
-            None => super::print(&text)?,
+    let files: Vec<String> = selected
+        .iter()
+        .map(|name| format!("{name}.schema.json"))
+        .collect();
+    let Some(dir) = &cmd.out else {
+        for file in &files {
+            super::print(&(serde_json::to_string_pretty(&schema::bundled(file))? + "\n"))?;
         }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let paths: Vec<PathBuf> = files.iter().map(|file| dir.join(file)).collect();
+    pmo::scaffold::none_exist(&paths)?;
+    for (file, path) in files.iter().zip(&paths) {
+        let text = serde_json::to_string_pretty(&schema::bundled(file))? + "\n";
+        pmo::scaffold::create_file(path, &text)?;
+        super::print(&format!("{}\n", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,23 @@
 //! Arguments and dispatch. Exit codes: 0 success, 1 `check` found errors (or warnings
 //! with `--strict`), 2 the command could not run, with a one-line cause on stderr.
 
+/// `eprint!` for messages to the user: a closed stderr (`pmo ... 2>&- `, or a pipe whose
+/// reader left) loses the message but must not turn into a panic and exit 101.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` with [`note!`]'s tolerance of a closed stderr.
+macro_rules! noteln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod check;
 mod docs;
@@ -37,7 +54,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pmo: {e:#}");
+            noteln!("pmo: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -51,7 +68,8 @@ pub fn with_source<T>(
 ) -> anyhow::Result<T> {
     match &args.rev {
         None => {
-            let tree = pmo::source::Worktree::discover(&args.start_dir())?;
+            let tree = pmo::source::Worktree::discover(&args.start_dir())
+                .map_err(|e| git::no_worktree(args, e.into()))?;
             f(&tree, tree.root())
         }
         Some(rev) => {

@@ -52,7 +52,7 @@ fn show(args: &Args, output: &ViewOutput, view: &View, about: Map<String, Value>
         ViewFormat::Csv => {
             if !args.quiet {
                 for note in &view.data.notes {
-                    eprintln!("pmo: {note}");
+                    noteln!("pmo: {note}");
                 }
             }
             render::csv(&view.data)
@@ -102,6 +102,7 @@ pub fn portfolio(args: &Args, cmd: &PortfolioArgs) -> Result<ExitCode> {
     let repo = load(args)?;
     let ctx = Context::new(&repo, args.today());
     let by = views::portfolio::GroupBy::parse(&cmd.by);
+    by.check(&ctx)?;
     let view = views::portfolio::rollup(&ctx, by.clone()).view();
     let about = Map::from_iter([
         ("by".into(), json!(by.as_str())),
@@ -168,13 +169,13 @@ pub fn export(args: &Args, cmd: &ExportArgs) -> Result<ExitCode> {
     let paths = views::export::write(&cmd.out, &tables, format)?;
     if !args.quiet {
         let rows: usize = tables.iter().map(|(_, t)| t.rows.len()).sum();
-        eprintln!(
+        noteln!(
             "pmo: wrote {} tables ({rows} rows) to {}",
             paths.len(),
             cmd.out.display()
         );
         if invalid > 0 {
-            eprintln!(
+            noteln!(
                 "pmo: {invalid} document{} with schema errors left out: run `pmo check`",
                 if invalid == 1 { "" } else { "s" }
             );

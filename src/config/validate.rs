@@ -2,7 +2,7 @@
 //! (exit 2): a check under a broken configuration cannot be trusted.
 
 use super::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::parse::{self, Limits, Seg};
 use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
@@ -14,9 +14,11 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
     let mut parsed = parse::load(FILE, bytes, &Limits::default());
     let mut diags = parsed.diagnostics;
     let doc = match parsed.docs.len() {
+        // No document because the file could not be read: its own diagnostic says why.
+        0 if !diags.is_empty() => return Err(diags),
         0 => {
             diags.push(
-                Diagnostic::new("S001", FILE, Default::default(), "pmo.yaml is empty")
+                Diagnostic::new("S001", FILE, Span::at(1, 1), "pmo.yaml is empty")
                     .help("start it with `version: 1`"),
             );
             return Err(diags);

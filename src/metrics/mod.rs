@@ -37,13 +37,27 @@ pub fn currency<'a>(project: &Project<'a>, config: &'a Config) -> &'a str {
 
 /// `1234567.0` -> `1,234,567`; fractions are kept to two places when present.
 pub fn money(amount: f64) -> String {
-    // Round to the cent first: 99.999 is 100.00, not 99 and 100 cents.
-    let total_cents = (amount.abs() * 100.0).round() as u64;
-    let (whole, cents) = (total_cents / 100, total_cents % 100);
-    let digits = whole.to_string();
+    if !amount.is_finite() {
+        // A sum past what a float holds (budgets near 1e308): say so, not a wrong number.
+        return match amount {
+            a if a.is_nan() => "n/a",
+            a if a > 0.0 => "∞",
+            _ => "-∞",
+        }
+        .to_owned();
+    }
+    let (whole, cents) = if amount.abs() < 1e15 {
+        // Round to the cent first: 99.999 is 100.00, not 99 and 100 cents.
+        let total_cents = (amount.abs() * 100.0).round() as u64;
+        ((total_cents / 100).to_string(), total_cents % 100)
+    } else {
+        // Past 1e15 a float has no cents, and cents would overflow an integer: the
+        // whole part, written out exactly.
+        (format!("{:.0}", amount.abs()), 0)
+    };
     let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -51,7 +65,7 @@ pub fn money(amount: f64) -> String {
     if cents > 0 {
         out += &format!(".{cents:02}");
     }
-    if amount < 0.0 && total_cents > 0 {
+    if amount < 0.0 && out != "0" {
         out.insert(0, '-');
     }
     out
@@ -77,5 +91,8 @@ mod tests {
         assert_eq!(money(0.0), "0");
         assert_eq!(money(99.999), "100");
         assert_eq!(money(-0.001), "0");
+        assert_eq!(money(2e17), "200,000,000,000,000,000");
+        assert_eq!(money(-1.5e15), "-1,500,000,000,000,000");
+        assert_eq!(money(f64::INFINITY), "∞");
     }
 }

@@ -320,8 +320,10 @@ impl<'f> Builder<'f> {
                     Value::String(exact(&text))
                 };
                 if self.scratch.stack.is_empty() {
+                    // No text at all: an empty document (`~` or `null` is a written null).
+                    // saphyr's span for it reaches over the next `---` or `...`.
                     self.root_is_empty =
-                        style == ScalarStyle::Plain && value.is_null() && span.start == span.end;
+                        style == ScalarStyle::Plain && tag.is_none() && text.is_empty();
                 }
                 if anchor > 0 {
                     self.anchors.insert(anchor, (value.clone(), 1));
@@ -671,6 +673,18 @@ mod tests {
         let f = load_str("kind: a\n---\n");
         assert_eq!(f.docs.len(), 1);
         assert_eq!(load_str("~\n").docs.len(), 1);
+        // Empty documents between separators, with or without a comment or an end marker.
+        for text in [
+            "---\n---\nkind: a\n",
+            "---\n# only a comment\n---\nkind: a\n",
+            "kind: a\n---\n...\n",
+            "---\n...\n---\nkind: a\n---\n",
+        ] {
+            let f = load_str(text);
+            assert_eq!(f.docs.len(), 1, "{text:?}");
+            assert!(f.diagnostics.is_empty(), "{text:?}");
+        }
+        assert!(load_str("---\n...\n").docs.is_empty());
     }
 
     #[test]

@@ -82,7 +82,8 @@ fn snippet<'a>(
     let Some(source) = text.lines().nth(line - 1) else {
         return annotate_snippets::Origin::path(file)
             .line(line)
-            .char_column(span.start.column.saturating_sub(1) as usize)
+            // Shown as given: 1-based, as in every other output.
+            .char_column(span.start.column.max(1) as usize)
             .into();
     };
     let source = source.trim_end_matches('\r').to_owned();

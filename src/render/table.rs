@@ -147,10 +147,14 @@ pub fn csv(table: &Table) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// A cell as plain text for machines: full precision, no separators.
+/// A cell as plain text for machines: full precision, no separators. A sum past what a
+/// float holds is empty, as it is `null` in JSON.
 pub fn machine_text(cell: &Cell) -> String {
     if let Some(x) = machine_number(cell) {
-        return x.to_string();
+        return match x.is_finite() {
+            true => x.to_string(),
+            false => String::new(),
+        };
     }
     match cell.plain() {
         Cell::Bool(b) => b.to_string(),

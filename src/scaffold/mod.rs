@@ -12,6 +12,25 @@ use crate::Error;
 use std::io::Write;
 use std::path::Path;
 
+/// Before writing a set of files: refuse if any of them exists, so that either all are
+/// written or none.
+pub fn none_exist(paths: &[std::path::PathBuf]) -> Result<(), Error> {
+    let existing: Vec<_> = paths.iter().filter(|p| p.exists()).collect();
+    match existing.first() {
+        None => Ok(()),
+        Some(first) => {
+            let more = match existing.len() {
+                1 => String::new(),
+                n => format!(" and {} more of the files it would write", n - 1),
+            };
+            Err(Error::Invalid(format!(
+                "{} already exists{more}; nothing was written (choose another -o DIR)",
+                first.display()
+            )))
+        }
+    }
+}
+
 /// Write `contents` to `path`, which must not exist. The bytes go to a temporary file
 /// that is then hard-linked into place: readers never see half a file, and the link
 /// fails (instead of replacing) if `path` appeared meanwhile.

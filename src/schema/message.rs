@@ -109,14 +109,20 @@ fn describe_at(
                 help,
             )
         }
-        E::Constant { expected_value } => one(
-            value_span(),
-            format!(
-                "`{field}` must be {expected_value}, found {}",
-                show(instance)
-            ),
-            None,
-        ),
+        E::Constant { expected_value } => {
+            // `"1"` for `1`: shown alike, so say which is text and how to fix it.
+            let quoted = instance.is_string() && !expected_value.is_string();
+            let found = match quoted {
+                true => format!("the text {}", show(instance)),
+                false => show(instance),
+            };
+            let help = quoted.then(|| format!("write `{expected_value}` without quotes"));
+            one(
+                value_span(),
+                format!("`{field}` must be {expected_value}, found {found}"),
+                help,
+            )
+        }
         E::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => article_type(&t.to_string()),

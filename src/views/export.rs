@@ -435,17 +435,7 @@ pub fn write(dir: &Path, tables: &[(&str, Table)], format: Format) -> Result<Vec
         .iter()
         .map(|(name, _)| dir.join(format!("{name}.{ext}")))
         .collect();
-    let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
-    if let Some(first) = existing.first() {
-        let more = match existing.len() {
-            1 => String::new(),
-            n => format!(" and {} more of the files it would write", n - 1),
-        };
-        return Err(Error::Invalid(format!(
-            "{} already exists{more}; nothing was written (choose another -o DIR)",
-            first.display()
-        )));
-    }
+    crate::scaffold::none_exist(&paths)?;
     for ((_, table), path) in tables.iter().zip(&paths) {
         let text = match format {
             Format::Csv => render::table::csv(table),

@@ -34,6 +34,31 @@ impl GroupBy {
         }
     }
 
+    /// A field no project has is most likely a typo: refused, with the nearest name,
+    /// rather than every project under "(none)".
+    pub fn check(&self, ctx: &Context<'_>) -> Result<(), crate::Error> {
+        let GroupBy::Field(field) = self else {
+            return Ok(());
+        };
+        let mut fields: Vec<&str> = ctx
+            .of_kind(Kind::Project)
+            .filter_map(|d| d.value.as_object())
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect();
+        if fields.contains(&field.as_str()) {
+            return Ok(());
+        }
+        fields.sort_unstable();
+        fields.dedup();
+        let named = ["program", "objective", "phase", "state", "manager"];
+        let hint = crate::suggest::did_you_mean(field, named.into_iter().chain(fields))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        Err(crate::Error::Invalid(format!(
+            "no project has a field `{field}` to group by{hint}"
+        )))
+    }
+
     pub fn as_str(&self) -> &str {
         match self {
             GroupBy::Program => "program",

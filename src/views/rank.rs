@@ -49,11 +49,15 @@ pub fn rank(ctx: &Context<'_>, options: &Options) -> Result<View, Error> {
                 .into(),
         ));
     }
-    let mut ranked: Vec<(&Project, &str, f64, Vec<&str>)> = ctx
+    let candidates: Vec<(&Project, &str)> = ctx
         .projects()
         .iter()
         .map(|(_, p)| (p, metrics::currency(p, ctx.config)))
         .filter(|(p, _)| matches!(p.state, State::Proposed | State::Active))
+        .collect();
+    let mut ranked: Vec<(&Project, &str, f64, Vec<&str>)> = candidates
+        .iter()
+        .copied()
         .filter(|(_, cur)| options.currency.as_deref().is_none_or(|c| c == *cur))
         .map(|(p, cur)| {
             let (score, missing) = weighted_score(p, criteria);
@@ -139,9 +143,20 @@ pub fn rank(ctx: &Context<'_>, options: &Options) -> Result<View, Error> {
     }
 
     if ranked.is_empty() {
-        table
-            .notes
-            .push("No proposed or active projects to rank.".into());
+        let note = match &options.currency {
+            Some(wanted) if !candidates.is_empty() => {
+                let others: BTreeSet<&str> = candidates
+                    .iter()
+                    .map(|c| if c.1.is_empty() { "(no currency)" } else { c.1 })
+                    .collect();
+                format!(
+                    "No proposed or active projects in {wanted}: theirs are in {}.",
+                    others.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            }
+            _ => "No proposed or active projects to rank.".into(),
+        };
+        table.notes.push(note);
     }
     if incomplete > 0 {
         table.notes.push(format!(
