@@ -207,3 +207,248 @@ fn output_files_are_never_overwritten() {
     repo.refuses(&["report", "portfolio", "-o", path], "already exists");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
 }
+
+#[test]
+fn unreadable_templates_fail_only_when_used() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo.yaml", APOLLO)
+        .bytes("templates/bad.md.j2", b"line one\nsecond \xff\xfe line\n");
+    repo.pmo(&["report", "portfolio"]).assert().success();
+    repo.pmo(&[
+        "report",
+        "status",
+        "--project",
+        "apollo",
+        "--format",
+        "html",
+    ])
+    .assert()
+    .success();
+    repo.pmo(&["report", "--list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "bad          md    templates/bad.md.j2 (unreadable: not valid UTF-8 (byte 0xff at line 2, column 8, byte offset 16))",
+        ))
+        .stdout(predicate::str::contains("portfolio    md    built-in"));
+    repo.pmo(&["report", "bad"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "templates/bad.md.j2:2:8: not valid UTF-8 (byte 0xff at byte offset 16)",
+        ));
+}
+
+#[test]
+fn a_broken_override_is_not_replaced_by_the_built_in() {
+    // An unusable repository template that overrides a built-in (here a partial the
+    // built-in HTML reports extend) fails where it is used instead of silently falling
+    // back to the built-in one.
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo.yaml", APOLLO)
+        .bytes("templates/_base.html.j2", b"\xff")
+        .file("templates/status.md.j2", "{% if %}\n")
+        .file("templates/_p.html.j2", "{% for %}\n")
+        .file("templates/uses.html.j2", "{% extends \"_p.html.j2\" %}\n")
+        .bytes("templates/_bad.md.j2", b"\xff")
+        .file("templates/inc.md.j2", "one\n{% include \"_bad.md.j2\" %}\n");
+    repo.refuses(
+        &["report", "portfolio", "--format", "html"],
+        "templates/_base.html.j2:1:1: not valid UTF-8",
+    );
+    repo.refuses(
+        &["report", "status", "--project", "apollo"],
+        "templates/status.md.j2:1: syntax error",
+    );
+    repo.refuses(
+        &["report", "uses", "--format", "html"],
+        "templates/_p.html.j2:1: syntax error",
+    );
+    repo.refuses(
+        &["report", "inc"],
+        "templates/_bad.md.j2:1:1: not valid UTF-8 (byte 0xff at byte offset 0); save the file as UTF-8; used by templates/inc.md.j2:2",
+    );
+    repo.pmo(&["report", "portfolio"]).assert().success();
+}
+
+#[test]
+fn a_report_in_the_other_format_only_says_so() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo.yaml", APOLLO)
+        .file(
+            "templates/weekly.html.j2",
+            "<p>{{ projects | length }}</p>\n",
+        )
+        .file("templates/notes.md.j2", "{{ projects | length }}\n");
+    let out = repo.pmo(&["report", "weekly"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "no md template `weekly`: `weekly` exists only as html (templates/weekly.html.j2); use --format html"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    repo.refuses(
+        &["report", "notes", "--format", "html"],
+        "`notes` exists only as md (templates/notes.md.j2); use --format md",
+    );
+    repo.pmo(&["report", "weekly", "--format", "html"])
+        .assert()
+        .success()
+        .stdout("<p>1</p>\n");
+    // Partials are not reports.
+    repo.refuses(
+        &["report", "_base", "--format", "html"],
+        "`_base` is a partial, not a report",
+    );
+}
+
+#[test]
+fn undefined_names_and_fields_are_named_with_a_suggestion() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo.yaml", APOLLO)
+        .file(
+            "templates/field.md.j2",
+            "# Projects\n{% for p in projects %}{{ p.titel }}{% endfor %}\n",
+        )
+        .file("templates/nested.md.j2", "{{ project.rag.overal }}\n")
+        .file("templates/name.md.j2", "{{ organisaton }}\n")
+        .file("templates/noneval.md.j2", "{{ project.ev.pv }}\n")
+        .file(
+            "templates/macro.html.j2",
+            "{% import \"_macros.html.j2\" as m %}\n{{ m.card(\"x\", project.titel) }}\n",
+        )
+        .file("templates/_inc.md.j2", "one\ntwo {{ risk_count }}\n")
+        .file("templates/inc.md.j2", "{% include \"_inc.md.j2\" %}\n");
+    repo.refuses(
+        &["report", "field"],
+        "templates/field.md.j2:2: undefined value: `p.titel` is undefined; did you mean `title`?",
+    );
+    repo.refuses(
+        &["report", "nested", "--project", "apollo"],
+        "templates/nested.md.j2:1: undefined value: `project.rag.overal` is undefined; did you mean `overall`?",
+    );
+    repo.refuses(
+        &["report", "name"],
+        "templates/name.md.j2:1: undefined value: `organisaton` is undefined; did you mean `organisation`?",
+    );
+    repo.refuses(
+        &["report", "noneval", "--project", "apollo"],
+        "`project.ev.pv` is undefined; `project.ev` is none",
+    );
+    // The error is located in the file it happens in, and says where the value came from.
+    repo.refuses(
+        &["report", "macro", "--project", "apollo", "--format", "html"],
+        "built-in _macros.html.j2:5: undefined value: `project.titel` is undefined (from templates/macro.html.j2:2); did you mean `title`?",
+    );
+    repo.refuses(
+        &["report", "inc"],
+        "templates/_inc.md.j2:2: undefined value: `risk_count` is undefined; did you mean `risk_counts`?; included from templates/inc.md.j2:1",
+    );
+}
+
+#[test]
+fn markdown_table_cells_are_escaped() {
+    // The example portfolio with a `|` in every title and name, and a line break in
+    // every name: every row of every table keeps the number of columns of its header.
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("pmo")
+        .unwrap()
+        .args(["init", "--example"])
+        .arg(dir.path().join("acme"))
+        .assert()
+        .success();
+    let root = dir.path().join("acme");
+    let mut stack = vec![root.clone()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let piped: Vec<String> = text
+                .lines()
+                .map(|line| {
+                    let trimmed = line.trim_start_matches([' ', '-']);
+                    match trimmed.split_once(": ") {
+                        Some(("title" | "name", value)) if !value.starts_with(['"', '\'']) => {
+                            let indent = &line[..line.len() - trimmed.len()];
+                            let key = trimmed.split_once(':').unwrap().0;
+                            // A milestone name on two lines too.
+                            let more = if key == "name" { "\\nline two" } else { "" };
+                            format!("{indent}{key}: \"{value} | piped{more}\"")
+                        }
+                        // Flow-style milestones: `- {name: Go-live, baseline: ...}`.
+                        _ => match trimmed
+                            .strip_prefix("{name: ")
+                            .and_then(|t| t.split_once(','))
+                        {
+                            Some((value, rest)) => {
+                                let indent = &line[..line.len() - trimmed.len()];
+                                format!("{indent}{{name: \"{value} | piped\\nline two\",{rest}")
+                            }
+                            None => line.to_owned(),
+                        },
+                    }
+                })
+                .collect();
+            std::fs::write(&path, piped.join("\n") + "\n").unwrap();
+        }
+    }
+    let check = Command::cargo_bin("pmo")
+        .unwrap()
+        .current_dir(&root)
+        .args(["--today", "2026-11-20", "check"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.code() != Some(2),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    for (name, project) in [
+        ("status", Some("apollo")),
+        ("portfolio", None),
+        ("risks", None),
+        ("changes", None),
+        ("gate", Some("atlas")),
+    ] {
+        let mut args = vec!["--today", "2026-11-20", "report", name];
+        if let Some(p) = project {
+            args.extend(["--project", p]);
+        }
+        let out = Command::cargo_bin("pmo")
+            .unwrap()
+            .current_dir(&root)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let md = String::from_utf8(out.stdout).unwrap();
+        if name != "gate" {
+            assert!(md.contains("piped |"), "{name}: no title in a table:\n{md}");
+        }
+        if name == "status" {
+            assert!(md.contains("piped<br>line two |"), "{md}");
+        }
+        let mut columns = None;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                columns = None;
+                continue;
+            }
+            let pipes = line.matches('|').count() - line.matches("\\|").count();
+            let header = *columns.get_or_insert(pipes);
+            assert_eq!(pipes, header, "{name}: a broken row:\n{line}\n\n{md}");
+        }
+    }
+}

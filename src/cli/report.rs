@@ -38,7 +38,7 @@ fn render(
         Some(path) => {
             pmo::scaffold::create_file(path, &text)?;
             if !args.quiet {
-                eprintln!("pmo: wrote {}", path.display());
+                noteln!("pmo: wrote {}", path.display());
             }
         }
         None => super::print(&text)?,

@@ -95,14 +95,20 @@ fn numeric(table: &Table, column: usize) -> bool {
 /// A GitHub-flavoured Markdown table, fit for a pull-request comment or a wiki.
 pub fn markdown(table: &Table) -> String {
     let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
-    let mut out = line(table.columns.iter().map(|c| escape(&c.label)).collect());
+    let mut out = line(
+        table
+            .columns
+            .iter()
+            .map(|c| escape_cell(&c.label))
+            .collect(),
+    );
     out += &line(
         (0..table.columns.len())
             .map(|i| if numeric(table, i) { "--:" } else { "---" }.to_owned())
             .collect(),
     );
     let md = |c: &Cell, bold: bool| {
-        let text = escape(&c.display());
+        let text = escape_cell(&c.display());
         if text.is_empty() {
             text
         } else if bold || matches!(c, Cell::Alert(_)) {
@@ -120,14 +126,14 @@ pub fn markdown(table: &Table) -> String {
     if !table.notes.is_empty() {
         out.push('\n');
         for note in &table.notes {
-            out += &format!("{}\n", escape(note));
+            out += &format!("{}\n", escape_cell(note));
         }
     }
     out
 }
 
 /// `|` would end a Markdown cell and a newline the row.
-fn escape(text: &str) -> String {
+pub fn escape_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', "<br>")
 }
 

@@ -11,8 +11,8 @@ use crate::Error;
 use crate::check::Context;
 use crate::model::{Document, Kind};
 use crate::suggest::did_you_mean;
-use minijinja::value::Serde;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use minijinja::value::{Serde, StringInput, ValueKind};
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -41,8 +41,20 @@ impl Format {
 pub struct Listed {
     pub name: String,
     pub format: String,
-    /// `built-in`, or the file's path in the repository.
+    /// `built-in`, or the file's path in the repository (with why it cannot be used).
     pub origin: String,
+}
+
+/// A repository template that cannot be used: only using it fails.
+struct Broken {
+    /// The template file name (`custom.md.j2`).
+    file: String,
+    /// `does not compile` or `unreadable`, for `--list`.
+    mark: &'static str,
+    /// Why, without the file (`line 3: syntax error: ...`), for `--list`.
+    why: String,
+    /// The error of a report that uses it.
+    message: String,
 }
 
 /// The built-in templates with the repository's `templates/*.j2` over them.
@@ -50,8 +62,8 @@ pub struct Templates {
     env: Environment<'static>,
     /// Template file name -> where it comes from (for `--list` and error messages).
     origins: Vec<(String, String)>,
-    /// Repository templates that do not compile, with why: only using one fails.
-    broken: Vec<(String, Error)>,
+    /// Repository templates that cannot be read or do not compile.
+    broken: Vec<Broken>,
 }
 
 impl Templates {
@@ -75,15 +87,33 @@ impl Templates {
                     continue;
                 }
                 let origin = format!("templates/{name}");
-                let source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                if let Err(e) = env.add_template_owned(name.to_owned(), source) {
-                    broken.push((name.to_owned(), template_error(&e, &origin)));
+                let added = read_template(&path, &origin).and_then(|source| {
+                    env.add_template_owned(name.to_owned(), source)
+                        .map_err(|e| {
+                            let line = e.line().map(|l| format!("line {l}: ")).unwrap_or_default();
+                            let why = format!("{line}{}: {}", e.kind(), detail(&e));
+                            let message = describe(&e, &|_| origin.clone());
+                            ("does not compile", why, message)
+                        })
+                });
+                if let Err((mark, why, message)) = added {
+                    // Not the built-in of the same name either: using it fails.
+                    env.remove_template(name);
+                    broken.push(Broken {
+                        file: name.to_owned(),
+                        mark,
+                        why,
+                        message,
+                    });
                 }
                 origins.retain(|(n, _)| n != name);
                 origins.push((name.to_owned(), origin));
             }
         }
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        // Debug mode makes an undefined value remember the expression it comes from
+        // (`p.titel`), which release builds otherwise leave out of the error.
+        env.set_debug(true);
         env.set_fuel(Some(FUEL));
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html.j2") {
@@ -107,13 +137,10 @@ impl Templates {
             .iter()
             .filter(|(name, _)| !name.starts_with('_'))
             .filter_map(|(name, origin)| {
-                let stem = name.strip_suffix(".j2")?;
-                let (report, format) = stem.rsplit_once('.')?;
+                let (report, format) = split(name)?;
                 let problem = self
-                    .broken
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, e)| format!(" (does not compile: {e})"))
+                    .broken(name)
+                    .map(|b| format!(" ({}: {})", b.mark, b.why))
                     .unwrap_or_default();
                 Some(Listed {
                     name: report.to_owned(),
@@ -126,11 +153,23 @@ impl Templates {
         out
     }
 
-    fn origin(&self, name: &str) -> String {
+    fn broken(&self, file: &str) -> Option<&Broken> {
+        self.broken.iter().find(|b| b.file == file)
+    }
+
+    fn origin(&self, name: &str) -> Option<&str> {
         self.origins
             .iter()
             .find(|(n, _)| n == name)
-            .map_or_else(|| name.to_owned(), |(_, o)| o.clone())
+            .map(|(_, o)| o.as_str())
+    }
+
+    /// Where template `name` is, for messages: `templates/NAME` or `built-in NAME`.
+    fn locate(&self, name: &str) -> String {
+        match self.origin(name) {
+            Some(origin) if origin != "built-in" => origin.to_owned(),
+            _ => format!("built-in {name}"),
+        }
     }
 
     /// Render report `name` in `format`, about `project` where the template needs one.
@@ -141,20 +180,24 @@ impl Templates {
         format: Format,
         project: Option<&str>,
     ) -> Result<String, Error> {
-        let file = format!("{name}.{}.j2", format.extension());
-        if let Some((_, e)) = self.broken.iter().find(|(n, _)| *n == file) {
-            return Err(Error::Invalid(e.to_string()));
+        if name.is_empty() {
+            return Err(Error::Invalid(
+                "name the report to render (see `pmo report --list`)".to_owned(),
+            ));
         }
-        let template = self.env.get_template(&file).map_err(|_| {
-            let names: BTreeSet<String> = self.list().into_iter().map(|l| l.name).collect();
-            let hint = did_you_mean(name, names.iter().map(String::as_str))
-                .map(|h| format!("; {h}"))
-                .unwrap_or_default();
-            Error::Invalid(format!(
-                "no {} template `{name}` (see `pmo report --list`){hint}",
-                format.extension()
-            ))
-        })?;
+        if name.starts_with('_') {
+            return Err(Error::Invalid(format!(
+                "`{name}` is a partial, not a report (see `pmo report --list`)"
+            )));
+        }
+        let file = format!("{name}.{}.j2", format.extension());
+        if let Some(b) = self.broken(&file) {
+            return Err(Error::Invalid(b.message.clone()));
+        }
+        let template = self
+            .env
+            .get_template(&file)
+            .map_err(|_| self.not_found(name, format))?;
         // Build only the keys the template and the partials it may include use.
         let mut keys: BTreeSet<String> = template.undeclared_variables(false).into_iter().collect();
         for (partial, _) in self.origins.iter().filter(|(n, _)| n.starts_with('_')) {
@@ -172,15 +215,222 @@ impl Templates {
             }
             None => None,
         };
-        let values = context::build(ctx, &keys, project);
+        let values = Value::from(context::build(ctx, &keys, project));
         let text = template
-            .render(Value::from(values))
-            .map_err(|e| template_error(&e, &self.origin(&file)))?;
+            .render(values.clone())
+            .map_err(|e| Error::Invalid(self.render_error(&e, &values)))?;
         Ok(if text.ends_with('\n') {
             text
         } else {
             text + "\n"
         })
+    }
+
+    /// No template `name` in `format`: perhaps in the other format, or misspelt.
+    fn not_found(&self, name: &str, format: Format) -> Error {
+        let other = match format {
+            Format::Md => Format::Html,
+            Format::Html => Format::Md,
+        };
+        let wanted = format.extension();
+        let ext = other.extension();
+        if let Some(origin) = self.origin(&format!("{name}.{ext}.j2")) {
+            return Error::Invalid(format!(
+                "no {wanted} template `{name}`: `{name}` exists only as {ext} ({origin}); use --format {ext}"
+            ));
+        }
+        let names: BTreeSet<String> = self.list().into_iter().map(|l| l.name).collect();
+        let hint = did_you_mean(name, names.iter().map(String::as_str))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        Error::Invalid(format!(
+            "no {wanted} template `{name}` (see `pmo report --list`){hint}"
+        ))
+    }
+
+    /// `templates/custom.md.j2:3: undefined value: `p.titel` is undefined; did you mean
+    /// `title`?`: located in the template where it happens (an included one, a macro's
+    /// partial), with a suggestion for a misspelt name or field.
+    fn render_error(&self, e: &minijinja::Error, values: &Value) -> String {
+        let inner = innermost(e);
+        // A template that extends, imports or includes a broken one.
+        if inner.kind() == ErrorKind::TemplateNotFound
+            && let Some(b) = self.broken.iter().find(|b| quotes(&detail(inner), &b.file))
+        {
+            let user = inner
+                .name()
+                .map(|n| format!("; used by {}{}", self.locate(n), line_of(inner)))
+                .unwrap_or_default();
+            return format!("{}{user}", b.message);
+        }
+        let mut text = describe(inner, &|n| self.locate(n));
+        if let Some(hint) = self.undefined_hint(&detail(inner), values) {
+            text += &format!("; {hint}");
+        }
+        if !std::ptr::eq(inner, e)
+            && let Some(outer) = e.name()
+        {
+            text += &format!("; included from {}{}", self.locate(outer), line_of(e));
+        }
+        text
+    }
+
+    /// For "`projets` is undefined" or "`p.titel` is undefined": the context key or the
+    /// field that was probably meant, or that the value before the field is none.
+    fn undefined_hint(&self, detail: &str, values: &Value) -> Option<String> {
+        let end = detail.find("` is undefined")?;
+        let expr = &detail[detail[..end].rfind('`')? + 1..end];
+        let (parent, field) = match expr.strip_suffix(']') {
+            Some(rest) => {
+                let (parent, key) = rest.rsplit_once('[')?;
+                let key = key.strip_prefix(['\'', '"'])?.strip_suffix(['\'', '"'])?;
+                (Some(parent), key)
+            }
+            None => match expr.rsplit_once('.') {
+                Some((parent, field)) => (Some(parent), field),
+                None => (None, expr),
+            },
+        };
+        let Some(parent) = parent else {
+            return did_you_mean(field, KEYS.into_iter().filter(|k| *k != field));
+        };
+        // The value the field was looked up on, where the context alone gives it
+        // (`project.rag`); for a loop variable (`p`), every field name of the context.
+        let value = self
+            .env
+            .compile_expression(parent)
+            .ok()
+            .and_then(|x| x.eval(values.clone()).ok());
+        let mut names = BTreeSet::new();
+        match value {
+            Some(v) if v.is_none() => return Some(format!("`{parent}` is none")),
+            Some(v) if v.kind() == ValueKind::Seq => {
+                return Some(format!("`{parent}` is a list: loop over it"));
+            }
+            Some(v) if v.kind() == ValueKind::Map => {
+                names.extend(
+                    v.try_iter()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|k| k.as_str().map(str::to_owned)),
+                );
+            }
+            _ => field_names(values, 0, &mut names),
+        }
+        names.remove(field);
+        did_you_mean(field, names.iter().map(String::as_str))
+    }
+}
+
+/// Whether `text` names `file` in quotes (`template "x.md.j2" does not exist`,
+/// `tried to include non-existing template 'x.md.j2'`).
+fn quotes(text: &str, file: &str) -> bool {
+    ['"', '\'']
+        .iter()
+        .any(|q| text.contains(&format!("{q}{file}{q}")))
+}
+
+/// `custom.md.j2` -> (`custom`, `md`).
+fn split(file: &str) -> Option<(&str, &str)> {
+    file.strip_suffix(".j2")?.rsplit_once('.')
+}
+
+/// A repository template's text; why it cannot be read (`--list`, the message) if not.
+fn read_template(path: &Path, origin: &str) -> Result<String, (&'static str, String, String)> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ("unreadable", e.to_string(), format!("{origin}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let offset = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&bytes[..offset]);
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
+        let byte = bytes[offset];
+        (
+            "unreadable",
+            format!(
+                "not valid UTF-8 (byte 0x{byte:02x} at line {line}, column {column}, byte offset {offset})"
+            ),
+            format!(
+                "{origin}:{line}:{column}: not valid UTF-8 (byte 0x{byte:02x} at byte offset {offset}); save the file as UTF-8"
+            ),
+        )
+    })
+}
+
+/// The error a template error comes from: the included template's.
+fn innermost(e: &minijinja::Error) -> &minijinja::Error {
+    let mut e = e;
+    while let Some(inner) =
+        std::error::Error::source(e).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        e = inner;
+    }
+    e
+}
+
+fn detail(e: &minijinja::Error) -> String {
+    e.detail().unwrap_or_default().to_owned()
+}
+
+fn line_of(e: &minijinja::Error) -> String {
+    e.line().map(|l| format!(":{l}")).unwrap_or_default()
+}
+
+/// `LOCATION:LINE: KIND: DETAIL`, with a template named in the detail located too.
+fn describe(e: &minijinja::Error, locate: &dyn Fn(&str) -> String) -> String {
+    let file = e
+        .name()
+        .map(locate)
+        .unwrap_or_else(|| "template".to_owned());
+    let mut detail = detail(e);
+    // "`x` is undefined (from other.md.j2:3)": where the undefined value was made.
+    if let Some(start) = ["(from ", ", from "]
+        .iter()
+        .find_map(|p| detail.find(p).map(|i| i + p.len()))
+        && let Some(len) = detail[start..].find(':')
+        && !detail[start..start + len].contains([' ', ')'])
+    {
+        let name = detail[start..start + len].to_owned();
+        detail.replace_range(start..start + len, &locate(&name));
+    }
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    };
+    format!("{file}{}: {}{detail}", line_of(e), e.kind())
+}
+
+/// The map keys in `value`, a few levels deep (the fields of the documents in the
+/// context); a list's first items stand for the rest.
+fn field_names(value: &Value, depth: usize, out: &mut BTreeSet<String>) {
+    if depth > 6 {
+        return;
+    }
+    match value.kind() {
+        ValueKind::Map => {
+            for key in value.try_iter().into_iter().flatten() {
+                if let Ok(item) = value.get_item(&key) {
+                    field_names(&item, depth + 1, out);
+                }
+                if let Some(k) = key.as_str() {
+                    out.insert(k.to_owned());
+                }
+            }
+        }
+        ValueKind::Seq => {
+            for item in value.try_iter().into_iter().flatten().take(200) {
+                field_names(&item, depth + 1, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -199,20 +449,6 @@ fn find_project<'a>(ctx: &Context<'a>, id: &str) -> Result<&'a Document, Error> 
     }
 }
 
-/// `templates/custom.md.j2:3: undefined value: ...`
-fn template_error(e: &minijinja::Error, origin: &str) -> Error {
-    let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
-    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    // "`projets` is undefined": a misspelt context key gets a suggestion.
-    let hint = e
-        .detail()
-        .and_then(|d| d.split('`').nth(1))
-        .and_then(|name| did_you_mean(name, KEYS))
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default();
-    Error::Invalid(format!("{origin}{line}: {}{detail}{hint}", e.kind()))
-}
-
 /// Filters and functions the templates share (docs/templates.md).
 fn register(env: &mut Environment<'static>) {
     env.add_filter("money", |v: Option<f64>| {
@@ -220,6 +456,10 @@ fn register(env: &mut Environment<'static>) {
     });
     env.add_filter("number", |v: Option<f64>, decimals: Option<usize>| {
         v.map_or(String::new(), |x| format!("{x:.*}", decimals.unwrap_or(2)))
+    });
+    // A Markdown table cell: `|` would end the cell and a newline the row.
+    env.add_filter("cell", |v: StringInput<'_>| {
+        v.preserve_safety(crate::render::table::escape_cell(v.as_str()))
     });
     env.add_filter("rag", |v: Option<String>| match v.as_deref() {
         Some("green") => "🟢 green".to_owned(),
@@ -336,4 +576,34 @@ struct MilestoneRow {
     baseline: String,
     forecast: Option<String>,
     actual: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates() -> Templates {
+        let dir = tempfile::tempdir().unwrap();
+        Templates::load(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn undefined_values_are_named_in_release_builds_too() {
+        // Without debug mode (the default of release builds) the error says only
+        // "undefined value", without the expression.
+        assert!(templates().env.debug());
+    }
+
+    #[test]
+    fn cells_escape_what_would_break_a_markdown_table() {
+        let t = templates();
+        let render = |expr: &str| {
+            t.env
+                .render_str(expr, minijinja::context! { x => "a | b\nc", n => 3 })
+                .unwrap()
+        };
+        assert_eq!(render("{{ x | cell }}"), "a \\| b<br>c");
+        assert_eq!(render("{{ n | cell }}"), "3");
+        assert!(t.env.render_str("{{ y | cell }}", ()).is_err());
+    }
 }
