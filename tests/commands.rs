@@ -1,7 +1,7 @@
 //! init, new, schema, rules, explain end to end, and snapshots of rendered findings.
 
 mod common;
-use common::{BOB, Repo};
+use common::{APOLLO, BOB, Repo};
 use predicates::prelude::*;
 
 fn pmo() -> assert_cmd::Command {
@@ -109,13 +109,126 @@ fn new_writes_schema_valid_documents_in_the_layout() {
     );
     repo.refuses(
         &["new", "project", "--title", "Apollo", "--id", "apollo"],
-        "already exists",
+        "is already the id of a project",
     );
     repo.refuses(&["new", "risk"], "--project");
     repo.refuses(&["new", "rsik"], "did you mean `risk`?");
     repo.pmo(&["new", "person", "--id", "bad id"])
         .assert()
         .code(2);
+}
+
+/// Every file below `dir`, relative, sorted.
+fn files(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(
+                files(&path)
+                    .into_iter()
+                    .map(|f| format!("{}/{f}", path.file_name().unwrap().to_string_lossy())),
+            );
+        } else {
+            out.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn new_refuses_what_check_would_reject() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    let before = files(repo.path());
+    // An empty title would be an empty name or title: S001 on the next check.
+    repo.refuses(&["new", "person", "--title", ""], "--title is empty");
+    repo.refuses(
+        &["new", "risk", "--project", "apollo", "--title", " "],
+        "--title is empty",
+    );
+    // An id another document has: R001 on the next check.
+    repo.refuses(
+        &["new", "risk", "--project", "apollo", "--id", "apollo"],
+        "--id `apollo` is already the id of a project in projects/apollo/project.yaml",
+    );
+    repo.refuses(
+        &["new", "person", "--id", "bob"],
+        "--id `bob` is already the id of a person in people/bob.yaml",
+    );
+    // A project that does not exist: R002 on the next check.
+    repo.refuses(
+        &["new", "risk", "--project", "apolo"],
+        "--project `apolo`: the repository has no such project; did you mean `apollo`?",
+    );
+    repo.refuses(
+        &["new", "issue", "--project", "nope"],
+        "the projects are `apollo`",
+    );
+    repo.refuses(
+        &["new", "decision", "--project", "bob"],
+        "--project `bob` is a person, not a project",
+    );
+    assert_eq!(files(repo.path()), before, "nothing was written");
+    let empty = Repo::new();
+    empty.refuses(
+        &["new", "lesson", "--project", "apollo"],
+        "there are no projects yet",
+    );
+}
+
+#[test]
+fn new_derives_a_free_valid_id() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    let written = |args: &[&str]| -> String {
+        let out = repo.pmo(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = String::from_utf8(out.stdout).unwrap();
+        let path = std::path::Path::new(path.trim());
+        let rel = path.strip_prefix(repo.path()).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    };
+    // The readable id is taken (by a file, and by a document elsewhere): another one.
+    let bob = written(&["new", "person", "--title", "Bob"]);
+    assert!(
+        bob.starts_with("people/bob-") && bob.len() == "people/bob-xxxx.yaml".len(),
+        "{bob}"
+    );
+    let elsewhere = repo.file("team/apollo.yaml", "kind: person\nid: zed\nname: Zed\n");
+    let zed = {
+        let out = elsewhere
+            .pmo(&["new", "person", "--title", "Zed"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(zed.contains("people/zed-"), "{zed}");
+    // A title with nothing to make an id of still makes one, every time.
+    let one = elsewhere
+        .pmo(&["new", "project", "--title", "///"])
+        .output()
+        .unwrap();
+    let two = elsewhere
+        .pmo(&["new", "project", "--title", "///"])
+        .output()
+        .unwrap();
+    assert!(one.status.success() && two.status.success());
+    assert_ne!(one.stdout, two.stdout);
+    assert!(String::from_utf8_lossy(&one.stdout).contains("projects/project-"));
+    // No duplicate ids, no schema violations: only the TODOs left to fill in.
+    for d in elsewhere.check_json()["diagnostics"].as_array().unwrap() {
+        assert_eq!(d["code"], "R002", "{d}");
+        assert!(d["message"].as_str().unwrap().contains("`TODO`"), "{d}");
+    }
 }
 
 #[test]
@@ -147,6 +260,19 @@ fn schema_rules_and_explain() {
         .arg(dir.path())
         .assert()
         .code(2);
+    // One schema already there: none of the others is written either.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("risk.schema.json"), "mine").unwrap();
+    pmo()
+        .args(["schema", "-o"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing was written"));
+    let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(written.len(), 1);
+    let kept = std::fs::read_to_string(dir.path().join("risk.schema.json")).unwrap();
+    assert_eq!(kept, "mine");
     pmo()
         .args(["rules"])
         .assert()

@@ -183,8 +183,13 @@ fn bad_mappings_and_files_stop_with_a_located_message() {
     repo.pmo(&["import", "import/data.csv", "--map", "import/column.yaml"])
         .assert()
         .code(2)
+        .stderr(predicate::str::contains("import/column.yaml:5:18"))
         .stderr(predicate::str::contains(
-            "column `Kode`, which the file does not have; did you mean `Code`?",
+            "column `Kode`, which the file does not have",
+        ))
+        .stderr(predicate::str::contains("help: did you mean `Code`?"))
+        .stderr(predicate::str::contains(
+            "is not a valid mapping for import/data.csv",
         ));
     let utf8 = MAPPING.replace("encoding: windows-1252", "encoding: utf-8");
     let repo = repo.file("import/utf8.yaml", &utf8);
@@ -193,6 +198,175 @@ fn bad_mappings_and_files_stop_with_a_located_message() {
         .code(2)
         .stderr(predicate::str::contains("is not valid UTF-8"))
         .stderr(predicate::str::contains("csv.encoding"));
+}
+
+/// A repository in `<tmp>/repo`, with the mapping and the file beside it in `<tmp>`: a
+/// path that escapes the repository would land in `<tmp>` (and no further).
+fn outside_setup(map: &str, csv: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("repo")).unwrap();
+    std::fs::write(dir.path().join("repo/pmo.yaml"), "version: 1\n").unwrap();
+    std::fs::write(dir.path().join("map.yaml"), map).unwrap();
+    std::fs::write(dir.path().join("in.csv"), csv).unwrap();
+    dir
+}
+
+fn pmo_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("pmo")
+        .unwrap()
+        .current_dir(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every file below `dir`, relative, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = BTreeMap::new();
+    files(dir, dir, &mut out);
+    out.into_keys().collect()
+}
+
+const PEOPLE: &str = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields: {name: {column: Name}}\n";
+
+#[test]
+fn ids_that_are_not_ids_are_reported_and_nothing_leaves_the_repository() {
+    let dir = outside_setup(PEOPLE, "Id,Name\n../escaped,Eve\n\"a b\",Spacey\nada,Ada\n");
+    let repo = dir.path().join("repo");
+    for dry in [true, false] {
+        let mut args = vec!["import", "../in.csv", "--map", "../map.yaml"];
+        if dry {
+            args.push("--dry-run");
+        }
+        let out = pmo_in(&repo, &args);
+        let report = String::from_utf8(out.stdout).unwrap();
+        // The import completes: the bad rows are reported, the good one is written.
+        assert_eq!(out.status.code(), Some(0), "{report}");
+        assert!(
+            report.contains("../in.csv: row 1 (line 2), column Id: `../escaped` is not a valid id: person skipped"),
+            "{report}"
+        );
+        assert!(
+            report.contains("row 2 (line 3), column Id: `a b` is not a valid id"),
+            "{report}"
+        );
+        assert!(
+            report.contains("help: an id is letters, digits"),
+            "{report}"
+        );
+        assert!(report.contains("add `slug: true`"), "{report}");
+        assert!(report.contains("3 rows read; 1 documents"), "{report}");
+        assert!(report.contains("2 documents skipped"), "{report}");
+    }
+    assert_eq!(
+        tree(dir.path()),
+        [
+            "in.csv",
+            "map.yaml",
+            "repo/people/ada.yaml",
+            "repo/pmo.yaml"
+        ]
+    );
+}
+
+#[test]
+fn prefixes_that_would_escape_the_output_directory_are_refused() {
+    let map = PEOPLE.replace("{column: Id}", "{column: Id, prefix: ../../../EVIL-}");
+    let dir = outside_setup(&map, "Id,Name\nx,Eve\n");
+    let out = pmo_in(
+        dir.path(),
+        &["import", "in.csv", "--map", "map.yaml", "-o", "repo/out"],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("map.yaml:4:30"), "{stderr}");
+    assert!(
+        stderr.contains("prefix `../../../EVIL-` cannot be part of an id"),
+        "{stderr}"
+    );
+    assert_eq!(tree(dir.path()), ["in.csv", "map.yaml", "repo/pmo.yaml"]);
+}
+
+#[test]
+fn column_numbers_the_file_does_not_have_are_located_in_the_mapping() {
+    let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n      team: {column: 99}\n";
+    let dir = outside_setup(map, "Id,Name,Team,Email\nada,Ada,Core,ada@example.com\n");
+    let out = pmo_in(
+        dir.path(),
+        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("map.yaml:7:22"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the mapping names column 99, which the file does not have: it has 4 columns"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the file's columns are 1 `Id`, 2 `Name`, 3 `Team`, 4 `Email`"),
+        "{stderr}"
+    );
+    assert_eq!(tree(dir.path()), ["in.csv", "map.yaml", "repo/pmo.yaml"]);
+}
+
+#[test]
+fn documents_written_pass_their_schema() {
+    let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id, slug: true}\n    fields:\n      name: {column: Name}\n      capacity: {column: FTE, number: true}\n  - kind: person\n    id: {column: Id, slug: true, suffix: -deputy}\n    on_error: skip_document\n    fields:\n      name: {column: Name}\n      capacity: {column: FTE, number: true}\n";
+    let dir = outside_setup(map, "Id,Name,FTE\nAda,Ada,-3\nBob,Bob,0.5\n");
+    let out = pmo_in(
+        dir.path(),
+        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    // drop_field: the value is left out; skip_document: the document is not written.
+    assert!(
+        report.contains("row 1 (line 2), column FTE: `-3` `capacity` must be at least 0, found `-3`: field `capacity` of person `ada` left out"),
+        "{report}"
+    );
+    assert!(
+        report.contains("row 1 (line 2), column FTE: `-3` `capacity` must be at least 0, found `-3`: person skipped (`capacity`)"),
+        "{report}"
+    );
+    let ada = std::fs::read_to_string(dir.path().join("repo/people/ada.yaml")).unwrap();
+    assert!(!ada.contains("capacity"), "{ada}");
+    assert!(!dir.path().join("repo/people/ada-deputy.yaml").exists());
+    assert!(dir.path().join("repo/people/bob-deputy.yaml").exists());
+    // What was written passes the next check.
+    let check = Command::cargo_bin("pmo")
+        .unwrap()
+        .arg("-C")
+        .arg(dir.path().join("repo"))
+        .args(["check", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // A field the kind does not have, or a required one the mapping does not fill,
+    // would fail every row: the mapping is refused before any row is read.
+    let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      nmae: {column: Name}\n";
+    std::fs::write(dir.path().join("map.yaml"), map).unwrap();
+    let out = pmo_in(
+        dir.path(),
+        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("map.yaml:5:5"), "{stderr}");
+    assert!(
+        stderr.contains("a person needs `name`, which the mapping does not fill"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("map.yaml:6:7"), "{stderr}");
+    assert!(stderr.contains("a person has no field `nmae`"), "{stderr}");
+    assert!(stderr.contains("did you mean `name`?"), "{stderr}");
 }
 
 /// Copy a folder (the example's configuration) into a new place.

@@ -278,13 +278,15 @@ pub struct InitArgs {
 pub struct NewArgs {
     /// person, objective, program, project, risk, issue, decision, change, status or lesson.
     pub kind: String,
-    /// The project it belongs to (required for risk, issue, change, status and lesson).
+    /// The existing project it belongs to (required for risk, issue, change, status and
+    /// lesson).
     #[arg(long, value_name = "ID")]
     pub project: Option<String>,
     /// Its title (a person's name).
     #[arg(long, value_name = "T")]
     pub title: Option<String>,
-    /// Its id (default: derived from the title, with a random suffix).
+    /// Its id, which no other document may have (default: derived from the title, with a
+    /// random suffix, and free).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 }

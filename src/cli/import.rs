@@ -4,9 +4,13 @@
 use super::args::{Args, ImportArgs};
 use anyhow::{Context, Result, bail};
 use pmo::check::Report;
+use pmo::diagnostic::Diagnostic;
 use pmo::import::{self, mapping};
+use pmo::model::Kind;
 use pmo::render::{self, Style};
-use std::path::Path;
+use pmo::schema::Schemas;
+use std::collections::HashMap;
+use std::path::{Component, Path};
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
@@ -16,8 +20,24 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
     let map_path = cmd.mapping.display().to_string();
     let map_bytes =
         std::fs::read(&mapping_file).with_context(|| format!("{map_path}: cannot be read"))?;
-    let mapping = match mapping::load(&map_path, &map_bytes) {
-        Ok(m) => m,
+    let csv_path = cmd.file.display().to_string();
+    let root = match &cmd.out {
+        Some(dir) => start.join(dir),
+        None => pmo::source::Worktree::discover(&args.start_dir())
+            .map(|t| t.root().to_path_buf())
+            .unwrap_or_else(|_| args.start_dir()),
+    };
+    // The documents must pass the schemas of the repository they go to.
+    let schemas = schemas_at(&root)?;
+    let (fits, rows) = match mapping::load(&map_path, &map_bytes) {
+        Ok(m) => match rows(&m, &file, &csv_path, &schemas)? {
+            Ok(outcome) => (true, Ok(outcome)),
+            Err(diagnostics) => (false, Err(diagnostics)),
+        },
+        Err(diagnostics) => (true, Err(diagnostics)),
+    };
+    let outcome = match rows {
+        Ok(outcome) => outcome,
         Err(diagnostics) => {
             // A broken mapping: show where, like any other file, and stop.
             let report = Report {
@@ -31,22 +51,24 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
                 color: args.color(),
                 quiet: args.quiet,
             };
-            eprint!("{}", render::human(&report, &texts, style));
-            bail!("{map_path} is not a valid mapping");
+            note!("{}", render::human(&report, &texts, style));
+            match fits {
+                true => bail!("{map_path} is not a valid mapping"),
+                false => bail!("{map_path} is not a valid mapping for {csv_path}"),
+            }
         }
     };
-    let csv_path = cmd.file.display().to_string();
-    let bytes = std::fs::read(&file).with_context(|| format!("{csv_path}: cannot be read"))?;
-    let text = import::decode(&bytes, &mapping.csv.encoding)
-        .map_err(|e| anyhow::anyhow!("{csv_path} {e}"))?;
-    let outcome = import::run(&text, &mapping).map_err(|e| anyhow::anyhow!("{csv_path}: {e}"))?;
-
-    let root = match &cmd.out {
-        Some(dir) => start.join(dir),
-        None => pmo::source::Worktree::discover(&args.start_dir())
-            .map(|t| t.root().to_path_buf())
-            .unwrap_or_else(|_| args.start_dir()),
-    };
+    // Defence in depth: ids are checked as they are made, and no path may leave `root`.
+    if let Some((path, _)) = outcome
+        .documents
+        .iter()
+        .find(|(p, _)| !inside(&root, Path::new(p)))
+    {
+        bail!(
+            "{path} would be written outside {}; nothing was written",
+            root.display()
+        );
+    }
     let existing: Vec<&str> = outcome
         .documents
         .iter()
@@ -65,6 +87,9 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
             p.reason,
             p.outcome
         );
+        if let Some(help) = &p.help {
+            out += &format!("  help: {help}\n");
+        }
     }
     out += &summary(&outcome, cmd.dry_run, &root);
     super::print(&out)?;
@@ -84,6 +109,66 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The rows of the CSV file as the mapping says, or the mapping's located problems (a
+/// column the file does not have, a field the kind does not have, ...).
+fn rows(
+    mapping: &mapping::Mapping,
+    file: &Path,
+    csv_path: &str,
+    schemas: &Schemas,
+) -> Result<std::result::Result<import::Outcome, Vec<Diagnostic>>> {
+    let bytes = std::fs::read(file).with_context(|| format!("{csv_path}: cannot be read"))?;
+    let text = import::decode(&bytes, &mapping.csv.encoding)
+        .map_err(|e| anyhow::anyhow!("{csv_path} {e}"))?;
+    match import::run(&text, mapping, schemas) {
+        Ok(outcome) => Ok(Ok(outcome)),
+        Err(import::Error::Mapping(diagnostics)) => Ok(Err(diagnostics)),
+        Err(import::Error::Csv(e)) => bail!("{csv_path}: {e}"),
+    }
+}
+
+/// The kinds' schemas of the governance repository `dir` is in (the nearest folder up
+/// holding `pmo.yaml`), with its overlays `schema/<kind>.schema.json`; the built-in
+/// schemas outside any repository.
+fn schemas_at(dir: &Path) -> Result<Schemas> {
+    let mut overlays = HashMap::new();
+    if let Some(repo) = dir
+        .ancestors()
+        .find(|d| d.join(pmo::config::FILE).is_file())
+    {
+        for kind in Kind::ALL {
+            let path = repo.join(format!("schema/{kind}.schema.json"));
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
+            };
+            let json: serde_json::Value = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: schema overlay is not valid JSON", path.display()))?;
+            overlays.insert(kind, json);
+        }
+    }
+    Schemas::compile(&overlays).map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
+}
+
+/// Whether `rel` stays inside `root`: only plain names (no `..`, no root, no drive), and
+/// no folder on the way that already exists is a link out of `root`.
+fn inside(root: &Path, rel: &Path) -> bool {
+    if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return false;
+    }
+    let Ok(base) = root.canonicalize() else {
+        // Nothing exists below a root that does not exist yet.
+        return true;
+    };
+    let target = root.join(rel);
+    target
+        .ancestors()
+        .find(|a| a.exists())
+        .and_then(|a| a.canonicalize().ok())
+        .is_some_and(|a| a.starts_with(&base))
+}
+
 fn write(root: &Path, outcome: &import::Outcome) -> Result<()> {
     for (path, value) in &outcome.documents {
         pmo::scaffold::create_file(&root.join(path), &import::emit::document(value))?;
@@ -97,8 +182,12 @@ fn summary(o: &import::Outcome, dry_run: bool, root: &Path) -> String {
         .iter()
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
+    let kinds = match kinds.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", kinds.join(", ")),
+    };
     let mut s = format!(
-        "\n{} rows read; {} documents {} {} ({}); {} rows skipped; {} documents skipped; {} fields left out\n",
+        "\n{} rows read; {} documents {} {}{}; {} rows skipped; {} documents skipped; {} fields left out\n",
         o.rows,
         o.documents.len(),
         if dry_run {
@@ -107,7 +196,7 @@ fn summary(o: &import::Outcome, dry_run: bool, root: &Path) -> String {
             "written to"
         },
         root.display(),
-        kinds.join(", "),
+        kinds,
         o.rows_skipped,
         o.documents_skipped,
         o.fields_dropped,

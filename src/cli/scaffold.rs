@@ -36,8 +36,8 @@ pub fn new(args: &Args, cmd: &NewArgs) -> Result<ExitCode> {
         bail!("unknown kind `{}`: {hint}", cmd.kind);
     };
     let tree = Worktree::discover(&args.start_dir())?;
-    let config_bytes = std::fs::read(tree.root().join(pmo::config::FILE))?;
-    let config = pmo::config::load(&config_bytes).map_err(pmo::Error::Config)?;
+    // The documents too: a new id must not be one of theirs, a project must exist.
+    let repo = pmo::repository::load(&tree)?;
     let request = NewDocument {
         kind,
         project: cmd.project.as_deref(),
@@ -45,7 +45,7 @@ pub fn new(args: &Args, cmd: &NewArgs) -> Result<ExitCode> {
         id: cmd.id.as_deref(),
         today: args.today(),
     };
-    let path = new_document(tree.root(), &config, &request)?;
+    let path = new_document(tree.root(), &repo, &request)?;
     let shown = path.strip_prefix(std::env::current_dir()?).unwrap_or(&path);
     super::print(&format!("{}\n", shown.display()))?;
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
-use crate::parse::{self, Limits};
+use crate::parse::{self, Limits, Spans};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -13,6 +13,35 @@ pub struct Mapping {
     #[serde(default)]
     pub csv: CsvOptions,
     pub documents: Vec<DocumentMap>,
+    /// Where the mapping came from, to locate problems found later (a column the CSV
+    /// file does not have).
+    #[serde(skip)]
+    pub source: Source,
+}
+
+/// The mapping file as read: its path, value and the positions of its nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub path: String,
+    pub value: Value,
+    pub spans: Spans,
+}
+
+impl Source {
+    /// A diagnostic on the mapping file, pointing at the value at `path` (or, when
+    /// `key` is set, at the key of the last segment).
+    pub fn diagnostic(
+        &self,
+        path: &[parse::Seg<'_>],
+        key: bool,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let span = match key {
+            true => self.spans.key_at(&self.value, path.iter().copied()),
+            false => self.spans.value_at(&self.value, path.iter().copied()),
+        };
+        Diagnostic::new("S001", &self.path, span, message)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -135,12 +164,18 @@ pub fn load(path: &str, bytes: &[u8]) -> Result<Mapping, Vec<Diagnostic>> {
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(diags);
     }
-    serde_json::from_value(doc.value.clone()).map_err(|e| {
+    let mut mapping: Mapping = serde_json::from_value(doc.value.clone()).map_err(|e| {
         vec![Diagnostic::new(
             "S001",
             path,
             doc.spans.root(),
             format!("mapping: {e}"),
         )]
-    })
+    })?;
+    mapping.source = Source {
+        path: path.to_owned(),
+        value: doc.value,
+        spans: doc.spans,
+    };
+    Ok(mapping)
 }

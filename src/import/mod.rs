@@ -3,12 +3,19 @@
 
 pub mod cell;
 pub mod emit;
+mod fit;
 pub mod mapping;
 
-use crate::model::Kind;
-use mapping::{Column, DocumentMap, FieldMap, Mapping, OnError};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Kind, valid_id};
+use crate::parse::Spans;
+use crate::schema::{Schema, Schemas};
+use jsonschema::error::ValidationErrorKind as E;
+use jsonschema::paths::LocationSegment;
+use mapping::{Column, Create, DocumentMap, FieldMap, Mapping, OnError};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 /// One cell that could not be used, and what was done about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +27,8 @@ pub struct Problem {
     pub raw: String,
     /// What is wrong with the value.
     pub reason: String,
+    /// What to do about it, when there is more to say than the reason.
+    pub help: Option<String>,
     /// What the import did: "field baseline.budget of project x left out", ...
     pub outcome: String,
 }
@@ -71,33 +80,80 @@ pub fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
     }
 }
 
-/// The documents `mapping` makes of the rows of `text`.
-pub fn run(text: &str, mapping: &Mapping) -> Result<Outcome, String> {
+/// Why an import cannot run at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The mapping does not fit the file or the kinds' schemas (a column the file does
+    /// not have, a field a kind does not have, ...): located on the mapping file.
+    Mapping(Vec<Diagnostic>),
+    /// The file cannot be read as CSV.
+    Csv(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Mapping(diags) => {
+                let lines: Vec<String> = diags.iter().map(Diagnostic::one_line).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
+            Error::Csv(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What an id may be made of (SPEC section 1).
+macro_rules! id_rule {
+    () => {
+        "an id is letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+    };
+}
+const ID_RULE: &str = id_rule!();
+const ID_HELP: &str = concat!(
+    id_rule!(),
+    ": add `slug: true` to this field in the mapping to make one of any text"
+);
+
+/// The documents `mapping` makes of the rows of `text`. `schemas` are the kinds'
+/// schemas of the repository written to (built-in plus its overlays): every document
+/// written passes them, and a value they refuse is a cell that cannot be used.
+pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, Error> {
     let csv = &mapping.csv;
+    let diagnostics = fit::check_csv(mapping);
+    if !diagnostics.is_empty() {
+        return Err(Error::Mapping(diagnostics));
+    }
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(csv.delimiter.as_bytes()[0])
         .quote(csv.quote.as_bytes()[0])
         .has_headers(csv.header)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = if csv.header {
-        reader
-            .headers()
-            .map_err(|e| format!("header row: {e}"))?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect()
+    // The header row; without one, the first row (not consumed): its width.
+    let first: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::Csv(format!("header row: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let headers = if csv.header {
+        first.clone()
     } else {
         Vec::new()
     };
-    check_columns(mapping, &headers)?;
+    let diagnostics = fit::check_mapping(mapping, &headers, first.len(), schemas);
+    if !diagnostics.is_empty() {
+        return Err(Error::Mapping(diagnostics));
+    }
 
     let mut out = Outcome::default();
     let mut made: HashMap<String, usize> = HashMap::new();
-    let mut created: BTreeMap<String, Value> = BTreeMap::new();
+    let mut created: BTreeMap<String, (usize, u64, Value)> = BTreeMap::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 1;
-        let record = record.map_err(|e| format!("row {row}: {e}"))?;
+        let record = record.map_err(|e| Error::Csv(format!("row {row}: {e}")))?;
         let line = record.position().map_or(0, |p| p.line());
         out.rows += 1;
         let cells: Vec<&str> = record.iter().collect();
@@ -105,9 +161,9 @@ pub fn run(text: &str, mapping: &Mapping) -> Result<Outcome, String> {
         let mut row_problems = Vec::new();
         let mut skip_row = false;
         for doc_map in &mapping.documents {
-            let made_doc = document(doc_map, &cells, &headers, row, line, &mut row_problems);
-            match made_doc {
-                Ok((value, creations)) => row_docs.push((value, creations)),
+            let at = At { row, line };
+            match document(doc_map, &cells, &headers, at, schemas, &mut row_problems) {
+                Ok(made_doc) => row_docs.push(made_doc),
                 Err(()) if doc_map.on_error == OnError::SkipRow => {
                     skip_row = true;
                     break;
@@ -137,6 +193,7 @@ pub fn run(text: &str, mapping: &Mapping) -> Result<Outcome, String> {
                     column: "id".into(),
                     raw: id.clone(),
                     reason: "id already made".into(),
+                    help: None,
                     outcome: format!(
                         "{} `{id}` of row {first} kept; this one skipped",
                         value["kind"].as_str().unwrap_or("document")
@@ -145,51 +202,148 @@ pub fn run(text: &str, mapping: &Mapping) -> Result<Outcome, String> {
                 out.documents_skipped += 1;
                 continue;
             }
+            let Some(path) = path_of(&value) else {
+                // Not reached: ids are checked as they are made. Defence in depth.
+                out.problems.push(unplaceable(row, line, &value));
+                out.documents_skipped += 1;
+                continue;
+            };
             made.insert(id, row);
             for c in creations {
                 let cid = c["id"].as_str().unwrap_or_default().to_owned();
-                created.entry(cid).or_insert(c);
+                created.entry(cid).or_insert((row, line, c));
             }
-            out.documents.push((path_of(&value), value));
+            out.documents.push((path, value));
         }
     }
     // Documents the rows name, unless the rows made them themselves.
-    for (id, value) in created {
-        if !made.contains_key(&id) {
-            out.documents.push((path_of(&value), value));
+    for (id, (row, line, value)) in created {
+        if made.contains_key(&id) {
+            continue;
+        }
+        match path_of(&value) {
+            Some(path) => out.documents.push((path, value)),
+            None => {
+                out.problems.push(unplaceable(row, line, &value));
+                out.documents_skipped += 1;
+            }
         }
     }
     Ok(out)
 }
 
-/// Every named column must exist: a typo in the mapping would silently empty a field.
-fn check_columns(mapping: &Mapping, headers: &[String]) -> Result<(), String> {
-    let specs = mapping
-        .documents
-        .iter()
-        .flat_map(|d| std::iter::once(&d.id).chain(d.fields.iter().map(|(_, f)| f)));
-    for spec in specs {
-        for column in spec.column.iter().chain(&spec.columns) {
-            if let Column::Name(name) = column
-                && !headers.iter().any(|h| h == name)
-            {
-                let hint = crate::suggest::did_you_mean(name, headers.iter().map(String::as_str))
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "the mapping names column `{name}`, which the file does not have{hint}"
-                ));
+fn unplaceable(row: usize, line: u64, value: &Value) -> Problem {
+    Problem {
+        row,
+        line,
+        column: "id".into(),
+        raw: value["id"].as_str().unwrap_or_default().to_owned(),
+        reason: "is not a valid id".into(),
+        help: Some(ID_HELP.into()),
+        outcome: format!(
+            "{} skipped: it cannot be given a file name",
+            value["kind"].as_str().unwrap_or("document")
+        ),
+    }
+}
+
+/// One way a document fails its schema, in governance terms.
+#[derive(Debug)]
+struct Violation {
+    /// The field concerned, dotted (`baseline.budget`; list indexes left out), and the
+    /// object it is in (`baseline`; empty for the document itself).
+    path: String,
+    within: String,
+    /// A required field is missing.
+    required: bool,
+    message: String,
+    help: Option<String>,
+}
+
+impl Violation {
+    /// Whether this is about the mapped `field`: the field itself, a value inside it, or
+    /// (for a problem with the object it is in) one of the object's fields.
+    fn concerns(&self, field: &str) -> bool {
+        self.path == field
+            || self.path.starts_with(&format!("{field}."))
+            || (!self.within.is_empty() && field.starts_with(&format!("{}.", self.within)))
+    }
+}
+
+/// The violations of `doc` against `schema`; none when it is valid.
+fn violations(schema: &Schema, doc: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    // The messages come from the schema module, which points into a file: the document
+    // as it would be written, read back (only when there is something to say).
+    let mut spans: Option<Spans> = None;
+    for error in schema.validator.iter_errors(doc) {
+        let mut within: Vec<String> = Vec::new();
+        for seg in error.instance_path().iter() {
+            match seg {
+                LocationSegment::Property(p) => within.push(p.into_owned()),
+                LocationSegment::Index(_) => break,
             }
         }
+        let within = within.join(".");
+        let join = |name: &str| match within.is_empty() {
+            true => name.to_owned(),
+            false => format!("{within}.{name}"),
+        };
+        let (paths, required): (Vec<String>, bool) = match error.kind() {
+            E::AdditionalProperties { unexpected } | E::UnevaluatedProperties { unexpected } => {
+                (unexpected.iter().map(|n| join(n)).collect(), false)
+            }
+            E::Required { property } => (vec![join(property.as_str().unwrap_or_default())], true),
+            _ => (vec![within.clone()], false),
+        };
+        // A number written as text: the mapping should read it as one.
+        let as_number = matches!(error.kind(), E::Type { .. })
+            && error
+                .instance()
+                .as_str()
+                .is_some_and(|s| cell::number(s, &Default::default()).is_ok());
+        let spans = spans.get_or_insert_with(|| {
+            let text = emit::document(doc);
+            let mut parsed = crate::parse::load("", text.as_bytes(), &Default::default());
+            match parsed.docs.is_empty() {
+                true => Spans::default(),
+                false => parsed.docs.swap_remove(0).spans,
+            }
+        });
+        let described = match spans.root() == Default::default() {
+            // Not reached (written documents read back); never panic on a message.
+            true => vec![Diagnostic::new(
+                "S001",
+                "",
+                Default::default(),
+                error.masked().to_string(),
+            )],
+            false => crate::schema::describe("", doc, spans, &schema.json, &error),
+        };
+        for (i, d) in described.into_iter().enumerate() {
+            let path = paths.get(i).or(paths.last()).cloned().unwrap_or_default();
+            let help = match as_number {
+                true => Some("add `number: true` to this field in the mapping".to_owned()),
+                false => d.help,
+            };
+            out.push(Violation {
+                path,
+                within: within.clone(),
+                required,
+                message: d.message,
+                help,
+            });
+        }
     }
-    Ok(())
+    out
 }
 
 fn column_name(column: &Column, headers: &[String]) -> String {
     match column {
         Column::Name(n) => n.clone(),
         Column::Number(i) => headers
-            .get(i - 1)
+            .get(i.saturating_sub(1))
+            .filter(|_| *i > 0)
             .map_or_else(|| format!("column {i}"), |h| format!("{h} (column {i})")),
     }
 }
@@ -212,116 +366,153 @@ fn raw<'c>(spec: &FieldMap, cells: &[&'c str], headers: &[String]) -> (String, O
         None => (
             columns
                 .first()
-                .map_or_else(String::new, |c| column_name(c, headers)),
+                .map_or_else(|| "(value)".to_owned(), |c| column_name(c, headers)),
             None,
         ),
     }
 }
 
-/// Fields a kind's built-in schema requires.
-fn required(kind: Kind) -> Vec<String> {
-    crate::schema::builtin(&format!("{kind}.schema.json"))["required"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// Where in the file a row is.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    row: usize,
+    line: u64,
+}
+
+/// A field's value as made from its cell, with where it came from.
+struct Made {
+    field: String,
+    value: Value,
+    column: String,
+    raw: String,
+    /// The document cannot be written without it.
+    must: bool,
+    /// The document the value names, to create unless the rows make it.
+    creation: Option<Value>,
+}
+
+/// The document a `create:` makes for the value `id` read from the cell `raw`.
+fn creation(create: &Create, id: &str, raw: &str) -> Value {
+    let mut doc = Map::new();
+    doc.insert("kind".into(), Value::from(create.kind.as_str()));
+    doc.insert("id".into(), Value::from(id));
+    for (k, template) in &create.fields {
+        let text = template
+            .replace("{value}", id)
+            .replace("{raw}", raw)
+            .replace("{slug}", &cell::slug(raw));
+        set(&mut doc, k, Value::from(text));
+    }
+    Value::Object(doc)
 }
 
 /// One document of one row, with the documents it asks to create; `Err` when it is
-/// skipped (its problems are in `problems`).
+/// skipped (its problems are in `problems`). Every document returned passes `schemas`.
 fn document(
     map: &DocumentMap,
     cells: &[&str],
     headers: &[String],
-    row: usize,
-    line: u64,
+    at: At,
+    schemas: &Schemas,
     problems: &mut Vec<Problem>,
 ) -> Result<(Value, Vec<Value>), ()> {
-    let required = required(map.kind);
+    let schema = schemas.get(map.kind);
+    let required = fit::required_fields(&schema.json);
     let kind = map.kind.as_str();
-    let mut value = Map::new();
-    value.insert("kind".into(), Value::from(kind));
-    let mut creations = Vec::new();
     let mut failed = false;
-    let mut problem = |column: String, raw: &str, reason: String, outcome: String| {
+    let mut problem = |column: &str, raw: &str, reason: String, help: Option<String>, outcome| {
         problems.push(Problem {
-            row,
-            line,
-            column,
+            row: at.row,
+            line: at.line,
+            column: column.to_owned(),
             raw: raw.to_owned(),
             reason,
+            help,
             outcome,
         })
     };
     let fields = std::iter::once(("id".to_owned(), &map.id))
         .chain(map.fields.iter().map(|(k, v)| (k.clone(), v)));
-    let mut made: Vec<(String, Value)> = Vec::new();
+    let mut made: Vec<Made> = Vec::new();
     // How outcomes name the document: with its id once that is made (it comes first).
     let mut name = kind.to_owned();
     for (field, spec) in fields {
         let top = field.split('.').next().unwrap_or_default();
         let must = field == "id" || (required.iter().any(|r| r == top) && !field.contains('.'));
         let (column, cell) = raw(spec, cells, headers);
-        let result = match (&spec.value, cell) {
+        let raw_text = cell.unwrap_or_default();
+        let result: Result<Option<Value>, (String, Option<String>)> = match (&spec.value, cell) {
             (Some(constant), _) => Ok(Some(constant.clone())),
-            (None, Some(text)) => cell::read(text, spec).map(Some),
+            (None, Some(text)) => cell::read(text, spec)
+                .map(Some)
+                .map_err(|cell::Problem(reason)| (reason, None)),
             (None, None) => Ok(spec.default.clone()),
         };
+        // An id names a file: nothing else may become one.
+        let result = result.and_then(|v| match &v {
+            Some(id) if field == "id" && !id.as_str().is_some_and(valid_id) => {
+                Err(("is not a valid id".to_owned(), Some(ID_HELP.to_owned())))
+            }
+            _ => Ok(v),
+        });
+        // The document the value names, to create: valid, or the value cannot be used.
+        let mut created = None;
+        let result = result.and_then(|v| match (&spec.create, &v) {
+            (Some(create), Some(Value::String(id))) => {
+                let what = format!("{} {}", create.kind.article(), create.kind);
+                if !valid_id(id) {
+                    return Err((
+                        format!("is not a valid id for {what} to create"),
+                        Some(ID_HELP.to_owned()),
+                    ));
+                }
+                let doc = creation(create, id, raw_text);
+                if let Some(v) = violations(schemas.get(create.kind), &doc)
+                    .into_iter()
+                    .next()
+                {
+                    return Err((format!("cannot make {what}: {}", v.message), v.help));
+                }
+                created = Some(doc);
+                Ok(v)
+            }
+            _ => Ok(v),
+        });
         match result {
             Ok(Some(v)) => {
-                if let Some(create) = &spec.create
-                    && let Value::String(id) = &v
-                {
-                    let mut doc = Map::new();
-                    doc.insert("kind".into(), Value::from(create.kind.as_str()));
-                    doc.insert("id".into(), Value::from(id.as_str()));
-                    let raw_text = cell.unwrap_or_default();
-                    for (k, template) in &create.fields {
-                        let text = template
-                            .replace("{value}", id)
-                            .replace("{raw}", raw_text)
-                            .replace("{slug}", &cell::slug(raw_text));
-                        doc.insert(k.clone(), Value::from(text));
-                    }
-                    creations.push(Value::Object(doc));
-                }
                 if field == "id"
                     && let Value::String(id) = &v
                 {
                     name = format!("{kind} `{id}`");
                 }
-                made.push((field, v));
+                made.push(Made {
+                    field,
+                    value: v,
+                    column,
+                    raw: raw_text.to_owned(),
+                    must,
+                    creation: created,
+                });
             }
             Ok(None) if must => {
                 problem(
-                    column,
+                    &column,
                     "",
                     "empty".into(),
+                    None,
                     format!("{kind} skipped: `{field}` is required"),
                 );
                 failed = true;
             }
             Ok(None) => {}
-            Err(cell::Problem(reason)) => {
-                let raw_text = cell.unwrap_or_default();
+            Err((reason, help)) => {
                 if must || map.on_error != OnError::DropField {
-                    problem(
-                        column,
-                        raw_text,
-                        reason,
-                        format!("{kind} skipped (`{field}`)"),
-                    );
+                    let outcome = format!("{kind} skipped (`{field}`)");
+                    problem(&column, raw_text, reason, help, outcome);
                     failed = true;
                 } else {
-                    problem(
-                        column,
-                        raw_text,
-                        reason,
-                        format!("field `{field}` of {name} left out"),
-                    );
+                    let outcome = format!("field `{field}` of {name} left out");
+                    problem(&column, raw_text, reason, help, outcome);
                 }
             }
         }
@@ -329,10 +520,58 @@ fn document(
     if failed {
         return Err(());
     }
-    for (field, v) in made {
-        set(&mut value, &field, v);
+    // The document against its schema (the repository's overlays included): a value the
+    // kind does not accept (`capacity: -3`, a reference that is not an id) is a cell that
+    // cannot be used, like any other. Each round leaves a field out or skips the document.
+    loop {
+        let mut value = Map::new();
+        value.insert("kind".into(), Value::from(kind));
+        for m in &made {
+            set(&mut value, &m.field, m.value.clone());
+        }
+        let value = Value::Object(value);
+        let found = violations(schema, &value);
+        if found.is_empty() {
+            let creations = made.into_iter().filter_map(|m| m.creation).collect();
+            return Ok((value, creations));
+        }
+        let mut drop: Vec<usize> = Vec::new();
+        for v in found {
+            let (column, raw_text) = match made.iter().position(|m| v.concerns(&m.field)) {
+                Some(i) if !made[i].must && map.on_error == OnError::DropField => {
+                    let m = &made[i];
+                    let outcome = format!("field `{}` of {name} left out", m.field);
+                    problem(&m.column, &m.raw, v.message, v.help, outcome);
+                    drop.push(i);
+                    continue;
+                }
+                Some(i) => (made[i].column.clone(), made[i].raw.clone()),
+                // Not about one field: the document as a whole, named by its id.
+                None => made
+                    .first()
+                    .map(|m| (m.column.clone(), m.raw.clone()))
+                    .unwrap_or_default(),
+            };
+            let field = made
+                .iter()
+                .find(|m| v.concerns(&m.field))
+                .map_or("", |m| m.field.as_str());
+            let outcome = match field {
+                "" => format!("{name} skipped"),
+                f => format!("{kind} skipped (`{f}`)"),
+            };
+            problem(&column, &raw_text, v.message, v.help, outcome);
+            failed = true;
+        }
+        if failed || drop.is_empty() {
+            return Err(());
+        }
+        drop.sort_unstable();
+        drop.dedup();
+        for i in drop.into_iter().rev() {
+            made.remove(i);
+        }
     }
-    Ok((Value::Object(value), creations))
 }
 
 /// Set a dotted field, creating the mappings on the way.
@@ -352,18 +591,162 @@ fn set(map: &mut Map<String, Value>, field: &str, value: Value) {
     }
 }
 
-/// The suggested layout (SPEC section 1), as `pmo new` writes it.
-pub fn path_of(value: &Value) -> String {
+/// The suggested layout (SPEC section 1), as `pmo new` writes it; `None` when the id (or
+/// the project, which names a folder) is not a valid id: such a document has no file.
+pub fn path_of(value: &Value) -> Option<String> {
     let kind = value["kind"]
         .as_str()
         .and_then(Kind::parse)
         .unwrap_or(Kind::Project);
-    let id = value["id"].as_str().unwrap_or_default();
+    let id = value["id"].as_str().filter(|id| valid_id(id))?;
+    let project = match value.get("project") {
+        None | Some(Value::Null) => None,
+        Some(p) => Some(p.as_str().filter(|p| valid_id(p))?),
+    };
     let folder = crate::views::export::table_name(kind);
-    match (kind, value.get("project").and_then(Value::as_str)) {
+    Some(match (kind, project) {
         (Kind::Project, _) => format!("projects/{id}/project.yaml"),
         (Kind::Status, Some(p)) => format!("projects/{p}/status/{id}.yaml"),
         (_, Some(p)) => format!("projects/{p}/{folder}/{id}.yaml"),
         _ => format!("{folder}/{id}.yaml"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::HashMap;
+
+    fn mapping(text: &str) -> Mapping {
+        mapping::load("map.yaml", text.as_bytes()).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn builtin() -> Schemas {
+        Schemas::compile(&HashMap::new()).unwrap()
+    }
+
+    const PEOPLE: &str = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n      capacity: {column: Capacity, number: true}\n";
+
+    #[test]
+    fn no_path_leaves_the_output_directory() {
+        let doc = |id: &str, project: Option<&str>| {
+            let mut v = json!({"kind": "risk", "id": id});
+            if let Some(p) = project {
+                v["project"] = json!(p);
+            }
+            v
+        };
+        assert_eq!(
+            path_of(&doc("r1", Some("apollo"))).as_deref(),
+            Some("projects/apollo/risks/r1.yaml")
+        );
+        assert_eq!(path_of(&doc("../../escaped", None)), None);
+        assert_eq!(path_of(&doc("r1", Some("../.."))), None);
+        assert_eq!(
+            path_of(&json!({"kind": "risk", "id": "r1", "project": 7})),
+            None
+        );
+    }
+
+    #[test]
+    fn invalid_ids_skip_their_document_and_the_rest_is_imported() {
+        let text = "Id,Name,Capacity\n../../escaped,Eve,1\n\"a b\",Spacey,1\nok,Fine,0.5\n";
+        let out = run(text, &mapping(PEOPLE), &builtin()).unwrap();
+        let paths: Vec<&str> = out.documents.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["people/ok.yaml"]);
+        assert_eq!(out.documents_skipped, 2);
+        let first = &out.problems[0];
+        assert_eq!(
+            (
+                first.row,
+                first.line,
+                first.column.as_str(),
+                first.raw.as_str()
+            ),
+            (1, 2, "Id", "../../escaped")
+        );
+        assert_eq!(first.reason, "is not a valid id");
+        assert!(first.help.as_deref().unwrap().contains("slug: true"));
+    }
+
+    #[test]
+    fn values_the_schema_refuses_are_cells_that_cannot_be_used() {
+        let text = "Id,Name,Capacity\nann,Ann,-3\n";
+        let out = run(text, &mapping(PEOPLE), &builtin()).unwrap();
+        assert_eq!(out.documents.len(), 1);
+        assert_eq!(out.documents[0].1.get("capacity"), None);
+        let p = &out.problems[0];
+        assert_eq!((p.column.as_str(), p.raw.as_str()), ("Capacity", "-3"));
+        assert!(p.reason.contains("at least 0"), "{p:?}");
+        assert_eq!(p.outcome, "field `capacity` of person `ann` left out");
+        assert_eq!(out.fields_dropped, 1);
+
+        // skip_document: the document is not written at all.
+        let strict = PEOPLE.replace("    id:", "    on_error: skip_document\n    id:");
+        let out = run(text, &mapping(&strict), &builtin()).unwrap();
+        assert!(out.documents.is_empty());
+        assert_eq!(out.problems[0].outcome, "person skipped (`capacity`)");
+    }
+
+    #[test]
+    fn the_mapping_must_fit_the_file_and_the_schemas() {
+        let text = "Id,Name,Capacity,Team\nann,Ann,1,x\n";
+        let far = PEOPLE.replace(
+            "{column: Capacity, number: true}",
+            "{column: 99, number: true}",
+        );
+        let Err(Error::Mapping(d)) = run(text, &mapping(&far), &builtin()) else {
+            panic!("column 99 accepted")
+        };
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].file.as_str(), d[0].span.start.line), ("map.yaml", 7));
+        assert!(d[0].message.contains("column 99") && d[0].message.contains("4 columns"));
+        assert!(d[0].help.as_deref().unwrap().contains("4 `Team`"), "{d:?}");
+
+        let wrong = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id, prefix: ../}\n    fields:\n      nmae: {column: Name}\n      capacity: {value: -1}\n";
+        let Err(Error::Mapping(d)) = run(text, &mapping(wrong), &builtin()) else {
+            panic!("accepted")
+        };
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "prefix `../` cannot be part of an id",
+                "a person needs `name`, which the mapping does not fill",
+                "a person has no field `nmae`",
+                "`capacity` must be at least 0, found `-1`"
+            ],
+            "{d:?}"
+        );
+        assert!(
+            d[2].help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `name`?")
+        );
+
+        let odd = PEOPLE.replace("version: 1\n", "version: 1\ncsv: {delimiter: \"é\"}\n");
+        let Err(Error::Mapping(d)) = run("Idé\n", &mapping(&odd), &builtin()) else {
+            panic!("accepted")
+        };
+        assert_eq!(
+            d[0].message,
+            "`csv.delimiter` must be an ASCII character, found `é`"
+        );
+    }
+
+    #[test]
+    fn created_documents_must_be_valid() {
+        let map = "version: 1\ndocuments:\n  - kind: program\n    id: {column: Id}\n    fields:\n      title: {column: Id}\n      manager: {column: Boss, create: {kind: person, fields: {name: \"{raw}\"}}}\n";
+        let text = "Id,Boss\nprg,a b\nprg2,bob\n";
+        let out = run(text, &mapping(map), &builtin()).unwrap();
+        let paths: Vec<&str> = out.documents.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["programs/prg2.yaml", "people/bob.yaml"]);
+        assert_eq!(
+            out.problems[0].reason,
+            "is not a valid id for a person to create"
+        );
+        assert_eq!(out.problems[0].outcome, "program skipped (`manager`)");
     }
 }

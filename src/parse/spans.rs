@@ -121,10 +121,13 @@ impl Spans {
     /// Where to point for a mapping (a missing field): the line and column of its first
     /// key, or the mapping itself when it is empty.
     pub fn mapping_at<'a>(&self, root: &Value, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
-        let Some(idx) = self.locate_idx(root, path) else {
+        // No spans at all (a value built in code, not read): nothing to point at.
+        let Some((idx, node)) = self
+            .locate_idx(root, path)
+            .and_then(|idx| Some((idx, *self.0.get(idx)?)))
+        else {
             return Span::default();
         };
-        let node = self.0[idx];
         let first_key = match node.alias() || node.size() < 2 {
             true => None,
             false => self.0.get(idx + 1).and_then(NodeSpan::key),
@@ -163,4 +166,17 @@ pub fn display_path(path: &[Seg<'_>]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_without_spans_points_nowhere_rather_than_panicking() {
+        let spans = Spans(Vec::new());
+        let value = serde_json::json!({"a": 1});
+        assert_eq!(spans.mapping_at(&value, []), Span::default());
+        assert_eq!(spans.mapping_at(&value, [Seg::Key("a")]), Span::default());
+    }
 }

@@ -20,7 +20,9 @@ id: apollo-vendor-delay
 id: apollo-vendor-delay   # R001: first used in projects/apollo/risks/vendor.yaml
 ```
 
-`pmo new` adds a random suffix to the ids it writes, so two branches do not collide.
+`pmo new` adds a random suffix to the ids it derives (people and projects keep the plain
+slug of their title while it is free), so two branches do not collide; an explicit `--id`
+already in use is refused.
 "#,
     check: Some(check),
 };

@@ -1,7 +1,7 @@
 use super::{create_file, random_suffix, slug};
 use crate::Error;
-use crate::config::Config;
 use crate::model::Kind;
+use crate::repository::Repository;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
@@ -48,16 +48,24 @@ pub(super) fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error>
     Ok(text + "\n")
 }
 
-/// Write a new document from its template into the suggested layout under `root`.
-/// Returns the path written.
-pub fn new_document(root: &Path, config: &Config, req: &NewDocument<'_>) -> Result<PathBuf, Error> {
+/// Write a new document from its template into the suggested layout under `root`, the
+/// root of `repo`. Returns the path written.
+///
+/// Refused (nothing written): an empty `--title`; a `--project` that is not a project of
+/// the repository; an `--id` that is not valid or that a document already has. An id
+/// derived from the title is always a free one.
+pub fn new_document(
+    root: &Path,
+    repo: &Repository,
+    req: &NewDocument<'_>,
+) -> Result<PathBuf, Error> {
     let kind = req.kind;
     let needs_project = matches!(
         kind,
         Kind::Risk | Kind::Issue | Kind::Change | Kind::Status | Kind::Lesson
     );
     let project = match (req.project, needs_project) {
-        (Some(p), _) => Some(check_id(p, "--project")?),
+        (Some(p), _) => Some(known_project(repo, check_id(p, "--project")?)?),
         (None, true) => {
             return Err(Error::Invalid(format!(
                 "a {kind} belongs to a project: pass --project ID"
@@ -65,35 +73,64 @@ pub fn new_document(root: &Path, config: &Config, req: &NewDocument<'_>) -> Resu
         }
         (None, false) => None,
     };
+    // An empty title would make a document its schema refuses (`name: ""`): leaving
+    // --title out gives a placeholder to fill in.
+    let title = match req.title.map(str::trim) {
+        Some("") => {
+            return Err(Error::Invalid(format!(
+                "--title is empty: give {} {kind} a {}, or leave --title out for a placeholder to fill in",
+                kind.article(),
+                if kind == Kind::Person {
+                    "name"
+                } else {
+                    "title"
+                }
+            )));
+        }
+        other => other,
+    };
     let default_title = match kind {
         Kind::Status => format!("Status {}", req.today),
         _ => format!("New {kind}"),
     };
-    let title = req.title.unwrap_or(&default_title);
-    let id = match req.id {
-        Some(id) => check_id(id, "--id")?.to_owned(),
-        None => generate_id(kind, project, req.title, req.today),
-    };
-    let rel = match (kind, project) {
-        (Kind::Person, _) => format!("people/{id}.yaml"),
-        (Kind::Objective, _) => format!("objectives/{id}.yaml"),
-        (Kind::Program, _) => format!("programs/{id}.yaml"),
-        (Kind::Project, _) => format!("projects/{id}/project.yaml"),
-        (Kind::Decision, None) => format!("decisions/{id}.yaml"),
-        (Kind::Status, Some(p)) => {
-            let dated = format!("projects/{p}/status/{}.yaml", req.today);
-            if root.join(&dated).exists() {
-                format!("projects/{p}/status/{id}.yaml")
-            } else {
-                dated
+    let taken = |id: &str| repo.documents.iter().find(|d| d.id() == Some(id));
+    let (id, rel) = match req.id {
+        Some(id) => {
+            let id = check_id(id, "--id")?;
+            if let Some(doc) = taken(id) {
+                return Err(Error::Invalid(format!(
+                    "--id `{id}` is already the id of {} {} in {}: ids are unique across the repository; choose another, or leave --id out for a free one",
+                    doc.kind.article(),
+                    doc.kind,
+                    repo.path(doc)
+                )));
+            }
+            (id.to_owned(), layout(root, kind, project, id, req.today))
+        }
+        None => {
+            // The readable id first (people and projects), then with a random suffix
+            // until neither a document nor a file has it.
+            let mut attempt = 0;
+            loop {
+                let id = generate_id(kind, project, title, req.today, attempt);
+                let rel = layout(root, kind, project, &id, req.today);
+                if taken(&id).is_none() && !root.join(&rel).exists() {
+                    break (id, rel);
+                }
+                attempt += 1;
+                if attempt > 50 {
+                    return Err(Error::Invalid(format!(
+                        "no free id for the new {kind}: pass one with --id"
+                    )));
+                }
             }
         }
-        (_, Some(p)) => format!("projects/{p}/{}/{id}.yaml", folder(kind)),
-        (_, None) => format!("{}/{id}.yaml", folder(kind)),
     };
-    let first_phase = config
+    let title = title.unwrap_or(&default_title);
+    let first_phase = repo
+        .config
         .default_methodology()
-        .and_then(|m| config.methodology(m))
+        .and_then(|m| repo.config.methodology(m))
         .and_then(|m| m.phases.first().cloned())
         .unwrap_or_else(|| "initiation".into());
     let text = render(
@@ -103,6 +140,68 @@ pub fn new_document(root: &Path, config: &Config, req: &NewDocument<'_>) -> Resu
     let path = root.join(&rel);
     create_file(&path, &text)?;
     Ok(path)
+}
+
+/// Where a new document goes in the suggested layout (SPEC section 1).
+fn layout(root: &Path, kind: Kind, project: Option<&str>, id: &str, today: Date) -> String {
+    match (kind, project) {
+        (Kind::Person, _) => format!("people/{id}.yaml"),
+        (Kind::Objective, _) => format!("objectives/{id}.yaml"),
+        (Kind::Program, _) => format!("programs/{id}.yaml"),
+        (Kind::Project, _) => format!("projects/{id}/project.yaml"),
+        (Kind::Decision, None) => format!("decisions/{id}.yaml"),
+        (Kind::Status, Some(p)) => {
+            let dated = format!("projects/{p}/status/{today}.yaml");
+            if root.join(&dated).exists() {
+                format!("projects/{p}/status/{id}.yaml")
+            } else {
+                dated
+            }
+        }
+        (_, Some(p)) => format!("projects/{p}/{}/{id}.yaml", folder(kind)),
+        (_, None) => format!("{}/{id}.yaml", folder(kind)),
+    }
+}
+
+/// `--project ID` must name a project of the repository.
+fn known_project<'a>(repo: &Repository, id: &'a str) -> Result<&'a str, Error> {
+    let projects: Vec<&str> = repo
+        .documents
+        .iter()
+        .filter(|d| d.kind == Kind::Project)
+        .filter_map(|d| d.id())
+        .collect();
+    if projects.contains(&id) {
+        return Ok(id);
+    }
+    let what = match repo.documents.iter().find(|d| d.id() == Some(id)) {
+        Some(doc) => format!(
+            "--project `{id}` is {} {}, not a project",
+            doc.kind.article(),
+            doc.kind
+        ),
+        None => format!("--project `{id}`: the repository has no such project"),
+    };
+    let hint = match crate::suggest::did_you_mean(id, projects.iter().copied()) {
+        Some(hint) => hint,
+        None if projects.is_empty() => {
+            "there are no projects yet: `pmo new project --title T` makes one".into()
+        }
+        None => {
+            let mut sorted = projects.clone();
+            sorted.sort_unstable();
+            let shown = sorted.len().min(12);
+            let more = match sorted.len() - shown {
+                0 => String::new(),
+                n => format!(" and {n} more (`pmo ls project`)"),
+            };
+            format!(
+                "the projects are {}{more}",
+                crate::suggest::list(&sorted[..shown])
+            )
+        }
+    };
+    Err(Error::Invalid(format!("{what}; {hint}")))
 }
 
 fn folder(kind: Kind) -> &'static str {
@@ -117,11 +216,7 @@ fn folder(kind: Kind) -> &'static str {
 }
 
 fn check_id<'a>(id: &'a str, flag: &str) -> Result<&'a str, Error> {
-    let ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
+    if crate::model::valid_id(id) {
         Ok(id)
     } else {
         Err(Error::Invalid(format!(
@@ -131,14 +226,23 @@ fn check_id<'a>(id: &'a str, flag: &str) -> Result<&'a str, Error> {
 }
 
 /// `apollo-vendor-delay-k3x9`: readable, and with a random suffix so that two branches
-/// adding a document the same day do not collide (R001).
-fn generate_id(kind: Kind, project: Option<&str>, title: Option<&str>, today: Date) -> String {
-    let stem = match (kind, title.map(|t| slug(t, 40)).filter(|s| !s.is_empty())) {
+/// adding a document the same day do not collide (R001). People and projects named by a
+/// title keep the short form at the first `attempt`; later attempts add a suffix.
+fn generate_id(
+    kind: Kind,
+    project: Option<&str>,
+    title: Option<&str>,
+    today: Date,
+    attempt: usize,
+) -> String {
+    // A title without a letter or digit (`///`) names nothing: as if there were none.
+    let title = title.map(|t| slug(t, 40)).filter(|s| !s.is_empty());
+    let stem = match (kind, &title) {
         (Kind::Status, _) => format!("{}-status-{today}", project.unwrap_or("status")),
-        (Kind::Person | Kind::Objective | Kind::Program | Kind::Project, Some(s)) => s,
+        (Kind::Person | Kind::Objective | Kind::Program | Kind::Project, Some(s)) => s.clone(),
         (_, Some(s)) => match project {
             Some(p) => format!("{p}-{s}"),
-            None => s,
+            None => s.clone(),
         },
         (_, None) => match project {
             Some(p) => format!("{p}-{kind}"),
@@ -147,7 +251,46 @@ fn generate_id(kind: Kind, project: Option<&str>, title: Option<&str>, today: Da
     };
     match kind {
         // People and projects are named by hand and referred to constantly: keep them short.
-        Kind::Person | Kind::Project if title.is_some() => stem,
+        Kind::Person | Kind::Project if title.is_some() && attempt == 0 => stem,
         _ => format!("{stem}-{}", random_suffix(4)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::constant(2026, 11, 20)
+    }
+
+    #[test]
+    fn derived_ids_are_valid_ids() {
+        for (kind, title) in [
+            (Kind::Project, Some("///")),
+            (Kind::Person, Some("   ")),
+            (Kind::Risk, Some("---")),
+            (Kind::Person, Some("Ada Lovelace")),
+            (Kind::Status, None),
+        ] {
+            for attempt in 0..3 {
+                let id = generate_id(kind, Some("apollo"), title, today(), attempt);
+                assert!(check_id(&id, "--id").is_ok(), "{kind} {title:?}: {id}");
+            }
+        }
+        assert_eq!(
+            generate_id(Kind::Person, None, Some("Ada Lovelace"), today(), 0),
+            "ada-lovelace"
+        );
+        let again = generate_id(Kind::Person, None, Some("Ada Lovelace"), today(), 1);
+        assert!(
+            again.starts_with("ada-lovelace-") && again.len() == 17,
+            "{again}"
+        );
+        let nameless = generate_id(Kind::Project, None, Some("///"), today(), 0);
+        assert!(
+            nameless.starts_with("project-") && nameless.len() == 12,
+            "{nameless}"
+        );
     }
 }
