@@ -174,8 +174,9 @@ fn an_invalid_pmo_yaml_is_located_and_exits_2() {
 }
 
 #[test]
-fn a_file_without_a_snippet_is_still_located_1_based() {
-    // A rejected file keeps no text: the location line is all the human output has.
+fn locations_are_1_based_and_on_lines_that_exist() {
+    // A rejected file keeps no text: the location line is all the human output has. An
+    // unclosed bracket is found at the end of the file: located after the last text.
     let repo = Repo::new()
         .bytes("people/u.yaml", b"kind: person\nid: \xff\n")
         .file("people/z.yaml", "kind: person\nid: z\nroles: [a, b\n");
@@ -183,7 +184,7 @@ fn a_file_without_a_snippet_is_still_located_1_based() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("--> people/u.yaml:2:5"))
-        .stdout(predicate::str::contains("--> people/z.yaml:4:1"));
+        .stdout(predicate::str::contains("--> people/z.yaml:3:13"));
 }
 
 #[test]

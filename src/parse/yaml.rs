@@ -239,7 +239,7 @@ impl<'f> Builder<'f> {
         for event in Parser::new(Text::new(text)) {
             let step = match event {
                 Ok((event, span)) => self.event(event, span_of(span)),
-                Err(e) => Err(self.scan_error(&e)),
+                Err(e) => Err(self.scan_error(&e, text)),
             };
             if step.is_err() {
                 return;
@@ -265,9 +265,16 @@ impl<'f> Builder<'f> {
         }
     }
 
-    fn scan_error(&mut self, e: &ScanError) -> Stop {
+    fn scan_error(&mut self, e: &ScanError, text: &str) -> Stop {
         let m = e.marker();
-        let (line, column) = (m.line() as u32, m.col() as u32 + 1);
+        let (line, column) = if m.line() > text.lines().count() {
+            // Met at the end of the file (an unclosed bracket or quote): point just after
+            // its last text, a line that exists and shows in the snippet.
+            let end = end_position(text.trim_end());
+            (end.line, end.column)
+        } else {
+            (m.line() as u32, m.col() as u32 + 1)
+        };
         if e.info() == "recursion limit exceeded" {
             // The scanner's own bound on flow nesting, met before ours when it reads ahead.
             let msg = format!(
@@ -763,6 +770,11 @@ mod tests {
         let f = load_str("kind: risk\n  id: x\n");
         assert_eq!(f.diagnostics[0].code, "P001");
         assert_eq!(f.diagnostics[0].span.start.line, 2);
+        // Found only at the end of the file: located after the last text, not on a line
+        // past the end.
+        let f = load_str("kind: person\nroles: [a, b\n\n");
+        let start = f.diagnostics[0].span.start;
+        assert_eq!((start.line, start.column), (2, 13));
     }
 
     #[test]
