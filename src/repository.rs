@@ -106,7 +106,7 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
 
 /// `schema/<kind>.schema.json` of the governance repository. Another `*.schema.json`
 /// there (`risks.schema.json`) would silently change nothing: it is refused instead.
-fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {
+pub fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {
     let known = schema::BUILTIN
         .iter()
         .map(|(file, _)| file.trim_end_matches(".schema.json"));

@@ -6,7 +6,6 @@ use anyhow::{Context, Result, bail};
 use pmo::check::Report;
 use pmo::diagnostic::Diagnostic;
 use pmo::import::{self, mapping};
-use pmo::model::Kind;
 use pmo::render::{self, Style};
 use pmo::schema::Schemas;
 use std::collections::HashMap;
@@ -131,23 +130,13 @@ fn rows(
 /// holding `pmo.yaml`), with its overlays `schema/<kind>.schema.json`; the built-in
 /// schemas outside any repository.
 fn schemas_at(dir: &Path) -> Result<Schemas> {
-    let mut overlays = HashMap::new();
-    if let Some(repo) = dir
+    let overlays = match dir
         .ancestors()
         .find(|d| d.join(pmo::config::FILE).is_file())
     {
-        for kind in Kind::ALL {
-            let path = repo.join(format!("schema/{kind}.schema.json"));
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
-            };
-            let json: serde_json::Value = serde_json::from_slice(&bytes)
-                .with_context(|| format!("{}: schema overlay is not valid JSON", path.display()))?;
-            overlays.insert(kind, json);
-        }
-    }
+        Some(repo) => pmo::repository::overlays(&pmo::source::Worktree::at(repo))?,
+        None => HashMap::new(),
+    };
     Schemas::compile(&overlays).map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
 }
 
