@@ -367,6 +367,18 @@ fn documents_written_pass_their_schema() {
     assert!(stderr.contains("map.yaml:6:7"), "{stderr}");
     assert!(stderr.contains("a person has no field `nmae`"), "{stderr}");
     assert!(stderr.contains("did you mean `name`?"), "{stderr}");
+
+    // The target repository's overlays are read as `pmo check` reads them: a broken
+    // one stops the import, naming it, and nothing is written.
+    std::fs::create_dir_all(dir.path().join("repo/schema")).unwrap();
+    std::fs::write(dir.path().join("repo/schema/person.schema.json"), "{bad").unwrap();
+    let out = pmo_in(
+        dir.path(),
+        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("schema/person.schema.json:1:2"), "{stderr}");
 }
 
 /// Copy a folder (the example's configuration) into a new place.
