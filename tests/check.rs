@@ -362,6 +362,34 @@ fn schema_overlays_add_fields_and_constraints() {
         .assert()
         .code(2)
         .stdout(predicate::str::contains("risks.schema.json"));
+
+    // An overlay's own definitions resolve: written by hand, or every schema exported by
+    // `pmo schema -o schema` (self-contained, with `$defs`).
+    let with_defs = r##"{"$defs": {"cc": {"type": "string", "pattern": "^CC-"}},
+        "properties": {"cost_centre": {"$ref": "#/$defs/cc"}}}"##;
+    let repo = Repo::new()
+        .file("schema/objective.schema.json", with_defs)
+        .file(
+            "a.yaml",
+            "kind: objective\nid: a\ntitle: T\ncost_centre: CC-1\n",
+        )
+        .file(
+            "b.yaml",
+            "kind: objective\nid: b\ntitle: T\ncost_centre: X\n",
+        );
+    assert_eq!(repo.findings(), [f("S001", "b.yaml", 4, 14)]);
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/acme");
+    let copy = tempfile::tempdir().unwrap();
+    common::copy_dir(std::path::Path::new(root), copy.path());
+    let pmo = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("pmo").unwrap();
+        cmd.arg("-C")
+            .arg(copy.path())
+            .args(["--today", "2026-11-20"]);
+        cmd
+    };
+    pmo().args(["schema", "-o", "schema"]).assert().success();
+    pmo().args(["check", "--strict"]).assert().success();
 }
 
 #[test]

@@ -224,6 +224,16 @@ fn new_derives_a_free_valid_id() {
     assert!(one.status.success() && two.status.success());
     assert_ne!(one.stdout, two.stdout);
     assert!(String::from_utf8_lossy(&one.stdout).contains("projects/project-"));
+    // Ids YAML would read as something else (a number, a boolean, null) are quoted.
+    for args in [
+        &["new", "person", "--id", "123", "--title", "B"][..],
+        &["new", "person", "--title", "true"],
+        &["new", "person", "--id", "1e3", "--title", "E"],
+        &["new", "project", "--title", "42"],
+        &["new", "risk", "--project", "42", "--title", "null"],
+    ] {
+        elsewhere.pmo(args).assert().success();
+    }
     // No duplicate ids, no schema violations: only the TODOs left to fill in.
     for d in elsewhere.check_json()["diagnostics"].as_array().unwrap() {
         assert_eq!(d["code"], "R002", "{d}");

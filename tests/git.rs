@@ -602,4 +602,19 @@ fn check_in_a_bare_repository_suggests_rev() {
             .stderr(predicate::str::contains("--rev"))
             .stderr(predicate::str::contains("pmo init").not());
     }
+    // Nothing to write into either.
+    Command::cargo_bin("pmo")
+        .unwrap()
+        .args([
+            "-C",
+            target.to_str().unwrap(),
+            "new",
+            "person",
+            "--title",
+            "X",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bare git repository"))
+        .stderr(predicate::str::contains("no working tree to write"));
 }

@@ -381,20 +381,6 @@ fn documents_written_pass_their_schema() {
     assert!(stderr.contains("schema/person.schema.json:1:2"), "{stderr}");
 }
 
-/// Copy a folder (the example's configuration) into a new place.
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn files(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -421,7 +407,7 @@ fn the_gmpp_release_imports_completely() {
         out.join("pmo.yaml"),
     )
     .unwrap();
-    copy(
+    common::copy_dir(
         Path::new("examples/gmpp-2023/portfolio/schema"),
         &out.join("schema"),
     );

@@ -206,6 +206,16 @@ fn output_files_are_never_overwritten() {
     assert!(first.starts_with("<!doctype html>"));
     repo.refuses(&["report", "portfolio", "-o", path], "already exists");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+    // A relative -o is relative to -C, as if pmo were started there (not to the
+    // directory the command was typed in).
+    repo.pmo(&["report", "portfolio", "-o", "out/portfolio.md"])
+        .assert()
+        .success();
+    assert!(repo.join("out/portfolio.md").exists());
+    repo.pmo(&["export", "-q", "-o", "tables"])
+        .assert()
+        .success();
+    assert!(repo.join("tables/projects.csv").exists());
 }
 
 #[test]

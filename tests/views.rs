@@ -515,6 +515,13 @@ fn portfolio_refuses_a_field_no_project_has() {
         .stderr(predicate::str::contains(
             "no project has a field `managr` to group by; did you mean `manager`?",
         ));
+    pmo_in(FIXTURE, &["portfolio", "--by", "baseline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`baseline` holds a mapping"));
+    // One value a project: no note about projects counted in several groups.
+    let v = json_of(FIXTURE, &["portfolio", "--by", "sponsor"]);
+    assert!(!v["notes"].to_string().contains("several values"), "{v}");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-use super::args::{ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
+use super::args::{Args, ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use pmo::rules;
@@ -6,7 +6,7 @@ use pmo::schema;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
+pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
     let names: Vec<&str> = schema::BUILTIN
         .iter()
         .map(|(f, _)| f.trim_end_matches(".schema.json"))
@@ -43,6 +43,8 @@ pub fn schema(cmd: &SchemaArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     };
+    // Relative to -C, as if started there.
+    let dir = args.start_dir().join(dir);
     let paths: Vec<PathBuf> = files.iter().map(|file| dir.join(file)).collect();
     pmo::scaffold::none_exist(&paths)?;
     for (file, path) in files.iter().zip(&paths) {

@@ -242,17 +242,25 @@ fn markdown(c: &git::Change) -> String {
 /// `e`, or, when it is "no pmo.yaml" in a bare repository without `--rev`, the real
 /// cause: there is no working tree to read, only revisions.
 pub fn no_worktree(args: &Args, e: anyhow::Error) -> anyhow::Error {
+    match bare(args, &e) {
+        Some(dir) => anyhow::anyhow!(
+            "{} is a bare git repository: it has no working tree to read; name a revision with --rev, e.g. `pmo --rev HEAD check`",
+            dir.display()
+        ),
+        None => e,
+    }
+}
+
+/// The bare git repository `e` ("no pmo.yaml") was met in, without `--rev`.
+pub fn bare(args: &Args, e: &anyhow::Error) -> Option<std::path::PathBuf> {
     if args.rev.is_none()
         && let Some(pmo::Error::NotARepository(dir)) = e.downcast_ref()
         && let Ok(Some(git)) = git::Git::discover(dir)
         && git.is_bare()
     {
-        return anyhow::anyhow!(
-            "{} is a bare git repository: it has no working tree to read; name a revision with --rev, e.g. `pmo --rev HEAD check`",
-            dir.display()
-        );
+        return Some(dir.clone());
     }
-    e
+    None
 }
 
 pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {

@@ -47,7 +47,7 @@ pub fn run() -> ExitCode {
         Command::Import(c) => import::run(&args, c),
         Command::Diff(c) => git::diff(&args, c),
         Command::History(c) => git::history(&args, c),
-        Command::Schema(c) => docs::schema(c),
+        Command::Schema(c) => docs::schema(&args, c),
         Command::Rules(c) => docs::rules(c),
         Command::Explain(c) => docs::explain(c),
     };

@@ -36,7 +36,9 @@ fn render(
     let text = templates.render(&ctx, name, format, cmd.project.as_deref())?;
     match &cmd.out {
         Some(path) => {
-            pmo::scaffold::create_file(path, &text)?;
+            // Relative to -C, as if started there.
+            let path = args.start_dir().join(path);
+            pmo::scaffold::create_file(&path, &text)?;
             if !args.quiet {
                 noteln!("pmo: wrote {}", path.display());
             }

@@ -35,7 +35,16 @@ pub fn new(args: &Args, cmd: &NewArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| format!("the kinds are {}", kinds.join(", ")));
         bail!("unknown kind `{}`: {hint}", cmd.kind);
     };
-    let tree = Worktree::discover(&args.start_dir())?;
+    let tree = Worktree::discover(&args.start_dir()).map_err(|e| {
+        let e = anyhow::Error::from(e);
+        match super::git::bare(args, &e) {
+            Some(dir) => anyhow::anyhow!(
+                "{} is a bare git repository: it has no working tree to write a document into; use a clone with one",
+                dir.display()
+            ),
+            None => e,
+        }
+    })?;
     // The documents too: a new id must not be one of theirs, a project must exist.
     let repo = pmo::repository::load(&tree)?;
     let request = NewDocument {

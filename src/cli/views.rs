@@ -166,13 +166,15 @@ pub fn export(args: &Args, cmd: &ExportArgs) -> Result<ExitCode> {
         ExportFormat::Csv => views::export::Format::Csv,
         ExportFormat::Jsonl => views::export::Format::Jsonl,
     };
-    let paths = views::export::write(&cmd.out, &tables, format)?;
+    // Relative to -C, as if started there.
+    let out = args.start_dir().join(&cmd.out);
+    let paths = views::export::write(&out, &tables, format)?;
     if !args.quiet {
         let rows: usize = tables.iter().map(|(_, t)| t.rows.len()).sum();
         noteln!(
             "pmo: wrote {} tables ({rows} rows) to {}",
             paths.len(),
-            cmd.out.display()
+            out.display()
         );
         if invalid > 0 {
             noteln!(

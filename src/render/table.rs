@@ -132,9 +132,12 @@ pub fn markdown(table: &Table) -> String {
     out
 }
 
-/// `|` would end a Markdown cell and a newline the row.
+/// `|` would end a Markdown cell and a line break (`\n`, `\r\n` or a lone `\r`, as a
+/// Windows CSV import leaves) the row.
 pub fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', "<br>")
+    text.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace(['\r', '\n'], "<br>")
 }
 
 /// CSV with the column keys as header; totals follow the rows. Numbers are plain (no
@@ -215,6 +218,15 @@ mod tests {
     use super::*;
     use crate::model::Rag;
     use crate::views::Column;
+
+    #[test]
+    fn markdown_cells_keep_to_one_row() {
+        assert_eq!(escape_cell("a | b"), "a \\| b");
+        assert_eq!(
+            escape_cell("one\ntwo\r\nthree\rfour"),
+            "one<br>two<br>three<br>four"
+        );
+    }
 
     fn sample() -> Table {
         let mut t = Table::new(vec![

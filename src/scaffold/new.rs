@@ -40,7 +40,17 @@ pub(super) fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error>
         .find(|(n, _)| *n == name)
         .map(|(_, t)| *t)
         .unwrap_or_default();
-    let env = minijinja::Environment::new();
+    let mut env = minijinja::Environment::new();
+    // Ids and names go in unquoted when YAML reads them back as that text, else quoted:
+    // `id: 123`, `true` or `1e3` would be a number, a boolean, a number.
+    env.add_filter("text", |s: String| {
+        let plain =
+            crate::model::valid_id(&s) && crate::parse::scalar::resolve_plain(&s).is_string();
+        match plain {
+            true => s,
+            false => serde_json::Value::String(s).to_string(),
+        }
+    });
     let text = env
         .render_str(source, ctx)
         .map_err(|e| Error::Invalid(format!("template {name}: {e}")))?;

@@ -197,6 +197,17 @@ fn with_overlay(mut builtin: Value, mut overlay: Value) -> Value {
             props.entry(name).or_insert(Value::Bool(true));
         }
     }
+    // The overlay's own `#/$defs/x` references (a schema `pmo schema -o` exported, or
+    // written by hand) resolve against the combined root: its definitions go there. The
+    // built-in kind schemas have none of their own (theirs are in defs.schema.json).
+    if let Some(Value::Object(defs)) = overlay.as_object_mut().and_then(|m| m.remove("$defs"))
+        && let Some(root) = builtin.as_object_mut()
+        && let Value::Object(combined) = root.entry("$defs").or_insert_with(|| json!({}))
+    {
+        for (name, def) in defs {
+            combined.entry(name).or_insert(def);
+        }
+    }
     builtin["allOf"] = json!([overlay]);
     builtin
 }

@@ -46,7 +46,16 @@ impl GroupBy {
             .flat_map(|m| m.keys().map(String::as_str))
             .collect();
         if fields.contains(&field.as_str()) {
-            return Ok(());
+            // Groups are named by text: a mapping (`baseline`) has no name to group by.
+            let nested = ctx
+                .of_kind(Kind::Project)
+                .any(|d| d.value.get(field).is_some_and(serde_json::Value::is_object));
+            return match nested {
+                false => Ok(()),
+                true => Err(crate::Error::Invalid(format!(
+                    "`{field}` holds a mapping in projects: group by a field whose value is a text or a list of texts"
+                ))),
+            };
         }
         fields.sort_unstable();
         fields.dedup();
@@ -275,6 +284,8 @@ pub struct Rollup<'a> {
     pub totals: BTreeMap<&'a str, Figures>,
     /// Projects left out because they fail their schema.
     pub invalid: usize,
+    /// Some project counts in several groups (several objectives, a list field).
+    pub shared: bool,
 }
 
 pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
@@ -311,6 +322,7 @@ pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
         totals,
         // Schema errors, or values a figure cannot be computed from.
         invalid: ctx.of_kind(Kind::Project).count() - ctx.projects().len(),
+        shared: per_project.iter().any(|(_, names, _)| names.len() > 1),
     }
 }
 
@@ -410,7 +422,7 @@ impl Rollup<'_> {
                 names.join(", ")
             ));
         }
-        if matches!(self.by, GroupBy::Objective | GroupBy::Field(_)) {
+        if self.shared {
             notes.push(
                 "A project with several values counts in each of their groups; the total counts it once."
                     .into(),

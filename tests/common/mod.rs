@@ -96,3 +96,17 @@ pub fn f(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64
 
 pub const BOB: &str = "kind: person\nid: bob\nname: Bob Stone\nroles: [sponsor]\n";
 pub const APOLLO: &str = "kind: project\nid: apollo\ntitle: Apollo\nsponsor: bob\nmanager: bob\nstate: proposed\nphase: initiation\n";
+
+/// Copy a folder (an example, its configuration) into a new place.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
