@@ -426,24 +426,12 @@ fn a_governance_repository_in_a_subdirectory() {
 /// `check --changed-since HEAD` on `repo` (with uncommitted edits): exit code, and the
 /// `(code, file)` of every finding.
 fn changed_since_head(repo: &Repo) -> (i32, Vec<(String, String)>) {
-    let out = repo
-        .pmo(&["check", "--changed-since", "HEAD", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let found = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_owned(),
-                d["file"].as_str().unwrap().to_owned(),
-            )
-        })
+    let (code, report) = repo.report(&["check", "--changed-since", "HEAD"]);
+    let found = common::findings_in(&report)
+        .into_iter()
+        .map(|(code, file, ..)| (code, file))
         .collect();
-    (out.status.code().unwrap(), found)
+    (code, found)
 }
 
 fn finding(code: &str, file: &str) -> (String, String) {
@@ -472,33 +460,18 @@ fn changed_since_reports_a_new_file_that_is_not_yaml() {
 }
 
 #[test]
-fn changed_since_reports_a_document_edited_into_broken_yaml() {
-    let repo = history_repo().file(
-        "projects/apollo/risks/apollo-vendor.yaml",
-        "kind: risk\nid: apollo-vendor\ntitle: [unclosed\n",
-    );
-    let (code, found) = changed_since_head(&repo);
-    assert!(
-        found.contains(&finding("P001", "projects/apollo/risks/apollo-vendor.yaml")),
-        "{found:?}"
-    );
-    assert_eq!(code, 1);
-}
-
-#[test]
-fn changed_since_reports_a_document_turned_into_a_list() {
-    let repo = history_repo().file(
-        "projects/apollo/risks/apollo-vendor.yaml",
-        "- kind: risk\n- id: apollo-vendor\n",
-    );
-    let (code, found) = changed_since_head(&repo);
-    assert!(
-        found.contains(&finding("P002", "projects/apollo/risks/apollo-vendor.yaml")),
-        "{found:?}"
-    );
-    assert_eq!(code, 1);
+fn changed_since_reports_a_document_edited_into_broken_yaml_or_a_list() {
+    const VENDOR: &str = "projects/apollo/risks/apollo-vendor.yaml";
+    for (text, code) in [
+        ("kind: risk\nid: apollo-vendor\ntitle: [unclosed\n", "P001"),
+        ("- kind: risk\n- id: apollo-vendor\n", "P002"),
+    ] {
+        let (exit, found) = changed_since_head(&history_repo().file(VENDOR, text));
+        assert!(found.contains(&finding(code, VENDOR)), "{found:?}");
+        assert_eq!(exit, 1);
+    }
     // A new file that is a list, and one without `kind`: no document, still found.
-    let repo = repo
+    let repo = history_repo()
         .file("projects/apollo/risks/list.yaml", "- a\n- b\n")
         .file(
             "projects/apollo/risks/kindless.yaml",

@@ -67,27 +67,38 @@ impl Repo {
 
     /// The JSON report of `pmo check --format json`.
     pub fn check_json(&self) -> serde_json::Value {
-        let out = self.pmo(&["check", "--format", "json"]).output().unwrap();
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+        self.report(&["check"]).1
+    }
+
+    /// `pmo ARGS --format json` (a check): its exit code and JSON report.
+    pub fn report(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let out = self.pmo(args).args(["--format", "json"]).output().unwrap();
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code().unwrap_or(-1), json)
     }
 
     /// `(code, file, line, column)` of every finding.
     pub fn findings(&self) -> Vec<(String, String, u64, u64)> {
-        self.check_json()["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_owned(),
-                    d["file"].as_str().unwrap().to_owned(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                )
-            })
-            .collect()
+        findings_in(&self.check_json())
     }
+}
+
+/// `(code, file, line, column)` of every finding of a JSON report.
+pub fn findings_in(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
 }
 
 pub fn f(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
