@@ -10,6 +10,18 @@ pub struct Pos {
     pub column: u32,
 }
 
+impl Pos {
+    /// Just after `text`, read from the start of a file.
+    pub fn after(text: &str) -> Pos {
+        let line = text.matches('\n').count() as u32 + 1;
+        let last = text.rsplit('\n').next().unwrap_or("");
+        Pos {
+            line,
+            column: last.chars().count() as u32 + 1,
+        }
+    }
+}
+
 /// A range in a file, start inclusive, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Span {

@@ -143,34 +143,39 @@ fn new_refuses_what_check_would_reject() {
         .file("people/bob.yaml", BOB)
         .file("projects/apollo/project.yaml", APOLLO);
     let before = files(repo.path());
-    // An empty title would be an empty name or title: S001 on the next check.
-    repo.refuses(&["new", "person", "--title", ""], "--title is empty");
-    repo.refuses(
-        &["new", "risk", "--project", "apollo", "--title", " "],
-        "--title is empty",
-    );
-    // An id another document has: R001 on the next check.
-    repo.refuses(
-        &["new", "risk", "--project", "apollo", "--id", "apollo"],
-        "--id `apollo` is already the id of a project in projects/apollo/project.yaml",
-    );
-    repo.refuses(
-        &["new", "person", "--id", "bob"],
-        "--id `bob` is already the id of a person in people/bob.yaml",
-    );
-    // A project that does not exist: R002 on the next check.
-    repo.refuses(
-        &["new", "risk", "--project", "apolo"],
-        "--project `apolo`: the repository has no such project; did you mean `apollo`?",
-    );
-    repo.refuses(
-        &["new", "issue", "--project", "nope"],
-        "the projects are `apollo`",
-    );
-    repo.refuses(
-        &["new", "decision", "--project", "bob"],
-        "--project `bob` is a person, not a project",
-    );
+    let refused: [(&[&str], &str); 7] = [
+        // An empty title would be an empty name or title: S001 on the next check.
+        (&["new", "person", "--title", ""], "--title is empty"),
+        (
+            &["new", "risk", "--project", "apollo", "--title", " "],
+            "--title is empty",
+        ),
+        // An id another document has: R001 on the next check.
+        (
+            &["new", "risk", "--project", "apollo", "--id", "apollo"],
+            "--id `apollo` is already the id of a project in projects/apollo/project.yaml",
+        ),
+        (
+            &["new", "person", "--id", "bob"],
+            "--id `bob` is already the id of a person in people/bob.yaml",
+        ),
+        // A project that does not exist: R002 on the next check.
+        (
+            &["new", "risk", "--project", "apolo"],
+            "--project `apolo`: the repository has no such project; did you mean `apollo`?",
+        ),
+        (
+            &["new", "issue", "--project", "nope"],
+            "the projects are `apollo`",
+        ),
+        (
+            &["new", "decision", "--project", "bob"],
+            "--project `bob` is a person, not a project",
+        ),
+    ];
+    for (args, says) in refused {
+        repo.refuses(args, says);
+    }
     assert_eq!(files(repo.path()), before, "nothing was written");
     let empty = Repo::new();
     empty.refuses(

@@ -123,9 +123,8 @@ fn rev_reads_an_older_revision_without_a_checkout() {
     repo.pmo(&["check"]).assert().code(1);
 }
 
-#[test]
-fn rev_works_in_a_bare_repository() {
-    let repo = history_repo();
+/// A bare clone of `repo` (no working tree), in a folder kept while the first value lives.
+fn bare_clone(repo: &Repo) -> (tempfile::TempDir, std::path::PathBuf) {
     let bare = tempfile::tempdir().unwrap();
     let target = bare.path().join("portfolio.git");
     git(
@@ -133,6 +132,12 @@ fn rev_works_in_a_bare_repository() {
         ALICE,
         &["clone", "-q", "--bare", ".", target.to_str().unwrap()],
     );
+    (bare, target)
+}
+
+#[test]
+fn rev_works_in_a_bare_repository() {
+    let (_bare, target) = bare_clone(&history_repo());
     let out = Command::cargo_bin("pmo")
         .unwrap()
         .args(["-C", target.to_str().unwrap(), "--today", "2026-11-20"])
@@ -556,14 +561,7 @@ fn without_commits_revisions_say_there_are_none() {
 
 #[test]
 fn check_in_a_bare_repository_suggests_rev() {
-    let repo = history_repo();
-    let bare = tempfile::tempdir().unwrap();
-    let target = bare.path().join("portfolio.git");
-    git(
-        repo.path(),
-        ALICE,
-        &["clone", "-q", "--bare", ".", target.to_str().unwrap()],
-    );
+    let (_bare, target) = bare_clone(&history_repo());
     for command in [&["check"][..], &["portfolio"], &["report", "portfolio"]] {
         Command::cargo_bin("pmo")
             .unwrap()

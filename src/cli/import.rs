@@ -58,10 +58,11 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
         }
     };
     // Defence in depth: ids are checked as they are made, and no path may leave `root`.
+    let base = root.canonicalize().ok();
     if let Some((path, _)) = outcome
         .documents
         .iter()
-        .find(|(p, _)| !inside(&root, Path::new(p)))
+        .find(|(p, _)| !inside(&root, base.as_deref(), Path::new(p)))
     {
         bail!(
             "{path} would be written outside {}; nothing was written",
@@ -140,13 +141,14 @@ fn schemas_at(dir: &Path) -> Result<Schemas> {
     Schemas::compile(&overlays).map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
 }
 
-/// Whether `rel` stays inside `root`: only plain names (no `..`, no root, no drive), and
-/// no folder on the way that already exists is a link out of `root`.
-fn inside(root: &Path, rel: &Path) -> bool {
+/// Whether `rel` stays inside `root` (`base` is `root` canonicalized, if it exists): only
+/// plain names (no `..`, no root, no drive), and no folder on the way that already exists
+/// is a link out of `root`.
+fn inside(root: &Path, base: Option<&Path>, rel: &Path) -> bool {
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return false;
     }
-    let Ok(base) = root.canonicalize() else {
+    let Some(base) = base else {
         // Nothing exists below a root that does not exist yet.
         return true;
     };
@@ -155,7 +157,7 @@ fn inside(root: &Path, rel: &Path) -> bool {
         .ancestors()
         .find(|a| a.exists())
         .and_then(|a| a.canonicalize().ok())
-        .is_some_and(|a| a.starts_with(&base))
+        .is_some_and(|a| a.starts_with(base))
 }
 
 fn write(root: &Path, outcome: &import::Outcome) -> Result<()> {

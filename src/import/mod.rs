@@ -591,8 +591,8 @@ fn set(map: &mut Map<String, Value>, field: &str, value: Value) {
     }
 }
 
-/// The suggested layout (SPEC section 1), as `pmo new` writes it; `None` when the id (or
-/// the project, which names a folder) is not a valid id: such a document has no file.
+/// The document's file in the suggested layout; `None` when the id (or the project, which
+/// names a folder) is not a valid id: such a document has no file.
 pub fn path_of(value: &Value) -> Option<String> {
     let kind = value["kind"]
         .as_str()
@@ -603,13 +603,7 @@ pub fn path_of(value: &Value) -> Option<String> {
         None | Some(Value::Null) => None,
         Some(p) => Some(p.as_str().filter(|p| valid_id(p))?),
     };
-    let folder = crate::views::export::table_name(kind);
-    Some(match (kind, project) {
-        (Kind::Project, _) => format!("projects/{id}/project.yaml"),
-        (Kind::Status, Some(p)) => format!("projects/{p}/status/{id}.yaml"),
-        (_, Some(p)) => format!("projects/{p}/{folder}/{id}.yaml"),
-        _ => format!("{folder}/{id}.yaml"),
-    })
+    Some(crate::scaffold::layout(kind, project, id))
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
         Ok(text) => text,
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
-            let pos = end_position(std::str::from_utf8(valid).unwrap_or_default());
+            let pos = Pos::after(std::str::from_utf8(valid).unwrap_or_default());
             let msg = format!(
                 "file is not valid UTF-8 (byte 0x{:02x})",
                 bytes[e.valid_up_to()]
@@ -134,16 +134,6 @@ impl YamlFile {
             docs: Vec::new(),
             diagnostics: vec![d],
         }
-    }
-}
-
-/// Line and column just after `text`.
-fn end_position(text: &str) -> Pos {
-    let line = text.matches('\n').count() as u32 + 1;
-    let last = text.rsplit('\n').next().unwrap_or("");
-    Pos {
-        line,
-        column: last.chars().count() as u32 + 1,
     }
 }
 
@@ -270,7 +260,7 @@ impl<'f> Builder<'f> {
         let (line, column) = if m.line() > text.lines().count() {
             // Met at the end of the file (an unclosed bracket or quote): point just after
             // its last text, a line that exists and shows in the snippet.
-            let end = end_position(text.trim_end());
+            let end = Pos::after(text.trim_end());
             (end.line, end.column)
         } else {
             (m.line() as u32, m.col() as u32 + 1)

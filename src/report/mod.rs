@@ -263,15 +263,8 @@ fn read_template(path: &Path, origin: &str) -> Result<String, (&'static str, Str
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let offset = e.utf8_error().valid_up_to();
-        let before = String::from_utf8_lossy(&bytes[..offset]);
-        let line = before.matches('\n').count() + 1;
-        let column = before
-            .rsplit('\n')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .count()
-            + 1;
+        let crate::diagnostic::Pos { line, column } =
+            crate::diagnostic::Pos::after(std::str::from_utf8(&bytes[..offset]).unwrap_or_default());
         let byte = bytes[offset];
         (
             "unreadable",

@@ -9,8 +9,22 @@ pub use init::init;
 pub use new::{NewDocument, new_document};
 
 use crate::Error;
+use crate::model::Kind;
 use std::io::Write;
 use std::path::Path;
+
+/// Where a document goes in the suggested layout (SPEC section 1), relative to the root:
+/// what `pmo new` and `pmo import` write. `id` and `project` must be valid ids.
+pub fn layout(kind: Kind, project: Option<&str>, id: &str) -> String {
+    let folder = crate::views::export::table_name(kind);
+    match (kind, project) {
+        (Kind::Project, _) => format!("projects/{id}/project.yaml"),
+        (Kind::Person | Kind::Objective | Kind::Program, _) => format!("{folder}/{id}.yaml"),
+        (Kind::Status, Some(p)) => format!("projects/{p}/status/{id}.yaml"),
+        (_, Some(p)) => format!("projects/{p}/{folder}/{id}.yaml"),
+        (_, None) => format!("{folder}/{id}.yaml"),
+    }
+}
 
 /// Before writing a set of files: refuse if any of them exists, so that either all are
 /// written or none.

@@ -152,25 +152,16 @@ pub fn new_document(
     Ok(path)
 }
 
-/// Where a new document goes in the suggested layout (SPEC section 1).
+/// Where the new document goes: the suggested layout, except that a status update is
+/// named after its date while that file is free.
 fn layout(root: &Path, kind: Kind, project: Option<&str>, id: &str, today: Date) -> String {
-    match (kind, project) {
-        (Kind::Person, _) => format!("people/{id}.yaml"),
-        (Kind::Objective, _) => format!("objectives/{id}.yaml"),
-        (Kind::Program, _) => format!("programs/{id}.yaml"),
-        (Kind::Project, _) => format!("projects/{id}/project.yaml"),
-        (Kind::Decision, None) => format!("decisions/{id}.yaml"),
-        (Kind::Status, Some(p)) => {
-            let dated = format!("projects/{p}/status/{today}.yaml");
-            if root.join(&dated).exists() {
-                format!("projects/{p}/status/{id}.yaml")
-            } else {
-                dated
-            }
+    if let (Kind::Status, Some(p)) = (kind, project) {
+        let dated = format!("projects/{p}/status/{today}.yaml");
+        if !root.join(&dated).exists() {
+            return dated;
         }
-        (_, Some(p)) => format!("projects/{p}/{}/{id}.yaml", folder(kind)),
-        (_, None) => format!("{}/{id}.yaml", folder(kind)),
     }
+    super::layout(kind, project, id)
 }
 
 /// `--project ID` must name a project of the repository.
@@ -212,17 +203,6 @@ fn known_project<'a>(repo: &Repository, id: &'a str) -> Result<&'a str, Error> {
         }
     };
     Err(Error::Invalid(format!("{what}; {hint}")))
-}
-
-fn folder(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Risk => "risks",
-        Kind::Issue => "issues",
-        Kind::Decision => "decisions",
-        Kind::Change => "changes",
-        Kind::Lesson => "lessons",
-        _ => "documents",
-    }
 }
 
 fn check_id<'a>(id: &'a str, flag: &str) -> Result<&'a str, Error> {
