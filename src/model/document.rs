@@ -1,6 +1,7 @@
 //! A document: one YAML mapping with a known `kind`, and where its nodes came from.
 
 use super::Kind;
+use super::refs::{self, Reference};
 use crate::diagnostic::Span;
 use crate::parse::{Seg, Spans};
 use serde_json::Value;
@@ -14,6 +15,8 @@ pub struct Document {
     /// every finding look them up.
     id: Option<Box<str>>,
     project: Option<Box<str>>,
+    /// The references it makes, found as it is read (see [`refs`]).
+    references: Vec<Reference>,
     pub value: Value,
     pub spans: Spans,
     /// Whether it passed its schema (typed views are only taken of valid documents).
@@ -28,6 +31,7 @@ impl Document {
             kind,
             id: text("id"),
             project: text("project"),
+            references: refs::references(kind, &value),
             value,
             spans,
             valid: false,
@@ -41,6 +45,10 @@ impl Document {
     /// The project it belongs to (a text `project` field).
     pub fn project(&self) -> Option<&str> {
         self.project.as_deref()
+    }
+
+    pub fn references(&self) -> &[Reference] {
+        &self.references
     }
 
     /// A top-level text field.

@@ -1,7 +1,7 @@
 //! The portfolio: a loaded repository's documents, indexed by id and by project, with
 //! typed views of the kinds that rules, metrics and views compute with.
 
-use super::refs::{self, Reference};
+use super::refs::Reference;
 use super::{Change, Document, Kind, Person, Project, Risk, Status};
 use crate::repository::Repository;
 use rayon::prelude::*;
@@ -18,8 +18,6 @@ pub struct Portfolio<'a> {
     index: HashMap<&'a str, &'a Document>,
     /// Every later document with an id already taken, beside the first one, in path order.
     duplicates: Vec<(&'a Document, &'a Document)>,
-    /// The references of each document (by index), found once.
-    references: OnceLock<Vec<Vec<Reference<'a>>>>,
     projects: OnceLock<Vec<(&'a Document, Project<'a>)>>,
     risks: OnceLock<Vec<(&'a Document, Risk<'a>)>>,
     changes: OnceLock<Vec<(&'a Document, Change<'a>)>>,
@@ -48,7 +46,6 @@ impl<'a> Portfolio<'a> {
             repo,
             index,
             duplicates,
-            references: OnceLock::new(),
             projects: OnceLock::new(),
             risks: OnceLock::new(),
             changes: OnceLock::new(),
@@ -145,12 +142,11 @@ impl<'a> Portfolio<'a> {
     }
 
     /// Every document with the references it makes.
-    pub fn references(&self) -> impl Iterator<Item = (&'a Document, &[Reference<'a>])> {
-        let docs = &self.repo.documents;
-        let refs = self
-            .references
-            .get_or_init(|| docs.par_iter().map(refs::references).collect());
-        docs.iter().zip(refs.iter().map(Vec::as_slice))
+    pub fn references(&self) -> impl Iterator<Item = (&'a Document, &'a [Reference])> {
+        self.repo
+            .documents
+            .iter()
+            .map(|doc| (doc, doc.references()))
     }
 
     /// Documents whose id an earlier one (in path order) has, each with that earlier one.

@@ -1,12 +1,12 @@
 //! Which fields of which kind refer to which other kind (SPEC section 2, "ref(kind)").
 //! One table, used by the reference rules and by every view that follows a reference.
 
-use super::{Document, Kind};
+use super::Kind;
 use crate::parse::Seg;
 use serde_json::Value;
 
 /// A step of a reference path: a field, or every item of a list.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Step {
     Field(&'static str),
     Each,
@@ -55,8 +55,11 @@ fn fields(kind: Kind) -> &'static [RefField] {
 }
 
 /// A reference found in a document.
-pub struct Reference<'d> {
-    pub id: &'d str,
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// A copy: references are found as a document is read, while it is in the cache,
+    /// and the document's value cannot lend to the document itself.
+    pub id: Box<str>,
     pub target: Kind,
     /// The steps of its field, and the list index taken at each `Each` step: the path
     /// is rebuilt from these when a finding needs it, so finding references allocates
@@ -68,7 +71,7 @@ pub struct Reference<'d> {
 /// The most `Each` steps in one reference field (gates, approvers).
 const MAX_EACH: usize = 2;
 
-impl Reference<'_> {
+impl Reference {
     /// Where it is, e.g. `approvals`, 1, `by`.
     pub fn path(&self) -> impl Iterator<Item = Seg<'static>> + '_ {
         let mut indices = self.indices.iter();
@@ -84,19 +87,20 @@ impl Reference<'_> {
     }
 }
 
-/// Every reference a document makes (text values only: other types are S001 findings).
-pub fn references(doc: &Document) -> Vec<Reference<'_>> {
+/// Every reference a document of `kind` makes (text values only: other types are S001
+/// findings).
+pub fn references(kind: Kind, value: &Value) -> Vec<Reference> {
     let mut out = Vec::new();
-    for &(steps, target) in fields(doc.kind) {
-        let mut found = |id, indices| {
+    for &(steps, target) in fields(kind) {
+        let mut found = |id: &str, indices| {
             out.push(Reference {
-                id,
+                id: id.into(),
                 target,
                 steps,
                 indices,
             })
         };
-        walk(&doc.value, steps, [0; MAX_EACH], 0, &mut found);
+        walk(value, steps, [0; MAX_EACH], 0, &mut found);
     }
     out
 }
@@ -134,6 +138,7 @@ fn walk<'d>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Document;
     use crate::parse::Spans;
     use serde_json::json;
 
@@ -153,8 +158,11 @@ mod tests {
             "gates": [{"approvers": ["bob"]}, {"approvers": ["cy", "dee"]}],
         });
         let doc = Document::new(Kind::Project, value, Spans::default());
-        let found: Vec<(String, &str)> =
-            references(&doc).iter().map(|r| (r.field(), r.id)).collect();
+        let found: Vec<(String, &str)> = doc
+            .references()
+            .iter()
+            .map(|r| (r.field(), &*r.id))
+            .collect();
         assert_eq!(
             found,
             [

@@ -1,5 +1,6 @@
 //! Parse: file bytes -> JSON values with spans (YAML 1.2, bounded).
 
+pub mod fast;
 pub mod input;
 pub mod scalar;
 pub mod spans;

@@ -1,9 +1,11 @@
-//! YAML text -> JSON values with spans, in one pass over saphyr's event stream.
+//! YAML text -> JSON values with spans, in one pass over a stream of YAML events: those of
+//! the fast reader (`fast.rs`) for the part of YAML it reads, saphyr's for the rest.
 //!
 //! Building the tree ourselves (rather than through a YAML DOM) is what lets us report
 //! duplicate keys (P004), bound nesting and alias expansion as the file is read (P005),
 //! and record where every node came from (see [`Spans`]).
 
+use super::fast::{self, Unsupported};
 use super::input::Text;
 use super::scalar::resolve_plain;
 use super::spans::{NodeSpan, Spans};
@@ -76,6 +78,14 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     SCRATCH.with_borrow_mut(|scratch| {
         let mut builder = Builder::new(file, limits, true, scratch);
+        let fast = fast::read(text, |event, span| {
+            builder.event(event, span).map_err(|Stop| Unsupported)
+        });
+        if fast.is_ok() {
+            return builder.finish();
+        }
+        // Beyond the fast reader's part of YAML: saphyr reads the file from the start.
+        builder = Builder::new(file, limits, true, builder.scratch);
         builder.run(text);
         if builder.alias_budget_deferred && !builder.over_alias_budget() {
             // Aliases early in the file outran the nodes read so far, but the whole file
@@ -137,7 +147,7 @@ impl YamlFile {
     }
 }
 
-fn span_of(s: saphyr_parser::Span) -> Span {
+pub(super) fn span_of(s: saphyr_parser::Span) -> Span {
     Span {
         start: pos_of(s.start),
         end: pos_of(s.end),

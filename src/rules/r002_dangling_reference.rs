@@ -24,11 +24,11 @@ owner: bbo   # R002: owner `bbo` is not a person: no document has that id (did y
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, refs) in ctx.references() {
         for r in refs {
-            if ctx.get(r.id).is_some() {
+            if ctx.get(&r.id).is_some() {
                 continue;
             }
             let field = r.field();
-            let help = did_you_mean(r.id, ctx.ids_of(r.target)).unwrap_or_else(|| {
+            let help = did_you_mean(&r.id, ctx.ids_of(r.target)).unwrap_or_else(|| {
                 format!(
                     "create the {} with `pmo new {}` or correct the id",
                     r.target, r.target

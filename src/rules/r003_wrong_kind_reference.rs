@@ -24,7 +24,7 @@ owner: apollo   # R003: owner `apollo` is a project, not a person
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, refs) in ctx.references() {
         for r in refs {
-            let Some(target) = ctx.get(r.id) else {
+            let Some(target) = ctx.get(&r.id) else {
                 continue;
             };
             if target.kind == r.target {
@@ -39,7 +39,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.target.article(),
                 r.target
             );
-            let help = did_you_mean(r.id, ctx.ids_of(r.target))
+            let help = did_you_mean(&r.id, ctx.ids_of(r.target))
                 .unwrap_or_else(|| format!("use the id of {} {}", r.target.article(), r.target));
             out.push(
                 ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
