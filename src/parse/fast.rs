@@ -118,7 +118,8 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
         let start = self.point(self.pos);
         self.emit(Event::MappingStart(0, None), start)?;
         let next = loop {
-            let colon = self.key()?;
+            let colon = self.key(false)?;
+            let colon = self.pos_at(colon);
             let next = self.map_value(indent, colon)?;
             match next {
                 Some(i) if i == indent && !self.is_entry() => continue,
@@ -127,10 +128,7 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
                 _ => return Err(Unsupported),
             }
         };
-        let end = self.token_point();
-        self.emit(Event::MappingEnd, end)?;
-        self.depth -= 1;
-        Ok(next)
+        self.close_block(Event::MappingEnd, next)
     }
 
     /// A block sequence whose `-` are at column `indent`. `under_key`: it is the value of
@@ -164,28 +162,48 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
                 _ => return Err(Unsupported),
             }
         };
-        let end = self.token_point();
-        self.emit(Event::SequenceEnd, end)?;
+        self.close_block(Event::SequenceEnd, next)
+    }
+
+    /// The end of a block collection, at the next token, before the line `next` gives.
+    fn close_block(&mut self, end: Event<'t>, next: Next) -> Step<Next> {
+        let at = self.token_point();
+        self.emit(end, at)?;
         self.depth -= 1;
         Ok(next)
     }
 
-    /// The key at `pos`, emitted; `pos` ends after its `:`, whose position is returned.
-    fn key(&mut self) -> Step<Pos> {
+    /// The plain key at `pos`, emitted; `pos` ends after its `:`, whose byte is returned.
+    /// In a flow mapping the `:` must follow the key directly.
+    fn key(&mut self, in_flow: bool) -> Step<usize> {
         let start = self.pos;
-        if !self.plain_start(start, false) {
+        if !self.plain_start(start, in_flow) {
             return Err(Unsupported);
         }
-        let (end, stop) = self.plain(start, false);
-        let Stop::Colon(colon) = stop else {
+        let (end, Stop::Colon(colon)) = self.plain(start, in_flow) else {
             return Err(Unsupported);
         };
-        if end - start > MAX_KEY {
+        if end - start > MAX_KEY || (in_flow && colon != end) {
             return Err(Unsupported);
         }
         self.scalar(start, end, ScalarStyle::Plain)?;
         self.pos = colon + 1;
-        Ok(self.pos_at(colon))
+        Ok(colon)
+    }
+
+    /// A plain scalar value at `pos`, which must end as `stop` says.
+    fn plain_value(&mut self, in_flow: bool, stop: Stop) -> Step {
+        let start = self.pos;
+        if !self.plain_start(start, in_flow) {
+            return Err(Unsupported);
+        }
+        let (end, found) = self.plain(start, in_flow);
+        if found != stop {
+            return Err(Unsupported);
+        }
+        self.scalar(start, end, ScalarStyle::Plain)?;
+        self.pos = end;
+        Ok(())
     }
 
     /// The value after a key's `:` (at `colon`), of a mapping at column `indent`.
@@ -214,18 +232,7 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
             b'{' => self.flow_map()?,
             q @ (b'"' | b'\'') => self.quoted(q)?,
             c @ (b'|' | b'>') => return self.block_scalar(indent, c == b'|'),
-            _ => {
-                let start = self.pos;
-                if !self.plain_start(start, false) {
-                    return Err(Unsupported);
-                }
-                let (end, stop) = self.plain(start, false);
-                if stop != Stop::Line {
-                    return Err(Unsupported);
-                }
-                self.scalar(start, end, ScalarStyle::Plain)?;
-                self.pos = end;
-            }
+            _ => self.plain_value(false, Stop::Line)?,
         }
         self.end_of_line()?;
         self.after_value(indent)
@@ -394,78 +401,62 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
     // --- Flow collections, on one line --------------------------------------------------
 
     fn flow_seq(&mut self) -> Step {
-        self.enter()?;
-        let open = self.token(self.pos);
-        self.emit(Event::SequenceStart(0, None), open)?;
-        self.pos += 1;
-        self.skip_spaces();
-        if self.peek() != b']' {
-            loop {
-                self.flow_node()?;
-                self.skip_spaces();
-                match self.peek() {
-                    b',' => self.flow_comma(b']')?,
-                    b']' => break,
-                    _ => return Err(Unsupported),
-                }
-            }
-        }
-        let close = self.token(self.pos);
-        self.emit(Event::SequenceEnd, close)?;
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(())
+        let (open, close) = (Event::SequenceStart(0, None), Event::SequenceEnd);
+        self.flow(open, close, b']', Self::flow_node)
     }
 
     fn flow_map(&mut self) -> Step {
+        let (open, close) = (Event::MappingStart(0, None), Event::MappingEnd);
+        self.flow(open, close, b'}', Self::flow_pair)
+    }
+
+    /// A flow collection from its bracket at `pos` to `close`, its entries read by
+    /// `entry`. A `,` just before `close` is saphyr's.
+    fn flow(
+        &mut self,
+        open: Event<'t>,
+        end: Event<'t>,
+        close: u8,
+        entry: fn(&mut Self) -> Step,
+    ) -> Step {
         self.enter()?;
-        let open = self.token(self.pos);
-        self.emit(Event::MappingStart(0, None), open)?;
+        let at = self.token(self.pos);
+        self.emit(open, at)?;
         self.pos += 1;
         self.skip_spaces();
-        if self.peek() != b'}' {
+        if self.peek() != close {
             loop {
-                let start = self.pos;
-                if !self.plain_start(start, true) {
-                    return Err(Unsupported);
-                }
-                let colon = match self.plain(start, true) {
-                    (end, Stop::Colon(colon)) if colon == end => {
-                        self.scalar(start, end, ScalarStyle::Plain)?;
-                        colon
-                    }
-                    _ => return Err(Unsupported),
-                };
-                self.pos = colon + 1;
-                self.skip_spaces();
-                if matches!(self.peek(), b',' | b'}') {
-                    self.empty(self.pos_at(colon))?;
-                } else {
-                    self.flow_node()?;
-                }
+                entry(self)?;
                 self.skip_spaces();
                 match self.peek() {
-                    b',' => self.flow_comma(b'}')?,
-                    b'}' => break,
+                    b',' => {
+                        self.pos += 1;
+                        self.skip_spaces();
+                        if self.peek() == close {
+                            return Err(Unsupported);
+                        }
+                    }
+                    c if c == close => break,
                     _ => return Err(Unsupported),
                 }
             }
         }
-        let close = self.token(self.pos);
-        self.emit(Event::MappingEnd, close)?;
+        let at = self.token(self.pos);
+        self.emit(end, at)?;
         self.pos += 1;
         self.depth -= 1;
         Ok(())
     }
 
-    /// Past a `,` in a flow collection; one before the closing bracket is saphyr's.
-    fn flow_comma(&mut self, close: u8) -> Step {
-        self.pos += 1;
+    /// `key: value` in a flow mapping.
+    fn flow_pair(&mut self) -> Step {
+        let colon = self.key(true)?;
         self.skip_spaces();
-        if self.peek() == close {
-            return Err(Unsupported);
+        if matches!(self.peek(), b',' | b'}') {
+            self.empty(self.pos_at(colon))
+        } else {
+            self.flow_node()
         }
-        Ok(())
     }
 
     /// A value in a flow collection, not a key.
@@ -474,19 +465,7 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
             b'[' => self.flow_seq(),
             b'{' => self.flow_map(),
             q @ (b'"' | b'\'') => self.quoted(q),
-            _ => {
-                let start = self.pos;
-                if !self.plain_start(start, true) {
-                    return Err(Unsupported);
-                }
-                let (end, stop) = self.plain(start, true);
-                if stop != Stop::Flow {
-                    return Err(Unsupported);
-                }
-                self.scalar(start, end, ScalarStyle::Plain)?;
-                self.pos = end;
-                Ok(())
-            }
+            _ => self.plain_value(true, Stop::Flow),
         }
     }
 
