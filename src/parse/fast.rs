@@ -81,6 +81,8 @@ enum Stop {
     Line,
     /// At a flow indicator (`,[]{}`), in a flow collection.
     Flow,
+    /// At text saphyr reports as an error.
+    Refused,
 }
 
 fn is_flow(c: u8) -> bool {
@@ -183,7 +185,10 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
         let (end, Stop::Colon(colon)) = self.plain(start, in_flow) else {
             return Err(Unsupported);
         };
-        if end - start > MAX_KEY || (in_flow && colon != end) {
+        // saphyr measures a key's length up to its `:`, and refuses `:[` and `:{` after a
+        // key in a flow mapping.
+        let refused = in_flow && matches!(self.byte(colon + 1), b'[' | b'{');
+        if colon - start > MAX_KEY || (in_flow && colon != end) || refused {
             return Err(Unsupported);
         }
         self.scalar(start, end, ScalarStyle::Plain)?;
@@ -279,6 +284,10 @@ impl<'t, F: FnMut(Event<'t>, Span) -> Step> Reader<'t, F> {
                 }
                 b'#' if self.byte(i - 1) == b' ' => break Stop::Line,
                 c if in_flow && is_flow(c) => break Stop::Flow,
+                // saphyr refuses ` -` before a flow indicator inside a flow scalar too.
+                b' ' if in_flow && self.byte(i + 1) == b'-' && is_flow(self.byte(i + 2)) => {
+                    break Stop::Refused;
+                }
                 _ => {}
             }
             if self.b[i] != b' ' {
@@ -794,6 +803,13 @@ mod tests {
             "a:\n-\n",
             "a:\n  - - x\n",
             "a: 1\n - b\n",
+            // Errors in saphyr, found by a grammar-based fuzzer.
+            "a: {a:[]}",
+            "a: [{a:{}}]",
+            "a: [b -, c]\n",
+            "a: {a: x -}\n",
+            &format!("a{}: b\n", " ".repeat(1024)),
+            &format!("k:\n- a{}: b\n", " ".repeat(1100)),
         ];
         for text in others {
             assert!(fast(text).is_none(), "read: {text:?}");
