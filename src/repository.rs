@@ -88,7 +88,7 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
     // Files arrive in the order threads finish them; the repository is in path order.
     loaded.par_sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
 
-    // Sized once: growing the document list by doubling copied 100,000 documents twice.
+    // Sized once: grown by doubling, the lists were copied again at every doubling.
     let mut repo = Repository {
         config,
         files: Vec::with_capacity(loaded.len()),
