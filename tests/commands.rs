@@ -190,13 +190,7 @@ fn new_derives_a_free_valid_id() {
         .file("people/bob.yaml", BOB)
         .file("projects/apollo/project.yaml", APOLLO);
     let written = |args: &[&str]| -> String {
-        let out = repo.pmo(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = String::from_utf8(out.stdout).unwrap();
+        let path = repo.stdout(args);
         let path = std::path::Path::new(path.trim());
         let rel = path.strip_prefix(repo.path()).unwrap_or(path);
         rel.to_string_lossy().replace('\\', "/")
@@ -208,27 +202,13 @@ fn new_derives_a_free_valid_id() {
         "{bob}"
     );
     let elsewhere = repo.file("team/apollo.yaml", "kind: person\nid: zed\nname: Zed\n");
-    let zed = {
-        let out = elsewhere
-            .pmo(&["new", "person", "--title", "Zed"])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let zed = elsewhere.stdout(&["new", "person", "--title", "Zed"]);
     assert!(zed.contains("people/zed-"), "{zed}");
     // A title with nothing to make an id of still makes one, every time.
-    let one = elsewhere
-        .pmo(&["new", "project", "--title", "///"])
-        .output()
-        .unwrap();
-    let two = elsewhere
-        .pmo(&["new", "project", "--title", "///"])
-        .output()
-        .unwrap();
-    assert!(one.status.success() && two.status.success());
-    assert_ne!(one.stdout, two.stdout);
-    assert!(String::from_utf8_lossy(&one.stdout).contains("projects/project-"));
+    let one = elsewhere.stdout(&["new", "project", "--title", "///"]);
+    let two = elsewhere.stdout(&["new", "project", "--title", "///"]);
+    assert_ne!(one, two);
+    assert!(one.contains("projects/project-"));
     // Ids YAML would read as something else (a number, a boolean, null) are quoted.
     for args in [
         &["new", "person", "--id", "123", "--title", "B"][..],

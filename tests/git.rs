@@ -138,18 +138,13 @@ fn bare_clone(repo: &Repo) -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn rev_works_in_a_bare_repository() {
     let (_bare, target) = bare_clone(&history_repo());
-    let out = Command::cargo_bin("pmo")
-        .unwrap()
-        .args(["-C", target.to_str().unwrap(), "--today", "2026-11-20"])
-        .args(["--rev", "HEAD~2", "ls", "risks", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::succeeds(
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .args(["-C", target.to_str().unwrap(), "--today", "2026-11-20"])
+            .args(["--rev", "HEAD~2", "ls", "risks", "--format", "json"]),
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["rows"][0]["probability"], 3);
 }
 
@@ -408,19 +403,14 @@ fn a_governance_repository_in_a_subdirectory() {
     .unwrap();
     git(outer.path(), ALICE, &["commit", "-qam", "Two"]);
     let pmo = |args: &[&str]| {
-        let out = Command::cargo_bin("pmo")
-            .unwrap()
-            .arg("-C")
-            .arg(&gov)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = common::succeeds(
+            Command::cargo_bin("pmo")
+                .unwrap()
+                .arg("-C")
+                .arg(&gov)
+                .args(args),
         );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        serde_json::from_str::<Value>(&out).unwrap()
     };
     let then = pmo(&["--rev", "HEAD~1", "ls", "people", "--format", "json"]);
     assert_eq!(then["rows"][0]["name"], "Bob Stone");

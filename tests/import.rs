@@ -221,6 +221,15 @@ fn pmo_in(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The standard error of `pmo import in.csv --map map.yaml -o OUT` run in `dir`, which
+/// must refuse the mapping (exit status 2).
+fn refused_import(dir: &Path, out: &str) -> String {
+    let run = pmo_in(dir, &["import", "in.csv", "--map", "map.yaml", "-o", out]);
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 /// Every file below `dir`, relative, sorted.
 fn tree(dir: &Path) -> Vec<String> {
     let mut out = BTreeMap::new();
@@ -274,12 +283,7 @@ fn ids_that_are_not_ids_are_reported_and_nothing_leaves_the_repository() {
 fn prefixes_that_would_escape_the_output_directory_are_refused() {
     let map = PEOPLE.replace("{column: Id}", "{column: Id, prefix: ../../../EVIL-}");
     let dir = outside_setup(&map, "Id,Name\nx,Eve\n");
-    let out = pmo_in(
-        dir.path(),
-        &["import", "in.csv", "--map", "map.yaml", "-o", "repo/out"],
-    );
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused_import(dir.path(), "repo/out");
     assert!(stderr.contains("map.yaml:4:30"), "{stderr}");
     assert!(
         stderr.contains("prefix `../../../EVIL-` cannot be part of an id"),
@@ -292,12 +296,7 @@ fn prefixes_that_would_escape_the_output_directory_are_refused() {
 fn column_numbers_the_file_does_not_have_are_located_in_the_mapping() {
     let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n      team: {column: 99}\n";
     let dir = outside_setup(map, "Id,Name,Team,Email\nada,Ada,Core,ada@example.com\n");
-    let out = pmo_in(
-        dir.path(),
-        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
-    );
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused_import(dir.path(), "repo");
     assert!(stderr.contains("map.yaml:7:22"), "{stderr}");
     assert!(
         stderr.contains(
@@ -336,29 +335,19 @@ fn documents_written_pass_their_schema() {
     assert!(!dir.path().join("repo/people/ada-deputy.yaml").exists());
     assert!(dir.path().join("repo/people/bob-deputy.yaml").exists());
     // What was written passes the next check.
-    let check = Command::cargo_bin("pmo")
-        .unwrap()
-        .arg("-C")
-        .arg(dir.path().join("repo"))
-        .args(["check", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
+    common::succeeds(
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .arg("-C")
+            .arg(dir.path().join("repo"))
+            .args(["check", "-q"]),
     );
 
     // A field the kind does not have, or a required one the mapping does not fill,
     // would fail every row: the mapping is refused before any row is read.
     let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      nmae: {column: Name}\n";
     std::fs::write(dir.path().join("map.yaml"), map).unwrap();
-    let out = pmo_in(
-        dir.path(),
-        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
-    );
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused_import(dir.path(), "repo");
     assert!(stderr.contains("map.yaml:5:5"), "{stderr}");
     assert!(
         stderr.contains("a person needs `name`, which the mapping does not fill"),
@@ -372,12 +361,7 @@ fn documents_written_pass_their_schema() {
     // one stops the import, naming it, and nothing is written.
     std::fs::create_dir_all(dir.path().join("repo/schema")).unwrap();
     std::fs::write(dir.path().join("repo/schema/person.schema.json"), "{bad").unwrap();
-    let out = pmo_in(
-        dir.path(),
-        &["import", "in.csv", "--map", "map.yaml", "-o", "repo"],
-    );
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused_import(dir.path(), "repo");
     assert!(stderr.contains("schema/person.schema.json:1:2"), "{stderr}");
 }
 
@@ -411,19 +395,13 @@ fn the_gmpp_release_imports_completely() {
         Path::new("examples/gmpp-2023/portfolio/schema"),
         &out.join("schema"),
     );
-    let report = Command::cargo_bin("pmo")
-        .unwrap()
-        .args(["import", "examples/gmpp-2023/source/gmpp-2023.csv"])
-        .args(["--map", "examples/gmpp-2023/source/mapping.yaml", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        report.status.success(),
-        "{}",
-        String::from_utf8_lossy(&report.stderr)
+    let report = common::succeeds(
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .args(["import", "examples/gmpp-2023/source/gmpp-2023.csv"])
+            .args(["--map", "examples/gmpp-2023/source/mapping.yaml", "-o"])
+            .arg(&out),
     );
-    let report = String::from_utf8(report.stdout).unwrap();
     // Every row is accounted for: 244 projects; the 12 rows whose rating is an exemption
     // (or "early planning") get no status update instead of an invented colour.
     assert!(
@@ -455,28 +433,22 @@ fn the_gmpp_release_imports_completely() {
     );
 
     let pmo = |args: &[&str]| {
-        Command::cargo_bin("pmo")
-            .unwrap()
-            .arg("-C")
-            .arg(&out)
-            .args(["--today", "2026-11-20"])
-            .args(args)
-            .output()
-            .unwrap()
+        common::succeeds(
+            Command::cargo_bin("pmo")
+                .unwrap()
+                .arg("-C")
+                .arg(&out)
+                .args(["--today", "2026-11-20"])
+                .args(args),
+        )
     };
-    let check = pmo(&["check", "-q"]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    pmo(&["check", "-q"]);
 
     // Counted independently from the CSV (the rating is in column 7 or 8):
     // Amber 95 + 88, Green 21 + 5, Red 18 + 5, and 12 rows with a text instead.
     let counts = |by: &str| -> BTreeMap<String, i64> {
         let v: Value =
-            serde_json::from_slice(&pmo(&["portfolio", "--by", by, "--format", "json"]).stdout)
-                .unwrap();
+            serde_json::from_str(&pmo(&["portfolio", "--by", by, "--format", "json"])).unwrap();
         v["rows"]
             .as_array()
             .unwrap()

@@ -8,18 +8,12 @@ use common::{APOLLO, BOB, Repo};
 use predicates::prelude::*;
 
 fn report(args: &[&str]) -> String {
-    let out = Command::cargo_bin("pmo")
-        .unwrap()
-        .args(["-C", "examples/acme", "--today", "2026-11-20", "report"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::succeeds(
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .args(["-C", "examples/acme", "--today", "2026-11-20", "report"])
+            .args(args),
+    )
 }
 
 #[test]
@@ -67,16 +61,7 @@ fn html_escapes_document_text() {
         ),
     );
     for name in ["portfolio", "status"] {
-        let out = repo
-            .pmo(&["report", name, "--project", "apollo", "--format", "html"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let html = String::from_utf8(out.stdout).unwrap();
+        let html = repo.stdout(&["report", name, "--project", "apollo", "--format", "html"]);
         assert!(!html.contains("<script>"), "{name}: unescaped title");
         if name == "status" {
             assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -148,19 +133,15 @@ fn template_errors_name_the_file_and_line() {
         .code(2)
         .stderr(predicate::str::contains("templates/typo.md.j2:2:"))
         .stderr(predicate::str::contains("did you mean `projects`?"));
-    repo.pmo(&["report", "field"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "templates/field.md.j2:1: undefined value",
-        ));
+    repo.refuses(
+        &["report", "field"],
+        "templates/field.md.j2:1: undefined value",
+    );
     // A template that does not compile fails only where it is used.
-    repo.pmo(&["report", "broken"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "templates/broken.md.j2:1: syntax error",
-        ));
+    repo.refuses(
+        &["report", "broken"],
+        "templates/broken.md.j2:1: syntax error",
+    );
     repo.pmo(&["report", "--list"])
         .assert()
         .success()
@@ -242,12 +223,10 @@ fn unreadable_templates_fail_only_when_used() {
             "bad          md    templates/bad.md.j2 (unreadable: not valid UTF-8 (byte 0xff at line 2, column 8, byte offset 16))",
         ))
         .stdout(predicate::str::contains("portfolio    md    built-in"));
-    repo.pmo(&["report", "bad"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "templates/bad.md.j2:2:8: not valid UTF-8 (byte 0xff at byte offset 16)",
-        ));
+    repo.refuses(
+        &["report", "bad"],
+        "templates/bad.md.j2:2:8: not valid UTF-8 (byte 0xff at byte offset 16)",
+    );
 }
 
 #[test]
@@ -432,18 +411,12 @@ fn markdown_table_cells_are_escaped() {
         if let Some(p) = project {
             args.extend(["--project", p]);
         }
-        let out = Command::cargo_bin("pmo")
-            .unwrap()
-            .current_dir(&root)
-            .args(&args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let md = common::succeeds(
+            Command::cargo_bin("pmo")
+                .unwrap()
+                .current_dir(&root)
+                .args(&args),
         );
-        let md = String::from_utf8(out.stdout).unwrap();
         if name != "gate" {
             assert!(md.contains("piped |"), "{name}: no title in a table:\n{md}");
         }

@@ -20,13 +20,7 @@ fn pmo_in(dir: &str, args: &[&str]) -> Command {
 }
 
 fn stdout(dir: &str, args: &[&str]) -> String {
-    let out = pmo_in(dir, args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::succeeds(&mut pmo_in(dir, args))
 }
 
 fn json_of(dir: &str, args: &[&str]) -> Value {
@@ -226,12 +220,7 @@ fn json_shapes() {
 #[test]
 fn an_empty_portfolio_has_nothing_to_add_up() {
     let repo = Repo::new();
-    let out = repo
-        .pmo(&["portfolio", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&repo.stdout(&["portfolio", "--format", "json"])).unwrap();
     assert_eq!(v["rows"], json!([]));
     assert!(v["notes"].to_string().contains("No projects"), "{v}");
     for args in [
@@ -578,9 +567,7 @@ fn views_leave_out_invalid_documents_and_say_so() {
             "risks/bad.yaml",
             "kind: risk\nid: bad\nproject: x\ntitle: T\nowner: bob\nprobability: 9\nimpact: 1\nstatus: open\n",
         );
-    let out = repo.pmo(&["ls", "risks"]).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = repo.stdout(&["ls", "risks"]);
     assert!(
         text.contains("1 risk document with schema errors not listed"),
         "{text}"

@@ -251,46 +251,29 @@ fn check_create(
     schemas: &Schemas,
 ) -> Vec<Diagnostic> {
     let json = &schemas.get(create.kind).json;
-    let kind = create.kind;
+    let (kind, a) = (create.kind, create.kind.article());
+    let problem =
+        |message: String, help: String| source.diagnostic(path, false, message).help(help);
     let mut out = Vec::new();
     for (name, _) in &create.fields {
         if let Some((_, name, known)) = unknown_field(json, name) {
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
             let help = crate::suggest::did_you_mean(&name, known.iter().copied())
                 .unwrap_or_else(|| format!("its fields are {}", crate::suggest::list(&known)));
-            out.push(
-                source
-                    .diagnostic(
-                        path,
-                        false,
-                        format!(
-                            "`{field}` creates {} {kind}, which has no field `{name}`",
-                            kind.article()
-                        ),
-                    )
-                    .help(help),
-            );
+            let message = format!("`{field}` creates {a} {kind}, which has no field `{name}`");
+            out.push(problem(message, help));
         }
     }
     for name in required_fields(json) {
         if !["kind", "id"].contains(&name.as_str())
             && !create.fields.iter().any(|(k, _)| *k == name)
         {
-            out.push(
-                source
-                    .diagnostic(
-                        path,
-                        false,
-                        format!(
-                            "`{field}` creates {} {kind} without `{name}`, which {} {kind} needs",
-                            kind.article(),
-                            kind.article()
-                        ),
-                    )
-                    .help(format!(
-                        "add `{name}: \"...\"` to `create.fields` (`{{raw}}` is the cell, `{{value}}` the id)"
-                    )),
+            let message =
+                format!("`{field}` creates {a} {kind} without `{name}`, which {a} {kind} needs");
+            let help = format!(
+                "add `{name}: \"...\"` to `create.fields` (`{{raw}}` is the cell, `{{value}}` the id)"
             );
+            out.push(problem(message, help));
         }
     }
     out

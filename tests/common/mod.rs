@@ -57,6 +57,11 @@ impl Repo {
         cmd
     }
 
+    /// The standard output of `pmo ARGS`, which must succeed.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        succeeds(&mut self.pmo(args))
+    }
+
     /// `pmo ARGS` stops with exit status 2 and says `says` on stderr.
     pub fn refuses(&self, args: &[&str], says: &str) {
         self.pmo(args)
@@ -85,6 +90,20 @@ impl Repo {
 }
 
 /// `(code, file, line, column)` of every finding of a JSON report.
+/// The standard output of a command that must succeed; both outputs are shown if it
+/// does not.
+pub fn succeeds(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 pub fn findings_in(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
     report["diagnostics"]
         .as_array()
