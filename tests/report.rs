@@ -16,16 +16,19 @@ fn report(args: &[&str]) -> String {
     )
 }
 
+/// Every built-in report, with the example project it is about when it needs one.
+const BUILT_IN: [(&str, Option<&str>); 5] = [
+    ("status", Some("apollo")),
+    ("portfolio", None),
+    ("risks", None),
+    ("changes", None),
+    ("gate", Some("atlas")),
+];
+
 #[test]
 fn built_in_reports_in_markdown_and_html() {
     for format in ["md", "html"] {
-        for (name, project) in [
-            ("status", Some("apollo")),
-            ("portfolio", None),
-            ("risks", None),
-            ("changes", None),
-            ("gate", Some("atlas")),
-        ] {
+        for (name, project) in BUILT_IN {
             let mut args = vec![name, "--format", format];
             if let Some(p) = project {
                 args.extend(["--project", p]);
@@ -400,13 +403,7 @@ fn markdown_table_cells_are_escaped() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    for (name, project) in [
-        ("status", Some("apollo")),
-        ("portfolio", None),
-        ("risks", None),
-        ("changes", None),
-        ("gate", Some("atlas")),
-    ] {
+    for (name, project) in BUILT_IN {
         let mut args = vec!["--today", "2026-11-20", "report", name];
         if let Some(p) = project {
             args.extend(["--project", p]);
