@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Document, Kind};
 use crate::parse::{self, Limits, Seg};
 use crate::schema::{self, Schemas};
-use crate::source::{self, Source};
+use crate::source::{self, Source, Unread};
 use crate::suggest::did_you_mean;
 use rayon::slice::ParallelSliceMut;
 use serde_json::Value;
@@ -77,14 +77,18 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
 
     let limits = Limits::default();
     let loaded = Mutex::new(Vec::new());
+    let links = Mutex::new(Vec::new());
     source.for_each_document(&skip, &|path, bytes| {
+        if matches!(bytes, Err(Unread::Link)) {
+            // Not a file that was read: a finding, and no entry among the files.
+            lock(&links).push(link_not_followed(&path));
+            return;
+        }
         let file = load_file(path, bytes, &limits, &schemas);
-        loaded
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(file);
+        lock(&loaded).push(file);
     });
     let mut loaded = loaded.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let links = links.into_inner().unwrap_or_else(PoisonError::into_inner);
     // Files arrive in the order threads finish them; the repository is in path order.
     loaded.par_sort_unstable_by(|a, b| a.0.path.cmp(&b.0.path));
 
@@ -93,7 +97,13 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
         config,
         files: Vec::with_capacity(loaded.len()),
         documents: Vec::with_capacity(loaded.iter().map(|(_, docs, _)| docs.len()).sum()),
-        diagnostics: Vec::with_capacity(loaded.iter().map(|(_, _, diags)| diags.len()).sum()),
+        diagnostics: Vec::with_capacity(
+            links.len()
+                + loaded
+                    .iter()
+                    .map(|(_, _, diags)| diags.len())
+                    .sum::<usize>(),
+        ),
         config_text,
     };
     for (file_index, (file, mut docs, diags)) in loaded.into_iter().enumerate() {
@@ -102,7 +112,23 @@ pub fn load(source: &dyn Source) -> Result<Repository, Error> {
         repo.documents.extend(docs);
         repo.diagnostics.extend(diags);
     }
+    repo.diagnostics.extend(links);
     Ok(repo)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// P006: a link in the tree; what it points to was not read.
+fn link_not_followed(path: &str) -> Diagnostic {
+    Diagnostic::new(
+        "P006",
+        path,
+        Span::at(1, 1),
+        "symbolic link not followed: what it points to was not read",
+    )
+    .help("put the file or folder itself here, or list the path in `exclude` in pmo.yaml")
 }
 
 /// `schema/<kind>.schema.json` of the governance repository. Another `*.schema.json`
@@ -163,14 +189,22 @@ fn overlay_problem(message: &str) -> Diagnostic {
 
 fn load_file(
     path: String,
-    bytes: Result<Vec<u8>, String>,
+    bytes: Result<Vec<u8>, Unread>,
     limits: &Limits,
     schemas: &Schemas,
 ) -> (File, Vec<Document>, Vec<Diagnostic>) {
     let bytes = match bytes {
         Ok(bytes) => bytes,
-        Err(problem) => {
-            let d = Diagnostic::new("P005", &path, Span::at(1, 1), problem);
+        Err(why) => {
+            let mut d = Diagnostic::new(
+                "P005",
+                &path,
+                Span::at(1, 1),
+                format!("file {}", why.describe()),
+            );
+            if let Unread::TooLarge(_) = why {
+                d = d.help(parse::SPLIT_LARGE_FILE);
+            }
             return (
                 File {
                     path,

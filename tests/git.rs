@@ -4,31 +4,9 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{BOB, Repo};
+use common::{BOB, Repo, git};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::Path;
-
-/// Run `git` in `dir` as `author` (name, email).
-fn git(dir: &Path, author: (&str, &str), args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", author.0)
-        .env("GIT_AUTHOR_EMAIL", author.1)
-        .env("GIT_COMMITTER_NAME", author.0)
-        .env("GIT_COMMITTER_EMAIL", author.1)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 const ALICE: (&str, &str) = ("Alice Martin", "alice@example.org");
 const CAROL: (&str, &str) = ("Carol Nguyen", "carol@example.org");
@@ -495,8 +473,7 @@ fn changed_since_reports_unreadable_files_and_leaves_out_unchanged_ones() {
         "{found:?}"
     );
     assert_eq!(code, 1);
-    // A file that cannot be read (a dangling link), new or not, is changed: its content
-    // is unknown.
+    // A file that is not read (a link), new or not, is changed: its content is unknown.
     #[cfg(unix)]
     {
         let existing = repo.join("projects/apollo/risks/apollo-vendor.yaml");
@@ -507,7 +484,7 @@ fn changed_since_reports_unreadable_files_and_leaves_out_unchanged_ones() {
         let (_, found) = changed_since_head(&repo);
         for file in ["apollo-vendor", "new"] {
             let file = format!("projects/apollo/risks/{file}.yaml");
-            assert!(found.contains(&finding("P005", &file)), "{found:?}");
+            assert!(found.contains(&finding("P006", &file)), "{found:?}");
         }
         // Not a removal: the document may still be there.
         let v = json(&repo, &["diff", "HEAD", "--format", "json"]);

@@ -2,7 +2,7 @@
 //! documents (all or nothing: an existing file stops the import before it writes).
 
 use super::args::{Args, ImportArgs};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use pmo::check::Report;
 use pmo::diagnostic::Diagnostic;
 use pmo::import::{self, mapping};
@@ -15,21 +15,29 @@ use std::process::ExitCode;
 pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
     // Paths are relative to where pmo runs (`-C DIR` included), as for git.
     let start = args.start_dir();
-    let (file, mapping_file) = (start.join(&cmd.file), start.join(&cmd.mapping));
+    // Resolved as the user named it, so that a file inside the repository is known by path.
+    let resolved = start.canonicalize().unwrap_or_else(|_| start.clone());
+    let (file, mapping_file) = (resolved.join(&cmd.file), resolved.join(&cmd.mapping));
     let map_path = cmd.mapping.display().to_string();
-    let map_bytes =
-        std::fs::read(&mapping_file).with_context(|| format!("{map_path}: cannot be read"))?;
+    let repository = pmo::source::Worktree::discover(&start)
+        .ok()
+        .map(|t| t.root().to_path_buf());
+    let map_bytes = read(repository.as_deref(), &mapping_file, &map_path)?;
     let csv_path = cmd.file.display().to_string();
-    let root = match &cmd.out {
-        Some(dir) => start.join(dir),
-        None => pmo::source::Worktree::discover(&args.start_dir())
-            .map(|t| t.root().to_path_buf())
-            .unwrap_or_else(|_| args.start_dir()),
+    let root = match (&cmd.out, &repository) {
+        (Some(dir), _) => start.join(dir),
+        (None, Some(repository)) => repository.clone(),
+        (None, None) => start.clone(),
     };
     // The documents must pass the schemas of the repository they go to.
     let schemas = schemas_at(&root)?;
     let (fits, rows) = match mapping::load(&map_path, &map_bytes) {
-        Ok(m) => match rows(&m, &file, &csv_path, &schemas)? {
+        Ok(m) => match rows(
+            &m,
+            &read(repository.as_deref(), &file, &csv_path)?,
+            &csv_path,
+            &schemas,
+        )? {
             Ok(outcome) => (true, Ok(outcome)),
             Err(diagnostics) => (false, Err(diagnostics)),
         },
@@ -113,12 +121,11 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
 /// column the file does not have, a field the kind does not have, ...).
 fn rows(
     mapping: &mapping::Mapping,
-    file: &Path,
+    bytes: &[u8],
     csv_path: &str,
     schemas: &Schemas,
 ) -> Result<std::result::Result<import::Outcome, Vec<Diagnostic>>> {
-    let bytes = std::fs::read(file).with_context(|| format!("{csv_path}: cannot be read"))?;
-    let text = import::decode(&bytes, &mapping.csv.encoding)
+    let text = import::decode(bytes, &mapping.csv.encoding)
         .map_err(|e| anyhow::anyhow!("{csv_path} {e}"))?;
     match import::run(&text, mapping, schemas) {
         Ok(outcome) => Ok(Ok(outcome)),
@@ -127,14 +134,19 @@ fn rows(
     }
 }
 
+/// A file named on the command line, as `shown`; no link on the way inside the repository.
+fn read(repository: Option<&Path>, path: &Path, shown: &str) -> Result<Vec<u8>> {
+    pmo::source::file::read_named(repository, path).map_err(|why| match why {
+        pmo::source::Unread::Failed(e) => anyhow::anyhow!("{shown}: cannot be read: {e}"),
+        why => anyhow::anyhow!("{shown} {}", why.describe()),
+    })
+}
+
 /// The kinds' schemas of the governance repository `dir` is in (the nearest folder up
 /// holding `pmo.yaml`), with its overlays `schema/<kind>.schema.json`; the built-in
 /// schemas outside any repository.
 fn schemas_at(dir: &Path) -> Result<Schemas> {
-    let overlays = match dir
-        .ancestors()
-        .find(|d| d.join(pmo::config::FILE).is_file())
-    {
+    let overlays = match dir.ancestors().find(|d| pmo::source::holds_config(d)) {
         Some(repo) => pmo::repository::overlays(&pmo::source::Worktree::at(repo))?,
         None => HashMap::new(),
     };

@@ -12,6 +12,7 @@ pub use provenance::findings;
 pub use tree::GitTree;
 
 use crate::Error;
+use crate::source::{MAX_BYTES, Unread};
 use gix::ObjectId;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,15 @@ pub struct Git {
     prefix: String,
     /// The governance root in the working tree, when there is one.
     workdir_root: Option<PathBuf>,
+}
+
+/// The files and the symbolic links of a commit's tree, each in path order.
+#[derive(Debug, Default)]
+pub struct Entries {
+    /// Path (relative to the governance root) and blob id.
+    pub files: Vec<(String, ObjectId)>,
+    /// Paths of links: a link's blob holds where it points, never what is there.
+    pub links: Vec<String>,
 }
 
 /// A commit, as histories and provenance need it.
@@ -73,7 +83,7 @@ impl Git {
                 let root = start
                     .ancestors()
                     .take_while(|d| d.starts_with(workdir))
-                    .find(|d| d.join(crate::config::FILE).is_file())
+                    .find(|d| crate::source::holds_config(d))
                     // No pmo.yaml in the working tree: the repository's root.
                     .unwrap_or(workdir)
                     .to_path_buf();
@@ -184,36 +194,53 @@ impl Git {
         }
     }
 
-    /// Every document file of the commit's tree below the governance root: path (relative
-    /// to that root) and blob id, in path order. `pmo.yaml` is included.
+    /// Every file of the commit's tree below the governance root: path (relative to that
+    /// root) and blob id, in path order. `pmo.yaml` is included; links are not.
     pub fn files(&self, commit: ObjectId) -> Result<Vec<(String, ObjectId)>, Error> {
+        Ok(self.entries(commit)?.files)
+    }
+
+    /// The files and the symbolic links of the commit's tree below the governance root.
+    pub fn entries(&self, commit: ObjectId) -> Result<Entries, Error> {
         let repo = self.local();
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(|e| git_error(format!("commit {commit}{}", shallow_hint(&repo)), e))?;
-        let entries = tree
+        let found = tree
             .traverse()
             .breadthfirst
             .files()
             .map_err(|e| git_error(format!("tree of {commit}"), e))?;
-        let mut out: Vec<(String, ObjectId)> = entries
-            .into_iter()
-            .filter(|e| e.mode.is_blob())
-            .filter_map(|e| {
-                let path = std::str::from_utf8(&e.filepath).ok()?;
-                let rel = path.strip_prefix(self.prefix.as_str())?;
-                Some((rel.to_owned(), e.oid))
-            })
-            .collect();
-        out.sort_unstable();
-        Ok(out)
+        let mut entries = Entries::default();
+        for e in found {
+            let Some(rel) = std::str::from_utf8(&e.filepath)
+                .ok()
+                .and_then(|path| path.strip_prefix(self.prefix.as_str()))
+            else {
+                continue;
+            };
+            if e.mode.is_blob() {
+                entries.files.push((rel.to_owned(), e.oid));
+            } else if e.mode.is_link() {
+                entries.links.push(rel.to_owned());
+            }
+        }
+        entries.files.sort_unstable();
+        entries.links.sort_unstable();
+        Ok(entries)
     }
 
-    pub fn blob(&self, repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, String> {
+    /// A blob's bytes, refused unread when its header says it is over the limit.
+    pub fn blob(&self, repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, Unread> {
+        let failed = |e: &dyn std::fmt::Display| Unread::Failed(format!("from git: {e}"));
+        let size = repo.find_header(id).map_err(|e| failed(&e))?.size();
+        if size > MAX_BYTES as u64 {
+            return Err(Unread::TooLarge(size));
+        }
         repo.find_blob(id)
-            .map(|b| b.data.clone())
-            .map_err(|e| format!("cannot be read from git: {e}"))
+            .map(|mut b| b.take_data())
+            .map_err(|e| failed(&e))
     }
 
     /// The blob at `path` (relative to the governance root) in `commit`'s tree, found by

@@ -2,7 +2,7 @@
 
 use super::Git;
 use crate::Error;
-use crate::source::{Source, Visit, is_selected_document};
+use crate::source::{Source, Unread, Visit, is_selected_document};
 use gix::ObjectId;
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -11,13 +11,24 @@ pub struct GitTree<'g> {
     git: &'g Git,
     /// Path (relative to the governance root) -> blob, in path order.
     files: Vec<(String, ObjectId)>,
+    /// Paths of symbolic links, in path order: never read.
+    links: Vec<String>,
 }
 
 impl<'g> GitTree<'g> {
     pub fn new(git: &'g Git, commit: ObjectId) -> Result<GitTree<'g>, Error> {
+        let entries = git.entries(commit)?;
         Ok(GitTree {
             git,
-            files: git.files(commit)?,
+            files: entries.files,
+            links: entries.links,
+        })
+    }
+
+    /// The link that `path` is or goes through, if any.
+    fn link_on(&self, path: &str) -> Option<&str> {
+        self.links.iter().map(String::as_str).find(|link| {
+            path == *link || path.strip_prefix(link).is_some_and(|r| r.starts_with('/'))
         })
     }
 
@@ -29,6 +40,9 @@ impl<'g> GitTree<'g> {
 
 impl Source for GitTree<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        if self.link_on(path).is_some() {
+            return Err(Unread::Link.refuse(path));
+        }
         let Ok(i) = self.files.binary_search_by(|(p, _)| p.as_str().cmp(path)) else {
             return Ok(None);
         };
@@ -36,10 +50,13 @@ impl Source for GitTree<'_> {
         self.git
             .blob(&repo, self.files[i].1)
             .map(Some)
-            .map_err(|e| Error::Invalid(format!("{path}: {e}")))
+            .map_err(|why| why.refuse(path))
     }
 
     fn files_in(&self, dir: &str) -> Result<Vec<String>, Error> {
+        if self.link_on(dir).is_some() {
+            return Err(Unread::Link.refuse(dir));
+        }
         let prefix = format!("{dir}/");
         Ok(self
             .files
@@ -58,5 +75,10 @@ impl Source for GitTree<'_> {
                 || self.git.local(),
                 |repo, (path, id)| visit(path.clone(), self.git.blob(repo, *id)),
             );
+        for link in &self.links {
+            if !crate::source::is_hidden(link) && !skip.is_match(link) {
+                visit(link.clone(), Err(Unread::Link));
+            }
+        }
     }
 }

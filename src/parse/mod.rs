@@ -7,4 +7,4 @@ pub mod spans;
 pub mod yaml;
 
 pub use spans::{NodeSpan, Seg, Spans};
-pub use yaml::{Limits, YamlDoc, YamlFile, load};
+pub use yaml::{Limits, SPLIT_LARGE_FILE, YamlDoc, YamlFile, load};

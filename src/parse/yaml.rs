@@ -27,12 +27,16 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_bytes: 8 * 1024 * 1024,
+            max_bytes: crate::source::MAX_BYTES,
             max_depth: 128,
             alias_factor: 10,
         }
     }
 }
+
+/// What to do with a file over the size limit.
+pub const SPLIT_LARGE_FILE: &str =
+    "split it into smaller files (one document per file is the convention)";
 
 /// One YAML document of a file. Empty documents are dropped by the loader.
 #[derive(Debug, Clone)]
@@ -53,12 +57,12 @@ pub struct YamlFile {
 pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
     if bytes.len() > limits.max_bytes {
         let msg = format!(
-            "file is {} bytes, over the limit of {} bytes; it was not read",
-            bytes.len(),
-            limits.max_bytes
+            "file {}",
+            crate::source::file::too_large(bytes.len() as u64, limits.max_bytes)
         );
-        let help = "split it into smaller files (one document per file is the convention)";
-        return YamlFile::fatal(Diagnostic::new("P005", file, Span::at(1, 1), msg).help(help));
+        return YamlFile::fatal(
+            Diagnostic::new("P005", file, Span::at(1, 1), msg).help(SPLIT_LARGE_FILE),
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,

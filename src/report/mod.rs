@@ -11,6 +11,7 @@ pub use context::KEYS;
 use crate::Error;
 use crate::check::Context;
 use crate::model::{Document, Kind};
+use crate::source::{Unread, file};
 use crate::suggest::did_you_mean;
 use errors::{describe, detail};
 use minijinja::value::{Serde, StringInput};
@@ -78,38 +79,40 @@ impl Templates {
             .collect();
         let mut broken = Vec::new();
         let dir = root.join("templates");
+        // A repository's templates are its own files: never what a link points to.
+        if let Ok(Some(_)) = file::first_link(root, "templates") {
+            return Err(Unread::Link.refuse("templates"));
+        }
         if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            let mut files: Vec<_> = entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                .filter(|name| name.ends_with(".j2"))
+                .collect();
             files.sort();
-            for path in files {
-                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                    continue;
-                };
-                if !name.ends_with(".j2") || !path.is_file() {
-                    continue;
-                }
+            for name in files {
                 let origin = format!("templates/{name}");
-                let added = read_template(&path, &origin).and_then(|source| {
-                    env.add_template_owned(name.to_owned(), source)
-                        .map_err(|e| {
-                            let line = e.line().map(|l| format!("line {l}: ")).unwrap_or_default();
-                            let why = format!("{line}{}: {}", e.kind(), detail(&e));
-                            let message = describe(&e, &|_| origin.clone());
-                            ("does not compile", why, message)
-                        })
+                let added = read_template(root, &origin).and_then(|source| {
+                    env.add_template_owned(name.clone(), source).map_err(|e| {
+                        let line = e.line().map(|l| format!("line {l}: ")).unwrap_or_default();
+                        let why = format!("{line}{}: {}", e.kind(), detail(&e));
+                        let message = describe(&e, &|_| origin.clone());
+                        ("does not compile", why, message)
+                    })
                 });
                 if let Err((mark, why, message)) = added {
                     // Not the built-in of the same name either: using it fails.
-                    env.remove_template(name);
+                    env.remove_template(&name);
                     broken.push(Broken {
-                        file: name.to_owned(),
+                        file: name.clone(),
                         mark,
                         why,
                         message,
                     });
                 }
-                origins.retain(|(n, _)| n != name);
-                origins.push((name.to_owned(), origin));
+                origins.retain(|(n, _)| *n != name);
+                origins.push((name, origin));
             }
         }
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
@@ -257,9 +260,17 @@ fn split(file: &str) -> Option<(&str, &str)> {
 }
 
 /// A repository template's text; why it cannot be read (`--list`, the message) if not.
-fn read_template(path: &Path, origin: &str) -> Result<String, (&'static str, String, String)> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ("unreadable", e.to_string(), format!("{origin}: {e}")))?;
+fn read_template(root: &Path, origin: &str) -> Result<String, (&'static str, String, String)> {
+    let bytes = file::read_below(root, origin)
+        .and_then(|bytes| bytes.ok_or_else(|| Unread::Failed("it is gone".to_owned())))
+        .map_err(|why| {
+            let text = why.describe();
+            (
+                "unreadable",
+                format!("it {text}"),
+                format!("{origin} {text}"),
+            )
+        })?;
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let offset = e.utf8_error().valid_up_to();

@@ -29,6 +29,7 @@ mod p002_not_a_document;
 mod p003_unknown_kind;
 mod p004_duplicate_key;
 mod p005_rejected_file;
+mod p006_link_not_followed;
 mod r001_duplicate_id;
 mod r002_dangling_reference;
 mod r003_wrong_kind_reference;
@@ -81,6 +82,7 @@ pub static ALL: &[&Rule] = &[
     &p003_unknown_kind::RULE,
     &p004_duplicate_key::RULE,
     &p005_rejected_file::RULE,
+    &p006_link_not_followed::RULE,
     &r001_duplicate_id::RULE,
     &r002_dangling_reference::RULE,
     &r003_wrong_kind_reference::RULE,

@@ -10,8 +10,9 @@ pub static RULE: Rule = Rule {
 Limits protect every check from hostile or broken input: a file over 8 MiB, nesting deeper
 than 128 levels, or aliases that expand to more than 10 times the file's own nodes (an
 "alias bomb") is not read. Files must be UTF-8 (a byte-order mark is accepted). A file
-that cannot be read (permissions, a symbolic link loop) is reported the same way. The
-other files are still checked.
+that cannot be read (permissions) or is not a regular file is reported the same way. The
+size is checked before a file is read, and no more than the limit is ever read. The other
+files are still checked.
 
 ```yaml
 a: &a [x, x, x, x, x, x, x, x, x, x]

@@ -1,20 +1,25 @@
 //! Source: where document bytes come from. Everything downstream sees relative paths
 //! with `/` separators and bytes, whatever the source.
 
+pub mod file;
 mod worktree;
 
+pub use file::{MAX_BYTES, Unread};
 pub use worktree::Worktree;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::Path;
 
-/// Receives one document file: its path and bytes, or why it could not be read.
-pub type Visit<'a> = dyn Fn(String, Result<Vec<u8>, String>) + Sync + 'a;
+/// Receives one document file: its path and bytes, or why they were not read. A symbolic
+/// link in the tree is visited too, as [`Unread::Link`], whatever its name.
+pub type Visit<'a> = dyn Fn(String, Result<Vec<u8>, Unread>) + Sync + 'a;
 
 pub trait Source: Sync {
-    /// A file at `path` (relative to the root), `None` when there is none.
+    /// A file at `path` (relative to the root), `None` when there is none. A link, a file
+    /// over [`MAX_BYTES`] or one that is not a regular file is refused with the reason.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, crate::Error>;
     /// The names of the files directly in the folder `dir` (relative to the root), in
-    /// name order; none when there is no such folder.
+    /// name order; none when there is no such folder. A folder that is a link is refused.
     fn files_in(&self, dir: &str) -> Result<Vec<String>, crate::Error>;
     /// Hand every document file not matched by `skip` to `visit`, in any order and from
     /// any thread: finding, reading and parsing files then overlap on every core. A path
@@ -35,15 +40,22 @@ pub fn skip_set(exclude: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+/// Whether `dir` holds a governance repository's configuration. `pmo.yaml` as a link
+/// counts (it is then refused, with the reason, when it is read): the walk up must not
+/// pass it by for another `pmo.yaml` further up.
+pub fn holds_config(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join(crate::config::FILE)).is_ok_and(|m| !m.is_dir())
+}
+
 /// Hidden files and folders (a part starting with `.`) are not documents.
-fn hidden(path: &str) -> bool {
+pub fn is_hidden(path: &str) -> bool {
     path.split('/').any(|part| part.starts_with('.'))
 }
 
 /// Whether a path from a list of files (a git tree) is a document file: what the
 /// working-tree walk selects by walking (SPEC section 1).
 pub fn is_selected_document(path: &str, skip: &GlobSet) -> bool {
-    is_document_path(path) && !hidden(path) && !skip.is_match(path)
+    is_document_path(path) && !is_hidden(path) && !skip.is_match(path)
 }
 
 /// Document files are YAML files other than the configuration.

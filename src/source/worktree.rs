@@ -1,11 +1,10 @@
 //! The working tree: a directory on disk, walked with git's ignore rules.
 
-use super::{Source, Visit, is_document_path};
+use super::file::{self, Unread};
+use super::{Source, Visit, holds_config, is_document_path};
 use crate::Error;
 use globset::GlobSet;
 use std::cell::RefCell;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub struct Worktree {
@@ -19,7 +18,7 @@ impl Worktree {
         let start = start.canonicalize().map_err(|e| Error::io(start, e))?;
         let root = start
             .ancestors()
-            .find(|dir| dir.join(crate::config::FILE).is_file())
+            .find(|dir| holds_config(dir))
             .ok_or_else(|| Error::NotARepository(start.clone()))?;
         Ok(Worktree {
             root: root.to_path_buf(),
@@ -37,15 +36,16 @@ impl Worktree {
 
 impl Source for Worktree {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
-        let full = self.root.join(path);
-        match std::fs::read(&full) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(full, e)),
-        }
+        file::read_below(&self.root, path).map_err(|why| why.refuse(path))
     }
 
     fn files_in(&self, dir: &str) -> Result<Vec<String>, Error> {
+        if file::first_link(&self.root, dir)
+            .map_err(|why| why.refuse(dir))?
+            .is_some()
+        {
+            return Err(Unread::Link.refuse(dir));
+        }
         let full = self.root.join(dir);
         let entries = match std::fs::read_dir(&full) {
             Ok(entries) => entries,
@@ -55,6 +55,7 @@ impl Source for Worktree {
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(&full, e))?;
+            // The entry's own type: a link to a folder is listed, and refused when read.
             if entry.file_type().is_ok_and(|t| !t.is_dir()) {
                 names.push(entry.file_name().to_string_lossy().into_owned());
             }
@@ -70,29 +71,38 @@ impl Source for Worktree {
             .git_ignore(true)
             .git_exclude(true)
             .git_global(true)
-            .follow_links(true)
+            // Never: a link is visited as a link, and a folder behind one is not walked.
+            .follow_links(false)
             .build_parallel()
             .run(|| {
                 Box::new(|item| {
                     match item {
-                        Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                            if let Some(rel) = relative(&self.root, entry.path())
+                        Ok(entry) => {
+                            let Some(kind) = entry.file_type() else {
+                                return ignore::WalkState::Continue;
+                            };
+                            let Some(rel) = relative(&self.root, entry.path()) else {
+                                return ignore::WalkState::Continue;
+                            };
+                            if kind.is_symlink() {
+                                if !skip.is_match(&rel) {
+                                    visit(rel, Err(Unread::Link));
+                                }
+                            } else if kind.is_file()
                                 && is_document_path(&rel)
                                 && !skip.is_match(&rel)
                             {
-                                let bytes = read_document(entry.path())
-                                    .map_err(|e| format!("cannot be read: {e}"));
+                                let bytes = read_document(entry.path());
                                 visit(rel, bytes);
                             }
                         }
-                        Ok(_) => {}
                         Err(e) => {
-                            // A symlink loop or an unreadable directory: reported on that
-                            // path, and the walk goes on.
+                            // An unreadable directory: reported on that path, and the walk
+                            // goes on.
                             let path = error_path(&e)
                                 .and_then(|p| relative(&self.root, &p))
                                 .unwrap_or_else(|| ".".into());
-                            visit(path, Err(describe_walk_error(&e)));
+                            visit(path, Err(Unread::Failed(describe_walk_error(&e))));
                         }
                     }
                     ignore::WalkState::Continue
@@ -104,16 +114,15 @@ impl Source for Worktree {
 /// A document file's bytes, read into this thread's buffer and copied out at their size.
 /// Unlike `std::fs::read`, this does not ask the file system for the size first: for
 /// small files that query is one system call in four.
-fn read_document(path: &Path) -> std::io::Result<Vec<u8>> {
+fn read_document(path: &Path) -> Result<Vec<u8>, Unread> {
     const KEEP: usize = 64 << 10;
     thread_local! {
         static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(KEEP));
     }
-    let file = File::open(path)?;
+    let file = file::open(path)?;
     BUFFER.with_borrow_mut(|buffer| {
         buffer.clear();
-        // `Take` reads with the generic loop; `File`'s own `read_to_end` queries the size.
-        file.take(u64::MAX).read_to_end(buffer)?;
+        file::read_to_end(&file, buffer)?;
         Ok(if buffer.len() > KEEP {
             // A large file: hand the buffer itself over rather than hold it twice.
             std::mem::replace(buffer, Vec::with_capacity(KEEP))
@@ -161,16 +170,10 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
 
 fn describe_walk_error(e: &ignore::Error) -> String {
     match e {
-        ignore::Error::Loop { ancestor, .. } => {
-            format!(
-                "symbolic link loop: it leads back to {}; it was not read",
-                ancestor.display()
-            )
-        }
         ignore::Error::WithPath { err, .. }
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => describe_walk_error(err),
-        other => format!("cannot be read: {other}"),
+        other => other.to_string(),
     }
 }
 

@@ -140,3 +140,58 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Run `git` in `dir` as `author` (name, email), with no configuration of the machine's.
+pub fn git(dir: &Path, author: (&str, &str), args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", author.0)
+        .env("GIT_COMMITTER_EMAIL", author.1)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `cmd` with its data segment capped at `bytes` (RLIMIT_DATA; RLIMIT_AS would count the
+/// address space that mimalloc and rayon reserve without using it). Past the cap an
+/// allocation fails and the process aborts: a test that finishes under the cap shows the
+/// work is bounded.
+#[cfg(unix)]
+pub fn capped(cmd: &Command, bytes: u64) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut inner = std::process::Command::new(cmd.get_program());
+    inner.args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => inner.env(key, value),
+            None => inner.env_remove(key),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        inner.current_dir(dir);
+    }
+    // Only async-signal-safe work between fork and exec: one system call.
+    unsafe {
+        inner.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            match libc::setrlimit(libc::RLIMIT_DATA, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        });
+    }
+    Command::from_std(inner)
+}
