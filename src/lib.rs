@@ -1,3 +1,4 @@
+pub mod budget;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
