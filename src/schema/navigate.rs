@@ -6,13 +6,11 @@ use serde_json::Value;
 /// The property names the schema declares for the object at `path`.
 pub fn known_properties<'s>(schema: &'s Value, path: &[Seg<'_>]) -> Vec<&'s str> {
     let mut names: Vec<&str> = Vec::new();
+    // An overlay may declare any number of fields: a set, not a search of `names` per name.
+    let mut seen = std::collections::HashSet::new();
     for node in at_path(schema, path) {
         if let Some(props) = node.get("properties").and_then(Value::as_object) {
-            for name in props.keys() {
-                if !names.contains(&name.as_str()) {
-                    names.push(name);
-                }
-            }
+            names.extend(props.keys().map(String::as_str).filter(|n| seen.insert(*n)));
         }
     }
     names
