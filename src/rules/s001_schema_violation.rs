@@ -14,6 +14,10 @@ field at its key, a wrong value at the value. Unknown fields are errors so that 
 not pass silently; an organisation declares its own fields in an overlay. Dates must be
 real calendar dates.
 
+At most the first 100 violations of a document are listed. Past them, one more finding,
+on the document, says how many more there are: a generated document with 100,000 unknown
+fields gets 101 findings, not 100,000.
+
 ```yaml
 kind: risk
 id: apollo-vendor-delay
@@ -24,3 +28,12 @@ raised: 2026-06-31   # June 2026 has 30 days
 "#,
     check: None,
 };
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_documented_cap_is_the_cap() {
+        let listed = format!("first {} violations", crate::schema::LISTED);
+        assert!(super::RULE.doc.contains(&listed));
+    }
+}

@@ -3,9 +3,11 @@
 
 mod message;
 mod navigate;
+mod violations;
 
 pub use message::describe;
 pub use navigate::known_properties;
+pub use violations::{LISTED, violations};
 
 use crate::model::Kind;
 use jsonschema::{Registry, Validator};

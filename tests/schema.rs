@@ -1,0 +1,111 @@
+//! Schema findings end to end: the cap on findings per document.
+
+mod common;
+use common::Repo;
+use std::time::Duration;
+
+const RISK: &str = "kind: risk\nid: r1\nproject: p\ntitle: T\nowner: bob\nprobability: 3\nimpact: 3\nstatus: open\n";
+
+/// The S001 findings of `file` in a JSON report: `(line, column, message)`.
+fn s001(report: &serde_json::Value, file: &str) -> Vec<(u64, u64, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "S001" && d["file"] == file)
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn findings_are_capped_per_document_and_the_rest_counted() {
+    let mut many = String::from(RISK);
+    for i in 0..20_000 {
+        many += &format!("extra_{i}: 1\n");
+    }
+    // A second document in the same file has its own 100.
+    many += "---\nkind: lesson\nid: l1\nproject: p\ntitle: T\ncolour: blue\n";
+    let repo = Repo::new()
+        .file("risks/many.yaml", &many)
+        .file("risks/few.yaml", &format!("{RISK}ownr: bob\nextra: 1\n"));
+    let out = repo
+        .pmo(&["check", "--format", "json"])
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let found = s001(&report, "risks/many.yaml");
+    assert_eq!(found.len(), 100 + 1 + 1, "{found:?}");
+    // The summary is on the document, so it sorts first.
+    assert_eq!(
+        found[0],
+        (
+            1,
+            1,
+            "this document has 19,900 more schema violations than the 100 listed".into()
+        )
+    );
+    // The listed ones are the first in the file, each at its key.
+    for (i, (line, column, message)) in found[1..101].iter().enumerate() {
+        assert_eq!((*line, *column), (9 + i as u64, 1));
+        assert_eq!(message, &format!("unknown field `extra_{i}`"));
+    }
+    assert_eq!(found[101].2, "unknown field `colour`");
+
+    // Below the cap, nothing changes: every finding, no summary.
+    let few = s001(&report, "risks/few.yaml");
+    assert_eq!(
+        few,
+        [
+            (9, 1, "unknown field `ownr`".into()),
+            (10, 1, "unknown field `extra`".into())
+        ]
+    );
+}
+
+#[test]
+fn a_document_just_over_the_cap_says_one_more() {
+    let mut text = String::from(RISK);
+    for i in 0..101 {
+        text += &format!("extra_{i}: 1\n");
+    }
+    let report = Repo::new().file("risks/r.yaml", &text).check_json();
+    let found = s001(&report, "risks/r.yaml");
+    assert_eq!(found.len(), 101);
+    assert_eq!(
+        found[0].2,
+        "this document has 1 more schema violation than the 100 listed"
+    );
+    let mut text = String::from(RISK);
+    for i in 0..100 {
+        text += &format!("extra_{i}: 1\n");
+    }
+    let report = Repo::new().file("risks/r.yaml", &text).check_json();
+    assert_eq!(s001(&report, "risks/r.yaml").len(), 100);
+}
+
+#[test]
+fn pmo_yaml_findings_are_capped_too() {
+    let mut config = String::from(common::CONFIG);
+    for i in 0..1_000 {
+        config += &format!("extra_{i}: 1\n");
+    }
+    let (code, report) = Repo::with_config(&config).report(&["check"]);
+    assert_eq!(code, 2);
+    let found = s001(&report, "pmo.yaml");
+    assert_eq!(found.len(), 101);
+    let summary = (
+        1,
+        1,
+        "this document has 900 more schema violations than the 100 listed".into(),
+    );
+    assert!(found.contains(&summary), "{found:?}");
+}
