@@ -1,4 +1,5 @@
-//! Schema findings end to end: the cap on findings per document.
+//! Schema findings end to end: the cap on findings per document, and the link addresses
+//! a document may hold (and so a report may render).
 
 mod common;
 use common::Repo;
@@ -108,4 +109,112 @@ fn pmo_yaml_findings_are_capped_too() {
         "this document has 900 more schema violations than the 100 listed".into(),
     );
     assert!(found.contains(&summary), "{found:?}");
+}
+
+/// Links a report may render: a web or mail address, or a place relative to the report.
+const ALLOWED: &[&str] = &[
+    "https://example.org/a?b=1&c=2#d",
+    "HTTP://EXAMPLE.ORG",
+    "mailto:pmo@example.org",
+    "docs/plan.md",
+    "../a",
+    "/wiki/Talk:Page",
+    "#anchor",
+];
+
+/// Script, data and file links, their disguises, and addresses to another host that take
+/// the scheme of the page.
+const HOSTILE: &[&str] = &[
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    " javascript:alert(1)",
+    "\u{1}javascript:alert(1)",
+    "javascript&#58;alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "//evil.example",
+    "/\\evil.example",
+];
+
+/// `s` as a YAML double-quoted scalar, control characters escaped.
+fn quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out += &format!("\\x{:02x}", c as u32),
+            c => out.push(c),
+        }
+    }
+    out + "\""
+}
+
+fn lesson(id: &str, urls: &[&str]) -> String {
+    let mut text = format!("kind: lesson\nid: {id}\nproject: p\ntitle: T\nlinks:\n");
+    for url in urls {
+        text += &format!("  - title: a link\n    url: {}\n", quoted(url));
+    }
+    text
+}
+
+#[test]
+fn hostile_link_urls_are_schema_violations() {
+    let repo = Repo::new()
+        .file("lessons/allowed.yaml", &lesson("allowed", ALLOWED))
+        .file("lessons/hostile.yaml", &lesson("hostile", HOSTILE));
+    let report = repo.check_json();
+    assert_eq!(s001(&report, "lessons/allowed.yaml"), []);
+    let found = s001(&report, "lessons/hostile.yaml");
+    let expected: Vec<(u64, u64, String)> = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            let message = format!("`links[{i}].url` has an invalid value `{url}`");
+            (7 + 2 * i as u64, 10, message)
+        })
+        .collect();
+    assert_eq!(found, expected);
+    let help = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "S001")
+        .map(|d| d["help"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert!(
+        help.starts_with("An http, https or mailto address, or a reference relative"),
+        "{help}"
+    );
+}
+
+#[test]
+fn reports_never_link_a_hostile_url() {
+    let html = "{% for l in lessons %}{% for k in l.links %}<a href=\"{{ k.url }}\">{{ k.title }}</a>\n{% endfor %}{% endfor %}";
+    let md = "{% for l in lessons %}{% for k in l.links %}[{{ k.title }}]({{ k.url }})\n{% endfor %}{% endfor %}";
+    let repo = Repo::new()
+        .file(
+            "lessons/good.yaml",
+            &lesson("good", &["https://ok.example"]),
+        )
+        .file(
+            "lessons/bad.yaml",
+            &lesson("bad", &["javascript:alert(1)", "https://fine.example"]),
+        )
+        .file("templates/links.html.j2", html)
+        .file("templates/links.md.j2", md);
+    for format in ["html", "md"] {
+        let out = repo.stdout(&["report", "links", "--format", format]);
+        assert!(out.contains("ok.example"), "{out}");
+        // A document the schema refuses is in no report, its good links with it.
+        assert!(
+            !out.contains("javascript") && !out.contains("fine.example"),
+            "{out}"
+        );
+    }
 }
