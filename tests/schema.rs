@@ -111,6 +111,104 @@ fn pmo_yaml_findings_are_capped_too() {
     assert!(found.contains(&summary), "{found:?}");
 }
 
+/// `pmo check --format json` on `repo` with the process's data segment capped at `mib` MiB
+/// (a failed allocation aborts it), and a generous timeout against a hang.
+#[cfg(unix)]
+fn check_capped(repo: &Repo, mib: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("pmo"));
+    cmd.arg("-C")
+        .arg(repo.path())
+        .args(["check", "--format", "json"]);
+    let bytes = mib * 1024 * 1024;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            match libc::setrlimit(libc::RLIMIT_DATA, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        });
+    }
+    assert_cmd::Command::from_std(cmd)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn millions_of_invalid_values_are_looked_through_in_bounded_memory() {
+    // 200,000 numbers where text or mappings are expected, six times over through an
+    // alias: 1.2 million violations from 600 kB, which took a gigabyte to collect.
+    let numbers = vec!["1"; 200_000].join(", ");
+    let mut text = format!("{}numbers: &n [{numbers}]\n", common::APOLLO);
+    for field in [
+        "objectives",
+        "milestones",
+        "gates",
+        "allocations",
+        "tags",
+        "links",
+    ] {
+        text += &format!("{field}: *n\n");
+    }
+    let repo = Repo::new().file("projects/apollo.yaml", &text);
+    let out = check_capped(&repo, 400);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = s001(&report, "projects/apollo.yaml");
+    assert_eq!(found.len(), 101);
+    assert_eq!(found[1].2, "`objectives[0]` must be a string, found `1`");
+    let (line, column, summary) = &found[0];
+    assert_eq!((*line, *column), (1, 1));
+    assert!(
+        summary.starts_with("this document has at least ")
+            && summary.ends_with(" more schema violations than the 100 listed"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn violations_past_the_values_looked_through_are_not_denied() {
+    let late = format!("{RISK}tags: [{}, 1]\n", vec!["a"; 60_000].join(", "));
+    let report = Repo::new().file("risks/r.yaml", &late).check_json();
+    assert_eq!(
+        s001(&report, "risks/r.yaml"),
+        [(
+            1,
+            1,
+            "this document breaks its schema past its first 50,000 values".into()
+        )]
+    );
+    let report = Repo::new()
+        .file("risks/r.yaml", &format!("{late}colour: blue\n"))
+        .check_json();
+    assert_eq!(
+        s001(&report, "risks/r.yaml"),
+        [
+            (1, 1, "this document may have more schema violations than the 1 listed, past its first 50,000 values".into()),
+            (10, 1, "unknown field `colour`".into())
+        ]
+    );
+    // Unknown fields are still counted exactly, however many.
+    let mut many = String::from(RISK);
+    for i in 0..60_000 {
+        many += &format!("extra_{i}: [1, 2]\n");
+    }
+    let report = Repo::new().file("risks/r.yaml", &many).check_json();
+    let found = s001(&report, "risks/r.yaml");
+    assert_eq!(found.len(), 101);
+    assert_eq!(
+        found[0].2,
+        "this document has 59,900 more schema violations than the 100 listed"
+    );
+}
+
 /// Links a report may render: a web or mail address, or a place relative to the report.
 const ALLOWED: &[&str] = &[
     "https://example.org/a?b=1&c=2#d",

@@ -3,10 +3,12 @@
 
 mod message;
 mod navigate;
+mod prune;
 mod violations;
 
 pub use message::describe;
 pub use navigate::known_properties;
+pub use prune::VALUES;
 pub use violations::{LISTED, violations};
 
 use crate::model::Kind;
