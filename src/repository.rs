@@ -223,11 +223,8 @@ fn load_file(
             let schema = schemas.get(doc.kind);
             doc.valid = schema.validator.is_valid(&doc.value);
             if !doc.valid {
-                for error in schema.validator.iter_errors(&doc.value) {
-                    let found =
-                        schema::describe(&path, &doc.value, &doc.spans, &schema.json, &error);
-                    diags.extend(found.into_iter().map(|d| d.id(doc.id())));
-                }
+                let found = schema::violations(&path, &doc.value, &doc.spans, schema);
+                diags.extend(found.into_iter().map(|d| d.id(doc.id())));
             }
             docs.push(doc);
         }

@@ -39,15 +39,9 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
         }
     };
     let schema = crate::schema::config_schema();
-    for error in schema.validator.iter_errors(&doc.value) {
-        diags.extend(crate::schema::describe(
-            FILE,
-            &doc.value,
-            &doc.spans,
-            &schema.json,
-            &error,
-        ));
-    }
+    diags.extend(crate::schema::violations(
+        FILE, &doc.value, &doc.spans, &schema,
+    ));
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Err(diags);
     }

@@ -14,6 +14,22 @@ field at its key, a wrong value at the value. Unknown fields are errors so that 
 not pass silently; an organisation declares its own fields in an overlay. Dates must be
 real calendar dates.
 
+A link's `url` is an `http`, `https` or `mailto` address (in any case), or a reference
+relative to the report: `docs/plan.md`, `../a`, `/wiki/page`, `#section`. Any other
+scheme (`javascript:`, `data:`, `file:`, ...) is refused, and so are the disguises that
+browsers and Markdown undo: a leading space, a control character anywhere (a tab or line
+break inside a scheme), an `&` before the first `/`, `?` or `#` (`javascript&#58;`
+is `javascript:` to Markdown), a backslash (read as `/`). An address starting with `//`
+is refused too: it names another host and takes the scheme of the page, `file:` (a
+network share) for a report opened from disk; write `https://host/...`.
+
+At most the first 100 violations of a document are listed. Past them, one more finding,
+on the document, says how many more there are: a generated document with 100,000 unknown
+fields gets 101 findings, not 100,000. Whether a document is valid is always decided on
+all of it, but in a document of more than 50,000 values (no real one comes near) the
+violations are looked for only in its first 50,000 values and its field names: that
+finding then says "at least" so many more, or that there are violations past them.
+
 ```yaml
 kind: risk
 id: apollo-vendor-delay
@@ -24,3 +40,14 @@ raised: 2026-06-31   # June 2026 has 30 days
 "#,
     check: None,
 };
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_documented_caps_are_the_caps() {
+        let listed = format!("first {} violations", crate::schema::LISTED);
+        assert!(super::RULE.doc.contains(&listed));
+        let values = crate::metrics::money(crate::schema::VALUES as f64);
+        assert!(super::RULE.doc.contains(&format!("first {values} values")));
+    }
+}

@@ -17,6 +17,32 @@ pub fn describe(
     schema: &Value,
     error: &ValidationError<'_>,
 ) -> Vec<Diagnostic> {
+    describe_first(file, root, spans, schema, error, usize::MAX)
+}
+
+/// How many violations `error` stands for: one per unknown field, else one.
+pub(super) fn count(error: &ValidationError<'_>) -> usize {
+    match error.kind() {
+        E::AdditionalProperties { unexpected } | E::UnevaluatedProperties { unexpected } => {
+            unexpected.len()
+        }
+        _ => 1,
+    }
+}
+
+/// [`describe`], but only the first `limit` of the violations [`count`]s: the others are
+/// not looked up in the document, which costs a walk of their mapping each.
+pub(super) fn describe_first(
+    file: &str,
+    root: &Value,
+    spans: &Spans,
+    schema: &Value,
+    error: &ValidationError<'_>,
+    limit: usize,
+) -> Vec<Diagnostic> {
+    if limit == 0 {
+        return Vec::new();
+    }
     enum Owned {
         Key(String),
         Index(usize),
@@ -36,7 +62,7 @@ pub fn describe(
             Owned::Index(i) => Seg::Index(*i),
         })
         .collect();
-    describe_at(file, root, spans, schema, &path, error)
+    describe_at(file, root, spans, schema, &path, error, limit)
 }
 
 fn describe_at(
@@ -46,6 +72,7 @@ fn describe_at(
     schema: &Value,
     path: &[Seg<'_>],
     error: &ValidationError<'_>,
+    limit: usize,
 ) -> Vec<Diagnostic> {
     let field = field_name(path);
     let instance = error.instance();
@@ -74,6 +101,7 @@ fn describe_at(
             let known = known_properties(schema, path);
             unexpected
                 .iter()
+                .take(limit)
                 .map(|name| {
                     let mut full = path.to_vec();
                     full.push(Seg::Key(name));

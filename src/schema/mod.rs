@@ -3,9 +3,13 @@
 
 mod message;
 mod navigate;
+mod prune;
+mod violations;
 
 pub use message::describe;
 pub use navigate::known_properties;
+pub use prune::VALUES;
+pub use violations::{LISTED, violations};
 
 use crate::model::Kind;
 use jsonschema::{Registry, Validator};
@@ -239,6 +243,62 @@ mod tests {
         assert!(v.is_valid(&ok));
         let bad = json!({"kind": "status", "id": "s", "project": "p", "date": "2026-06-31", "overall": "red"});
         assert!(!v.is_valid(&bad));
+    }
+
+    /// Links a report may render: a web or mail address, or a place relative to the report.
+    const SAFE_URLS: &[&str] = &[
+        "https://example.org/a?b=1&c=2#d",
+        "HTTP://EXAMPLE.ORG",
+        "http:relative",
+        "mailto:pmo@example.org",
+        "MailTo:pmo@example.org",
+        "docs/plan.md",
+        "plan.md",
+        "../a",
+        "./notes:2026.md",
+        "/wiki/Talk:Page",
+        "/",
+        "#anchor",
+        "?q=1",
+        "docs/my plan.md",
+        "https://例え.テスト/パス",
+    ];
+
+    /// Links that would run script, read a local file, or leave for a host the report's
+    /// own scheme decides; and the disguises browsers and Markdown undo.
+    const HOSTILE_URLS: &[&str] = &[
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        " javascript:alert(1)",
+        "\u{1}javascript:alert(1)",
+        "\u{7f}javascript:alert(1)",
+        "javascript&#58;alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "ftp://example.org",
+        "//evil.example",
+        " //evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "https://example.org/\nx",
+    ];
+
+    #[test]
+    fn links_are_web_mail_or_relative() {
+        let schemas = Schemas::compile(&HashMap::new()).unwrap();
+        let v = &schemas.get(Kind::Lesson).validator;
+        let with = |url: &str| json!({"kind": "lesson", "id": "l", "project": "p", "title": "t", "links": [{"url": url}]});
+        for url in SAFE_URLS {
+            assert!(v.is_valid(&with(url)), "{url:?} is refused");
+        }
+        for url in HOSTILE_URLS {
+            assert!(!v.is_valid(&with(url)), "{url:?} is accepted");
+        }
     }
 
     #[test]

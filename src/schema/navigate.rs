@@ -5,39 +5,77 @@ use serde_json::Value;
 
 /// The property names the schema declares for the object at `path`.
 pub fn known_properties<'s>(schema: &'s Value, path: &[Seg<'_>]) -> Vec<&'s str> {
+    declared(&at_path(schema, path))
+}
+
+/// The property names `nodes` declare, each once.
+pub fn declared<'s>(nodes: &[&'s Value]) -> Vec<&'s str> {
     let mut names: Vec<&str> = Vec::new();
-    for node in at_path(schema, path) {
+    // An overlay may declare any number of fields: a set, not a search of `names` per name.
+    let mut seen = std::collections::HashSet::new();
+    for node in nodes {
         if let Some(props) = node.get("properties").and_then(Value::as_object) {
-            for name in props.keys() {
-                if !names.contains(&name.as_str()) {
-                    names.push(name);
-                }
-            }
+            names.extend(props.keys().map(String::as_str).filter(|n| seen.insert(*n)));
         }
     }
     names
 }
 
+/// Whether an object under `nodes` refuses every field they do not declare, without
+/// looking at its value: `additionalProperties` or `unevaluatedProperties` false, and no
+/// schema for other fields, nor one that could declare more (`if`, `anyOf`, ...).
+pub fn refuses_others(nodes: &[&Value]) -> bool {
+    const OPEN: [&str; 8] = [
+        "patternProperties",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "dependentSchemas",
+        "$dynamicRef",
+        "propertyNames",
+    ];
+    let closed = |n: &&Value| {
+        n.get("additionalProperties") == Some(&Value::Bool(false))
+            || n.get("unevaluatedProperties") == Some(&Value::Bool(false))
+    };
+    let open = |n: &&Value| {
+        OPEN.iter().any(|k| n.get(k).is_some())
+            || n.get("additionalProperties").is_some_and(Value::is_object)
+    };
+    nodes.iter().any(closed) && !nodes.iter().any(open)
+}
+
+/// The subschema nodes that apply at the root of an instance.
+pub fn at_root(schema: &Value) -> Vec<&Value> {
+    expand(schema, schema)
+}
+
 /// The subschema nodes that apply at `path` (through `$ref` and `allOf`).
 pub fn at_path<'s>(schema: &'s Value, path: &[Seg<'_>]) -> Vec<&'s Value> {
-    let mut current = expand(schema, schema);
+    let mut current = at_root(schema);
     for seg in path {
-        let mut next = Vec::new();
-        for node in current {
-            let child = match seg {
-                Seg::Key(key) => node
-                    .get("properties")
-                    .and_then(|p| p.get(*key))
-                    .or_else(|| node.get("additionalProperties").filter(|a| a.is_object())),
-                Seg::Index(_) => node.get("items"),
-            };
-            if let Some(child) = child {
-                next.extend(expand(schema, child));
-            }
-        }
-        current = next;
+        current = step(schema, &current, *seg);
     }
     current
+}
+
+/// The subschema nodes that apply one step below where `nodes` apply.
+pub fn step<'s>(schema: &'s Value, nodes: &[&'s Value], seg: Seg<'_>) -> Vec<&'s Value> {
+    let mut next = Vec::new();
+    for node in nodes {
+        let child = match seg {
+            Seg::Key(key) => node
+                .get("properties")
+                .and_then(|p| p.get(key))
+                .or_else(|| node.get("additionalProperties").filter(|a| a.is_object())),
+            Seg::Index(_) => node.get("items"),
+        };
+        if let Some(child) = child {
+            next.extend(expand(schema, child));
+        }
+    }
+    next
 }
 
 /// A node plus what its `$ref` and `allOf` point to.
