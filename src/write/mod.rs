@@ -18,18 +18,16 @@
 //! a repository the root is the folder the user names, which may be reached through
 //! links (the user chose it), but nothing pmo creates below it may be one.
 
-use crate::Error;
-use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
-use std::fs::{File, Metadata};
-use std::io::{ErrorKind, Write as _};
-use std::path::{Component, Path, PathBuf};
+mod recover;
+mod root;
+mod staging;
 
-/// What staging folders are named after; hidden, so documents are never read from them.
-const STAGING: &str = ".pmo-write-";
-const JOURNAL: &str = "journal";
-/// A journal takes some hundred bytes a file; a larger one is not pmo's.
-const JOURNAL_MAX: u64 = 64 << 20;
+use crate::Error;
+use recover::{recover, remove_moved};
+use staging::{Identity, Journal, Staging, sync_dir, sync_fs};
+use std::collections::{HashMap, HashSet};
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
 
 /// The files (and empty folders) one command writes into one folder.
 pub struct Files {
@@ -48,7 +46,7 @@ impl Files {
     /// Prepare to write into `dir` (made when the files are written, if it is missing).
     /// What interrupted writes left in the root is undone first: see [`Files::undone`].
     pub fn open(dir: &Path) -> Result<Files, Error> {
-        let (root, prefix) = anchor(dir)?;
+        let (root, prefix) = root::anchor(dir)?;
         let undone = recover(&root)?;
         Ok(Files {
             root,
@@ -375,312 +373,8 @@ struct Done {
     files: Vec<(PathBuf, Identity)>,
 }
 
-/// The moves about to be done, written before the first one.
-#[derive(Serialize, Deserialize)]
-struct Journal {
-    folders: Vec<PathBuf>,
-    files: Vec<(PathBuf, Identity)>,
-}
-
-/// What tells a file pmo moved from any other: a moved file keeps its inode and
-/// modification time; a file edited or replaced since does not.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
-struct Identity {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    secs: u64,
-    nanos: u32,
-}
-
-impl Identity {
-    fn of(m: &Metadata) -> Identity {
-        let modified = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .unwrap_or_default();
-        #[cfg(unix)]
-        let (dev, ino) = {
-            use std::os::unix::fs::MetadataExt;
-            (m.dev(), m.ino())
-        };
-        #[cfg(not(unix))]
-        let (dev, ino) = (0, 0);
-        Identity {
-            dev,
-            ino,
-            len: m.len(),
-            secs: modified.as_secs(),
-            nanos: modified.subsec_nanos(),
-        }
-    }
-}
-
-/// A staging folder, locked for as long as the process that made it lives.
-struct Staging {
-    dir: tempfile::TempDir,
-    _lock: Lock,
-}
-
-impl Staging {
-    fn create(root: &Path) -> std::io::Result<Staging> {
-        let prefix = format!("{STAGING}{}-", std::process::id());
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let dir = tempfile::Builder::new()
-                .prefix(&prefix)
-                .rand_bytes(8)
-                .tempdir_in(root)?;
-            // Another process may take the folder for one left behind between its making
-            // and its locking, and remove it: then make another.
-            match try_lock(dir.path())? {
-                Some(lock) if !removed(&lock) => return Ok(Staging { dir, _lock: lock }),
-                _ if tries == 10 => return Err(ErrorKind::ResourceBusy.into()),
-                _ => {}
-            }
-        }
-    }
-
-    /// Write `contents` to a new file in the staging folder.
-    fn stage(&self, contents: &[u8]) -> std::io::Result<(tempfile::TempPath, Identity)> {
-        let mut builder = tempfile::Builder::new();
-        #[cfg(unix)]
-        {
-            // As any new file: readable by others unless the umask says otherwise.
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let mut file = builder.tempfile_in(self.dir.path())?;
-        file.write_all(contents)?;
-        #[cfg(not(target_os = "linux"))]
-        file.as_file().sync_all()?;
-        let identity = Identity::of(&file.as_file().metadata()?);
-        // Closed now: thousands of files must not hold thousands of descriptors.
-        Ok((file.into_temp_path(), identity))
-    }
-
-    /// Make the staged files durable before the first move, so that a crash of the
-    /// system cannot leave an empty file where one was moved. On Linux one `syncfs` does
-    /// it for all at once (an `fsync` each costs milliseconds: many seconds for thousands
-    /// of documents); elsewhere [`Staging::stage`] synced each.
-    fn sync(&self) -> std::io::Result<()> {
-        match cfg!(target_os = "linux") {
-            true => sync_fs(self.dir.path()),
-            false => Ok(()),
-        }
-    }
-
-    /// Write the journal whole (a new file, then renamed) and sync it.
-    fn journal(&self, journal: &Journal) -> std::io::Result<()> {
-        let tmp = self.dir.path().join(format!("{JOURNAL}.tmp"));
-        let mut file = File::create_new(&tmp)?;
-        file.write_all(&serde_json::to_vec(journal)?)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, self.dir.path().join(JOURNAL))?;
-        sync_dir(self.dir.path())
-    }
-
-    /// Remove the journal: the set is complete and stays. The folder goes on drop.
-    fn commit(&self) -> std::io::Result<()> {
-        std::fs::remove_file(self.dir.path().join(JOURNAL))
-    }
-}
-
-#[cfg(unix)]
-type Lock = File;
-#[cfg(not(unix))]
-type Lock = ();
-
-/// Lock the staging folder `dir`, unless a live process holds it. The system releases
-/// the lock when its process ends, however it ends.
-#[cfg(unix)]
-fn try_lock(dir: &Path) -> std::io::Result<Option<Lock>> {
-    use rustix::fs::{FlockOperation, flock};
-    let file = File::open(dir)?;
-    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => Ok(Some(file)),
-        Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(not(unix))]
-fn try_lock(_: &Path) -> std::io::Result<Option<Lock>> {
-    Ok(Some(()))
-}
-
-/// The lock of staging folder `dir`, held, if the process that made it is gone.
-#[cfg(unix)]
-fn left_behind(dir: &Path) -> std::io::Result<Option<Lock>> {
-    try_lock(dir)
-}
-
-/// Without a lock, a staging folder untouched for an hour is taken as left behind.
-#[cfg(not(unix))]
-fn left_behind(dir: &Path) -> std::io::Result<Option<Lock>> {
-    let age = std::fs::metadata(dir)?
-        .modified()?
-        .elapsed()
-        .unwrap_or_default();
-    Ok((age > std::time::Duration::from_secs(3600)).then_some(()))
-}
-
-/// Whether the locked folder has been removed meanwhile.
-#[cfg(unix)]
-fn removed(lock: &Lock) -> bool {
-    lock.metadata().is_ok_and(|m| {
-        use std::os::unix::fs::MetadataExt;
-        m.nlink() == 0
-    })
-}
-
-#[cfg(not(unix))]
-fn removed(_: &Lock) -> bool {
-    false
-}
-
-/// Sync the whole file system `dir` is on.
-#[cfg(target_os = "linux")]
-fn sync_fs(dir: &Path) -> std::io::Result<()> {
-    Ok(rustix::fs::syncfs(File::open(dir)?)?)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn sync_fs(_: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
-/// Undo what writers that died left in `root`: remove their staging folders and, when
-/// one died while moving files into place, the files it moved that are unchanged since.
-/// Returns a sentence for each.
-fn recover(root: &Path) -> Result<Vec<String>, Error> {
-    let mut said = Vec::new();
-    let entries = match std::fs::read_dir(root) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(said),
-        Err(e) => return Err(Error::io(root, e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(root, e))?;
-        let name = entry.file_name();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !is_dir || !name.to_string_lossy().starts_with(STAGING) {
-            continue;
-        }
-        let dir = entry.path();
-        let cannot = |e: std::io::Error| {
-            Error::Invalid(format!(
-                "{}: {e}: it holds what an interrupted write left; remove it by hand",
-                dir.display()
-            ))
-        };
-        let Some(_lock) = left_behind(&dir).map_err(cannot)? else {
-            continue;
-        };
-        let journal = match read_journal(&dir.join(JOURNAL), JOURNAL_MAX) {
-            Ok(journal) => journal,
-            // Not one pmo wrote (a journal is written whole): leave the folder alone.
-            Err(_) => continue,
-        };
-        let (removed, left) = match journal {
-            Some(journal) => remove_moved(root, &journal.files, &journal.folders),
-            None => (0, Vec::new()),
-        };
-        if let Some((path, e)) = left.first() {
-            return Err(Error::Invalid(format!(
-                "{}: {e}: it was written by a pmo command that was interrupted; remove it by hand, and {}",
-                path.display(),
-                dir.display()
-            )));
-        }
-        said.push(match removed {
-            0 => format!(
-                "removed {}, left by a write that was interrupted before it wrote anything",
-                dir.display()
-            ),
-            n => format!(
-                "undid a write into {} that was interrupted: removed the {n} files it had moved into place",
-                root.display()
-            ),
-        });
-        std::fs::remove_dir_all(&dir).map_err(cannot)?;
-    }
-    Ok(said)
-}
-
-/// The journal at `path`, if there is one, read only if at most `max` bytes long.
-fn read_journal(path: &Path, max: u64) -> std::io::Result<Option<Journal>> {
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if file.metadata()?.len() > max {
-        return Err(ErrorKind::InvalidData.into());
-    }
-    let journal: Journal = serde_json::from_reader(std::io::BufReader::new(file))?;
-    Ok(Some(journal))
-}
-
-/// Remove the files (last first) that are still exactly as moved, then the folders made
-/// for them that are empty. Returns how many files were removed, and those that could not
-/// be.
-fn remove_moved(
-    root: &Path,
-    files: &[(PathBuf, Identity)],
-    folders: &[PathBuf],
-) -> (usize, Vec<(PathBuf, std::io::Error)>) {
-    let mut removed = 0;
-    let mut left = Vec::new();
-    for (rel, identity) in files.iter().rev() {
-        if !plain(rel) || through_link(root, rel) {
-            continue;
-        }
-        let path = root.join(rel);
-        let ours = path
-            .symlink_metadata()
-            .is_ok_and(|m| m.is_file() && Identity::of(&m) == *identity);
-        if ours {
-            match std::fs::remove_file(&path) {
-                Ok(()) => removed += 1,
-                Err(e) => left.push((path, e)),
-            }
-        }
-    }
-    for rel in folders.iter().rev() {
-        if plain(rel) && !through_link(root, rel) {
-            // Only if empty; a link is not removed either.
-            let _ = std::fs::remove_dir(root.join(rel));
-        }
-    }
-    (removed, left)
-}
-
-/// Whether a folder on the way from `root` to `rel` is a link.
-fn through_link(root: &Path, rel: &Path) -> bool {
-    let mut at = root.to_path_buf();
-    let parts: Vec<_> = rel.components().collect();
-    parts[..parts.len().saturating_sub(1)].iter().any(|part| {
-        at.push(part);
-        at.symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink())
-    })
-}
-
 /// A relative path of plain names: no root, no `..`, nothing empty.
-fn plain(rel: &Path) -> bool {
+pub(super) fn plain(rel: &Path) -> bool {
     !rel.as_os_str().is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
@@ -693,54 +387,14 @@ fn link(root: &Path, rel: &Path) -> Error {
     ))
 }
 
-/// Split `dir` into the root below which nothing may be a link, and the path from it to
-/// `dir`. `..` is taken as written (`a/b/..` is `a`).
-fn anchor(dir: &Path) -> Result<(PathBuf, PathBuf), Error> {
-    let absolute = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
-    let mut parts: Vec<Component> = Vec::new();
-    for part in absolute.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(parts.last(), Some(Component::Normal(_))) {
-                    parts.pop();
-                }
-            }
-            part => parts.push(part),
-        }
-    }
-    // From the top down: the first folder holding pmo.yaml is the repository, and from
-    // there on no folder may be a link. Above it, links are followed.
-    let mut at = PathBuf::new();
-    for (i, part) in parts.iter().enumerate() {
-        at.push(part);
-        if !matches!(part, Component::Normal(_)) {
-            continue;
-        }
-        match std::fs::metadata(&at) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => {
-                return Err(Error::Invalid(format!(
-                    "{} is a file, not a folder; nothing was written",
-                    at.display()
-                )));
-            }
-            Err(e) if e.kind() == ErrorKind::NotFound => break,
-            Err(e) => return Err(Error::io(&at, e)),
-        }
-        if at.join(crate::config::FILE).is_file() {
-            let prefix: PathBuf = parts[i + 1..].iter().collect();
-            return Ok((at, prefix));
-        }
-    }
-    Ok((parts.iter().collect(), PathBuf::new()))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(super) mod testing {
+    use crate::Error;
+    use std::path::Path;
 
-    fn tree(dir: &Path) -> Vec<String> {
+    /// Every entry below `dir`, relative, sorted: folders end in `/`, links are not
+    /// followed.
+    pub fn tree(dir: &Path) -> Vec<String> {
         let mut out = Vec::new();
         walk(dir, dir, &mut out);
         out.sort();
@@ -760,15 +414,22 @@ mod tests {
         }
     }
 
-    fn repo() -> tempfile::TempDir {
+    /// A temporary governance repository.
+    pub fn repo() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("pmo.yaml"), "version: 1\n").unwrap();
         dir
     }
 
-    fn message(e: Error) -> String {
+    pub fn message(e: Error) -> String {
         e.to_string()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{message, repo, tree};
+    use super::*;
 
     #[test]
     fn writes_every_file_and_folder_and_leaves_nothing_else() {
@@ -935,115 +596,5 @@ mod tests {
         );
         drop(staging);
         assert_eq!(tree(dir.path()), ["b/", "b/3.yaml", "pmo.yaml"]);
-    }
-
-    /// A process killed while moving: its journal stays, and the next open undoes it.
-    #[test]
-    fn a_write_killed_while_moving_is_undone_by_the_next() {
-        let dir = repo();
-        std::fs::create_dir(dir.path().join("a")).unwrap();
-        std::fs::write(dir.path().join("a/mine.yaml"), "mine").unwrap();
-        let mut files = Files::open(dir.path()).unwrap();
-        for i in 0..4 {
-            files.add(&format!("a/{i}.yaml"), format!("{i}"));
-        }
-        files.add("b/c/4.yaml", "4");
-        let plan = files.plan().unwrap();
-        let staging = Staging::create(dir.path()).unwrap();
-        let staged: Vec<_> = plan
-            .files
-            .iter()
-            .zip(&files.files)
-            .map(|(rel, (_, c))| (rel.clone(), staging.stage(c).unwrap()))
-            .collect();
-        staging
-            .journal(&Journal {
-                folders: plan.folders.clone(),
-                files: staged.iter().map(|(r, f)| (r.clone(), f.1)).collect(),
-            })
-            .unwrap();
-        // Three files and both folders moved; then the process dies: the files that
-        // were not moved stay in the staging folder, and its lock is released.
-        let mut moved = staged;
-        let unmoved = moved.split_off(3);
-        let last = unmoved
-            .into_iter()
-            .map(|(_, (p, _))| p.keep().unwrap())
-            .collect::<Vec<_>>();
-        let mut done = Done::default();
-        files
-            .place(
-                &Plan {
-                    folders: plan.folders.clone(),
-                    ..Plan::default()
-                },
-                moved,
-                &mut done,
-            )
-            .unwrap();
-        let Staging {
-            dir: staging_dir,
-            _lock,
-        } = staging;
-        let staging_path = staging_dir.keep();
-        drop(_lock);
-        assert!(last.iter().all(|p| p.exists()));
-        // A file moved and then edited is not the one moved: it stays.
-        std::fs::write(dir.path().join("a/2.yaml"), "edited").unwrap();
-        let files = Files::open(dir.path()).unwrap();
-        assert_eq!(files.undone().len(), 1, "{:?}", files.undone());
-        assert!(!staging_path.exists());
-        assert_eq!(
-            tree(dir.path()),
-            ["a/", "a/2.yaml", "a/mine.yaml", "pmo.yaml"]
-        );
-    }
-
-    #[test]
-    fn staging_folders_of_live_writers_are_left_alone() {
-        let dir = repo();
-        let live = Staging::create(dir.path()).unwrap();
-        live.stage(b"x").unwrap();
-        // One of a writer that died before its journal: only the folder goes.
-        let dead = Staging::create(dir.path()).unwrap();
-        let Staging {
-            dir: dead_dir,
-            _lock,
-        } = dead;
-        let dead_path = dead_dir.keep();
-        drop(_lock);
-        // One with a journal pmo did not write: left alone.
-        let odd = dir.path().join(".pmo-write-odd");
-        std::fs::create_dir(&odd).unwrap();
-        std::fs::write(odd.join(JOURNAL), "{ not json").unwrap();
-        let files = Files::open(dir.path()).unwrap();
-        assert_eq!(files.undone().len(), 1, "{:?}", files.undone());
-        assert!(live.dir.path().exists());
-        assert!(!dead_path.exists());
-        assert!(odd.exists());
-        // A journal longer than any pmo writes is not read.
-        let journal = odd.join(JOURNAL);
-        std::fs::write(&journal, r#"{"folders": [], "files": []}"#).unwrap();
-        assert!(read_journal(&journal, 100).unwrap().is_some());
-        assert!(read_journal(&journal, 10).is_err());
-    }
-
-    #[test]
-    fn the_root_is_the_repository_and_dot_dot_is_taken_as_written() {
-        let dir = repo();
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let (root, prefix) = anchor(&dir.path().join("sub/../x/./y")).unwrap();
-        assert_eq!(root, dir.path());
-        assert_eq!(prefix, Path::new("x/y"));
-        let outside = tempfile::tempdir().unwrap();
-        let (root, prefix) = anchor(&outside.path().join("new/out")).unwrap();
-        assert_eq!(root, outside.path().join("new/out"));
-        assert_eq!(prefix, Path::new(""));
-        // A refused write makes no folder.
-        std::fs::write(outside.path().join("f"), "").unwrap();
-        let mut files = Files::open(&outside.path().join("new/out")).unwrap();
-        files.add("a", "a").add("a", "b");
-        assert!(message(files.write().unwrap_err()).contains("would be written twice"));
-        assert_eq!(tree(outside.path()), ["f"]);
     }
 }
