@@ -76,7 +76,9 @@ fn export_writes_no_table_when_a_later_one_is_a_dangling_link() {
     symlink(out.path().join("nowhere"), out.path().join("risks.csv")).unwrap();
     let stderr = stderr_of(repo.pmo(&["export", "-o"]).arg(out.path()));
     assert!(
-        stderr.contains("risks.csv already exists (a symbolic link); nothing was written"),
+        stderr.contains(
+            "risks.csv already exists (a symbolic link); nothing was written (choose another -o DIR)"
+        ),
         "{stderr}"
     );
     assert_eq!(tree(out.path()), ["risks.csv"]);
@@ -292,6 +294,8 @@ fn an_import_killed_at_any_moment_leaves_nothing_new_or_everything() {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&rerun.stderr);
+        // It says what it undid.
+        assert_eq!(staging, stderr.contains("that was interrupted"), "{stderr}");
         if !rerun.status.success() {
             assert_eq!(after, everything, "{stderr}");
             assert!(stderr.contains("already exists"), "{stderr}");

@@ -56,7 +56,7 @@ pub(super) fn recover(root: &Path) -> Result<Vec<String>, Error> {
         }
         said.push(match removed {
             0 => format!(
-                "removed {}, left by a write that was interrupted before it wrote anything",
+                "removed {}, the staging folder of a write that was interrupted (nothing to undo)",
                 dir.display()
             ),
             n => format!(
