@@ -13,6 +13,7 @@ pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod views;
+pub mod write;
 
 pub use error::{Error, Result};
 pub mod check;

@@ -3,7 +3,6 @@ use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use pmo::rules;
 use pmo::schema;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
@@ -45,11 +44,15 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
     };
     // Relative to -C, as if started there.
     let dir = args.start_dir().join(dir);
-    let paths: Vec<PathBuf> = files.iter().map(|file| dir.join(file)).collect();
-    pmo::scaffold::none_exist(&paths)?;
-    for (file, path) in files.iter().zip(&paths) {
-        let text = serde_json::to_string_pretty(&schema::bundled(file))? + "\n";
-        pmo::scaffold::create_file(path, &text)?;
+    let mut set = super::writing(args, &dir)?;
+    for file in &files {
+        set.add(
+            file,
+            serde_json::to_string_pretty(&schema::bundled(file))? + "\n",
+        );
+    }
+    set.hint("choose another -o DIR");
+    for path in set.write()? {
         super::print(&format!("{}\n", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)

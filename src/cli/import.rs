@@ -1,5 +1,6 @@
 //! `pmo import FILE --map MAPPING`: read, map, report every problem, then write the new
-//! documents (all or nothing: an existing file stops the import before it writes).
+//! documents (all or nothing: an existing file, or a link in the way, stops the import
+//! before it writes).
 
 use super::args::{Args, ImportArgs};
 use anyhow::{Result, bail};
@@ -9,7 +10,7 @@ use pmo::import::{self, mapping};
 use pmo::render::{self, Style};
 use pmo::schema::Schemas;
 use std::collections::HashMap;
-use std::path::{Component, Path};
+use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
@@ -65,25 +66,6 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
             }
         }
     };
-    // Defence in depth: ids are checked as they are made, and no path may leave `root`.
-    let base = root.canonicalize().ok();
-    if let Some((path, _)) = outcome
-        .documents
-        .iter()
-        .find(|(p, _)| !inside(&root, base.as_deref(), Path::new(p)))
-    {
-        bail!(
-            "{path} would be written outside {}; nothing was written",
-            root.display()
-        );
-    }
-    let existing: Vec<&str> = outcome
-        .documents
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .filter(|p| root.join(p).exists())
-        .collect();
-
     let mut out = String::new();
     for p in &outcome.problems {
         out += &format!(
@@ -99,22 +81,27 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
             out += &format!("  help: {help}\n");
         }
     }
-    out += &summary(&outcome, cmd.dry_run, &root);
+    if cmd.dry_run {
+        out += &summary(&outcome, "would be written to", &root);
+        super::print(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     super::print(&out)?;
-    if let Some(first) = existing.first() {
-        bail!(
-            "{} already exists{}; nothing was written",
-            root.join(first).display(),
-            match existing.len() {
-                1 => String::new(),
-                n => format!(" (and {} more of the files the import would write)", n - 1),
-            }
-        );
+    // All or nothing; the summary says which, after the fact.
+    let mut files = super::writing(args, &root)?;
+    for (path, value) in &outcome.documents {
+        files.add(path, import::emit::document(value));
     }
-    if !cmd.dry_run {
-        write(&root, &outcome)?;
+    match files.write() {
+        Ok(_) => {
+            super::print(&summary(&outcome, "written to", &root))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            super::print(&summary(&outcome, "not written to", &root))?;
+            Err(e.into())
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The rows of the CSV file as the mapping says, or the mapping's located problems (a
@@ -153,33 +140,8 @@ fn schemas_at(dir: &Path) -> Result<Schemas> {
     Schemas::compile(&overlays).map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
 }
 
-/// Whether `rel` stays inside `root` (`base` is `root` canonicalized, if it exists): only
-/// plain names (no `..`, no root, no drive), and no folder on the way that already exists
-/// is a link out of `root`.
-fn inside(root: &Path, base: Option<&Path>, rel: &Path) -> bool {
-    if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        return false;
-    }
-    let Some(base) = base else {
-        // Nothing exists below a root that does not exist yet.
-        return true;
-    };
-    let target = root.join(rel);
-    target
-        .ancestors()
-        .find(|a| a.exists())
-        .and_then(|a| a.canonicalize().ok())
-        .is_some_and(|a| a.starts_with(base))
-}
-
-fn write(root: &Path, outcome: &import::Outcome) -> Result<()> {
-    for (path, value) in &outcome.documents {
-        pmo::scaffold::create_file(&root.join(path), &import::emit::document(value))?;
-    }
-    Ok(())
-}
-
-fn summary(o: &import::Outcome, dry_run: bool, root: &Path) -> String {
+/// The counts; `done` says what happened to the documents (`written to`, ...).
+fn summary(o: &import::Outcome, done: &str, root: &Path) -> String {
     let kinds: Vec<String> = o
         .by_kind()
         .iter()
@@ -193,11 +155,7 @@ fn summary(o: &import::Outcome, dry_run: bool, root: &Path) -> String {
         "\n{} rows read; {} documents {} {}{}; {} rows skipped; {} documents skipped; {} fields left out\n",
         o.rows,
         o.documents.len(),
-        if dry_run {
-            "would be written to"
-        } else {
-            "written to"
-        },
+        done,
         root.display(),
         kinds,
         o.rows_skipped,

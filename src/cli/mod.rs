@@ -95,6 +95,18 @@ pub fn open_git(args: &args::Args) -> anyhow::Result<pmo::git::Git> {
     })
 }
 
+/// Prepare to write into `dir`; what interrupted writes left there is undone first, and
+/// said.
+pub fn writing(args: &args::Args, dir: &std::path::Path) -> anyhow::Result<pmo::write::Files> {
+    let files = pmo::write::Files::open(dir)?;
+    if !args.quiet {
+        for note in files.undone() {
+            noteln!("pmo: {note}");
+        }
+    }
+    Ok(files)
+}
+
 /// Print to stdout; a closed pipe (`pmo rules | head`) ends quietly.
 pub fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

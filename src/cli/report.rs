@@ -38,7 +38,13 @@ fn render(
         Some(path) => {
             // Relative to -C, as if started there.
             let path = args.start_dir().join(path);
-            pmo::scaffold::create_file(&path, &text)?;
+            let name = path.file_name().and_then(|n| n.to_str());
+            let (Some(dir), Some(name)) = (path.parent(), name) else {
+                anyhow::bail!("-o {}: not a file name", path.display());
+            };
+            let mut files = super::writing(args, dir)?;
+            files.add(name, text);
+            files.write()?;
             if !args.quiet {
                 noteln!("pmo: wrote {}", path.display());
             }

@@ -11,7 +11,7 @@ pub fn init(args: &Args, cmd: &InitArgs) -> Result<ExitCode> {
         Some(d) => base.join(d),
         None => base,
     };
-    let written = init_repo(&dir, cmd.example)?;
+    let written = init_repo(super::writing(args, &dir)?, cmd.example)?;
     if !args.quiet {
         let what = if cmd.example {
             "the example portfolio"
@@ -54,7 +54,7 @@ pub fn new(args: &Args, cmd: &NewArgs) -> Result<ExitCode> {
         id: cmd.id.as_deref(),
         today: args.today(),
     };
-    let path = new_document(tree.root(), &repo, &request)?;
+    let path = new_document(super::writing(args, tree.root())?, &repo, &request)?;
     let shown = path.strip_prefix(std::env::current_dir()?).unwrap_or(&path);
     super::print(&format!("{}\n", shown.display()))?;
     Ok(ExitCode::SUCCESS)

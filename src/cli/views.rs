@@ -168,7 +168,7 @@ pub fn export(args: &Args, cmd: &ExportArgs) -> Result<ExitCode> {
     };
     // Relative to -C, as if started there.
     let out = args.start_dir().join(&cmd.out);
-    let paths = views::export::write(&out, &tables, format)?;
+    let paths = views::export::write(super::writing(args, &out)?, &tables, format)?;
     if !args.quiet {
         let rows: usize = tables.iter().map(|(_, t)| t.rows.len()).sum();
         noteln!(

@@ -1,16 +1,17 @@
-use super::{create_file, example};
+use super::example;
 use crate::Error;
-use std::path::{Path, PathBuf};
+use crate::write::Files;
+use std::path::PathBuf;
 
-/// Create a governance repository in `dir`: pmo.yaml and the suggested folders, or with
-/// `example` the bundled example portfolio. Refuses, writing nothing, when any file it
-/// would write exists. Returns the files written.
-pub fn init(dir: &Path, with_example: bool) -> Result<Vec<PathBuf>, Error> {
-    let files: Vec<(String, String)> = if with_example {
-        example::FILES
-            .iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect()
+/// Create a governance repository in the folder `files` writes into: pmo.yaml and the
+/// suggested folders, or with `example` the bundled example portfolio. Refuses, writing
+/// nothing, when any file it would write exists. Returns the files written.
+pub fn init(mut files: Files, with_example: bool) -> Result<Vec<PathBuf>, Error> {
+    let dir = files.path();
+    if with_example {
+        for (path, text) in example::FILES {
+            files.add(path, *text);
+        }
     } else {
         let organisation = dir
             .canonicalize()
@@ -21,12 +22,15 @@ pub fn init(dir: &Path, with_example: bool) -> Result<Vec<PathBuf>, Error> {
             "pmo.yaml",
             minijinja::context! { organisation => serde_json::to_string(&organisation).unwrap_or_default() },
         )?;
-        vec![("pmo.yaml".into(), config)]
-    };
+        files.add("pmo.yaml", config);
+    }
+    for folder in ["people", "objectives", "programs", "projects"] {
+        files.add_folder(folder);
+    }
     let existing: Vec<String> = files
+        .existing()
         .iter()
-        .filter(|(p, _)| dir.join(p).exists())
-        .map(|(p, _)| p.clone())
+        .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
         return Err(Error::Invalid(format!(
@@ -35,15 +39,5 @@ pub fn init(dir: &Path, with_example: bool) -> Result<Vec<PathBuf>, Error> {
             existing.join(", ")
         )));
     }
-    let mut written = Vec::new();
-    for (path, text) in &files {
-        let full = dir.join(path);
-        create_file(&full, text)?;
-        written.push(full);
-    }
-    for folder in ["people", "objectives", "programs", "projects"] {
-        let d = dir.join(folder);
-        std::fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
-    }
-    Ok(written)
+    files.write()
 }

@@ -1,5 +1,5 @@
-//! Create governance repositories and documents. Files are written atomically and an
-//! existing file is never overwritten.
+//! Create governance repositories and documents, written as [`crate::write`] writes:
+//! all or nothing, never over an existing file, never through a link.
 
 pub mod example;
 mod init;
@@ -8,10 +8,7 @@ mod new;
 pub use init::init;
 pub use new::{NewDocument, new_document};
 
-use crate::Error;
 use crate::model::Kind;
-use std::io::Write;
-use std::path::Path;
 
 /// Where a document goes in the suggested layout (SPEC section 1), relative to the root:
 /// what `pmo new` and `pmo import` write. `id` and `project` must be valid ids.
@@ -24,58 +21,6 @@ pub fn layout(kind: Kind, project: Option<&str>, id: &str) -> String {
         (_, Some(p)) => format!("projects/{p}/{folder}/{id}.yaml"),
         (_, None) => format!("{folder}/{id}.yaml"),
     }
-}
-
-/// Before writing a set of files: refuse if any of them exists, so that either all are
-/// written or none.
-pub fn none_exist(paths: &[std::path::PathBuf]) -> Result<(), Error> {
-    let existing: Vec<_> = paths.iter().filter(|p| p.exists()).collect();
-    match existing.first() {
-        None => Ok(()),
-        Some(first) => {
-            let more = match existing.len() {
-                1 => String::new(),
-                n => format!(" and {} more of the files it would write", n - 1),
-            };
-            Err(Error::Invalid(format!(
-                "{} already exists{more}; nothing was written (choose another -o DIR)",
-                first.display()
-            )))
-        }
-    }
-}
-
-/// Write `contents` to `path`, which must not exist. The bytes go to a temporary file
-/// that is then hard-linked into place: readers never see half a file, and the link
-/// fails (instead of replacing) if `path` appeared meanwhile.
-pub fn create_file(path: &Path, contents: &str) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    if path.exists() {
-        return Err(Error::Invalid(format!(
-            "{} already exists; nothing was overwritten",
-            path.display()
-        )));
-    }
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        std::fs::hard_link(&tmp, path)
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => Error::Invalid(format!(
-            "{} already exists; nothing was overwritten",
-            path.display()
-        )),
-        _ => Error::io(path, e),
-    })
 }
 
 /// A short random suffix: ids made on two branches the same day do not collide.
@@ -118,6 +63,7 @@ pub fn slug(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn slugs_and_suffixes() {
@@ -130,20 +76,6 @@ mod tests {
         let s = random_suffix(4);
         assert_eq!(s.len(), 4);
         assert!(s.chars().all(|c| c.is_ascii_alphanumeric()));
-    }
-
-    #[test]
-    fn create_file_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a/b.yaml");
-        create_file(&p, "one").unwrap();
-        assert!(create_file(&p, "two").is_err());
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "one");
-        assert_eq!(
-            std::fs::read_dir(p.parent().unwrap()).unwrap().count(),
-            1,
-            "no temporary file left"
-        );
     }
 
     #[test]

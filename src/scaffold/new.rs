@@ -1,9 +1,10 @@
-use super::{create_file, random_suffix, slug};
+use super::{random_suffix, slug};
 use crate::Error;
 use crate::model::Kind;
 use crate::repository::Repository;
+use crate::write::Files;
 use jiff::civil::Date;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What `pmo new` was asked for.
 pub struct NewDocument<'a> {
@@ -58,14 +59,14 @@ pub(super) fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error>
     Ok(text + "\n")
 }
 
-/// Write a new document from its template into the suggested layout under `root`, the
-/// root of `repo`. Returns the path written.
+/// Write a new document from its template into the suggested layout in the folder
+/// `files` writes into, the root of `repo`. Returns the path written.
 ///
 /// Refused (nothing written): an empty `--title`; a `--project` that is not a project of
 /// the repository; an `--id` that is not valid or that a document already has. An id
 /// derived from the title is always a free one.
 pub fn new_document(
-    root: &Path,
+    mut files: Files,
     repo: &Repository,
     req: &NewDocument<'_>,
 ) -> Result<PathBuf, Error> {
@@ -115,16 +116,16 @@ pub fn new_document(
                     repo.path(doc)
                 )));
             }
-            (id.to_owned(), layout(root, kind, project, id, req.today))
+            (id.to_owned(), layout(&files, kind, project, id, req.today))
         }
         None => {
             // The readable id first (people and projects), then with a random suffix
-            // until neither a document nor a file has it.
+            // until neither a document nor a file (nor a link) has it.
             let mut attempt = 0;
             loop {
                 let id = generate_id(kind, project, title, req.today, attempt);
-                let rel = layout(root, kind, project, &id, req.today);
-                if taken(&id).is_none() && !root.join(&rel).exists() {
+                let rel = layout(&files, kind, project, &id, req.today);
+                if taken(&id).is_none() && !files.exists(&rel) {
                     break (id, rel);
                 }
                 attempt += 1;
@@ -147,17 +148,17 @@ pub fn new_document(
         kind.as_str(),
         minijinja::context! { id, title, project, today => req.today.to_string(), first_phase },
     )?;
-    let path = root.join(&rel);
-    create_file(&path, &text)?;
-    Ok(path)
+    files.add(&rel, text);
+    let written = files.write()?;
+    Ok(written.into_iter().next().unwrap_or_default())
 }
 
 /// Where the new document goes: the suggested layout, except that a status update is
-/// named after its date while that file is free.
-fn layout(root: &Path, kind: Kind, project: Option<&str>, id: &str, today: Date) -> String {
+/// named after its date while that name is free.
+fn layout(files: &Files, kind: Kind, project: Option<&str>, id: &str, today: Date) -> String {
     if let (Kind::Status, Some(p)) = (kind, project) {
         let dated = format!("projects/{p}/status/{today}.yaml");
-        if !root.join(&dated).exists() {
+        if !files.exists(&dated) {
             return dated;
         }
     }

@@ -12,9 +12,10 @@ use crate::metrics::{self, allocation, change, rag, risk};
 use crate::model::portfolio::view_of;
 use crate::model::{Document, Kind};
 use crate::render;
+use crate::write::Files;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The fields of each kind, as paths into the document (`baseline.budget`).
 pub fn fields(kind: Kind) -> &'static [&'static str] {
@@ -424,29 +425,29 @@ pub enum Format {
     Jsonl,
 }
 
-/// Write every table into `dir` (created if needed). Refuses, writing nothing, when any
-/// of the files exists already.
-pub fn write(dir: &Path, tables: &[(&str, Table)], format: Format) -> Result<Vec<PathBuf>, Error> {
+/// Write every table into the folder `files` writes into: all of them, or none when
+/// any of the files exists already.
+pub fn write(
+    mut files: Files,
+    tables: &[(&str, Table)],
+    format: Format,
+) -> Result<Vec<PathBuf>, Error> {
     let ext = match format {
         Format::Csv => "csv",
         Format::Jsonl => "jsonl",
     };
-    let paths: Vec<PathBuf> = tables
-        .iter()
-        .map(|(name, _)| dir.join(format!("{name}.{ext}")))
-        .collect();
-    crate::scaffold::none_exist(&paths)?;
-    for ((_, table), path) in tables.iter().zip(&paths) {
-        let text = match format {
+    for (name, table) in tables {
+        let text: String = match format {
             Format::Csv => render::table::csv(table),
             Format::Jsonl => render::table::json_rows(table, &table.rows)
                 .iter()
                 .map(|row| row.to_string() + "\n")
                 .collect(),
         };
-        crate::scaffold::create_file(path, &text)?;
+        files.add(&format!("{name}.{ext}"), text);
     }
-    Ok(paths)
+    files.hint("choose another -o DIR");
+    files.write()
 }
 
 #[cfg(test)]
