@@ -1,6 +1,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod escape;
 pub mod git;
 pub mod import;
 pub mod metrics;
