@@ -629,3 +629,22 @@ fn causes_and_import_problems_stay_on_their_line() {
         nothing_hidden(&args, output);
     }
 }
+
+#[test]
+fn a_snippet_marks_the_same_characters_once_escaped() {
+    // Raw bidi controls before the value a finding points at, and a raw ESC that YAML
+    // refuses: the lines are shown escaped, the marks under the same characters.
+    let repo = common::Repo::new()
+        .file("people/bob.yaml", common::BOB)
+        .file("projects/apollo/project.yaml", common::APOLLO)
+        .file(
+            "projects/apollo/risks/r.yaml",
+            "{kind: risk, id: r, project: apollo, title: \"\u{202e}\u{2066}x\", owner: bob, probability: 1, impact: 1, status: shut}\n",
+        )
+        .file(
+            "projects/apollo/risks/s.yaml",
+            "kind: risk\nid: s\nproject: apollo\ntitle: T\nowner: bob\nprobability: 1\nimpact: 1\nstatus: \u{1b}[2J\u{7}x # ok\n",
+        );
+    let out = repo.pmo(&["check"]).output().unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
