@@ -27,3 +27,29 @@ pub fn github(report: &Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::Report;
+    use crate::diagnostic::{Diagnostic, Span};
+
+    #[test]
+    fn one_line_per_finding_whatever_the_text() {
+        let d = Diagnostic::new(
+            "S001",
+            "a,b:c\n.yaml",
+            Span::at(2, 3),
+            "50% `x\n::error::y`",
+        )
+        .help("fix\r\nit");
+        let report = Report {
+            files: 1,
+            documents: 1,
+            diagnostics: vec![d],
+        };
+        assert_eq!(
+            super::github(&report),
+            "::error file=a%2Cb%3Ac\\n.yaml,line=2,col=3,endLine=2,endColumn=4,title=S001::50%25 `x\\n::error::y`%0Ahelp: fix\\r\\nit\n"
+        );
+    }
+}
