@@ -571,6 +571,26 @@ fn machine_formats_keep_the_text_whole() {
         .expect("a finding in the hostile file");
     let message = finding["message"].as_str().unwrap();
     assert!(message.contains(&hostile("::error:: v2")), "{message}");
+    // An export: CSV cells are inert; JSON Lines keep the text.
+    for format in ["csv", "jsonl"] {
+        let args = ["export", "--format", format, "-o", format].map(str::to_owned);
+        let (_, stderr) = run(&repo, &args);
+        no_forged_command(&args, Kind::Terminal, &stderr);
+        let text = std::fs::read_to_string(repo.join(&format!("{format}/risks.{format}"))).unwrap();
+        if format == "csv" {
+            nothing_hidden(&args, &text);
+            csv_is_inert(&args, &text);
+        } else {
+            let title = hostile("=cmd|' /C calc'!A0 v2");
+            assert!(
+                text.lines().any(
+                    |l| serde_json::from_str::<serde_json::Value>(l).unwrap()["title"]
+                        == title.as_str()
+                ),
+                "{text}"
+            );
+        }
+    }
     let (sarif, _) = run(&repo, &["check".into(), "--format".into(), "sarif".into()]);
     let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
