@@ -158,8 +158,9 @@ pub fn html(s: &str) -> Cow<'_, str> {
 /// - `` ` `` becomes `&#96;`: a backslash is literal inside a code span, so `` \` `` would
 ///   close a template's code span around the value.
 /// - At the start of the value, which may start a line: `# > : =` are escaped, `-` and
-///   `+` followed by a space or nothing, the `.` or `)` of `1.`, and a leading space
-///   becomes `&#32;` (four would make a code block).
+///   `+` followed by a space or nothing, the `.` or `)` of `1.`; a leading or trailing
+///   space becomes `&#32;` (four leading ones would make a code block, two trailing
+///   ones a line break).
 /// - A line break (`\n`, `\r\n`, `\r`) becomes `<br>`: the value stays on one line of
 ///   the source (so no line of it can be a heading, a fence, `</details>` or a CI
 ///   command) and reads as lines. Other [`hidden`] characters are shown (`\u{202e}`).
@@ -194,7 +195,7 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
             )
             || (b >= 0x80 && !maybe_hidden(b))
     };
-    if s.bytes().all(plain) && !starts_block(s) && !gh_reference(s) {
+    if s.bytes().all(plain) && !edges(s) && !gh_reference(s) {
         return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();
@@ -228,7 +229,8 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
         let c = chars[i];
         let prev = i.checked_sub(1);
         match c {
-            ' ' if i == 0 => out.push_str("&#32;"),
+            // Four leading spaces make a code block; two trailing ones a line break.
+            ' ' if i == 0 || i + 1 == chars.len() => out.push_str("&#32;"),
             '\r' if chars.get(i + 1) == Some(&'\n') => {}
             '\n' | '\r' => out.push_str("<br>"),
             '`' => out.push_str("&#96;"),
@@ -277,11 +279,12 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `s` starts with something a line start gives a meaning: `#`, `>`, `:`, `=`,
-/// a list marker, a leading space.
-fn starts_block(s: &str) -> bool {
+/// Whether `s` starts with something a line start gives a meaning (`#`, `>`, `:`, `=`,
+/// a list marker, a leading space), or ends with a space.
+fn edges(s: &str) -> bool {
     let t = s.trim_start_matches(' ');
     t.len() != s.len()
+        || s.ends_with(' ')
         || t.starts_with(['#', '>', ':', '='])
         || (t.starts_with(['-', '+']) && !t[1..].starts_with(|c: char| c.is_alphanumeric()))
         || {
@@ -408,6 +411,7 @@ mod tests {
         assert_eq!(markdown("> quote"), "\\> quote");
         assert_eq!(markdown("1. one"), "1\\. one");
         assert_eq!(markdown("    code"), "&#32;   code");
+        assert_eq!(markdown("break  "), "break &#32;");
         assert_eq!(markdown("```"), "&#96;&#96;&#96;");
         assert_eq!(markdown("<!--"), "\\<!--");
         assert_eq!(markdown("</details>"), "\\</details>");
