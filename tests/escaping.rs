@@ -652,8 +652,8 @@ fn causes_and_import_problems_stay_on_their_line() {
 
 #[test]
 fn a_snippet_marks_the_same_characters_once_escaped() {
-    // Raw bidi controls before the value a finding points at, and a raw ESC that YAML
-    // refuses: the lines are shown escaped, the marks under the same characters.
+    // Raw bidi controls before the value a finding points at, and raw ESC and BEL: the
+    // lines are shown escaped, the marks under the same characters.
     let repo = common::Repo::new()
         .file("people/bob.yaml", common::BOB)
         .file("projects/apollo/project.yaml", common::APOLLO)
@@ -664,6 +664,11 @@ fn a_snippet_marks_the_same_characters_once_escaped() {
         .file(
             "projects/apollo/risks/s.yaml",
             "kind: risk\nid: s\nproject: apollo\ntitle: T\nowner: bob\nprobability: 1\nimpact: 1\nstatus: \u{1b}[2J\u{7}x # ok\n",
+        )
+        // Lone carriage returns break lines for YAML, and so for the snippet.
+        .file(
+            "projects/apollo/risks/t.yaml",
+            "kind: risk\rid: t\rproject: apollo\rtitle: T\rowner: bob\rprobability: 1\rimpact: 1\rstatus: gone\r",
         );
     let out = repo.pmo(&["check"]).output().unwrap();
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());

@@ -83,14 +83,14 @@ fn snippet<'a>(
     let line = span.start.line.max(1) as usize;
     let text = texts(file).unwrap_or_default();
     let file = terminal(file);
-    let Some(source) = text.lines().nth(line - 1) else {
+    let Some(source) = yaml_lines(&text).nth(line - 1) else {
         return annotate_snippets::Origin::path(file)
             .line(line)
             // Shown as given: 1-based, as in every other output.
             .char_column(span.start.column.max(1) as usize)
             .into();
     };
-    let (source, starts) = terminal_mapped(source.trim_end_matches('\r'));
+    let (source, starts) = terminal_mapped(source);
     // Character indices (from 1-based columns), then where those characters are shown.
     let chars = starts.len() - 1;
     let index = |column: u32| (column.saturating_sub(1) as usize).min(chars);
@@ -108,4 +108,33 @@ fn snippet<'a>(
         .path(file)
         .annotation(kind.span(start..end).label(label.to_owned()))
         .into()
+}
+
+/// The lines of a file as YAML counts them (and so the line numbers of findings): a line
+/// break is `\r\n`, `\n` or a lone `\r`.
+fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let Some(end) = text.find(['\r', '\n']) else {
+            rest = None;
+            return Some(text);
+        };
+        let next = if text[end..].starts_with("\r\n") {
+            end + 2
+        } else {
+            end + 1
+        };
+        rest = Some(&text[next..]).filter(|r| !r.is_empty());
+        Some(&text[..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lines_break_where_yaml_breaks_them() {
+        let lines: Vec<&str> = super::yaml_lines("a\rb\r\nc\n\nd\u{2028}e\n").collect();
+        assert_eq!(lines, ["a", "b", "c", "", "d\u{2028}e"]);
+    }
 }
