@@ -172,27 +172,7 @@ pub fn html(s: &str) -> Cow<'_, str> {
 pub fn markdown(s: &str) -> Cow<'_, str> {
     let plain = |b: u8| {
         b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b' ' | b','
-                    | b';'
-                    | b'.'
-                    | b'('
-                    | b')'
-                    | b'/'
-                    | b'\''
-                    | b'"'
-                    | b'%'
-                    | b'?'
-                    | b'!'
-                    | b'-'
-                    | b'+'
-                    | b'='
-                    | b'{'
-                    | b'}'
-                    | b'^'
-                    | b':'
-            )
+            || b" ,;.()/'\"%?!-+={}^:".contains(&b)
             || (b >= 0x80 && !maybe_hidden(b))
     };
     if s.bytes().all(plain) && !edges(s) && !gh_reference(s) {
@@ -206,27 +186,16 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
     let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
     let first = chars.iter().position(|c| *c != ' ').unwrap_or(chars.len());
     // The `.` or `)` that would make `12. ` an ordered list item.
-    let ordinal = {
-        let n = chars[first..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        let at = first + n;
-        (1..=9).contains(&n)
-            && matches!(chars.get(at), Some('.' | ')'))
-            && matches!(chars.get(at + 1), None | Some(' ' | '\t'))
-    }
-    .then(|| {
-        first
-            + chars[first..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .count()
-    });
+    let digits = chars[first..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let ordinal = ((1..=9).contains(&digits)
+        && matches!(chars.get(first + digits), Some('.' | ')'))
+        && matches!(chars.get(first + digits + 1), None | Some(' ' | '\t')))
+    .then_some(first + digits);
     let mut out = String::with_capacity(s.len() + 16);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1);
         match c {
             // Four leading spaces make a code block; two trailing ones a line break.
@@ -274,7 +243,6 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
         if defuse {
             out.push_str("&#8203;");
         }
-        i += 1;
     }
     Cow::Owned(out)
 }
