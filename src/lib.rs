@@ -2,6 +2,7 @@ pub mod budget;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod escape;
 pub mod git;
 pub mod import;
 pub mod metrics;

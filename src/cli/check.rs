@@ -37,7 +37,7 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
                 &texts,
                 &[pmo::config::FILE],
             ))?;
-            noteln!("pmo: {cause}");
+            noteln!("pmo: {}", pmo::escape::terminal(&cause));
             return Ok(ExitCode::from(2));
         }
         Err(e) => return Err(e.into()),

@@ -2,9 +2,11 @@
 
 use super::args::{Args, DiffArgs, DiffFormat, HistoryArgs};
 use anyhow::Result;
+use pmo::escape;
 use pmo::git::{self, ChangeKind, DocDiff, FieldChange, Head};
 use pmo::source::Worktree;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
@@ -72,29 +74,40 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn value(v: &Option<Value>) -> String {
+/// How a text is made safe for the output: [`escape::terminal`] or [`escape::markdown`].
+type Escape = fn(&str) -> Cow<'_, str>;
+
+fn value(v: &Option<Value>, esc: Escape) -> String {
     match v {
         None | Some(Value::Null) => "–".into(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        Some(Value::String(s)) => esc(s).into_owned(),
+        Some(other) => esc(&other.to_string()).into_owned(),
     }
 }
 
 fn field_line(f: &FieldChange) -> String {
-    format!("{}: {} → {}", f.field, value(&f.old), value(&f.new))
+    format!(
+        "{}: {} → {}",
+        escape::terminal(&f.field),
+        value(&f.old, escape::terminal),
+        value(&f.new, escape::terminal)
+    )
 }
 
-fn verb(d: &DocDiff) -> String {
+fn verb(d: &DocDiff, esc: Escape) -> String {
     match d.change {
         ChangeKind::Added => "added".into(),
         ChangeKind::Removed => "removed".into(),
         ChangeKind::Modified => "changed".into(),
-        ChangeKind::Renamed => format!("moved from {}", d.old_file.as_deref().unwrap_or_default()),
+        ChangeKind::Renamed => format!(
+            "moved from {}",
+            esc(d.old_file.as_deref().unwrap_or_default())
+        ),
     }
 }
 
 /// `3 documents changed: 1 added, 2 changed` and the totals moved.
-fn headline(c: &git::Change) -> Vec<String> {
+fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
     let count = |k| c.documents.iter().filter(|d| d.change == k).count();
     let mut parts = Vec::new();
     for (k, word) in [
@@ -122,7 +135,7 @@ fn headline(c: &git::Change) -> Vec<String> {
         m.iter()
             .map(|(cur, v)| {
                 let sign = if *v > 0.0 { "+" } else { "" };
-                format!("{label} {sign}{} {cur}", pmo::metrics::money(*v))
+                format!("{label} {sign}{} {}", pmo::metrics::money(*v), esc(cur))
                     .trim_end()
                     .to_owned()
             })
@@ -141,9 +154,10 @@ fn headline(c: &git::Change) -> Vec<String> {
         lines.push(format!("Portfolio: {}.", totals.join(", ")));
     }
     if !c.unparsed.is_empty() {
+        let files: Vec<Cow<'_, str>> = c.unparsed.iter().map(|f| esc(f)).collect();
         lines.push(format!(
             "Not readable as YAML, so not compared: {}.",
-            c.unparsed.join(", ")
+            files.join(", ")
         ));
     }
     if let Some(f) = &c.findings {
@@ -157,8 +171,9 @@ fn headline(c: &git::Change) -> Vec<String> {
 }
 
 fn plain(c: &git::Change) -> String {
-    let mut out = format!("{} → {}\n", c.base, c.head);
-    for line in headline(c) {
+    let text = escape::terminal;
+    let mut out = format!("{} → {}\n", text(&c.base), text(&c.head));
+    for line in headline(c, text) {
         out += &line;
         out.push('\n');
     }
@@ -167,15 +182,25 @@ fn plain(c: &git::Change) -> String {
             for x in list.iter() {
                 out += &format!(
                     "{label}: {}:{}: {}[{}]: {}\n",
-                    x.file, x.line, x.severity, x.code, x.message
+                    text(&x.file),
+                    x.line,
+                    x.severity,
+                    x.code,
+                    text(&x.message)
                 );
             }
         }
     }
     for d in &c.documents {
-        out += &format!("\n{} {} ({}) {}\n", d.kind, d.id, d.file, verb(d));
+        out += &format!(
+            "\n{} {} ({}) {}\n",
+            text(&d.kind),
+            text(&d.id),
+            text(&d.file),
+            verb(d, text)
+        );
         for note in &d.notes {
-            out += &format!("  * {note}\n");
+            out += &format!("  * {}\n", text(note));
         }
         for f in &d.fields {
             out += &format!("  {}\n", field_line(f));
@@ -184,10 +209,13 @@ fn plain(c: &git::Change) -> String {
     out
 }
 
-/// A pull-request comment: the headline first, the details folded.
+/// A pull-request comment: the headline first, the details folded. Every text from the
+/// repository or git goes through [`escape::markdown`], also inside code spans (where it
+/// cannot close the span).
 fn markdown(c: &git::Change) -> String {
+    let md = escape::markdown;
     let mut out = String::from("### Portfolio change\n\n");
-    for line in headline(c) {
+    for line in headline(c, md) {
         out += &format!("{line}\n");
     }
     if let Some(f) = &c.findings
@@ -200,8 +228,8 @@ fn markdown(c: &git::Change) -> String {
                     "| {label} | {} {}: {} | `{}:{}` |\n",
                     x.severity,
                     x.code,
-                    x.message.replace('|', "\\|"),
-                    x.file,
+                    md(&x.message),
+                    md(&x.file),
                     x.line
                 );
             }
@@ -211,12 +239,13 @@ fn markdown(c: &git::Change) -> String {
     if !noted.is_empty() {
         out += "\n| document | change | in governance terms |\n| --- | --- | --- |\n";
         for d in noted {
+            let notes: Vec<Cow<'_, str>> = d.notes.iter().map(|n| md(n)).collect();
             out += &format!(
                 "| {} `{}` | {} | {} |\n",
-                d.kind,
-                d.id,
-                verb(d),
-                d.notes.join("; ").replace('|', "\\|")
+                md(&d.kind),
+                md(&d.id),
+                verb(d, md),
+                notes.join("; ")
             );
         }
         out += "\n<details><summary>Field changes</summary>\n\n";
@@ -224,9 +253,14 @@ fn markdown(c: &git::Change) -> String {
             if d.fields.is_empty() {
                 continue;
             }
-            out += &format!("**{} `{}`** ({})\n\n", d.kind, d.id, d.file);
+            out += &format!("**{} `{}`** ({})\n\n", md(&d.kind), md(&d.id), md(&d.file));
             for f in &d.fields {
-                out += &format!("- `{}`: {} → {}\n", f.field, value(&f.old), value(&f.new));
+                out += &format!(
+                    "- `{}`: {} → {}\n",
+                    md(&f.field),
+                    value(&f.old, md),
+                    value(&f.new, md)
+                );
             }
             out.push('\n');
         }
@@ -234,7 +268,9 @@ fn markdown(c: &git::Change) -> String {
     }
     out += &format!(
         "\n<sub>{} → {} · {} files compared</sub>\n",
-        c.base, c.head, c.files_changed
+        md(&c.base),
+        md(&c.head),
+        c.files_changed
     );
     out
 }
@@ -282,30 +318,37 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
             let md = matches!(cmd.format, DiffFormat::Md);
             let mut out = String::new();
             for e in &events {
+                let esc: Escape = if md {
+                    escape::markdown
+                } else {
+                    escape::terminal
+                };
                 let what = match e.change {
-                    ChangeKind::Added => format!("added in {}", e.file),
+                    ChangeKind::Added => format!("added in {}", esc(&e.file)),
                     ChangeKind::Removed => "removed".into(),
                     ChangeKind::Renamed => format!(
                         "moved from {} to {}",
-                        e.old_file.as_deref().unwrap_or_default(),
-                        e.file
+                        esc(e.old_file.as_deref().unwrap_or_default()),
+                        esc(&e.file)
                     ),
                     ChangeKind::Modified => "changed".into(),
                 };
+                let (date, commit) = (esc(&e.date), esc(&e.commit));
+                let (author, email, summary) = (esc(&e.author), esc(&e.email), esc(&e.summary));
                 if md {
                     out += &format!(
-                        "- **{}** `{}` {} <{}>: {} ({what})\n",
-                        e.date, e.commit, e.author, e.email, e.summary
+                        "- **{date}** `{commit}` {author} \\<{email}\\>: {summary} ({what})\n"
                     );
                     for f in &e.fields {
-                        out +=
-                            &format!("  - `{}`: {} → {}\n", f.field, value(&f.old), value(&f.new));
+                        out += &format!(
+                            "  - `{}`: {} → {}\n",
+                            esc(&f.field),
+                            value(&f.old, esc),
+                            value(&f.new, esc)
+                        );
                     }
                 } else {
-                    out += &format!(
-                        "{} {} {} <{}>  {}  ({what})\n",
-                        e.date, e.commit, e.author, e.email, e.summary
-                    );
+                    out += &format!("{date} {commit} {author} <{email}>  {summary}  ({what})\n");
                     for f in &e.fields {
                         out += &format!("    {}\n", field_line(f));
                     }

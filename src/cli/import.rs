@@ -68,17 +68,20 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
     };
     let mut out = String::new();
     for p in &outcome.problems {
+        // The cell and the column come from the file: shown as a terminal shows them.
+        let text = pmo::escape::terminal;
         out += &format!(
-            "{csv_path}: row {} (line {}), column {}: `{}` {}: {}\n",
+            "{}: row {} (line {}), column {}: `{}` {}: {}\n",
+            text(&csv_path),
             p.row,
             p.line,
-            p.column,
-            p.raw.replace('\n', " "),
-            p.reason,
+            text(&p.column),
+            text(&p.raw),
+            text(&p.reason),
             p.outcome
         );
         if let Some(help) = &p.help {
-            out += &format!("  help: {help}\n");
+            out += &format!("  help: {}\n", text(help));
         }
     }
     if cmd.dry_run {
@@ -163,7 +166,7 @@ fn summary(o: &import::Outcome, done: &str, root: &Path) -> String {
         o.fields_dropped,
     );
     for (reason, n) in o.by_reason() {
-        s += &format!("  {n} × {reason}\n");
+        s += &format!("  {n} × {}\n", pmo::escape::terminal(&reason));
     }
     s
 }

@@ -54,7 +54,8 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            noteln!("pmo: {e:#}");
+            // The cause can quote a document, a file name or a revision: one line.
+            noteln!("pmo: {}", pmo::escape::terminal(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

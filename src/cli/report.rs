@@ -21,7 +21,9 @@ fn render(
     if cmd.list {
         let mut out = String::new();
         for t in templates.list() {
-            out += &format!("{:<12} {:<5} {}\n", t.name, t.format, t.origin);
+            let name = pmo::escape::terminal(&t.name);
+            let origin = pmo::escape::terminal(&t.origin);
+            out += &format!("{name:<12} {:<5} {origin}\n", t.format);
         }
         super::print(&out)?;
         return Ok(ExitCode::SUCCESS);
@@ -46,7 +48,10 @@ fn render(
             files.add(name, text);
             files.write()?;
             if !args.quiet {
-                noteln!("pmo: wrote {}", path.display());
+                noteln!(
+                    "pmo: wrote {}",
+                    pmo::escape::terminal(&path.display().to_string())
+                );
             }
         }
         None => super::print(&text)?,

@@ -35,7 +35,9 @@ fn show(args: &Args, output: &ViewOutput, view: &View, about: Map<String, Value>
         ViewFormat::Table => sections()
             .iter()
             .map(|(title, table)| {
-                let title = title.map(|t| format!("{t}\n")).unwrap_or_default();
+                let title = title
+                    .map(|t| format!("{}\n", pmo::escape::terminal(t)))
+                    .unwrap_or_default();
                 title + &render::terminal(table, args.color())
             })
             .collect::<Vec<_>>()
@@ -43,7 +45,9 @@ fn show(args: &Args, output: &ViewOutput, view: &View, about: Map<String, Value>
         ViewFormat::Md => sections()
             .iter()
             .map(|(title, table)| {
-                let title = title.map(|t| format!("### {t}\n\n")).unwrap_or_default();
+                let title = title
+                    .map(|t| format!("### {}\n\n", pmo::escape::markdown(t)))
+                    .unwrap_or_default();
                 title + &render::markdown(table)
             })
             .collect::<Vec<_>>()
@@ -52,7 +56,7 @@ fn show(args: &Args, output: &ViewOutput, view: &View, about: Map<String, Value>
         ViewFormat::Csv => {
             if !args.quiet {
                 for note in &view.data.notes {
-                    noteln!("pmo: {note}");
+                    noteln!("pmo: {}", pmo::escape::terminal(note));
                 }
             }
             render::csv(&view.data)

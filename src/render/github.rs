@@ -1,5 +1,6 @@
 use crate::check::Report;
 use crate::diagnostic::Severity;
+use crate::escape::{github_data, github_property};
 
 /// GitHub Actions workflow commands: one annotation per finding on the pull request.
 pub fn github(report: &Report) -> String {
@@ -9,40 +10,46 @@ pub fn github(report: &Report) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        let mut message = github_data(&d.message);
         if let Some(help) = &d.help {
-            message = format!("{message}\nhelp: {help}");
+            // pmo's own line break, in the encoding the runner decodes.
+            message = format!("{message}%0Ahelp: {}", github_data(help));
         }
         out += &format!(
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            property(&d.file),
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{message}\n",
+            github_property(&d.file),
             d.span.start.line,
             d.span.start.column,
             d.span.end.line,
             d.span.end.column,
             d.code,
-            data(&message)
         );
     }
     out
 }
 
-/// Escaping of the GitHub toolkit (`@actions/core` command.ts).
-fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
+    use crate::check::Report;
+    use crate::diagnostic::{Diagnostic, Span};
+
     #[test]
-    fn escapes_like_the_toolkit() {
-        assert_eq!(super::data("50% done\nnext"), "50%25 done%0Anext");
-        assert_eq!(super::property("a:b,c"), "a%3Ab%2Cc");
+    fn one_line_per_finding_whatever_the_text() {
+        let d = Diagnostic::new(
+            "S001",
+            "a,b:c\n.yaml",
+            Span::at(2, 3),
+            "50% `x\n::error::y`",
+        )
+        .help("fix\r\nit");
+        let report = Report {
+            files: 1,
+            documents: 1,
+            diagnostics: vec![d],
+        };
+        assert_eq!(
+            super::github(&report),
+            "::error file=a%2Cb%3Ac\\n.yaml,line=2,col=3,endLine=2,endColumn=4,title=S001::50%25 `x\\n::error::y`%0Ahelp: fix\\r\\nit\n"
+        );
     }
 }

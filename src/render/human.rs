@@ -1,5 +1,6 @@
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::escape::{terminal, terminal_mapped};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +19,7 @@ pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Sty
     let mut out = String::new();
     for d in &report.diagnostics {
         if style.quiet {
-            out += &d.one_line();
+            out += &super::one_line(d, terminal);
             out.push('\n');
             continue;
         }
@@ -49,13 +50,13 @@ fn groups<'a>(d: &'a Diagnostic, texts: &dyn Fn(&str) -> Option<String>) -> Vec<
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut main = Group::with_title(level.primary_title(d.message.as_str()).id(d.code))
+    let mut main = Group::with_title(level.primary_title(terminal(&d.message)).id(d.code))
         .element(snippet(&d.file, d.span, "", texts, AnnotationKind::Primary));
     for r in &d.related {
         main = main.element(snippet(
             &r.file,
             r.span,
-            &r.message,
+            &terminal(&r.message),
             texts,
             AnnotationKind::Context,
         ));
@@ -63,13 +64,15 @@ fn groups<'a>(d: &'a Diagnostic, texts: &dyn Fn(&str) -> Option<String>) -> Vec<
     let mut out = vec![main];
     if let Some(help) = &d.help {
         out.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
+            Level::HELP.secondary_title(terminal(help)),
         ));
     }
     out
 }
 
 /// The lines of the span, with the span marked; a path-only origin when the text is gone.
+/// The line is shown as a terminal shows any document text (a control character as
+/// `\u{1b}`), the mark under the same characters.
 fn snippet<'a>(
     file: &'a str,
     span: crate::diagnostic::Span,
@@ -79,26 +82,27 @@ fn snippet<'a>(
 ) -> annotate_snippets::Element<'a> {
     let line = span.start.line.max(1) as usize;
     let text = texts(file).unwrap_or_default();
-    let Some(source) = text.lines().nth(line - 1) else {
+    let file = terminal(file);
+    let Some(source) = yaml_lines(&text).nth(line - 1) else {
         return annotate_snippets::Origin::path(file)
             .line(line)
             // Shown as given: 1-based, as in every other output.
             .char_column(span.start.column.max(1) as usize)
             .into();
     };
-    let source = source.trim_end_matches('\r').to_owned();
-    let start = byte_at(&source, span.start.column);
+    let (source, starts) = terminal_mapped(source);
+    // Character indices (from 1-based columns), then where those characters are shown.
+    let chars = starts.len() - 1;
+    let index = |column: u32| (column.saturating_sub(1) as usize).min(chars);
+    let start = index(span.start.column);
     let end = if span.end.line == span.start.line && span.end.column > span.start.column {
-        byte_at(&source, span.end.column)
+        index(span.end.column)
     } else {
-        source.len()
-    }
-    .max(start);
-    let end = if end == start {
-        (start + 1).min(source.len()).max(start)
-    } else {
-        end
+        chars
     };
+    // At least one character is marked, where there is one.
+    let end = end.max((start + 1).min(chars));
+    let (start, end) = (starts[start], starts[end]);
     Snippet::source(source)
         .line_start(line)
         .path(file)
@@ -106,9 +110,31 @@ fn snippet<'a>(
         .into()
 }
 
-/// The byte offset of a 1-based character column.
-fn byte_at(line: &str, column: u32) -> usize {
-    line.char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(line.len(), |(i, _)| i)
+/// The lines of a file as YAML counts them (and so the line numbers of findings): a line
+/// break is `\r\n`, `\n` or a lone `\r`.
+fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let Some(end) = text.find(['\r', '\n']) else {
+            rest = None;
+            return Some(text);
+        };
+        let next = if text[end..].starts_with("\r\n") {
+            end + 2
+        } else {
+            end + 1
+        };
+        rest = Some(&text[next..]).filter(|r| !r.is_empty());
+        Some(&text[..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lines_break_where_yaml_breaks_them() {
+        let lines: Vec<&str> = super::yaml_lines("a\rb\r\nc\n\nd\u{2028}e\n").collect();
+        assert_eq!(lines, ["a", "b", "c", "", "d\u{2028}e"]);
+    }
 }

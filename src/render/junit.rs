@@ -4,7 +4,8 @@ use quick_junit::{NonSuccessKind, Report as JUnit, TestCase, TestCaseStatus, Tes
 use std::collections::BTreeMap;
 
 /// JUnit XML with one test case per file: a file with errors fails; its warnings are
-/// listed in the test case output.
+/// listed in the test case output. File names and messages are escaped as for a
+/// terminal: the XML stays well-formed whatever they hold.
 pub fn junit(report: &Report, files: &[&str]) -> String {
     let mut by_file: BTreeMap<&str, Vec<&crate::diagnostic::Diagnostic>> =
         files.iter().map(|f| (*f, Vec::new())).collect();
@@ -13,7 +14,10 @@ pub fn junit(report: &Report, files: &[&str]) -> String {
     }
     let mut suite = TestSuite::new("pmo check");
     for (file, diags) in by_file {
-        let lines: Vec<String> = diags.iter().map(|d| d.one_line()).collect();
+        let lines: Vec<String> = diags
+            .iter()
+            .map(|d| super::one_line(d, crate::escape::xml))
+            .collect();
         let errors = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -30,7 +34,7 @@ pub fn junit(report: &Report, files: &[&str]) -> String {
         } else {
             TestCaseStatus::success()
         };
-        let mut case = TestCase::new(file, status);
+        let mut case = TestCase::new(crate::escape::xml(file).into_owned(), status);
         case.set_classname("pmo");
         if errors == 0 && !lines.is_empty() {
             case.set_system_out(lines.join("\n"));

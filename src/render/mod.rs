@@ -13,3 +13,19 @@ pub use human::{Style, human};
 pub use json::json;
 pub use junit::junit;
 pub use sarif::sarif;
+
+/// `file:line:col: severity[CODE]: message`, the compact form of `-q` and JUnit, with the
+/// file and the message escaped for the output.
+fn one_line(
+    d: &crate::diagnostic::Diagnostic,
+    escape: fn(&str) -> std::borrow::Cow<'_, str>,
+) -> String {
+    let crate::diagnostic::Pos { line, column } = d.span.start;
+    format!(
+        "{}:{line}:{column}: {}[{}]: {}",
+        escape(&d.file),
+        d.severity.as_str(),
+        d.code,
+        escape(&d.message)
+    )
+}

@@ -1,5 +1,9 @@
 //! A view's [`Table`] as a terminal table, a GitHub-flavoured Markdown table, CSV or JSON.
+//! Cell text goes through the escaping of the format ([`crate::escape`]); notes are
+//! pmo's sentences around ids, codes and numbers the schemas constrain, shown with only
+//! their hidden characters escaped.
 
+use crate::escape;
 use crate::views::{Cell, Table, machine_number};
 use comfy_table::{
     Attribute, CellAlignment, Color, ColumnConstraint, ContentArrangement, Width, presets,
@@ -17,7 +21,7 @@ pub fn terminal(table: &Table, color: bool) -> String {
     if color {
         t.enforce_styling();
     }
-    t.set_header(table.columns.iter().map(|c| c.label.as_str()));
+    t.set_header(table.columns.iter().map(|c| escape::terminal(&c.label)));
     for row in &table.rows {
         t.add_row(row.iter().map(|c| styled(c, color, false)));
     }
@@ -46,14 +50,14 @@ pub fn terminal(table: &Table, color: bool) -> String {
     let mut out = t.to_string();
     out.push('\n');
     for note in &table.notes {
-        out += note;
+        out += &escape::terminal(note);
         out.push('\n');
     }
     out
 }
 
 fn styled(cell: &Cell, color: bool, bold: bool) -> comfy_table::Cell {
-    let mut text = cell.display();
+    let mut text = escape::terminal(&cell.display()).into_owned();
     // Without colour, a mark keeps alerts visible.
     if !color && matches!(cell, Cell::Alert(_)) {
         text.push('!');
@@ -99,7 +103,7 @@ pub fn markdown(table: &Table) -> String {
         table
             .columns
             .iter()
-            .map(|c| escape_cell(&c.label))
+            .map(|c| escape::markdown(&c.label).into_owned())
             .collect(),
     );
     out += &line(
@@ -108,7 +112,7 @@ pub fn markdown(table: &Table) -> String {
             .collect(),
     );
     let md = |c: &Cell, bold: bool| {
-        let text = escape_cell(&c.display());
+        let text = escape::markdown(&c.display()).into_owned();
         if text.is_empty() {
             text
         } else if bold || matches!(c, Cell::Alert(_)) {
@@ -126,22 +130,15 @@ pub fn markdown(table: &Table) -> String {
     if !table.notes.is_empty() {
         out.push('\n');
         for note in &table.notes {
-            out += &format!("{}\n", escape_cell(note));
+            out += &format!("{}\n", escape::terminal(note));
         }
     }
     out
 }
 
-/// `|` would end a Markdown cell and a line break (`\n`, `\r\n` or a lone `\r`, as a
-/// Windows CSV import leaves) the row.
-pub fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace("\r\n", "<br>")
-        .replace(['\r', '\n'], "<br>")
-}
-
 /// CSV with the column keys as header; totals follow the rows. Numbers are plain (no
-/// thousands separators), so that spreadsheets read them as numbers.
+/// thousands separators), so that spreadsheets read them as numbers; text is escaped
+/// ([`escape::csv`]): one line, and no formula.
 pub fn csv(table: &Table) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut write = |record: Vec<String>| {
@@ -150,7 +147,14 @@ pub fn csv(table: &Table) -> String {
     };
     write(table.columns.iter().map(|c| c.key.clone()).collect());
     for row in table.rows.iter().chain(&table.footer) {
-        write(row.iter().map(machine_text).collect());
+        write(
+            row.iter()
+                .map(|c| match c.plain() {
+                    Cell::Text(t) => escape::csv(t).into_owned(),
+                    _ => machine_text(c),
+                })
+                .collect(),
+        );
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
@@ -219,15 +223,6 @@ mod tests {
     use crate::model::Rag;
     use crate::views::Column;
 
-    #[test]
-    fn markdown_cells_keep_to_one_row() {
-        assert_eq!(escape_cell("a | b"), "a \\| b");
-        assert_eq!(
-            escape_cell("one\ntwo\r\nthree\rfour"),
-            "one<br>two<br>three<br>four"
-        );
-    }
-
     fn sample() -> Table {
         let mut t = Table::new(vec![
             Column::new("id", "ID"),
@@ -267,6 +262,23 @@ mod tests {
             ..sample()
         };
         assert_eq!(csv(&t), "id,budget,rag\n\"x, y\",1000000,\n");
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_but_keeps_numbers() {
+        let t = Table {
+            rows: vec![vec![
+                Cell::text("=cmd|' /C calc'!A0"),
+                Cell::Money(-2.5),
+                Cell::text("-2+3"),
+            ]],
+            footer: vec![vec![Cell::text("-12"), Cell::Int(-3), Cell::text("a\nb")]],
+            ..sample()
+        };
+        assert_eq!(
+            csv(&t),
+            "id,budget,rag\n'=cmd|' /C calc'!A0,-2.5,'-2+3\n-12,-3,a\\nb\n"
+        );
     }
 
     #[test]

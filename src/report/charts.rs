@@ -9,20 +9,9 @@ const RED: &str = "#c62828";
 const GREY: &str = "#9e9e9e";
 const INK: &str = "#222";
 
-/// `<`, `>`, `&` and quotes as entities.
+/// Text from documents in SVG, as in the rest of an HTML report.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::html(text).into_owned()
 }
 
 /// An SVG that scales down with the page but is never drawn wider than its own size.

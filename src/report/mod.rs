@@ -14,8 +14,8 @@ use crate::model::{Document, Kind};
 use crate::source::{Unread, file};
 use crate::suggest::did_you_mean;
 use errors::{describe, detail};
-use minijinja::value::{Serde, StringInput};
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use minijinja::value::{Serde, ValueKind};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -72,6 +72,17 @@ pub struct Templates {
 impl Templates {
     pub fn load(root: &Path) -> Result<Templates, Error> {
         let mut env = Environment::new();
+        // Every `{{ value }}` is escaped for the format the template's name says (set
+        // before templates are added: they are compiled with it); a
+        // partial without `.md.` in its name is escaped as HTML, the safer guess.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".md.j2") {
+                AutoEscape::Custom(MARKDOWN.into())
+            } else {
+                AutoEscape::Html
+            }
+        });
+        env.set_formatter(format);
         minijinja_embed::load_templates!(&mut env, "report");
         let mut origins: Vec<(String, String)> = env
             .templates()
@@ -120,13 +131,6 @@ impl Templates {
         // (`p.titel`), which release builds otherwise leave out of the error.
         env.set_debug(true);
         env.set_fuel(Some(FUEL));
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html.j2") {
-                AutoEscape::Html
-            } else {
-                AutoEscape::None
-            }
-        });
         register(&mut env);
         Ok(Templates {
             env,
@@ -304,6 +308,32 @@ fn find_project<'a>(ctx: &Context<'a>, id: &str) -> Result<&'a Document, Error> 
     }
 }
 
+/// The auto-escape mode of Markdown templates.
+const MARKDOWN: &str = "markdown";
+
+/// Writes `{{ value }}`: values marked safe (pmo's own charts, `|safe`) as they are,
+/// others escaped for the template's format ([`crate::escape`]). Numbers, booleans and
+/// none are written as minijinja writes them.
+fn format(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let text = |value: &Value| match value.kind() {
+        ValueKind::Number | ValueKind::Bool | ValueKind::None | ValueKind::Undefined => None,
+        _ if value.is_safe() => None,
+        _ => Some(value.to_string()),
+    };
+    let escaped = match (state.auto_escape(), text(value)) {
+        (AutoEscape::Custom(mode), _) if mode == MARKDOWN && !value.is_safe() => {
+            crate::escape::markdown(&value.to_string()).into_owned()
+        }
+        (AutoEscape::Html, Some(text)) => crate::escape::html(&text).into_owned(),
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    out.write_str(&escaped).map_err(minijinja::Error::from)
+}
+
 /// Filters and functions the templates share (docs/templates.md).
 fn register(env: &mut Environment<'static>) {
     env.add_filter("money", |v: Option<f64>| {
@@ -312,9 +342,18 @@ fn register(env: &mut Environment<'static>) {
     env.add_filter("number", |v: Option<f64>, decimals: Option<usize>| {
         v.map_or(String::new(), |x| format!("{x:.*}", decimals.unwrap_or(2)))
     });
-    // A Markdown table cell: `|` would end the cell and a newline the row.
-    env.add_filter("cell", |v: StringInput<'_>| {
-        v.preserve_safety(crate::render::table::escape_cell(v.as_str()))
+    // Kept for templates written before Markdown auto-escaping: it escapes what the
+    // output would (safe, so `| cell | safe` stays escaped); HTML escapes at the output.
+    env.add_filter("cell", |state: &State, v: Value| {
+        if v.is_undefined() {
+            return Err(minijinja::Error::from(minijinja::ErrorKind::UndefinedError));
+        }
+        Ok(match state.auto_escape() {
+            AutoEscape::Custom(mode) if mode == MARKDOWN && !v.is_safe() => {
+                Value::from_safe_string(crate::escape::markdown(&v.to_string()).into_owned())
+            }
+            _ => v,
+        })
     });
     env.add_filter("rag", |v: Option<String>| match v.as_deref() {
         Some("green") => "🟢 green".to_owned(),
@@ -449,16 +488,40 @@ mod tests {
         assert!(templates().env.debug());
     }
 
+    /// `source` rendered as a template named `name` with `x` and `n`.
+    fn render(name: &str, source: &str) -> Result<String, minijinja::Error> {
+        let mut env = templates().env;
+        env.add_template_owned(name.to_owned(), source.to_owned())?;
+        let x = "a | b\n# c <b>@team</b> {{ 7*7 }}";
+        env.get_template(name)?
+            .render(minijinja::context! { x => x, n => -3, items => ["*a*", "b"] })
+    }
+
     #[test]
-    fn cells_escape_what_would_break_a_markdown_table() {
-        let t = templates();
-        let render = |expr: &str| {
-            t.env
-                .render_str(expr, minijinja::context! { x => "a | b\nc", n => 3 })
-                .unwrap()
-        };
-        assert_eq!(render("{{ x | cell }}"), "a \\| b<br>c");
-        assert_eq!(render("{{ n | cell }}"), "3");
-        assert!(t.env.render_str("{{ y | cell }}", ()).is_err());
+    fn markdown_templates_escape_every_value() {
+        let md = |source: &str| render("t.md.j2", source).unwrap();
+        let x = "a \\| b<br># c \\<b>@&#8203;team\\</b> {{ 7\\*7 }}";
+        assert_eq!(md("{{ x }}"), x);
+        assert_eq!(md("{{ x | cell }}"), x);
+        assert_eq!(md("{{ x | cell | safe }}"), x);
+        assert_eq!(md("{{ x | e }}"), x);
+        assert_eq!(md("{{ x | safe }}"), "a | b\n# c <b>@team</b> {{ 7*7 }}");
+        assert_eq!(
+            md("{{ n }} {{ n | cell }} {{ none }} {{ true }}"),
+            "-3 -3 None True"
+        );
+        assert_eq!(md("{{ items | join(', ') }}"), "\\*a\\*, b");
+        assert!(render("t.md.j2", "{{ y | cell }}").is_err());
+    }
+
+    #[test]
+    fn html_templates_escape_every_value_on_one_line() {
+        let html = |source: &str| render("t.html.j2", source).unwrap();
+        let x = "a | b&#10;# c &lt;b&gt;@team&lt;&#x2f;b&gt; {{ 7*7 }}";
+        assert_eq!(html("{{ x }}"), x);
+        assert_eq!(html("{{ x | cell }}"), x);
+        assert_eq!(html("{{ n }} {{ true }}"), "-3 True");
+        // A partial whose name says no format is escaped as HTML.
+        assert_eq!(render("_rows.j2", "{{ x }}").unwrap(), x);
     }
 }
