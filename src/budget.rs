@@ -10,6 +10,9 @@
 //! it like any other error. The stopped thread keeps what it had allocated (at most the
 //! budget) until the process ends, which for a command line is at once.
 //!
+//! A stopped thread keeps any lock it held, so the work given to `run` shares no lock with
+//! its caller (a template render shares none: it only reads its environment and values).
+//!
 //! The binary installs [`Budgeted`] as its global allocator (`main.rs`); where it is not
 //! installed (the library's unit tests), a run is not bounded.
 
@@ -66,11 +69,10 @@ pub fn run<T: Send + 'static>(
         // Deep template recursion stays within minijinja's own limit, not the stack's.
         .stack_size(16 << 20)
         .spawn(move || {
-            METER.set(&meter);
-            RUNS.fetch_add(1, Ordering::Relaxed);
-            let result = work();
-            RUNS.fetch_sub(1, Ordering::Relaxed);
-            METER.set(std::ptr::null());
+            let result = {
+                let _metered = Metered::start(&meter);
+                work()
+            };
             let _ = done.send(Ok(result));
         });
     match started {
@@ -81,9 +83,31 @@ pub fn run<T: Send + 'static>(
     }
 }
 
+/// The meter of this thread while it is alive, even when the work panics: no allocation
+/// made while unwinding reads a meter that is gone.
+struct Metered;
+
+impl Metered {
+    fn start(meter: &Meter) -> Metered {
+        METER.set(meter);
+        RUNS.fetch_add(1, Ordering::Relaxed);
+        Metered
+    }
+}
+
+impl Drop for Metered {
+    fn drop(&mut self) {
+        // A run stopped over budget never gets here, and has unset its meter itself.
+        METER.set(std::ptr::null());
+        RUNS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Charge `size` bytes to this thread's run, if it is one. Over budget, the thread stops.
 fn charge(size: usize) {
-    if RUNS.load(Ordering::Relaxed) == 0 {
+    // A panic is printed (with its backtrace, when asked for) while the printing holds
+    // stderr's lock: stopping there would leave the lock held for good.
+    if RUNS.load(Ordering::Relaxed) == 0 || std::thread::panicking() {
         return;
     }
     METER.with(|cell| {
@@ -141,11 +165,17 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Budgeted<A> {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        match new_size.checked_sub(layout.size()) {
-            Some(grown) => charge(grown),
-            None => refund(layout.size() - new_size),
+        if new_size <= layout.size() {
+            refund(layout.size() - new_size);
+            return unsafe { self.0.realloc(ptr, layout, new_size) };
         }
-        unsafe { self.0.realloc(ptr, layout, new_size) }
+        // Growing may copy: both blocks are held for a moment, and both are charged.
+        charge(new_size);
+        let moved = unsafe { self.0.realloc(ptr, layout, new_size) };
+        if !moved.is_null() {
+            refund(layout.size());
+        }
+        moved
     }
 }
 
@@ -165,7 +195,12 @@ mod tests {
         // What is freed is given back: a hundred times the budget in all, never at once.
         let churn = run(MIB, || {
             (0..100)
-                .map(|_| vec![1u8; MIB / 2].iter().map(|&b| b as usize).sum::<usize>())
+                .map(|_| {
+                    vec![1u8; MIB / 2]
+                        .iter()
+                        .map(|&b| b as usize)
+                        .sum::<usize>()
+                })
                 .sum::<usize>()
         });
         assert_eq!(churn, Ok(100 * MIB / 2));
@@ -192,6 +227,9 @@ mod tests {
 
     #[test]
     fn a_panic_is_told_apart() {
-        assert_eq!(run(MIB, || -> u8 { panic!("boom") }), Err(Stopped::Panicked));
+        assert_eq!(
+            run(MIB, || -> u8 { panic!("boom") }),
+            Err(Stopped::Panicked)
+        );
     }
 }

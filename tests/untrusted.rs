@@ -303,3 +303,137 @@ fn huge_git_blobs_are_refused_by_their_header() {
         "file is 314572800 bytes, over the limit of 8388608 bytes; it was not read"
     );
 }
+
+/// A string of 100 MB: minijinja's own limit for a repeated string, and within a render's
+/// memory, so that what is done with it is what goes over.
+const S: &str = r#"("x" * 100000000)"#;
+
+/// Every built-in filter, function and the operators that build values, with arguments that
+/// would need gigabytes: each ends with an error naming the template, under a memory cap far
+/// below what the arguments ask for.
+#[test]
+fn templates_cannot_allocate_without_bound() {
+    let list = format!("({S}|list)");
+    let cases: Vec<(&str, String)> = vec![
+        ("join", "range(100000)|join(range(100000)|join)".into()),
+        ("indent", r#""a\nb"|indent(1000000000)"#.into()),
+        ("format", r#""%01000000000d"|format(1)"#.into()),
+        ("* on a list", "([1] * 100000000)|list|length".into()),
+        ("* on a string", format!("{S} * 1 ~ {S} * 1 ~ {S}")),
+        ("~", format!("{S} ~ {S} ~ {S}")),
+        ("+", format!("({list} + {list})|length")),
+        ("safe", format!("{S}|safe")),
+        ("escape", format!("({S}|replace('x', '<'))|escape")),
+        ("lower", format!("{S}|lower")),
+        ("upper", format!("{S}|upper")),
+        ("title", format!("{S}|title")),
+        ("capitalize", format!("{S}|capitalize")),
+        ("replace", r#""xxxx"|replace("x", "y" * 100000000)"#.into()),
+        ("length", format!("{list}|length")),
+        ("count", format!("{list}|count")),
+        ("dictsort", format!("{{'a': {S}, 'b': {S}}}|dictsort")),
+        ("items", format!("{{'a': {S}, 'b': {S}}}|items")),
+        ("reverse", format!("{S}|reverse")),
+        ("trim", format!("({S} ~ ' ')|trim")),
+        ("split", format!("{S}|split('')")),
+        ("lines", format!("({S}|replace('x', '\n'))|lines|length")),
+        ("default", format!("none|default({S} ~ {S} ~ {S})")),
+        ("round", format!("{list}|map('round')|list|length")),
+        (
+            "abs",
+            format!("{list}|map('length')|map('abs')|list|length"),
+        ),
+        ("int", format!("{list}|map('int', default=0)|list|length")),
+        (
+            "float",
+            format!("{list}|map('float', default=0)|list|length"),
+        ),
+        ("attr", format!("{list}|map('attr', 'x')|list|length")),
+        ("first", format!("{list}|first")),
+        ("last", format!("{list}|last")),
+        ("min", format!("{list}|min")),
+        ("max", format!("{list}|max")),
+        ("sort", format!("{S}|sort|length")),
+        ("list", format!("{S}|list|length")),
+        ("string", format!("range(100000)|map('string')|join({S})")),
+        ("bool", format!("{list}|map('bool')|list|length")),
+        ("batch", format!("{S}|batch(1)|list|length")),
+        ("slice", format!("{S}|slice(2)|list|length")),
+        ("sum", format!("{list}|map('length')|sum")),
+        ("select", format!("{S}|select|list|length")),
+        ("reject", format!("{S}|reject('none')|list|length")),
+        (
+            "selectattr",
+            format!("{S}|selectattr('x', 'undefined')|list|length"),
+        ),
+        ("rejectattr", format!("{S}|rejectattr('x')|list|length")),
+        (
+            "map",
+            format!("range(100000)|map('replace', '', {S})|list|length"),
+        ),
+        ("groupby", format!("{list}|groupby('x')|length")),
+        ("unique", format!("{S}|list|unique|list|length")),
+        ("chain", format!("{list}|chain({list})|list|length")),
+        ("zip", format!("{S}|zip({S})|list|length")),
+        ("pprint", format!("{list}|pprint")),
+        ("tojson", format!("{{'a': {S}, 'b': {S}}}|tojson")),
+        ("urlencode", format!("{S}|urlencode")),
+        (
+            "range",
+            "range(100000)|map('range')|map('list')|list|length".into(),
+        ),
+        ("dict", format!("dict(a={S}, b={S}, c={S})|tojson")),
+        ("namespace", format!("namespace(a={S}, b={S}, c={S})")),
+        ("debug", format!("debug({S}, {S})")),
+        ("cell", format!("{S}|cell")),
+        (
+            "money",
+            "range(100000)|map('money')|join('x' * 100000)".into(),
+        ),
+        (
+            "number",
+            "range(100000)|map('number')|join('x' * 100000)".into(),
+        ),
+        (
+            "rag",
+            "range(100000)|map('string')|map('rag')|join('x' * 100000)".into(),
+        ),
+    ];
+    let statements = [
+        (
+            "macro recursion",
+            "{% macro twice(s, n) %}{% if n %}{{ twice(s ~ s, n - 1) }}{% else %}{{ s|length }}\
+             {% endif %}{% endmacro %}{{ twice('x', 40) }}",
+        ),
+        (
+            "loop",
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}\
+             {% endfor %}{{ ns.s|length }}",
+        ),
+    ];
+    let repo = base();
+    std::fs::create_dir(repo.join("templates")).unwrap();
+    let all = cases
+        .iter()
+        .map(|(name, expr)| (*name, format!("{{{{ {expr} }}}}\n")))
+        .chain(statements.iter().map(|(n, t)| (*n, t.to_string())));
+    let mut failed = Vec::new();
+    for (name, template) in all {
+        std::fs::write(repo.join("templates/huge.md.j2"), &template).unwrap();
+        let mut cmd = repo.pmo(&["report", "huge"]);
+        // Had the process run out of memory, it would abort at once, not print a backtrace.
+        cmd.env("RUST_BACKTRACE", "0");
+        let out = capped(&cmd, 512 << 20)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(2)
+            || !stderr.starts_with("pmo: templates/huge.md.j2")
+            || !out.stdout.is_empty()
+        {
+            failed.push(format!("{name}: {template}{:?}\n{stderr}", out.status));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}

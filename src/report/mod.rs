@@ -9,6 +9,7 @@ mod errors;
 pub use context::KEYS;
 
 use crate::Error;
+use crate::budget::Stopped;
 use crate::check::Context;
 use crate::model::{Document, Kind};
 use crate::source::{Unread, file};
@@ -19,10 +20,19 @@ use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Instructions a template may run: a guard against endless loops, far above what a
 /// report on 100,000 documents needs.
 const FUEL: u64 = 50_000_000;
+
+/// The largest report written, in bytes: a tenth of it is a report on 100,000 documents.
+const MAX_OUTPUT: usize = 32 << 20;
+
+/// What one render may hold at once, the report's text included ([`crate::budget`]). The
+/// benchmark's largest report needs 31 MiB. Four times the worst case stays under a 512 MiB
+/// memory limit, with the allocator's own reserve.
+const RENDER_BUDGET: usize = 128 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -62,7 +72,8 @@ struct Broken {
 
 /// The built-in templates with the repository's `templates/*.j2` over them.
 pub struct Templates {
-    env: Environment<'static>,
+    /// Shared with the thread a render runs on, whose allocations are bounded.
+    env: Arc<Environment<'static>>,
     /// Template file name -> where it comes from (for `--list` and error messages).
     origins: Vec<(String, String)>,
     /// Repository templates that cannot be read or do not compile.
@@ -105,7 +116,21 @@ impl Templates {
             for name in files {
                 let origin = format!("templates/{name}");
                 let added = read_template(root, &origin).and_then(|source| {
-                    env.add_template_owned(name.clone(), source).map_err(|e| {
+                    let compiled = compile(env.clone(), name.clone(), source);
+                    let (compiled, result) = compiled.map_err(|stopped| {
+                        let why = match stopped {
+                            Stopped::OverBudget { limit } => format!(
+                                "compiling needed more than {} MiB of memory, the most a template may use",
+                                limit >> 20
+                            ),
+                            Stopped::Panicked => {
+                                "compiling failed unexpectedly (the cause is printed above)".into()
+                            }
+                        };
+                        ("does not compile", why.clone(), format!("{origin}: {why}"))
+                    })?;
+                    env = compiled;
+                    result.map_err(|e| {
                         let line = e.line().map(|l| format!("line {l}: ")).unwrap_or_default();
                         let why = format!("{line}{}: {}", e.kind(), detail(&e));
                         let message = describe(&e, &|_| origin.clone());
@@ -133,7 +158,7 @@ impl Templates {
         env.set_fuel(Some(FUEL));
         register(&mut env);
         Ok(Templates {
-            env,
+            env: Arc::new(env),
             origins,
             broken,
         })
@@ -225,14 +250,58 @@ impl Templates {
             None => None,
         };
         let values = Value::from(context::build(ctx, &keys, project));
-        let text = template
-            .render(values.clone())
-            .map_err(|e| Error::Invalid(self.render_error(&e, &values)))?;
+        let text = self.bounded_render(&file, &values)?;
         Ok(if text.ends_with('\n') {
             text
         } else {
             text + "\n"
         })
+    }
+
+    /// Render template `file` with `values` on a thread whose memory is bounded, into text
+    /// of bounded length: a template is a program from the repository, and every filter and
+    /// operator can ask for more than the machine has.
+    fn bounded_render(&self, file: &str, values: &Value) -> Result<String, Error> {
+        let (env, name, input) = (Arc::clone(&self.env), file.to_owned(), values.clone());
+        let outcome = crate::budget::run(RENDER_BUDGET, move || {
+            let mut out = Capped::default();
+            let result = env
+                .get_template(&name)
+                .and_then(|t| t.render_captured_to(input, &mut out).map(drop));
+            (result, out)
+        });
+        // Where it stopped, and what made it stop, then what to look for.
+        let over = |what: String| {
+            Error::Invalid(format!(
+                "{what}; look for a loop, filter or operator that builds text without end \
+                 (`*`, `~`, `indent`, `format`, `join`, a macro calling itself)"
+            ))
+        };
+        match outcome {
+            // Every piece written is a `str`, so the whole is UTF-8.
+            Ok((Ok(()), out)) => Ok(String::from_utf8(out.text)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+            Ok((Err(e), out)) if out.full => {
+                let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+                let at = e
+                    .name()
+                    .map_or_else(|| self.locate(file), |n| self.locate(n));
+                Err(over(format!(
+                    "{at}{line}: the report would be longer than {} MiB, the most pmo writes",
+                    MAX_OUTPUT >> 20
+                )))
+            }
+            Ok((Err(e), _)) => Err(Error::Invalid(self.render_error(&e, values))),
+            Err(Stopped::OverBudget { limit }) => Err(over(format!(
+                "{}: rendering needed more than {} MiB of memory, the most a report may use",
+                self.locate(file),
+                limit >> 20
+            ))),
+            Err(Stopped::Panicked) => Err(Error::Invalid(format!(
+                "{}: rendering the report failed unexpectedly (the cause is printed above)",
+                self.locate(file)
+            ))),
+        }
     }
 
     /// No template `name` in `format`: perhaps in the other format, or misspelt.
@@ -255,6 +324,42 @@ impl Templates {
         Error::Invalid(format!(
             "no {wanted} template `{name}` (see `pmo report --list`){hint}"
         ))
+    }
+}
+
+/// `env` with template `name` compiled from `source`, on a thread whose memory is bounded:
+/// compiling folds constant expressions, and `"x" * 100000000 ~ ...` is one.
+fn compile(
+    mut env: Environment<'static>,
+    name: String,
+    source: String,
+) -> Result<(Environment<'static>, Result<(), minijinja::Error>), Stopped> {
+    crate::budget::run(RENDER_BUDGET, move || {
+        let compiled = env.add_template_owned(name, source);
+        (env, compiled)
+    })
+}
+
+/// A report's text, refused past [`MAX_OUTPUT`] bytes.
+#[derive(Default)]
+struct Capped {
+    text: Vec<u8>,
+    /// A write was refused: the render failed because the report was too long.
+    full: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > MAX_OUTPUT {
+            self.full = true;
+            return Err(std::io::Error::other("the report is too long"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -319,19 +424,26 @@ fn format(
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    let text = |value: &Value| match value.kind() {
-        ValueKind::Number | ValueKind::Bool | ValueKind::None | ValueKind::Undefined => None,
-        _ if value.is_safe() => None,
-        _ => Some(value.to_string()),
-    };
-    let escaped = match (state.auto_escape(), text(value)) {
-        (AutoEscape::Custom(mode), _) if mode == MARKDOWN && !value.is_safe() => {
-            crate::escape::markdown(&value.to_string()).into_owned()
-        }
-        (AutoEscape::Html, Some(text)) => crate::escape::html(&text).into_owned(),
+    let kept = value.is_safe()
+        || matches!(
+            value.kind(),
+            ValueKind::Number | ValueKind::Bool | ValueKind::None | ValueKind::Undefined
+        );
+    let escape: fn(&str) -> std::borrow::Cow<'_, str> = match state.auto_escape() {
+        AutoEscape::Custom(mode) if mode == MARKDOWN && !value.is_safe() => crate::escape::markdown,
+        AutoEscape::Html if !kept => crate::escape::html,
         _ => return minijinja::escape_formatter(out, state, value),
     };
-    out.write_str(&escaped).map_err(minijinja::Error::from)
+    // A string is escaped where it is, without a copy: reports can be large.
+    let owned;
+    let text = match value.as_str() {
+        Some(text) => text,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
+    };
+    out.write_str(&escape(text)).map_err(minijinja::Error::from)
 }
 
 /// Filters and functions the templates share (docs/templates.md).
@@ -396,12 +508,13 @@ fn register(env: &mut Environment<'static>) {
     });
     env.add_function(
         "heat_map",
-        |risks: Serde<serde_json::Value>, high: Option<u32>| -> Result<Value, minijinja::Error> {
-            // Either the counts (`risk_counts`) or a list of risks.
-            let grid = match serde_json::from_value::<[[u64; 5]; 5]>(risks.0.clone()) {
+        |risks: Value, high: Option<u32>| -> Result<Value, minijinja::Error> {
+            // Either the counts (`risk_counts`) or a list of risks, read where they are:
+            // a copy of every risk would cost more than the rest of the report.
+            let grid = match <[[u64; 5]; 5]>::deserialize(&risks) {
                 Ok(grid) => grid,
                 Err(_) => {
-                    let cells: Vec<RiskCell> = serde_json::from_value(risks.0).map_err(|e| {
+                    let cells = Vec::<RiskCell>::deserialize(&risks).map_err(|e| {
                         minijinja::Error::new(
                             minijinja::ErrorKind::InvalidOperation,
                             format!("heat_map takes risks or risk_counts: {e}"),
@@ -490,7 +603,7 @@ mod tests {
 
     /// `source` rendered as a template named `name` with `x` and `n`.
     fn render(name: &str, source: &str) -> Result<String, minijinja::Error> {
-        let mut env = templates().env;
+        let mut env = Arc::unwrap_or_clone(templates().env);
         env.add_template_owned(name.to_owned(), source.to_owned())?;
         let x = "a | b\n# c <b>@team</b> {{ 7*7 }}";
         env.get_template(name)?
