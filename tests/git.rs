@@ -556,3 +556,69 @@ fn check_in_a_bare_repository_suggests_rev() {
         .stderr(predicate::str::contains("bare git repository"))
         .stderr(predicate::str::contains("no working tree to write"));
 }
+
+/// `main` with the portfolio, a risk replanned and Apollo replanned (G005 material), and a
+/// branch `feature` that left it before the replan and lowered the vendor risk.
+fn branch_behind_main() -> Repo {
+    let repo = history_repo();
+    git(
+        repo.path(),
+        BOB_ID,
+        &["checkout", "-q", "-b", "feature", "HEAD~1"],
+    );
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(2));
+    commit(&repo, BOB_ID, "Vendor risk down");
+    repo
+}
+
+const BOB_ID: (&str, &str) = ("Bob Stone", "bob@example.org");
+
+fn ids(v: &Value) -> Vec<&str> {
+    let docs = v["diff"]["documents"].as_array().unwrap();
+    docs.iter().map(|d| d["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_branch_is_judged_from_where_it_left_main() {
+    let repo = branch_behind_main();
+    // main replanned Apollo after the branch left it: not the branch's doing.
+    let (code, report) = repo.report(&["check", "--changed-since", "main"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(common::findings_in(&report), []);
+    let left = git(repo.path(), BOB_ID, &["rev-parse", "--short=12", "main~1"]);
+    for args in [
+        &["diff", "main"][..],
+        &["diff", "main...feature"],
+        &["diff", "main..."],
+    ] {
+        let v = json(&repo, &[args, &["--format", "json"]].concat());
+        assert_eq!(ids(&v), ["apollo-vendor"], "{args:?}: {v:#}");
+        assert_eq!(v["diff"]["base"], left.trim(), "{args:?}");
+    }
+    // Two revisions, or `A..B`, are compared as given, like git.
+    for args in [&["diff", "main", "feature"][..], &["diff", "main..feature"]] {
+        let v = json(&repo, &[args, &["--format", "json"]].concat());
+        assert_eq!(ids(&v), ["apollo", "apollo-vendor"], "{args:?}: {v:#}");
+    }
+    repo.refuses(
+        &["diff", "main...feature", "HEAD"],
+        "names both sides already",
+    );
+}
+
+#[test]
+fn diff_check_fails_when_the_change_introduces_an_error() {
+    let repo = branch_behind_main();
+    repo.pmo(&["diff", "main", "--check"]).assert().code(0);
+    let repo = repo.file(
+        "projects/apollo/risks/orphan.yaml",
+        "kind: risk\nid: orphan\nproject: apollo\ntitle: Orphan\nowner: nobody\nprobability: 1\nimpact: 1\nstatus: open\nraised: 2026-11-01\n",
+    );
+    let out = repo.pmo(&["diff", "main", "--check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("introduced: projects/apollo/risks/orphan.yaml"),
+        "{text}"
+    );
+}

@@ -77,8 +77,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub strict: bool,
-    /// Only findings about documents changed since REV (and findings elsewhere that name
-    /// them); also runs the rules that need a base revision (G005, C005).
+    /// Only findings about documents this branch changed since it left REV (from the merge
+    /// base of REV and HEAD, as git reads "what this branch does"), and findings elsewhere
+    /// that name them; also runs the rules that need a base revision (G005, C005).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
 }
@@ -222,14 +223,16 @@ pub enum ReportFormat {
 
 #[derive(clap::Args)]
 pub struct DiffArgs {
-    /// The base revision (default: the merge base of the default branch and HEAD).
+    /// The base revision. Alone, the change is compared from where HEAD (or --rev) left it
+    /// (their merge base); `A...B` compares B from where it left A; `A..B` and `A B`
+    /// compare the two as given, like git. Default: where HEAD left the default branch.
     pub base: Option<String>,
-    /// The head revision (default: the working tree).
+    /// The head revision (default: --rev, else the working tree).
     pub head: Option<String>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
     /// Also check both revisions and list the findings the change introduces and fixes
-    /// (reads every document of both).
+    /// (reads every document of both); exit 1 when it introduces an error.
     #[arg(long)]
     pub check: bool,
 }

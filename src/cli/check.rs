@@ -67,7 +67,6 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
 fn changed_since(args: &Args, rev: &str, repo: &pmo::repository::Repository) -> Result<Report> {
     use pmo::git::{self, Head};
     let git = super::open_git(args)?;
-    let base = git.resolve(rev)?;
     let worktree;
     let (head, tip) = match &args.rev {
         Some(r) => {
@@ -79,6 +78,8 @@ fn changed_since(args: &Args, rev: &str, repo: &pmo::repository::Repository) -> 
             (Head::Worktree(&worktree), git.resolve("HEAD")?)
         }
     };
+    // What this branch does: from where it left REV, not from REV's tip.
+    let base = git.branch_point(rev, tip)?;
     let change = git::diff(&git, base, head, &repo.config)?;
     let extra = git::findings(&git, base, tip, &change, repo)?;
     let mut report = pmo::check::check_with(repo, args.today(), extra);

@@ -15,18 +15,8 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     if git.has_no_commits() {
         anyhow::bail!("the repository has no commits yet: there is no base to compare with");
     }
-    let base = match &cmd.base {
-        Some(rev) => git.resolve(rev)?,
-        None => git.default_base()?,
-    };
+    let (base, head_commit) = sides(&git, args, cmd)?;
     let worktree = Worktree::discover(&args.start_dir()).ok();
-    // HEAD: the second argument, else `--rev`, else the working tree.
-    let head_commit = cmd
-        .head
-        .as_deref()
-        .or(args.rev.as_deref())
-        .map(|r| git.resolve(r))
-        .transpose()?;
     let head = || -> Result<Head<'_>> {
         Ok(match (head_commit, &worktree) {
             (Some(id), _) => Head::Commit(id),
@@ -63,6 +53,11 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             &head_report.diagnostics,
         ));
     }
+    // Like `check`: a change that introduces an error fails.
+    let failed = change
+        .findings
+        .as_ref()
+        .is_some_and(|f| f.introduced.iter().any(|x| x.severity == "error"));
     let text = match cmd.format {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&json!({"version": 1, "diff": change}))? + "\n"
@@ -71,7 +66,55 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         DiffFormat::Table => plain(&change),
     };
     super::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The base and the head commit (`None`: the working tree) a diff compares, as git reads
+/// its arguments: `A B` and `A..B` compare the two trees as given; `A...B` compares B
+/// with where it left A; one revision `A` compares the head (`--rev`, else the working
+/// tree and HEAD) with where it left A; none, with where it left the default branch.
+fn sides(
+    git: &git::Git,
+    args: &Args,
+    cmd: &DiffArgs,
+) -> Result<(gix::ObjectId, Option<gix::ObjectId>)> {
+    // An empty side of a range is HEAD, as in git (`main...` is `main...HEAD`).
+    let rev = |r: &str| git.resolve(if r.is_empty() { "HEAD" } else { r });
+    let rev_head = || args.rev.as_deref().map(|r| git.resolve(r)).transpose();
+    let Some(base) = cmd.base.as_deref() else {
+        return Ok((git.default_base()?, rev_head()?));
+    };
+    let range = match base.split_once("...") {
+        Some(sides) => Some((sides, true)),
+        None => base.split_once("..").map(|sides| (sides, false)),
+    };
+    if let Some(((from, to), three_dots)) = range {
+        if cmd.head.is_some() {
+            anyhow::bail!("`{base}` names both sides already: drop the second revision");
+        }
+        let (from, to) = (rev(from)?, rev(to)?);
+        let from = if three_dots {
+            git.merge_base(from, to)?
+        } else {
+            from
+        };
+        return Ok((from, Some(to)));
+    }
+    match &cmd.head {
+        Some(head) => Ok((git.resolve(base)?, Some(git.resolve(head)?))),
+        None => {
+            let head = rev_head()?;
+            let tip = match head {
+                Some(id) => id,
+                None => git.resolve("HEAD")?,
+            };
+            Ok((git.branch_point(base, tip)?, head))
+        }
+    }
 }
 
 /// How a text is made safe for the output: [`escape::terminal`] or [`escape::markdown`].

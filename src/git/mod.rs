@@ -185,13 +185,33 @@ impl Git {
                         .into(),
                 )
             })?;
-        match repo.merge_base(branch, head) {
+        self.merge_base(branch, head).map_err(|_| {
+            Error::Invalid(format!(
+                "no common ancestor of the default branch and HEAD{}",
+                shallow_hint(&repo)
+            ))
+        })
+    }
+
+    /// Where the histories of `a` and `b` meet (git's best merge base): what a branch `b`
+    /// does since it left `a` is the change from there to `b`, whatever `a` did since.
+    pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Result<ObjectId, Error> {
+        let repo = self.local();
+        match repo.merge_base(a, b) {
             Ok(Some(id)) => Ok(id.detach()),
             _ => Err(Error::Invalid(format!(
-                "no common ancestor of the default branch and HEAD{}",
+                "no common ancestor of {} and {}{}",
+                a.to_hex_with_len(12),
+                b.to_hex_with_len(12),
                 shallow_hint(&repo)
             ))),
         }
+    }
+
+    /// The base a change to `tip` is judged from when the user names `rev`: where `tip`'s
+    /// history left `rev`'s, so that what `rev` did since is not taken for the change.
+    pub fn branch_point(&self, rev: &str, tip: ObjectId) -> Result<ObjectId, Error> {
+        self.merge_base(self.resolve(rev)?, tip)
     }
 
     /// Every file of the commit's tree below the governance root: path (relative to that
