@@ -349,7 +349,7 @@ fn broken_yaml_is_not_a_removal() {
         v["diff"]["unparsed"][0],
         "projects/apollo/risks/apollo-vendor.yaml (head)"
     );
-    // A commit with broken YAML does not end the document's history.
+    // A commit with broken YAML does not end the document's history: it is in it.
     commit(&repo, ERIN, "Broken");
     let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(2));
     commit(&repo, ERIN, "Fixed");
@@ -360,7 +360,11 @@ fn broken_yaml_is_not_a_removal() {
         .iter()
         .map(|e| e["change"].as_str().unwrap())
         .collect();
-    assert_eq!(changes, ["modified", "renamed", "added"], "{v:#}");
+    assert_eq!(
+        changes,
+        ["modified", "unreadable", "renamed", "added"],
+        "{v:#}"
+    );
 }
 
 #[test]
@@ -620,5 +624,58 @@ fn diff_check_fails_when_the_change_introduces_an_error() {
     assert!(
         text.contains("introduced: projects/apollo/risks/orphan.yaml"),
         "{text}"
+    );
+}
+
+#[test]
+fn history_credits_a_repair_to_its_commit_and_lists_a_break() {
+    const XAVIER: (&str, &str) = ("Xavier Roy", "xavier@example.org");
+    const YVONNE: (&str, &str) = ("Yvonne Li", "yvonne@example.org");
+    let file = "projects/apollo/risks/apollo-vendor.yaml";
+    let repo = history_repo();
+    // Xavier breaks the YAML; Yvonne repairs it and lowers the probability.
+    let repo = repo.file(file, &format!("{}  bad: [\n", risk(4)));
+    commit(&repo, XAVIER, "Edit the vendor risk");
+    let repo = repo.file(file, &risk(2));
+    commit(&repo, YVONNE, "Repair and lower the vendor risk");
+    let v = json(&repo, &["history", "apollo-vendor", "--format", "json"]);
+    let events = v["history"].as_array().unwrap();
+    let who: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e["author"].as_str().unwrap(), e["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("Yvonne Li", "modified"),
+            ("Xavier Roy", "unreadable"),
+            ("Erin Walsh", "renamed"),
+            ("Alice Martin", "added"),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(events[0]["fields"][0]["field"], "probability");
+    assert_eq!(events[0]["fields"][0]["old"], 4);
+    assert_eq!(events[0]["fields"][0]["new"], 2);
+
+    // Broken at the head: the history still stands, the break first.
+    let repo = repo.file(file, &format!("{}  bad: [\n", risk(2)));
+    commit(&repo, XAVIER, "Break it again");
+    let text = repo.stdout(&["history", "apollo-vendor"]);
+    assert!(
+        text.contains("made projects/apollo/risks/apollo-vendor.yaml unreadable as YAML"),
+        "{text}"
+    );
+    let v = json(&repo, &["history", "apollo-vendor", "--format", "json"]);
+    let changes: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changes,
+        ["unreadable", "modified", "unreadable", "renamed", "added"],
+        "{v:#}"
     );
 }

@@ -142,6 +142,7 @@ fn verb(d: &DocDiff, esc: Escape) -> String {
         ChangeKind::Added => "added".into(),
         ChangeKind::Removed => "removed".into(),
         ChangeKind::Modified => "changed".into(),
+        ChangeKind::Unreadable => "made unreadable".into(),
         ChangeKind::Renamed => format!(
             "moved from {}",
             esc(d.old_file.as_deref().unwrap_or_default())
@@ -375,6 +376,9 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
                         esc(&e.file)
                     ),
                     ChangeKind::Modified => "changed".into(),
+                    ChangeKind::Unreadable => {
+                        format!("made {} unreadable as YAML", esc(&e.file))
+                    }
                 };
                 let (date, commit) = (esc(&e.date), esc(&e.commit));
                 let (author, email, summary) = (esc(&e.author), esc(&e.email), esc(&e.summary));

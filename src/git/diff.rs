@@ -29,6 +29,8 @@ pub enum ChangeKind {
     Removed,
     Renamed,
     Modified,
+    /// In a history: the commit made the document's file unreadable as YAML.
+    Unreadable,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

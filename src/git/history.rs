@@ -70,34 +70,109 @@ fn locate(
     Ok(None)
 }
 
-/// The changes to document `id` reachable from `tip`, newest first.
+/// An entry of the history: `info` made this change to the document.
+fn entry(
+    info: &Commit,
+    change: ChangeKind,
+    fields: Vec<FieldChange>,
+    file: &str,
+    old_file: Option<String>,
+) -> Event {
+    Event {
+        commit: info.id.to_hex_with_len(12).to_string(),
+        date: info.date.clone(),
+        author: info.author.clone(),
+        email: info.email.clone(),
+        summary: info.summary.clone(),
+        change,
+        file: file.to_owned(),
+        old_file,
+        fields,
+    }
+}
+
+/// Where document `id` was last readable, when `tip` holds it in a file that does not
+/// parse: that file's path, the newest commit where it still held the document and the
+/// document, and the commit after it, which made the file unreadable.
+fn last_readable(
+    git: &Git,
+    repo: &gix::Repository,
+    tip: ObjectId,
+    id: &str,
+) -> Result<Option<(String, ObjectId, Value, ObjectId)>, Error> {
+    for (path, blob) in git.files(tip)? {
+        let Ok(bytes) = git.blob(repo, blob) else {
+            continue;
+        };
+        if !crate::source::is_document_path(&path)
+            || !bytes.windows(id.len()).any(|w| w == id.as_bytes())
+            || !read(&path, &bytes).is_unreadable()
+        {
+            continue;
+        }
+        let mut commit = tip;
+        while let Some(&parent) = git.commit(repo, commit)?.parents.first() {
+            let child = commit;
+            commit = parent;
+            let Some(bytes) = git
+                .blob_at(repo, commit, &path)
+                .and_then(|b| git.blob(repo, b).ok())
+            else {
+                break;
+            };
+            let file = read(&path, &bytes);
+            if file.is_unreadable() {
+                continue;
+            }
+            if let Some(value) = find(file, id) {
+                return Ok(Some((path, commit, value, child)));
+            }
+            break;
+        }
+    }
+    Ok(None)
+}
+
+/// The changes to document `id` reachable from `tip`, newest first. A commit that made the
+/// document's file unreadable is an entry of its own, and the commit that made it readable
+/// again is credited with what changed across the break.
 pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> {
     let repo = git.local();
-    let Some((mut path, mut value)) = locate(git, &repo, tip, id)? else {
-        return Err(Error::Invalid(format!(
-            "no document `{id}` at {}",
-            tip.to_hex_with_len(12)
-        )));
-    };
     let mut events = Vec::new();
     let mut commit = tip;
+    let (mut path, mut value) = match locate(git, &repo, tip, id)? {
+        Some(found) => found,
+        None => match last_readable(git, &repo, tip, id)? {
+            // The head does not parse: the history up to it still stands.
+            Some((path, readable, value, broke)) => {
+                let info = git.commit(&repo, broke)?;
+                events.push(entry(
+                    &info,
+                    ChangeKind::Unreadable,
+                    Vec::new(),
+                    &path,
+                    None,
+                ));
+                commit = readable;
+                (path, value)
+            }
+            None => {
+                return Err(Error::Invalid(format!(
+                    "no document `{id}` at {}",
+                    tip.to_hex_with_len(12)
+                )));
+            }
+        },
+    };
     let mut blob = git.blob_at(&repo, commit, &path);
+    // The commit that made the file readable again, while walking back through versions
+    // that do not parse: it is credited with the change across them.
+    let mut repaired: Option<Commit> = None;
     loop {
         let info: Commit = git.commit(&repo, commit)?;
         let parent = info.parents.first().copied();
-        let event = |change, fields, file: &str, old_file| Event {
-            commit: info.id.to_hex_with_len(12).to_string(),
-            date: info.date.clone(),
-            author: info.author.clone(),
-            email: info.email.clone(),
-            summary: info.summary.clone(),
-            change,
-            file: file.to_owned(),
-            old_file,
-            fields,
-        };
         let Some(parent) = parent else {
-            events.push(event(ChangeKind::Added, Vec::new(), &path, None));
+            events.push(entry(&info, ChangeKind::Added, Vec::new(), &path, None));
             break;
         };
         let parent_blob = git.blob_at(&repo, parent, &path);
@@ -110,12 +185,24 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
             .and_then(|b| git.blob(&repo, b).ok())
             .map(|bytes| read(&path, &bytes));
         if parent_file.as_ref().is_some_and(YamlFile::is_unreadable) {
-            // Broken YAML in that commit: the document is neither gone nor changed there;
-            // compare across it with the next readable version.
+            // Broken YAML before this commit: the document is neither gone nor changed
+            // there; what changed is measured against the last readable version.
+            repaired.get_or_insert(info);
             blob = parent_blob;
             commit = parent;
             continue;
         }
+        // `info` made the change from the parent's version, or, after a break, made the
+        // file unreadable, and the commit that repaired it made the change.
+        let (maker, broke) = match repaired.take() {
+            Some(repairer) => (repairer, Some(info)),
+            None => (info, None),
+        };
+        let unreadable = |events: &mut Vec<Event>, path: &str| {
+            if let Some(broke) = &broke {
+                events.push(entry(broke, ChangeKind::Unreadable, Vec::new(), path, None));
+            }
+        };
         let before = parent_file
             .and_then(|file| find(file, id))
             .map(|v| (path.clone(), v));
@@ -126,26 +213,30 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
         };
         match before {
             None => {
-                events.push(event(ChangeKind::Added, Vec::new(), &path, None));
+                events.push(entry(&maker, ChangeKind::Added, Vec::new(), &path, None));
+                unreadable(&mut events, &path);
                 break;
             }
             Some((old_path, old_value)) => {
                 if old_path != path {
                     let fields = field_changes(&old_value, &value);
-                    events.push(event(
+                    events.push(entry(
+                        &maker,
                         ChangeKind::Renamed,
                         fields,
                         &path,
                         Some(old_path.clone()),
                     ));
                 } else if old_value != value {
-                    events.push(event(
+                    events.push(entry(
+                        &maker,
                         ChangeKind::Modified,
                         field_changes(&old_value, &value),
                         &path,
                         None,
                     ));
                 }
+                unreadable(&mut events, &path);
                 blob = git.blob_at(&repo, parent, &old_path);
                 path = old_path;
                 value = old_value;
