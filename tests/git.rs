@@ -269,8 +269,46 @@ fn approvals_are_traced_to_their_commit() {
         (&Value::from(9), &Value::from(10))
     );
 
+    // Giving Carol Erin's address in the same change proves nothing: the base's people
+    // say who Carol is.
+    let repo = repo.file(
+        "people/carol.yaml",
+        "kind: person\nid: carol\nname: Carol\nemail: erin@example.org\nroles: [sponsor]\n",
+    );
+    commit(&repo, ERIN, "Carol's new address");
+    let v = json(
+        &repo,
+        &["check", "--changed-since", base.trim(), "--format", "json"],
+    );
+    assert!(
+        v["diagnostics"].to_string().contains(
+            "`carol`'s email changed in this change (carol@example.org -> erin@example.org)"
+        ),
+        "{v:#}"
+    );
+    // A person the change adds proves nothing either.
+    let repo = repo.file(
+        "projects/apollo/changes/cr.yaml",
+        &change(true).replace("by: carol", "by: dave"),
+    );
+    let repo = repo.file(
+        "people/dave.yaml",
+        "kind: person\nid: dave\nname: Dave\nemail: erin@example.org\nroles: [sponsor]\n",
+    );
+    commit(&repo, ERIN, "Dave approved");
+    let v = json(
+        &repo,
+        &["check", "--changed-since", base.trim(), "--format", "json"],
+    );
+    assert!(
+        v["diagnostics"]
+            .to_string()
+            .contains("`dave` is not a person of the base revision"),
+        "{v:#}"
+    );
+
     // When Carol commits her own approval, nothing is reported.
-    git(repo.path(), ALICE, &["reset", "-q", "--hard", "HEAD~1"]);
+    git(repo.path(), ALICE, &["reset", "-q", "--hard", "HEAD~3"]);
     let repo = repo.file("projects/apollo/changes/cr.yaml", &change(true));
     commit(&repo, CAROL, "Approve CR");
     let v = json(

@@ -44,7 +44,7 @@ pub(super) fn find_in(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
 
 /// Where document `id` is in `commit`: its path and value. Files named after the id are
 /// tried first, then every file that mentions it.
-fn locate(
+pub(super) fn locate(
     git: &Git,
     repo: &gix::Repository,
     commit: ObjectId,

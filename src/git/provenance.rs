@@ -155,6 +155,7 @@ fn c005(
     let mut history: Vec<(ObjectId, Vec<Entry>)> = range.iter().map(|c| (*c, at(*c))).collect();
     history.insert(0, (base, at(base)));
     let mut out = Vec::new();
+    let mut base_people = std::collections::HashMap::new();
     for (i, approval) in added {
         let Some(window) = history
             .windows(2)
@@ -166,18 +167,37 @@ fn c005(
             continue;
         };
         let by = &approval.0;
-        let email = portfolio.person(by).and_then(|p| p.email);
-        let matches = email.is_some_and(|e| e.trim().eq_ignore_ascii_case(commit.email.trim()));
-        if matches {
-            continue;
-        }
+        // Who the approver is comes from the base: a change cannot vouch for itself by
+        // giving the approver the author's address.
+        let known = base_people
+            .entry(by.clone())
+            .or_insert_with(|| person_at(git, &repo, base, by));
+        let head_email = portfolio
+            .person(by)
+            .and_then(|p| p.email)
+            .map(str::to_owned);
         let short = commit.id.to_hex_with_len(7);
-        let message = match email {
-            Some(e) => format!(
+        let message = match known {
+            None => format!(
+                "approval by `{by}` was added in {short} by {}, and `{by}` is not a person of the base revision, so nothing proves who approved",
+                commit.email
+            ),
+            Some(email)
+                if head_email.as_deref().map(str::trim) != email.as_deref().map(str::trim) =>
+            {
+                format!(
+                    "approval by `{by}` was added in {short} by {}, and `{by}`'s email changed in this change ({} -> {}): pmo matches approvers by the base revision's people",
+                    commit.email,
+                    email.as_deref().unwrap_or("none"),
+                    head_email.as_deref().unwrap_or("none")
+                )
+            }
+            Some(Some(e)) if e.trim().eq_ignore_ascii_case(commit.email.trim()) => continue,
+            Some(Some(e)) => format!(
                 "approval by `{by}` was added in {short} by {}, not by {by}'s email {e}",
                 commit.email
             ),
-            None => format!(
+            Some(None) => format!(
                 "approval by `{by}` was added in {short} by {}; `{by}` has no `email` to match it with",
                 commit.email
             ),
@@ -196,4 +216,23 @@ fn c005(
         );
     }
     out
+}
+
+/// Person `id` in `commit`: `None` when there is no such person there, else their `email`.
+fn person_at(
+    git: &Git,
+    repo: &gix::Repository,
+    commit: ObjectId,
+    id: &str,
+) -> Option<Option<String>> {
+    let (_, person) = super::history::locate(git, repo, commit, id).ok()??;
+    if person.get("kind").and_then(Value::as_str) != Some("person") {
+        return None;
+    }
+    Some(
+        person
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    )
 }

@@ -13,6 +13,10 @@ Active only when a base revision is known: `pmo check --changed-since REV` or
 added it; that commit's author email must be the approver's `email` (person document).
 Anyone can type `by: dave`; only Dave's own commit shows Dave approved.
 
+Who Dave is comes from the base revision's people, not from the change: an approval by
+a person whose `email` the range changes, or by a person the range adds, is reported as
+unproven. A commit's author is what its author wrote; docs/git.md says what this proves.
+
 ```yaml
 approvals:
   - {by: dave, date: 2026-11-18, decision: approve}   # C005: added in 3f2a9c1 by erin.walsh@acme.example, not dave's email dave.fischer@acme.example
