@@ -717,3 +717,45 @@ fn history_credits_a_repair_to_its_commit_and_lists_a_break() {
         "{v:#}"
     );
 }
+
+#[test]
+fn a_document_keeps_its_identity_when_its_id_changes() {
+    let repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let base = base.trim();
+    // Renaming the project in the same change does not hide its new baseline from G005.
+    let renamed = project("2027-05-01", true).replace("id: apollo\n", "id: apollo-2\n");
+    let repo = repo.file("projects/apollo/project.yaml", &renamed);
+    commit(&repo, ERIN, "Apollo is apollo-2, replanned");
+    let v = json(&repo, &["diff", base, "--format", "json"]);
+    let docs = v["diff"]["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1, "{v:#}");
+    assert_eq!(docs[0]["change"], "id_changed");
+    assert_eq!(docs[0]["id"], "apollo-2");
+    assert_eq!(docs[0]["old_id"], "apollo");
+    assert_eq!(
+        docs[0]["notes"][0],
+        "id changed from apollo: every reference to apollo must follow"
+    );
+    let (code, report) = repo.report(&["check", "--changed-since", base]);
+    assert_eq!(code, 1);
+    let found: Vec<String> = common::findings_in(&report)
+        .into_iter()
+        .map(|(code, ..)| code)
+        .collect();
+    // The baseline moved without a change request, and the risk still names `apollo`.
+    assert!(found.contains(&"G005".to_owned()), "{report:#}");
+    assert!(found.contains(&"R002".to_owned()), "{report:#}");
+    let text = repo.stdout(&["diff", base]);
+    assert!(text.contains("id changed from apollo"), "{text}");
+
+    // Its history goes on through the id change.
+    let v = json(&repo, &["history", "apollo-2", "--format", "json"]);
+    let changes: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["id_changed", "modified", "added"], "{v:#}");
+}

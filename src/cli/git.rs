@@ -143,6 +143,10 @@ fn verb(d: &DocDiff, esc: Escape) -> String {
         ChangeKind::Removed => "removed".into(),
         ChangeKind::Modified => "changed".into(),
         ChangeKind::Unreadable => "made unreadable".into(),
+        ChangeKind::IdChanged => format!(
+            "id changed from {}",
+            esc(d.old_id.as_deref().unwrap_or_default())
+        ),
         ChangeKind::Renamed => format!(
             "moved from {}",
             esc(d.old_file.as_deref().unwrap_or_default())
@@ -159,6 +163,7 @@ fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
         (ChangeKind::Removed, "removed"),
         (ChangeKind::Renamed, "moved"),
         (ChangeKind::Modified, "changed"),
+        (ChangeKind::IdChanged, "with a new id"),
     ] {
         let n = count(k);
         if n > 0 {
@@ -376,6 +381,7 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
                         esc(&e.file)
                     ),
                     ChangeKind::Modified => "changed".into(),
+                    ChangeKind::IdChanged => "id changed".into(),
                     ChangeKind::Unreadable => {
                         format!("made {} unreadable as YAML", esc(&e.file))
                     }

@@ -29,6 +29,8 @@ pub enum ChangeKind {
     Removed,
     Renamed,
     Modified,
+    /// The document kept its file and changed its id: it is the same document.
+    IdChanged,
     /// In a history: the commit made the document's file unreadable as YAML.
     Unreadable,
 }
@@ -48,6 +50,9 @@ pub struct DocDiff {
     pub change: ChangeKind,
     pub file: String,
     pub old_file: Option<String>,
+    /// The id before, when it changed (`id_changed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
     pub fields: Vec<FieldChange>,
     /// The changes in governance terms: "risk score 9 -> 16", "baseline finish moved by
     /// +45 days", "approved by dave".
@@ -159,6 +164,7 @@ impl Change {
         };
         for c in &self.documents {
             scope.ids.insert(c.id.as_str());
+            scope.ids.extend(c.old_id.as_deref());
             // What the document names (its project, owner, people): findings about them
             // (a project left without a risk, a person over-allocated) are this change's.
             for v in c.old.iter().chain(&c.new) {
@@ -392,11 +398,19 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
     old.retain(|id, d| new.contains_key(id) || !unreadable(&d.file));
     new.retain(|id, d| old.contains_key(id) || !unreadable(&d.file));
 
+    let reidentified = id_changes(&old, &new);
     let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut documents = Vec::new();
     for id in ids {
-        let (o, n) = (old.get(id), new.get(id));
+        let old_id = reidentified.get(id);
+        if reidentified.values().any(|o| o == id) {
+            continue; // the same document as the one with its new id
+        }
+        let (o, n) = (old.get(old_id.unwrap_or(id)), new.get(id));
         let (change, file, old_file, kind) = match (o, n) {
+            (Some(_), Some(n)) if old_id.is_some() => {
+                (ChangeKind::IdChanged, &n.file, None, &n.kind)
+            }
             (None, Some(n)) => (ChangeKind::Added, &n.file, None, &n.kind),
             (Some(o), None) => (ChangeKind::Removed, &o.file, None, &o.kind),
             (Some(o), Some(n)) if o.file != n.file => {
@@ -412,13 +426,20 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
             o.map_or(&empty, |d| &d.value),
             n.map_or(&empty, |d| &d.value),
         );
-        let notes = notes(kind, o.map(|d| &d.value), n.map(|d| &d.value), config);
+        let mut notes = notes(kind, o.map(|d| &d.value), n.map(|d| &d.value), config);
+        if let Some(old_id) = old_id {
+            notes.insert(
+                0,
+                format!("id changed from {old_id}: every reference to {old_id} must follow"),
+            );
+        }
         documents.push(DocDiff {
             id: id.clone(),
             kind: kind.clone(),
             change,
             file: file.clone(),
             old_file,
+            old_id: old_id.cloned(),
             fields: if matches!(change, ChangeKind::Added | ChangeKind::Removed) {
                 Vec::new()
             } else {
@@ -440,6 +461,33 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
         unparsed,
         findings: None,
     })
+}
+
+/// New id -> old id of the documents that kept their file but not their id: a file that
+/// loses one document of a kind and gains one of the same kind holds the same document.
+fn id_changes(
+    old: &BTreeMap<String, Doc>,
+    new: &BTreeMap<String, Doc>,
+) -> BTreeMap<String, String> {
+    let gone: Vec<(&String, &Doc)> = old
+        .iter()
+        .filter(|(id, _)| !new.contains_key(*id))
+        .collect();
+    let came: Vec<(&String, &Doc)> = new
+        .iter()
+        .filter(|(id, _)| !old.contains_key(*id))
+        .collect();
+    let alike = |a: &Doc, b: &Doc| a.file == b.file && a.kind == b.kind;
+    came.iter()
+        .filter_map(|(id, doc)| {
+            let before: Vec<_> = gone.iter().filter(|(_, d)| alike(d, doc)).collect();
+            let after = came.iter().filter(|(_, d)| alike(d, doc)).count();
+            match before[..] {
+                [(old_id, _)] if after == 1 => Some(((*id).clone(), (*old_id).clone())),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// Every leaf that differs, by dotted path.

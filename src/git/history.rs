@@ -138,11 +138,13 @@ fn last_readable(
 /// again is credited with what changed across the break.
 pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> {
     let repo = git.local();
+    // The document's id in the commit being looked at: it may have changed on the way.
+    let mut id = id.to_owned();
     let mut events = Vec::new();
     let mut commit = tip;
-    let (mut path, mut value) = match locate(git, &repo, tip, id)? {
+    let (mut path, mut value) = match locate(git, &repo, tip, &id)? {
         Some(found) => found,
-        None => match last_readable(git, &repo, tip, id)? {
+        None => match last_readable(git, &repo, tip, &id)? {
             // The head does not parse: the history up to it still stands.
             Some((path, readable, value, broke)) => {
                 let info = git.commit(&repo, broke)?;
@@ -203,13 +205,26 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
                 events.push(entry(broke, ChangeKind::Unreadable, Vec::new(), path, None));
             }
         };
-        let before = parent_file
-            .and_then(|file| find(file, id))
-            .map(|v| (path.clone(), v));
-        let before = match before {
-            Some(found) => Some(found),
+        let docs: Vec<Value> = parent_file.map_or_else(Vec::new, |file| {
+            file.docs.into_iter().map(|d| d.value).collect()
+        });
+        let found = docs
+            .iter()
+            .find(|v| v.get("id").and_then(Value::as_str) == Some(id.as_str()));
+        let mut alike = docs.iter().filter(|v| v.get("kind") == value.get("kind"));
+        let only = match (alike.next(), alike.next()) {
+            (Some(v), None) => Some(v),
+            _ => None,
+        };
+        let before = match found {
+            Some(v) => Some((path.clone(), v.clone())),
             // Not at this path before: moved from another file, or added here.
-            None => locate(git, &repo, parent, id)?,
+            None => match locate(git, &repo, parent, &id)? {
+                Some(found) => Some(found),
+                // The only document of its kind in its file before: the same document,
+                // under another id.
+                None => only.map(|v| (path.clone(), v.clone())),
+            },
         };
         match before {
             None => {
@@ -218,7 +233,20 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
                 break;
             }
             Some((old_path, old_value)) => {
-                if old_path != path {
+                let old_id = old_value
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if old_id != id {
+                    events.push(entry(
+                        &maker,
+                        ChangeKind::IdChanged,
+                        field_changes(&old_value, &value),
+                        &path,
+                        None,
+                    ));
+                    id = old_id.to_owned();
+                } else if old_path != path {
                     let fields = field_changes(&old_value, &value);
                     events.push(entry(
                         &maker,

@@ -41,7 +41,10 @@ fn get<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
 }
 
 fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
-    if !matches!(d.change, ChangeKind::Modified | ChangeKind::Renamed) {
+    if !matches!(
+        d.change,
+        ChangeKind::Modified | ChangeKind::Renamed | ChangeKind::IdChanged
+    ) {
         return None;
     }
     // A draft baseline (not approved: `approved_by` and `approved_on` unset) is
@@ -61,7 +64,9 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
     // Added in the range, approved in it, or given an approval in it.
     let covered = change.documents.iter().any(|c| {
         c.kind == "change"
-            && get(c.new.as_ref(), "project").and_then(Value::as_str) == Some(d.id.as_str())
+            && get(c.new.as_ref(), "project")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p == d.id || Some(p) == d.old_id.as_deref())
             && decided(c.new.as_ref())
             && (c.change == ChangeKind::Added
                 || !decided(c.old.as_ref())
@@ -145,9 +150,12 @@ fn c005(
             let Ok(bytes) = git.blob(&repo, blob) else {
                 continue;
             };
-            let found = super::history::find_in(&bytes, path, &d.id);
-            if found.is_some() {
-                return approvals(found.as_ref());
+            // The document by its id then, which may be its id before the change.
+            for id in std::iter::once(&d.id).chain(&d.old_id) {
+                let found = super::history::find_in(&bytes, path, id);
+                if found.is_some() {
+                    return approvals(found.as_ref());
+                }
             }
         }
         Vec::new()
