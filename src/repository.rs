@@ -59,12 +59,22 @@ pub fn load_config(source: &dyn Source) -> Result<Config, Error> {
 }
 
 pub fn load(source: &dyn Source) -> Result<Repository, Error> {
-    let config_bytes = source
+    load_judged(source, source)
+}
+
+/// The documents of `source` under the configuration and schema overlays of `judge`: a
+/// change is checked by the rules of its base revision, never by the rules it brings.
+/// `config_text` stays the source's own `pmo.yaml`, the file a reader of the findings has.
+pub fn load_judged(source: &dyn Source, judge: &dyn Source) -> Result<Repository, Error> {
+    let config_text = source
+        .read(config::FILE)?
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    let config_bytes = judge
         .read(config::FILE)?
         .ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))?;
-    let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
     let config = config::load(&config_bytes).map_err(Error::Config)?;
-    let schemas = Schemas::compile(&overlays(source)?)
+    let schemas = Schemas::compile(&overlays(judge)?)
         .map_err(|e| Error::Config(vec![overlay_problem(&e)]))?;
     let skip = source::skip_set(&config.exclude).map_err(|e| {
         Error::Config(vec![Diagnostic::new(

@@ -759,3 +759,73 @@ fn a_document_keeps_its_identity_when_its_id_changes() {
         .collect();
     assert_eq!(changes, ["id_changed", "modified", "added"], "{v:#}");
 }
+
+/// `(code, file, line)` of every finding of `check --changed-since BASE`, and its exit code.
+fn judged(repo: &Repo, base: &str) -> (i32, Vec<(String, String, u64)>) {
+    let (code, report) = repo.report(&["check", "--changed-since", base]);
+    let found = common::findings_in(&report)
+        .into_iter()
+        .map(|(code, file, line, _)| (code, file, line))
+        .collect();
+    (code, found)
+}
+
+#[test]
+fn the_base_judges_a_change_that_loosens_its_own_rules() {
+    let mut repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let base = base.trim();
+    let replanned = project("2027-05-01", true);
+    let g005 = || {
+        (
+            "G005".to_owned(),
+            "projects/apollo/project.yaml".to_owned(),
+            8,
+        )
+    };
+    let c006 = |file: &str, line| ("C006".to_owned(), file.to_owned(), line);
+    let config = |extra: &str| format!("{}{extra}", common::CONFIG);
+    // Each with the line of the C006 finding that shows it.
+    let evasions = [
+        // The rule switched off in the change that breaks it.
+        (config("rules:\n  G005: off\n"), 4),
+        // A waiver the change grants itself.
+        (
+            config(
+                "waivers:\n  - {rule: G005, id: apollo, reason: mine, owner: erin, expires: 2027-12-31}\n",
+            ),
+            4,
+        ),
+        // The project hidden from the check.
+        (config("exclude: [\"projects/apollo/**\"]\n"), 3),
+    ];
+    for (pmo_yaml, line) in evasions {
+        repo = repo
+            .file("projects/apollo/project.yaml", &replanned)
+            .file("pmo.yaml", &pmo_yaml);
+        let (code, found) = judged(&repo, base);
+        assert_eq!(code, 1, "{pmo_yaml}: {found:?}");
+        assert_eq!(found, [c006("pmo.yaml", line), g005()], "{pmo_yaml}");
+    }
+    // The reviewer sees what the change does to the rules.
+    let repo = repo.file("pmo.yaml", &config("rules:\n  G005: off\n"));
+    let (_, report) = repo.report(&["check", "--changed-since", base]);
+    assert!(
+        report
+            .to_string()
+            .contains(r#"`rules.G005` changed (rules.G005: none -> \"off\")"#),
+        "{report:#}"
+    );
+
+    // A role or an address given to a person is shown too.
+    let repo = repo
+        .file("pmo.yaml", common::CONFIG)
+        .file("people/bob.yaml", &BOB.replace("roles: [", "roles: [ccb, "));
+    let (_, found) = judged(&repo, base);
+    assert!(
+        found
+            .iter()
+            .any(|(code, file, _)| code == "C006" && file == "people/bob.yaml"),
+        "{found:?}"
+    );
+}

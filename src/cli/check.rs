@@ -13,7 +13,20 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
 }
 
 fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode> {
-    let repo = match repository::load(source) {
+    // With a base, the base's configuration and overlays judge the documents.
+    let base = match &cmd.changed_since {
+        Some(rev) => Some(base_of(args, rev)?),
+        None => None,
+    };
+    let judge = match &base {
+        Some((git, base)) => Some(pmo::git::GitTree::new(git, *base)?),
+        None => None,
+    };
+    let loaded = match &judge {
+        Some(judge) => repository::load_judged(source, judge),
+        None => repository::load(source),
+    };
+    let repo = match loaded {
         Ok(repo) => repo,
         Err(Error::Config(diagnostics)) => {
             // A broken configuration: show where, and stop (exit 2).
@@ -42,9 +55,9 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
         }
         Err(e) => return Err(e.into()),
     };
-    let report = match &cmd.changed_since {
+    let report = match &base {
         None => check(&repo, args.today()),
-        Some(rev) => changed_since(args, rev, &repo)?,
+        Some((git, base)) => changed_since(args, git, *base, &repo)?,
     };
     let texts = |path: &str| repo.text(path).map(str::to_owned);
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
@@ -63,10 +76,24 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
     })
 }
 
-/// The findings about what changed since `rev`, with G005 and C005.
-fn changed_since(args: &Args, rev: &str, repo: &pmo::repository::Repository) -> Result<Report> {
-    use pmo::git::{self, Head};
+/// The git repository and the base a change is judged from: where HEAD (or `--rev`)
+/// left `rev`.
+fn base_of(args: &Args, rev: &str) -> Result<(pmo::git::Git, gix::ObjectId)> {
     let git = super::open_git(args)?;
+    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
+    let base = git.branch_point(rev, tip)?;
+    Ok((git, base))
+}
+
+/// The findings about what changed since `base`, with G005, C005 and C006. `repo` holds
+/// the head's documents under the base's configuration.
+fn changed_since(
+    args: &Args,
+    git: &pmo::git::Git,
+    base: gix::ObjectId,
+    repo: &pmo::repository::Repository,
+) -> Result<Report> {
+    use pmo::git::{self, Head};
     let worktree;
     let (head, tip) = match &args.rev {
         Some(r) => {
@@ -78,13 +105,24 @@ fn changed_since(args: &Args, rev: &str, repo: &pmo::repository::Repository) -> 
             (Head::Worktree(&worktree), git.resolve("HEAD")?)
         }
     };
-    // What this branch does: from where it left REV, not from REV's tip.
-    let base = git.branch_point(rev, tip)?;
-    let change = git::diff(&git, base, head, &repo.config)?;
-    let extra = git::findings(&git, base, tip, &change, repo)?;
+    let change = git::diff(git, base, head, &repo.config)?;
+    let extra = git::findings(git, base, tip, &change, repo)?;
     let mut report = pmo::check::check_with(repo, args.today(), extra);
-    let scope = change.scope();
-    report.diagnostics.retain(|d| scope.concerns(d));
+    let mut scope = change.scope();
+    // The base's configuration judges: the change's edits to it move no finding (they
+    // are C006 findings of their own).
+    scope.everything = false;
+    // Other findings in pmo.yaml are about the base's file, at its lines, not the change's.
+    report
+        .diagnostics
+        .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == "C006"));
+    // The change's own pmo.yaml is checked as a document: its errors are reported.
+    if let Err(problems) = pmo::config::load(repo.config_text.as_bytes()) {
+        report.diagnostics.extend(problems);
+        report
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     Ok(report)
 }
 

@@ -40,7 +40,14 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     if cmd.check {
         let today = args.today();
         let before = load(Head::Commit(base))?;
-        let after = load(head()?)?;
+        // The base's configuration and overlays judge the head's documents.
+        let judge = git::GitTree::new(&git, base)?;
+        let after = match head()? {
+            Head::Commit(id) => {
+                pmo::repository::load_judged(&git::GitTree::new(&git, id)?, &judge)?
+            }
+            Head::Worktree(tree) => pmo::repository::load_judged(tree, &judge)?,
+        };
         let tip = match head_commit {
             Some(id) => id,
             None => git.resolve("HEAD")?,

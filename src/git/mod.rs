@@ -2,6 +2,7 @@
 //! commits that changed a document, and who made them.
 
 mod diff;
+pub mod guards;
 mod history;
 mod provenance;
 mod tree;

@@ -11,7 +11,7 @@ use crate::repository::Repository;
 use gix::ObjectId;
 use serde_json::Value;
 
-/// G005 and C005 findings of `change` (base..`tip`), located in the head `repo`. `tip`
+/// G005, C005 and C006 findings of `change` (base..`tip`), located in the head `repo`. `tip`
 /// is the head commit (HEAD when the head is the working tree: uncommitted approvals
 /// have no author yet and are not judged).
 pub fn findings(
@@ -33,6 +33,11 @@ pub fn findings(
             _ => {}
         }
     }
+    out.extend(super::guards::findings(
+        change,
+        &repo.config_text,
+        &portfolio,
+    ));
     Ok(out)
 }
 

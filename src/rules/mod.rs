@@ -14,6 +14,7 @@ mod c002_approver_without_role;
 mod c003_self_approval;
 mod c004_implemented_unapproved;
 mod c005_approval_not_by_approver;
+mod c006_guard_changed;
 mod f001_cost_over_tolerance;
 mod f002_optimistic_status;
 mod g001_gate_not_passed;
@@ -67,6 +68,7 @@ pub static ALL: &[&Rule] = &[
     &c003_self_approval::RULE,
     &c004_implemented_unapproved::RULE,
     &c005_approval_not_by_approver::RULE,
+    &c006_guard_changed::RULE,
     &f001_cost_over_tolerance::RULE,
     &f002_optimistic_status::RULE,
     &g001_gate_not_passed::RULE,

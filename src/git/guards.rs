@@ -1,0 +1,210 @@
+//! C006: what a change does to the inputs that guard the process. Under a base revision
+//! the base's `pmo.yaml` and overlays judge the change; the change's own edits to them,
+//! and roles or emails it gives to people, take effect once merged, so each is shown.
+
+use super::diff::{Change, ChangeKind, DocDiff, FieldChange};
+use crate::config::FILE;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::model::Portfolio;
+use crate::parse::{self, Limits, Seg};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The sections of `pmo.yaml` that decide what passes.
+const GUARDS: [&str; 11] = [
+    "rules",
+    "waivers",
+    "methodologies",
+    "default_methodology",
+    "change_control",
+    "risk",
+    "status",
+    "tolerances",
+    "rag",
+    "exclude",
+    "roles",
+];
+
+/// The fields of a person that approvals are judged by.
+const IDENTITY: [&str; 2] = ["roles", "email"];
+
+const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/ and people/); it applies once merged";
+
+/// C006 findings of `change`, located in the head: `config_text` is its `pmo.yaml`.
+pub fn findings(change: &Change, config_text: &str, portfolio: &Portfolio<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in &change.documents {
+        match d.kind.as_str() {
+            "configuration" if d.file == FILE => out.extend(configuration(d, config_text)),
+            "configuration" => out.push(
+                Diagnostic::new(
+                    "C006",
+                    &d.file,
+                    Span::at(1, 1),
+                    format!(
+                        "schema overlay {} {}: the base revision's overlays judge this change",
+                        d.file,
+                        verb(d.change)
+                    ),
+                )
+                .help(HELP),
+            ),
+            "person" => out.extend(person(d, portfolio)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn verb(change: ChangeKind) -> &'static str {
+    match change {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        _ => "changed",
+    }
+}
+
+/// One finding per changed entry of a guarding section (`rules.G005`, `waivers.2`,
+/// `risk.high_score`), at its line in the head's `pmo.yaml`.
+fn configuration(d: &DocDiff, config_text: &str) -> Vec<Diagnostic> {
+    let head = parse::load(FILE, config_text.as_bytes(), &Limits::default())
+        .docs
+        .into_iter()
+        .next();
+    let fields: Vec<FieldChange> = d.fields.iter().flat_map(leaves).collect();
+    let mut entries: BTreeMap<String, Vec<&FieldChange>> = BTreeMap::new();
+    for f in &fields {
+        let mut parts = f.field.split('.');
+        let Some(section) = parts.next().filter(|s| GUARDS.contains(s)) else {
+            continue;
+        };
+        let entry = match parts.next() {
+            Some(key) => format!("{section}.{key}"),
+            None => section.to_owned(),
+        };
+        entries.entry(entry).or_default().push(f);
+    }
+    entries
+        .into_iter()
+        .map(|(entry, fields)| {
+            let span = head.as_ref().map_or(Span::at(1, 1), |doc| {
+                doc.spans.key_at(&doc.value, segments(&doc.value, &entry))
+            });
+            Diagnostic::new(
+                "C006",
+                FILE,
+                span,
+                format!(
+                    "`{entry}` changed ({}): the base revision's pmo.yaml judges this change",
+                    summary(&fields)
+                ),
+            )
+            .help(HELP)
+        })
+        .collect()
+}
+
+/// A section or entry added or removed whole, as the leaves it adds or removes: a new
+/// `rules:` section is `rules.G005: none -> "off"`.
+fn leaves(f: &FieldChange) -> Vec<FieldChange> {
+    let children: Vec<(String, &Value)> = match (&f.old, &f.new) {
+        (None, Some(v)) | (Some(v), None) => match v {
+            Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => return vec![f.clone()],
+        },
+        _ => return vec![f.clone()],
+    };
+    let added = f.new.is_some();
+    children
+        .into_iter()
+        .flat_map(|(key, v)| {
+            let (old, new) = if added {
+                (None, Some(v.clone()))
+            } else {
+                (Some(v.clone()), None)
+            };
+            leaves(&FieldChange {
+                field: format!("{}.{key}", f.field),
+                old,
+                new,
+            })
+        })
+        .collect()
+}
+
+/// A person given roles or an email, or added with them.
+fn person(d: &DocDiff, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
+    let fields: Vec<FieldChange> = match d.change {
+        ChangeKind::Added => IDENTITY
+            .iter()
+            .filter_map(|k| {
+                let new = d.new.as_ref()?.get(*k)?;
+                Some(FieldChange {
+                    field: (*k).to_owned(),
+                    old: None,
+                    new: Some(new.clone()),
+                })
+            })
+            .collect(),
+        ChangeKind::Removed => return None,
+        _ => d
+            .fields
+            .iter()
+            .filter(|f| IDENTITY.contains(&f.field.split('.').next().unwrap_or_default()))
+            .cloned()
+            .collect(),
+    };
+    if fields.is_empty() {
+        return None;
+    }
+    let doc = portfolio.get(&d.id)?;
+    let first = fields[0].field.split('.').next().unwrap_or_default();
+    Some(
+        Diagnostic::new(
+            "C006",
+            portfolio.repo.path(doc),
+            doc.key_span([Seg::Key(first)]),
+            format!(
+                "person `{}`: {}: approvals in this change are judged by the base revision's people",
+                d.id,
+                summary(&fields.iter().collect::<Vec<_>>())
+            ),
+        )
+        .id(Some(&d.id))
+        .help(HELP),
+    )
+}
+
+/// `field: old -> new; ...`
+fn summary(fields: &[&FieldChange]) -> String {
+    let show = |v: &Option<Value>| v.as_ref().map_or("none".to_owned(), Value::to_string);
+    fields
+        .iter()
+        .map(|f| format!("{}: {} -> {}", f.field, show(&f.old), show(&f.new)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `waivers.2` as path segments of `value`: a number under a list is an index.
+fn segments<'a>(value: &Value, dotted: &'a str) -> Vec<Seg<'a>> {
+    let mut at = Some(value);
+    dotted
+        .split('.')
+        .map(|part| {
+            let seg = match (at, part.parse::<usize>()) {
+                (Some(Value::Array(_)), Ok(i)) => Seg::Index(i),
+                _ => Seg::Key(part),
+            };
+            at = at.and_then(|v| match seg {
+                Seg::Index(i) => v.get(i),
+                Seg::Key(k) => v.get(k),
+            });
+            seg
+        })
+        .collect()
+}
