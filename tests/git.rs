@@ -829,3 +829,56 @@ fn the_base_judges_a_change_that_loosens_its_own_rules() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_role_the_change_gives_counts_once_merged() {
+    let config = format!(
+        "{}change_control:\n  levels:\n    - {{approvers: 1, role: ccb}}\n",
+        common::CONFIG
+    );
+    let repo = history_repo().file("pmo.yaml", &config);
+    commit(&repo, ALICE, "Change control by the CCB");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    // Erin makes Bob a CCB member and has him approve her change in the same pull request.
+    let repo = repo
+        .file("people/bob.yaml", &BOB.replace("roles: [", "roles: [ccb, "))
+        .file(
+            "projects/apollo/changes/cr.yaml",
+            "kind: change\nid: apollo-cr\nproject: apollo\ntitle: CR\nrequested_by: carol\nraised: 2026-11-10\n\
+             status: approved\napprovals:\n  - {by: bob, date: 2026-11-12, decision: approve}\n",
+        );
+    let (code, found) = judged(&repo, base.trim());
+    assert_eq!(code, 1, "{found:?}");
+    let codes: Vec<&str> = found.iter().map(|(c, ..)| c.as_str()).collect();
+    assert!(codes.contains(&"C002"), "{found:?}");
+    assert!(codes.contains(&"C006"), "{found:?}");
+    // Without a base, the working tree's people count as they are.
+    let (_, report) = repo.report(&["check"]);
+    assert!(!report.to_string().contains("C002"), "{report:#}");
+}
+
+#[test]
+fn a_change_cannot_relax_the_schema_it_is_checked_by() {
+    let overlay = r#"{"required": ["category"], "properties": {"category": {"type": "string"}}}"#;
+    let repo = history_repo()
+        .file("schema/risk.schema.json", overlay)
+        .file(
+            "projects/apollo/risks/apollo-vendor.yaml",
+            &format!("{}category: supply\n", risk(4)),
+        );
+    commit(&repo, ALICE, "Risks have a category");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    // The pull request drops the category and the overlay that asks for it.
+    std::fs::remove_file(repo.join("schema/risk.schema.json")).unwrap();
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(3));
+    let (_, found) = judged(&repo, base.trim());
+    let file = "projects/apollo/risks/apollo-vendor.yaml";
+    assert!(
+        found.contains(&("S001".into(), file.into(), 1)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("C006".into(), "schema/risk.schema.json".into(), 1)),
+        "{found:?}"
+    );
+}

@@ -26,7 +26,7 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
         Some(judge) => repository::load_judged(source, judge),
         None => repository::load(source),
     };
-    let repo = match loaded {
+    let mut repo = match loaded {
         Ok(repo) => repo,
         Err(Error::Config(diagnostics)) => {
             // A broken configuration: show where, and stop (exit 2).
@@ -57,7 +57,7 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
     };
     let report = match &base {
         None => check(&repo, args.today()),
-        Some((git, base)) => changed_since(args, git, *base, &repo)?,
+        Some((git, base)) => changed_since(args, git, *base, &mut repo)?,
     };
     let texts = |path: &str| repo.text(path).map(str::to_owned);
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
@@ -91,7 +91,7 @@ fn changed_since(
     args: &Args,
     git: &pmo::git::Git,
     base: gix::ObjectId,
-    repo: &pmo::repository::Repository,
+    repo: &mut pmo::repository::Repository,
 ) -> Result<Report> {
     use pmo::git::{self, Head};
     let worktree;
@@ -107,6 +107,7 @@ fn changed_since(
     };
     let change = git::diff(git, base, head, &repo.config)?;
     let extra = git::findings(git, base, tip, &change, repo)?;
+    git::guards::restore_identities(&change, repo);
     let mut report = pmo::check::check_with(repo, args.today(), extra);
     let mut scope = change.scope();
     // The base's configuration judges: the change's edits to it move no finding (they

@@ -42,7 +42,7 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         let before = load(Head::Commit(base))?;
         // The base's configuration and overlays judge the head's documents.
         let judge = git::GitTree::new(&git, base)?;
-        let after = match head()? {
+        let mut after = match head()? {
             Head::Commit(id) => {
                 pmo::repository::load_judged(&git::GitTree::new(&git, id)?, &judge)?
             }
@@ -53,6 +53,7 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             None => git.resolve("HEAD")?,
         };
         let extra = git::findings(&git, base, tip, &change, &after)?;
+        git::guards::restore_identities(&change, &mut after);
         let base_report = pmo::check::check(&before, today);
         let head_report = pmo::check::check_with(&after, today, extra);
         change.findings = Some(git::Findings::compare(

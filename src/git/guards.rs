@@ -5,8 +5,9 @@
 use super::diff::{Change, ChangeKind, DocDiff, FieldChange};
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::Portfolio;
+use crate::model::{Kind, Portfolio};
 use crate::parse::{self, Limits, Seg};
+use crate::repository::Repository;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -178,6 +179,35 @@ fn person(d: &DocDiff, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
         .id(Some(&d.id))
         .help(HELP),
     )
+}
+
+/// The roles and emails of the people in `repo` (the head's documents, judged by the
+/// base) as the base has them: what the change gives a person counts once merged, so a
+/// change cannot make its author an approver of itself. A person the change adds has no
+/// roles and no email yet.
+pub fn restore_identities(change: &Change, repo: &mut Repository) {
+    for d in change.documents.iter().filter(|d| d.kind == "person") {
+        let person = repo
+            .documents
+            .iter_mut()
+            .find(|doc| doc.kind == Kind::Person && doc.id() == Some(d.id.as_str()));
+        let Some(map) = person.and_then(|doc| doc.value.as_object_mut()) else {
+            continue;
+        };
+        for key in IDENTITY {
+            match d.old.as_ref().and_then(|old| old.get(key)) {
+                Some(base) => {
+                    map.insert(key.to_owned(), base.clone());
+                }
+                None if key == "roles" => {
+                    map.insert(key.to_owned(), Value::Array(Vec::new()));
+                }
+                None => {
+                    map.remove(key);
+                }
+            }
+        }
+    }
 }
 
 /// `field: old -> new; ...`
