@@ -882,3 +882,34 @@ fn a_change_cannot_relax_the_schema_it_is_checked_by() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_change_cannot_hide_its_documents_by_ignoring_them() {
+    let repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    // The pull request moves the baseline and ignores the project's folder.
+    let repo = repo
+        .file("projects/apollo/project.yaml", &project("2027-05-01", true))
+        .file(".gitignore", "projects/apollo/\n");
+    let (code, found) = judged(&repo, base.trim());
+    assert_eq!(code, 1, "{found:?}");
+    assert!(
+        found.contains(&("G005".into(), "projects/apollo/project.yaml".into(), 8)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("C006".into(), ".gitignore".into(), 1)),
+        "{found:?}"
+    );
+    let v = json(&repo, &["diff", base.trim(), "--format", "json"]);
+    assert!(
+        v["diff"]["documents"].to_string().contains("\"modified\""),
+        "{v:#}"
+    );
+    // Without a base, the tree's own rules apply, as git's do.
+    let all = json(&repo, &["check", "--format", "json"]);
+    assert!(
+        !all.to_string().contains("projects/apollo/project.yaml"),
+        "{all:#}"
+    );
+}

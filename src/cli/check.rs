@@ -9,6 +9,11 @@ use pmo::source::Source;
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
+    // A working tree judged by a base is walked with the base's ignore rules.
+    if let (Some(rev), None) = (&cmd.changed_since, &args.rev) {
+        let (git, base) = base_of(args, rev)?;
+        return run_on(args, cmd, &super::judged_worktree(args, &git, base)?);
+    }
     super::with_source(args, |source, _| run_on(args, cmd, source))
 }
 
@@ -101,7 +106,7 @@ fn changed_since(
             (Head::Commit(id), id)
         }
         None => {
-            worktree = pmo::source::Worktree::discover(&args.start_dir())?;
+            worktree = super::judged_worktree(args, git, base)?;
             (Head::Worktree(&worktree), git.resolve("HEAD")?)
         }
     };

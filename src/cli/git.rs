@@ -4,7 +4,6 @@ use super::args::{Args, DiffArgs, DiffFormat, HistoryArgs};
 use anyhow::Result;
 use pmo::escape;
 use pmo::git::{self, ChangeKind, DocDiff, FieldChange, Head};
-use pmo::source::Worktree;
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::process::ExitCode;
@@ -16,7 +15,11 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         anyhow::bail!("the repository has no commits yet: there is no base to compare with");
     }
     let (base, head_commit) = sides(&git, args, cmd)?;
-    let worktree = Worktree::discover(&args.start_dir()).ok();
+    // The working tree as the base sees it: with the base's ignore rules, not the change's.
+    let worktree = match head_commit {
+        Some(_) => None,
+        None => super::judged_worktree(args, &git, base).ok(),
+    };
     let head = || -> Result<Head<'_>> {
         Ok(match (head_commit, &worktree) {
             (Some(id), _) => Head::Commit(id),

@@ -85,6 +85,19 @@ pub fn with_source<T>(
     }
 }
 
+/// The working tree around the start directory, walked with the `.gitignore` rules of
+/// `base`: a change judged by its base cannot hide a document by ignoring it.
+pub fn judged_worktree(
+    args: &args::Args,
+    git: &pmo::git::Git,
+    base: gix::ObjectId,
+) -> anyhow::Result<pmo::source::Worktree> {
+    let tree = pmo::source::Worktree::discover(&args.start_dir())
+        .map_err(|e| git::no_worktree(args, e.into()))?;
+    let ignores = git.ignores(base, tree.root())?;
+    Ok(tree.judged_by(ignores))
+}
+
 /// The git repository around the start directory.
 pub fn open_git(args: &args::Args) -> anyhow::Result<pmo::git::Git> {
     let start = args.start_dir();

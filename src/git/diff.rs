@@ -226,6 +226,7 @@ struct Side<'a> {
 /// configuration, and schema overlays (which, like pmo.yaml, can move any finding).
 fn compared(path: &str, skip: &GlobSet) -> bool {
     path == crate::config::FILE
+        || path == IGNORE_FILE
         || (path.starts_with("schema/") && path.ends_with(".schema.json"))
         || crate::source::is_selected_document(path, skip)
 }
@@ -261,8 +262,10 @@ fn worktree_side<'a>(tree: &'a Worktree, skip: &GlobSet) -> Result<Side<'a>, Err
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
         .collect();
-    if let Some(config) = tree.read(crate::config::FILE)? {
-        contents.insert(crate::config::FILE.to_owned(), Some(config));
+    for path in [crate::config::FILE, IGNORE_FILE] {
+        if let Some(bytes) = tree.read(path)? {
+            contents.insert(path.to_owned(), Some(bytes));
+        }
     }
     for kind in crate::model::Kind::ALL {
         let path = format!("schema/{kind}.schema.json");
@@ -296,12 +299,25 @@ struct Doc {
     value: Value,
 }
 
+/// The root's ignore rules: under a base revision, the base's judge which files are read.
+const IGNORE_FILE: &str = ".gitignore";
+
 /// The key of the configuration among document ids: no id can start with `:`.
 const CONFIGURATION: &str = ":configuration";
 
 /// The documents of a changed file, by id; `None` when the file does not parse (its
 /// documents are then neither added nor removed, only reported as unreadable).
 fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
+    if path == IGNORE_FILE {
+        return Some(vec![(
+            format!(":{path}"),
+            Doc {
+                file: path.to_owned(),
+                kind: "configuration".into(),
+                value: Value::String(String::from_utf8_lossy(bytes).into_owned()),
+            },
+        )]);
+    }
     if path.starts_with("schema/") {
         return Some(vec![(
             format!(":{path}"),

@@ -1,5 +1,5 @@
 //! C006: what a change does to the inputs that guard the process. Under a base revision
-//! the base's `pmo.yaml` and overlays judge the change; the change's own edits to them,
+//! the base's `pmo.yaml`, overlays and `.gitignore` rules judge the change; the change's own edits to them,
 //! and roles or emails it gives to people, take effect once merged, so each is shown.
 
 use super::diff::{Change, ChangeKind, DocDiff, FieldChange};
@@ -37,19 +37,26 @@ pub fn findings(change: &Change, config_text: &str, portfolio: &Portfolio<'_>) -
     for d in &change.documents {
         match d.kind.as_str() {
             "configuration" if d.file == FILE => out.extend(configuration(d, config_text)),
-            "configuration" => out.push(
-                Diagnostic::new(
-                    "C006",
-                    &d.file,
-                    Span::at(1, 1),
-                    format!(
-                        "schema overlay {} {}: the base revision's overlays judge this change",
-                        d.file,
-                        verb(d.change)
-                    ),
+            "configuration" => {
+                let (what, judges) = if d.file.ends_with(".gitignore") {
+                    ("ignore rules", "ignore rules")
+                } else {
+                    ("schema overlay", "overlays")
+                };
+                out.push(
+                    Diagnostic::new(
+                        "C006",
+                        &d.file,
+                        Span::at(1, 1),
+                        format!(
+                            "{what} {} {}: the base revision's {judges} judge this change",
+                            d.file,
+                            verb(d.change)
+                        ),
+                    )
+                    .help(HELP),
                 )
-                .help(HELP),
-            ),
+            }
             "person" => out.extend(person(d, portfolio)),
             _ => {}
         }

@@ -2,9 +2,11 @@
 //! with `/` separators and bytes, whatever the source.
 
 pub mod file;
+mod ignores;
 mod worktree;
 
 pub use file::{MAX_BYTES, Unread};
+pub use ignores::Ignores;
 pub use worktree::Worktree;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};

@@ -1,14 +1,18 @@
 //! The working tree: a directory on disk, walked with git's ignore rules.
 
 use super::file::{self, Unread};
-use super::{Source, Visit, holds_config, is_document_path};
+use super::{Ignores, Source, Visit, holds_config, is_document_path};
 use crate::Error;
 use globset::GlobSet;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Worktree {
     root: PathBuf,
+    /// Another revision's `.gitignore` rules in place of the tree's own (a change judged
+    /// by its base); `None`: the tree's own, as git applies them.
+    ignores: Option<Arc<Ignores>>,
 }
 
 impl Worktree {
@@ -20,13 +24,22 @@ impl Worktree {
             .ancestors()
             .find(|dir| holds_config(dir))
             .ok_or_else(|| Error::NotARepository(start.clone()))?;
-        Ok(Worktree {
-            root: root.to_path_buf(),
-        })
+        Ok(Worktree::at(root))
     }
 
     pub fn at(root: impl Into<PathBuf>) -> Worktree {
-        Worktree { root: root.into() }
+        Worktree {
+            root: root.into(),
+            ignores: None,
+        }
+    }
+
+    /// The tree walked with `ignores` instead of its own `.gitignore` files.
+    pub fn judged_by(self, ignores: Ignores) -> Worktree {
+        Worktree {
+            ignores: Some(Arc::new(ignores)),
+            ..self
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -65,49 +78,52 @@ impl Source for Worktree {
     }
 
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
-        ignore::WalkBuilder::new(&self.root)
-            .hidden(true)
+        let mut walk = ignore::WalkBuilder::new(&self.root);
+        walk.hidden(true)
             .ignore(false)
-            .git_ignore(true)
+            .git_ignore(self.ignores.is_none())
             .git_exclude(true)
             .git_global(true)
             // Never: a link is visited as a link, and a folder behind one is not walked.
-            .follow_links(false)
-            .build_parallel()
-            .run(|| {
-                Box::new(|item| {
-                    match item {
-                        Ok(entry) => {
-                            let Some(kind) = entry.file_type() else {
-                                return ignore::WalkState::Continue;
-                            };
-                            let Some(rel) = relative(&self.root, entry.path()) else {
-                                return ignore::WalkState::Continue;
-                            };
-                            if kind.is_symlink() {
-                                if !skip.is_match(&rel) {
-                                    visit(rel, Err(Unread::Link));
-                                }
-                            } else if kind.is_file()
-                                && is_document_path(&rel)
-                                && !skip.is_match(&rel)
-                            {
-                                let bytes = read_document(entry.path());
-                                visit(rel, bytes);
+            .follow_links(false);
+        if let Some(ignores) = &self.ignores {
+            let ignores = Arc::clone(ignores);
+            walk.filter_entry(move |entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                !ignores.ignored(entry.path(), is_dir)
+            });
+        }
+        walk.build_parallel().run(|| {
+            Box::new(|item| {
+                match item {
+                    Ok(entry) => {
+                        let Some(kind) = entry.file_type() else {
+                            return ignore::WalkState::Continue;
+                        };
+                        let Some(rel) = relative(&self.root, entry.path()) else {
+                            return ignore::WalkState::Continue;
+                        };
+                        if kind.is_symlink() {
+                            if !skip.is_match(&rel) {
+                                visit(rel, Err(Unread::Link));
                             }
-                        }
-                        Err(e) => {
-                            // An unreadable directory: reported on that path, and the walk
-                            // goes on.
-                            let path = error_path(&e)
-                                .and_then(|p| relative(&self.root, &p))
-                                .unwrap_or_else(|| ".".into());
-                            visit(path, Err(Unread::Failed(describe_walk_error(&e))));
+                        } else if kind.is_file() && is_document_path(&rel) && !skip.is_match(&rel) {
+                            let bytes = read_document(entry.path());
+                            visit(rel, bytes);
                         }
                     }
-                    ignore::WalkState::Continue
-                })
-            });
+                    Err(e) => {
+                        // An unreadable directory: reported on that path, and the walk
+                        // goes on.
+                        let path = error_path(&e)
+                            .and_then(|p| relative(&self.root, &p))
+                            .unwrap_or_else(|| ".".into());
+                        visit(path, Err(Unread::Failed(describe_walk_error(&e))));
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
     }
 }
 
