@@ -141,6 +141,35 @@ fn link_not_followed(path: &str) -> Diagnostic {
     .help("put the file or folder itself here, or list the path in `exclude` in pmo.yaml")
 }
 
+/// What is wrong with a source's own `pmo.yaml` and schema overlays, when another
+/// revision's judge its documents: they are checked as the documents they are.
+pub fn configuration_problems(source: &dyn Source) -> Vec<Diagnostic> {
+    let problems = |e: Error| match e {
+        Error::Config(diagnostics) => diagnostics,
+        other => vec![Diagnostic::new(
+            "S002",
+            config::FILE,
+            Span::at(1, 1),
+            other.to_string(),
+        )],
+    };
+    let mut out = Vec::new();
+    match source.read(config::FILE) {
+        Ok(Some(bytes)) => out.extend(config::load(&bytes).err().unwrap_or_default()),
+        Ok(None) => {}
+        Err(e) => out.extend(problems(e)),
+    }
+    match overlays(source) {
+        Ok(found) => {
+            if let Err(e) = Schemas::compile(&found) {
+                out.push(overlay_problem(&e));
+            }
+        }
+        Err(e) => out.extend(problems(e)),
+    }
+    out
+}
+
 /// `schema/<kind>.schema.json` of the governance repository. Another `*.schema.json`
 /// there (`risks.schema.json`) would silently change nothing: it is refused instead.
 pub fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {

@@ -913,3 +913,23 @@ fn a_change_cannot_hide_its_documents_by_ignoring_them() {
         "{all:#}"
     );
 }
+
+#[test]
+fn the_change_own_configuration_is_checked_as_a_document() {
+    let repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let repo = repo
+        .file(
+            "pmo.yaml",
+            &format!("{}rules:\n  G005: sometimes\n", common::CONFIG),
+        )
+        .file("schema/risk.schema.json", "{ not json");
+    let (code, found) = judged(&repo, base.trim());
+    assert_eq!(code, 1, "{found:?}");
+    let files: Vec<&str> = found
+        .iter()
+        .filter(|(code, ..)| code.starts_with('S'))
+        .map(|(_, file, _)| file.as_str())
+        .collect();
+    assert_eq!(files, ["pmo.yaml", "schema/risk.schema.json"], "{found:?}");
+}

@@ -62,7 +62,7 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
     };
     let report = match &base {
         None => check(&repo, args.today()),
-        Some((git, base)) => changed_since(args, git, *base, &mut repo)?,
+        Some((git, base)) => changed_since(args, git, *base, source, &mut repo)?,
     };
     let texts = |path: &str| repo.text(path).map(str::to_owned);
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
@@ -96,6 +96,7 @@ fn changed_since(
     args: &Args,
     git: &pmo::git::Git,
     base: gix::ObjectId,
+    source: &dyn Source,
     repo: &mut pmo::repository::Repository,
 ) -> Result<Report> {
     use pmo::git::{self, Head};
@@ -122,9 +123,10 @@ fn changed_since(
     report
         .diagnostics
         .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == "C006"));
-    // The change's own pmo.yaml is checked as a document: its errors are reported.
-    if let Err(problems) = pmo::config::load(repo.config_text.as_bytes()) {
-        report.diagnostics.extend(problems);
+    // The change's own pmo.yaml and overlays are checked as documents.
+    let own = pmo::repository::configuration_problems(source);
+    if !own.is_empty() {
+        report.diagnostics.extend(own);
         report
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

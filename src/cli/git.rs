@@ -58,7 +58,14 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         let extra = git::findings(&git, base, tip, &change, &after)?;
         git::guards::restore_identities(&change, &mut after);
         let base_report = pmo::check::check(&before, today);
-        let head_report = pmo::check::check_with(&after, today, extra);
+        let mut head_report = pmo::check::check_with(&after, today, extra);
+        // The change's own pmo.yaml and overlays are checked as documents.
+        head_report.diagnostics.extend(match head()? {
+            Head::Commit(id) => {
+                pmo::repository::configuration_problems(&git::GitTree::new(&git, id)?)
+            }
+            Head::Worktree(tree) => pmo::repository::configuration_problems(tree),
+        });
         change.findings = Some(git::Findings::compare(
             &base_report.diagnostics,
             &head_report.diagnostics,
