@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     code: "C006",
     name: "guard-changed",
     severity: Severity::Warning,
-    summary: "a change edits what guards the process: pmo.yaml, an overlay, .gitignore, or a person's roles or email",
+    summary: "a change edits what guards the process (pmo.yaml, overlays, .gitignore, people)",
     doc: r#"
 Active only when a base revision is known: `pmo check --changed-since REV` or
 `pmo diff --check`. There, the base revision judges the change: its `pmo.yaml` (rules and
