@@ -8,23 +8,49 @@ use pmo::repository;
 use pmo::source::Source;
 use std::process::ExitCode;
 
-pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
-    // A working tree judged by a base is walked with the base's ignore rules.
-    if let (Some(rev), None) = (&cmd.changed_since, &args.rev) {
-        let (git, base) = base_of(args, rev)?;
-        return run_on(args, cmd, &super::judged_worktree(args, &git, base)?);
-    }
-    super::with_source(args, |source, _| run_on(args, cmd, source))
+/// The base a change is judged from, and the working tree it is read from (`None`: the
+/// commit `--rev` names).
+struct Judged<'a> {
+    git: &'a pmo::git::Git,
+    base: gix::ObjectId,
+    worktree: Option<&'a pmo::source::Worktree>,
 }
 
-fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode> {
-    // With a base, the base's configuration and overlays judge the documents.
-    let base = match &cmd.changed_since {
-        Some(rev) => Some(base_of(args, rev)?),
-        None => None,
+pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
+    let Some(rev) = &cmd.changed_since else {
+        return super::with_source(args, |source, _| run_on(args, cmd, source, None));
     };
-    let judge = match &base {
-        Some((git, base)) => Some(pmo::git::GitTree::new(git, *base)?),
+    // A change is judged from where it left REV, by that revision's rules.
+    let git = super::open_git(args)?;
+    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
+    let base = git.branch_point(rev, tip)?;
+    if args.rev.is_some() {
+        let judged = Judged {
+            git: &git,
+            base,
+            worktree: None,
+        };
+        return super::with_source(args, |source, _| run_on(args, cmd, source, Some(&judged)));
+    }
+    // A working tree is walked with the base's ignore rules too.
+    let tree = super::judged_worktree(args, &git, base)?;
+    let judged = Judged {
+        git: &git,
+        base,
+        worktree: Some(&tree),
+    };
+    run_on(args, cmd, &tree, Some(&judged))
+}
+
+fn run_on(
+    args: &Args,
+    cmd: &CheckArgs,
+    source: &dyn Source,
+    judged: Option<&Judged<'_>>,
+) -> Result<ExitCode> {
+    // With a base, the base's configuration and overlays judge the documents.
+    let judge = match judged {
+        Some(j) => Some(pmo::git::GitTree::new(j.git, j.base)?),
         None => None,
     };
     let loaded = match &judge {
@@ -60,9 +86,9 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
         }
         Err(e) => return Err(e.into()),
     };
-    let report = match &base {
+    let report = match judged {
         None => check(&repo, args.today()),
-        Some((git, base)) => changed_since(args, git, *base, source, &mut repo)?,
+        Some(judged) => changed_since(args, judged, source, &mut repo)?,
     };
     let texts = |path: &str| repo.text(path).map(str::to_owned);
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
@@ -81,34 +107,21 @@ fn run_on(args: &Args, cmd: &CheckArgs, source: &dyn Source) -> Result<ExitCode>
     })
 }
 
-/// The git repository and the base a change is judged from: where HEAD (or `--rev`)
-/// left `rev`.
-fn base_of(args: &Args, rev: &str) -> Result<(pmo::git::Git, gix::ObjectId)> {
-    let git = super::open_git(args)?;
-    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
-    let base = git.branch_point(rev, tip)?;
-    Ok((git, base))
-}
-
-/// The findings about what changed since `base`, with G005, C005 and C006. `repo` holds
+/// The findings about what changed since the base, with G005, C005 and C006. `repo` holds
 /// the head's documents under the base's configuration.
 fn changed_since(
     args: &Args,
-    git: &pmo::git::Git,
-    base: gix::ObjectId,
+    judged: &Judged<'_>,
     source: &dyn Source,
     repo: &mut pmo::repository::Repository,
 ) -> Result<Report> {
     use pmo::git::{self, Head};
-    let worktree;
-    let (head, tip) = match &args.rev {
-        Some(r) => {
-            let id = git.resolve(r)?;
+    let Judged { git, base, .. } = *judged;
+    let (head, tip) = match (judged.worktree, &args.rev) {
+        (Some(tree), _) => (Head::Worktree(tree), git.resolve("HEAD")?),
+        (None, r) => {
+            let id = git.resolve(r.as_deref().unwrap_or("HEAD"))?;
             (Head::Commit(id), id)
-        }
-        None => {
-            worktree = super::judged_worktree(args, git, base)?;
-            (Head::Worktree(&worktree), git.resolve("HEAD")?)
         }
     };
     let change = git::diff(git, base, head, &repo.config)?;
