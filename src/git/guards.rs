@@ -1,6 +1,6 @@
 //! C006: what a change does to the inputs that guard the process. Under a base revision
-//! the base's `pmo.yaml`, overlays and `.gitignore` rules judge the change; the change's own edits to them,
-//! and roles or emails it gives to people, take effect once merged, so each is shown.
+//! the base's `pmo.yaml`, overlays, `.gitignore` rules and people judge the change; the
+//! change's own edits to them take effect once merged, so each is shown.
 
 use super::diff::{Change, ChangeKind, DocDiff, FieldChange};
 use crate::config::FILE;
@@ -29,7 +29,7 @@ const GUARDS: [&str; 11] = [
 /// The fields of a person that approvals are judged by.
 const IDENTITY: [&str; 2] = ["roles", "email"];
 
-const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/ and people/); it applies once merged";
+const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/, .gitignore and people/); it applies once merged";
 
 /// C006 findings of `change`, located in the head: `config_text` is its `pmo.yaml`.
 pub fn findings(change: &Change, config_text: &str, portfolio: &Portfolio<'_>) -> Vec<Diagnostic> {
