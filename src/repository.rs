@@ -52,14 +52,13 @@ impl Repository {
 
 /// Only the configuration of a source.
 pub fn load_config(source: &dyn Source) -> Result<Config, Error> {
-    let bytes = source
-        .read(config::FILE)?
-        .ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))?;
-    config::load(&bytes).map_err(Error::Config)
+    config::load(&config_of(source)?).map_err(Error::Config)
 }
 
 pub fn load(source: &dyn Source) -> Result<Repository, Error> {
-    load_judged(source, source)
+    let config_bytes = config_of(source)?;
+    let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
+    load_with(source, config_text, &config_bytes, source)
 }
 
 /// The documents of `source` under the configuration and schema overlays of `judge`: a
@@ -70,10 +69,23 @@ pub fn load_judged(source: &dyn Source, judge: &dyn Source) -> Result<Repository
         .read(config::FILE)?
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .unwrap_or_default();
-    let config_bytes = judge
+    load_with(source, config_text, &config_of(judge)?, judge)
+}
+
+fn config_of(source: &dyn Source) -> Result<Vec<u8>, Error> {
+    source
         .read(config::FILE)?
-        .ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))?;
-    let config = config::load(&config_bytes).map_err(Error::Config)?;
+        .ok_or_else(|| Error::Invalid("pmo.yaml is missing".into()))
+}
+
+/// The documents of `source`, checked against `config_bytes` and the overlays of `judge`.
+fn load_with(
+    source: &dyn Source,
+    config_text: String,
+    config_bytes: &[u8],
+    judge: &dyn Source,
+) -> Result<Repository, Error> {
+    let config = config::load(config_bytes).map_err(Error::Config)?;
     let schemas = Schemas::compile(&overlays(judge)?)
         .map_err(|e| Error::Config(vec![overlay_problem(&e)]))?;
     let skip = source::skip_set(&config.exclude).map_err(|e| {

@@ -224,22 +224,7 @@ impl Texts<'_> {
 /// line breaks from it).
 fn git(dir: &Path, texts: &Texts<'_>, args: &[&str]) {
     let name = (texts.t)("::error::Forged \x1b[31m\u{202e} @team #1 | * [x] ##[error]x");
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", &name)
-        .env("GIT_AUTHOR_EMAIL", "a@example.org")
-        .env("GIT_COMMITTER_NAME", &name)
-        .env("GIT_COMMITTER_EMAIL", "a@example.org")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::git(dir, (&name, "a@example.org"), args);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -199,10 +199,7 @@ fn changed_since_reports_only_what_changed_and_checks_the_baseline() {
     let base = base.trim();
     // The pull request: the baseline moves again, without a change request.
     let repo = repo.file("projects/apollo/project.yaml", &project("2027-03-01", true));
-    let v = json(
-        &repo,
-        &["check", "--changed-since", base, "--format", "json"],
-    );
+    let v = changed_since(&repo, base);
     let codes: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -220,10 +217,7 @@ fn changed_since_reports_only_what_changed_and_checks_the_baseline() {
         "projects/apollo/changes/replan.yaml",
         "kind: change\nid: apollo-replan\nproject: apollo\ntitle: Replan\nrequested_by: bob\nraised: 2026-11-10\nstatus: approved\napprovals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n",
     );
-    let v = json(
-        &repo,
-        &["check", "--changed-since", base, "--format", "json"],
-    );
+    let v = changed_since(&repo, base);
     assert!(!v["diagnostics"].to_string().contains("G005"), "{v:#}");
 }
 
@@ -247,10 +241,7 @@ fn approvals_are_traced_to_their_commit() {
     // Erin types Carol's approval.
     let repo = repo.file("projects/apollo/changes/cr.yaml", &change(true));
     commit(&repo, ERIN, "Carol approved (by mail)");
-    let v = json(
-        &repo,
-        &["check", "--changed-since", base.trim(), "--format", "json"],
-    );
+    let v = changed_since(&repo, base.trim());
     let c005: Vec<&Value> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -276,10 +267,7 @@ fn approvals_are_traced_to_their_commit() {
         "kind: person\nid: carol\nname: Carol\nemail: erin@example.org\nroles: [sponsor]\n",
     );
     commit(&repo, ERIN, "Carol's new address");
-    let v = json(
-        &repo,
-        &["check", "--changed-since", base.trim(), "--format", "json"],
-    );
+    let v = changed_since(&repo, base.trim());
     assert!(
         v["diagnostics"].to_string().contains(
             "`carol`'s email changed in this change (carol@example.org -> erin@example.org)"
@@ -296,10 +284,7 @@ fn approvals_are_traced_to_their_commit() {
         "kind: person\nid: dave\nname: Dave\nemail: erin@example.org\nroles: [sponsor]\n",
     );
     commit(&repo, ERIN, "Dave approved");
-    let v = json(
-        &repo,
-        &["check", "--changed-since", base.trim(), "--format", "json"],
-    );
+    let v = changed_since(&repo, base.trim());
     assert!(
         v["diagnostics"]
             .to_string()
@@ -311,10 +296,7 @@ fn approvals_are_traced_to_their_commit() {
     git(repo.path(), ALICE, &["reset", "-q", "--hard", "HEAD~3"]);
     let repo = repo.file("projects/apollo/changes/cr.yaml", &change(true));
     commit(&repo, CAROL, "Approve CR");
-    let v = json(
-        &repo,
-        &["check", "--changed-since", base.trim(), "--format", "json"],
-    );
+    let v = changed_since(&repo, base.trim());
     assert!(!v["diagnostics"].to_string().contains("C005"), "{v:#}");
 }
 
@@ -439,6 +421,14 @@ fn a_governance_repository_in_a_subdirectory() {
 }
 
 /// `check --changed-since HEAD` on `repo` (with uncommitted edits): exit code, and the
+/// The JSON report of `check --changed-since BASE`.
+fn changed_since(repo: &Repo, base: &str) -> Value {
+    json(
+        repo,
+        &["check", "--changed-since", base, "--format", "json"],
+    )
+}
+
 /// `(code, file)` of every finding.
 fn changed_since_head(repo: &Repo) -> (i32, Vec<(String, String)>) {
     let (code, report) = repo.report(&["check", "--changed-since", "HEAD"]);
@@ -932,4 +922,58 @@ fn the_change_own_configuration_is_checked_as_a_document() {
         .map(|(_, file, _)| file.as_str())
         .collect();
     assert_eq!(files, ["pmo.yaml", "schema/risk.schema.json"], "{found:?}");
+}
+
+#[test]
+fn guard_and_identity_findings_keep_hostile_text_inert() {
+    let hostile = "x\\n::error file=README.md,line=1::Forged\\e[31m\\u202e";
+    let repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    // A person's email and a project's id, both hostile, changed in the same change.
+    let repo = repo
+        .file(
+            "people/carol.yaml",
+            &format!(
+                "kind: person\nid: carol\nname: Carol\nemail: \"{hostile}\"\nroles: [sponsor]\n"
+            ),
+        )
+        .file(
+            "projects/apollo/project.yaml",
+            &project("2026-12-18", true).replace("id: apollo\n", &format!("id: \"{hostile}\"\n")),
+        );
+    let out = repo
+        .pmo(&[
+            "check",
+            "--changed-since",
+            base.trim(),
+            "--format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    let github = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        github.contains("C006") && github.contains("Forged"),
+        "{github}"
+    );
+    let diff = repo.stdout(&["diff", base.trim()]);
+    assert!(
+        diff.contains("id changed from apollo") && diff.contains("Forged"),
+        "{diff}"
+    );
+    for text in [
+        github,
+        diff,
+        repo.stdout(&["diff", base.trim(), "--format", "md"]),
+    ] {
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        assert!(
+            text.lines()
+                .all(|l| !l.trim_start().starts_with("::error file=README.md")),
+            "{text}"
+        );
+    }
 }

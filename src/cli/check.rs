@@ -8,11 +8,12 @@ use pmo::repository;
 use pmo::source::Source;
 use std::process::ExitCode;
 
-/// The base a change is judged from, and the working tree it is read from (`None`: the
-/// commit `--rev` names).
+/// The base a change is judged from (its tree, listed once), and the working tree the
+/// change is read from (`None`: the commit `--rev` names).
 struct Judged<'a> {
     git: &'a pmo::git::Git,
     base: gix::ObjectId,
+    judge: pmo::git::GitTree<'a>,
     worktree: Option<&'a pmo::source::Worktree>,
 }
 
@@ -24,22 +25,22 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
     let git = super::open_git(args)?;
     let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
     let base = git.branch_point(rev, tip)?;
-    if args.rev.is_some() {
-        let judged = Judged {
-            git: &git,
-            base,
-            worktree: None,
-        };
-        return super::with_source(args, |source, _| run_on(args, cmd, source, Some(&judged)));
-    }
+    let judge = pmo::git::GitTree::new(&git, base)?;
     // A working tree is walked with the base's ignore rules too.
-    let tree = super::judged_worktree(args, &git, base)?;
+    let tree = match args.rev {
+        Some(_) => None,
+        None => Some(super::judged_worktree(args, &judge)?),
+    };
     let judged = Judged {
         git: &git,
         base,
-        worktree: Some(&tree),
+        judge,
+        worktree: tree.as_ref(),
     };
-    run_on(args, cmd, &tree, Some(&judged))
+    match &tree {
+        Some(tree) => run_on(args, cmd, tree, Some(&judged)),
+        None => super::with_source(args, |source, _| run_on(args, cmd, source, Some(&judged))),
+    }
 }
 
 fn run_on(
@@ -49,12 +50,8 @@ fn run_on(
     judged: Option<&Judged<'_>>,
 ) -> Result<ExitCode> {
     // With a base, the base's configuration and overlays judge the documents.
-    let judge = match judged {
-        Some(j) => Some(pmo::git::GitTree::new(j.git, j.base)?),
-        None => None,
-    };
-    let loaded = match &judge {
-        Some(judge) => repository::load_judged(source, judge),
+    let loaded = match judged {
+        Some(judged) => repository::load_judged(source, &judged.judge),
         None => repository::load(source),
     };
     let mut repo = match loaded {

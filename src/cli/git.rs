@@ -15,10 +15,11 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         anyhow::bail!("the repository has no commits yet: there is no base to compare with");
     }
     let (base, head_commit) = sides(&git, args, cmd)?;
+    let judge = git::GitTree::new(&git, base)?;
     // The working tree as the base sees it: with the base's ignore rules, not the change's.
     let worktree = match head_commit {
         Some(_) => None,
-        None => super::judged_worktree(args, &git, base).ok(),
+        None => super::judged_worktree(args, &judge).ok(),
     };
     let head = || -> Result<Head<'_>> {
         Ok(match (head_commit, &worktree) {
@@ -27,30 +28,22 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             (None, None) => anyhow::bail!("no working tree here: name the head revision"),
         })
     };
-    let load = |head: Head<'_>| -> Result<pmo::repository::Repository> {
-        Ok(match head {
-            Head::Commit(id) => pmo::repository::load(&git::GitTree::new(&git, id)?)?,
-            Head::Worktree(tree) => pmo::repository::load(tree)?,
-        })
+    let head_tree = head_commit
+        .map(|id| git::GitTree::new(&git, id))
+        .transpose()?;
+    let head_source: &dyn pmo::source::Source = match (&head_tree, &worktree) {
+        (Some(tree), _) => tree,
+        (None, Some(tree)) => tree,
+        (None, None) => anyhow::bail!("no working tree here: name the head revision"),
     };
     // The head's configuration grades computed RAG on both sides.
-    let config = match head()? {
-        Head::Commit(id) => pmo::repository::load_config(&git::GitTree::new(&git, id)?),
-        Head::Worktree(tree) => pmo::repository::load_config(tree),
-    }
-    .unwrap_or_default();
+    let config = pmo::repository::load_config(head_source).unwrap_or_default();
     let mut change = git::diff(&git, base, head()?, &config)?;
     if cmd.check {
         let today = args.today();
-        let before = load(Head::Commit(base))?;
+        let before = pmo::repository::load(&judge)?;
         // The base's configuration and overlays judge the head's documents.
-        let judge = git::GitTree::new(&git, base)?;
-        let mut after = match head()? {
-            Head::Commit(id) => {
-                pmo::repository::load_judged(&git::GitTree::new(&git, id)?, &judge)?
-            }
-            Head::Worktree(tree) => pmo::repository::load_judged(tree, &judge)?,
-        };
+        let mut after = pmo::repository::load_judged(head_source, &judge)?;
         let tip = match head_commit {
             Some(id) => id,
             None => git.resolve("HEAD")?,
@@ -60,12 +53,9 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         let base_report = pmo::check::check(&before, today);
         let mut head_report = pmo::check::check_with(&after, today, extra);
         // The change's own pmo.yaml and overlays are checked as documents.
-        head_report.diagnostics.extend(match head()? {
-            Head::Commit(id) => {
-                pmo::repository::configuration_problems(&git::GitTree::new(&git, id)?)
-            }
-            Head::Worktree(tree) => pmo::repository::configuration_problems(tree),
-        });
+        head_report
+            .diagnostics
+            .extend(pmo::repository::configuration_problems(head_source));
         change.findings = Some(git::Findings::compare(
             &base_report.diagnostics,
             &head_report.diagnostics,

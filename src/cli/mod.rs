@@ -86,15 +86,14 @@ pub fn with_source<T>(
 }
 
 /// The working tree around the start directory, walked with the `.gitignore` rules of
-/// `base`: a change judged by its base cannot hide a document by ignoring it.
+/// the base tree `judge`: a change judged by its base cannot hide a document by ignoring it.
 pub fn judged_worktree(
     args: &args::Args,
-    git: &pmo::git::Git,
-    base: gix::ObjectId,
+    judge: &pmo::git::GitTree<'_>,
 ) -> anyhow::Result<pmo::source::Worktree> {
     let tree = pmo::source::Worktree::discover(&args.start_dir())
         .map_err(|e| git::no_worktree(args, e.into()))?;
-    let ignores = git.ignores(base, tree.root())?;
+    let ignores = judge.ignores(tree.root());
     Ok(tree.judged_by(ignores))
 }
 

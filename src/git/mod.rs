@@ -215,26 +215,6 @@ impl Git {
         self.merge_base(self.resolve(rev)?, tip)
     }
 
-    /// The `.gitignore` rules of `commit` below the governance root, for the working tree
-    /// at `root` when `commit` judges it.
-    pub fn ignores(&self, commit: ObjectId, root: &Path) -> Result<crate::source::Ignores, Error> {
-        let repo = self.local();
-        let files = self
-            .files(commit)?
-            .into_iter()
-            .filter(|(path, _)| path == ".gitignore" || path.ends_with("/.gitignore"))
-            .filter_map(|(path, blob)| {
-                let text = String::from_utf8(self.blob(&repo, blob).ok()?).ok()?;
-                let dir = path
-                    .strip_suffix(".gitignore")?
-                    .trim_end_matches('/')
-                    .to_owned();
-                Some((dir, text))
-            })
-            .collect();
-        Ok(crate::source::Ignores::new(root, files))
-    }
-
     /// Every file of the commit's tree below the governance root: path (relative to that
     /// root) and blob id, in path order. `pmo.yaml` is included; links are not.
     pub fn files(&self, commit: ObjectId) -> Result<Vec<(String, ObjectId)>, Error> {

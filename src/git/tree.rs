@@ -32,6 +32,22 @@ impl<'g> GitTree<'g> {
         })
     }
 
+    /// Its `.gitignore` rules, for the working tree at `root` when this tree judges it.
+    pub fn ignores(&self, root: &std::path::Path) -> crate::source::Ignores {
+        let repo = self.git.local();
+        let files = self
+            .files
+            .iter()
+            .filter(|(path, _)| path == ".gitignore" || path.ends_with("/.gitignore"))
+            .filter_map(|(path, blob)| {
+                let text = String::from_utf8(self.git.blob(&repo, *blob).ok()?).ok()?;
+                let dir = path.strip_suffix(".gitignore")?.trim_end_matches('/');
+                Some((dir.to_owned(), text))
+            })
+            .collect();
+        crate::source::Ignores::new(root, files)
+    }
+
     /// Path -> blob id of every file, for diffs that read only what changed.
     pub fn files(&self) -> &[(String, ObjectId)] {
         &self.files

@@ -414,6 +414,23 @@ pub(super) mod testing {
         }
     }
 
+    /// Every file of `files` written into `staging`, with its path, as `Files::write`
+    /// stages them before it moves them.
+    pub(in crate::write) fn stage_all(
+        files: &super::Files,
+        plan: &super::Plan,
+        staging: &super::staging::Staging,
+    ) -> Vec<(
+        std::path::PathBuf,
+        (tempfile::TempPath, super::staging::Identity),
+    )> {
+        plan.files
+            .iter()
+            .zip(&files.files)
+            .map(|(rel, (_, c))| (rel.clone(), staging.stage(c).unwrap()))
+            .collect()
+    }
+
     /// A temporary governance repository.
     pub fn repo() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -428,7 +445,7 @@ pub(super) mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{message, repo, tree};
+    use super::testing::{message, repo, stage_all, tree};
     use super::*;
 
     #[test]
@@ -577,12 +594,7 @@ mod tests {
             .add("b/3.yaml", "3");
         let plan = files.plan().unwrap();
         let staging = Staging::create(dir.path()).unwrap();
-        let staged: Vec<_> = plan
-            .files
-            .iter()
-            .zip(&files.files)
-            .map(|(rel, (_, c))| (rel.clone(), staging.stage(c).unwrap()))
-            .collect();
+        let staged = stage_all(&files, &plan, &staging);
         // The last target appears after the check.
         std::fs::create_dir(dir.path().join("b")).unwrap();
         std::fs::write(dir.path().join("b/3.yaml"), "theirs").unwrap();

@@ -130,7 +130,7 @@ fn through_link(root: &Path, rel: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{repo, tree};
+    use super::super::testing::{repo, stage_all, tree};
     use super::super::{Done, Files, Plan};
     use super::*;
     use crate::write::staging::Staging;
@@ -148,12 +148,7 @@ mod tests {
         files.add("b/c/4.yaml", "4");
         let plan = files.plan().unwrap();
         let staging = Staging::create(dir.path()).unwrap();
-        let staged: Vec<_> = plan
-            .files
-            .iter()
-            .zip(&files.files)
-            .map(|(rel, (_, c))| (rel.clone(), staging.stage(c).unwrap()))
-            .collect();
+        let staged = stage_all(&files, &plan, &staging);
         staging
             .journal(&Journal {
                 folders: plan.folders.clone(),
