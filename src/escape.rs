@@ -297,6 +297,29 @@ pub fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// A repository-relative path as a URI reference (SARIF's `artifactLocation.uri`): every
+/// byte of its UTF-8 encoding but the RFC 3986 unreserved characters and the `/` that
+/// separates its segments is percent-encoded, so `Q3 status.yaml` becomes
+/// `Q3%20status.yaml` and `café` `caf%C3%A9`. A space, a non-ASCII letter, `%`, `#` or `?`
+/// would otherwise make an invalid reference or a different file to a URI reader, and a
+/// `:` in the first segment would read as a scheme (`a:b.yaml`).
+pub fn uri_path(s: &str) -> Cow<'_, str> {
+    let kept = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
+    if s.bytes().all(kept) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for b in s.bytes() {
+        if kept(b) {
+            out.push(b as char);
+        } else {
+            use std::fmt::Write;
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,5 +436,17 @@ mod tests {
     fn github_encodes_like_the_toolkit() {
         assert_eq!(github_data("50% done\nnext"), "50%25 done\\nnext");
         assert_eq!(github_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn uri_path_percent_encodes_all_but_unreserved_and_slashes() {
+        assert!(matches!(
+            uri_path("projects/apollo/risks/r-1_a.v~2.yaml"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(uri_path("status/Q3 status.yaml"), "status/Q3%20status.yaml");
+        assert_eq!(uri_path("projects/café.yaml"), "projects/caf%C3%A9.yaml");
+        assert_eq!(uri_path("a:b/50%#1?x"), "a%3Ab/50%25%231%3Fx");
+        assert_eq!(uri_path("x\\y\n+"), "x%5Cy%0A%2B");
     }
 }

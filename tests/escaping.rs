@@ -542,7 +542,8 @@ fn hostile_text_changes_no_output_structure() {
 
 #[test]
 fn machine_formats_keep_the_text_whole() {
-    // JSON and SARIF escape by their own rules: file names and messages arrive unaltered.
+    // JSON and SARIF escape by their own rules: file names and messages arrive unaltered
+    // (a SARIF file name percent-encoded, as its URIs are).
     let texts = Texts::hostile();
     let repo = texts.repository();
     let file = format!("projects/{}/risks/{}.yaml", texts.id, texts.file);
@@ -579,10 +580,36 @@ fn machine_formats_keep_the_text_whole() {
     let (sarif, _) = run(&repo, &["check".into(), "--format".into(), "sarif".into()]);
     let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
+    // A SARIF file is a percent-encoded URI reference: printable ASCII that decodes to the
+    // file name.
     assert!(results.iter().any(|r| {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == file.as_str()
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        uri.bytes().all(|b| b.is_ascii_graphic())
+            && percent_decoded(uri) == file
             && r["message"]["text"].as_str().unwrap().starts_with(message)
     }));
+}
+
+/// `%XX` escapes back to the bytes they stand for.
+fn percent_decoded(uri: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut rest = uri.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        match (b, tail.get(..2)) {
+            (b'%', Some(hex)) => {
+                let hex = std::str::from_utf8(hex).unwrap();
+                bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap()
 }
 
 #[test]

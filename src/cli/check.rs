@@ -163,6 +163,6 @@ fn render_report(
         CheckFormat::Json => render::json(report),
         CheckFormat::Github => render::github(report),
         CheckFormat::Sarif => render::sarif(report),
-        CheckFormat::Junit => render::junit(report, files),
+        CheckFormat::Junit => render::junit(report, files, cmd.strict),
     }
 }

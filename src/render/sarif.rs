@@ -42,9 +42,11 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A place in a file. The file is a URI reference relative to `%SRCROOT%`: percent-encoded,
+/// as SARIF requires (a file named `Q3 status.yaml` is `Q3%20status.yaml`).
 fn location(file: &str, span: crate::diagnostic::Span) -> Value {
     json!({"physicalLocation": {
-        "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": {"uri": crate::escape::uri_path(file), "uriBaseId": "%SRCROOT%"},
         "region": {
             "startLine": span.start.line.max(1),
             "startColumn": span.start.column.max(1),
