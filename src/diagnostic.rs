@@ -79,6 +79,8 @@ pub struct Diagnostic {
     pub id: Option<String>,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// Stable across commits: see [`crate::fingerprint`]. Empty until the report is made.
+    pub fingerprint: String,
 }
 
 impl Diagnostic {
@@ -94,6 +96,7 @@ impl Diagnostic {
             id: None,
             help: None,
             related: Vec::new(),
+            fingerprint: String::new(),
         }
     }
 

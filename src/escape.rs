@@ -320,9 +320,37 @@ pub fn uri_path(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A SARIF message (`message.text`): as in a terminal, and `\`, `[` and `]` escaped with
+/// `\` (SARIF 3.11.5), so that document text cannot make an embedded link; pmo's own
+/// links to related locations are added after escaping.
+pub fn sarif_message(s: &str) -> Cow<'_, str> {
+    let s = terminal(s);
+    if !s.contains(['\\', '[', ']']) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sarif_messages_cannot_hold_a_link() {
+        assert_eq!(sarif_message("plain"), "plain");
+        assert_eq!(
+            sarif_message("see [here](0) or [x](https://e.example)\\"),
+            "see \\[here\\](0) or \\[x\\](https://e.example)\\\\"
+        );
+        assert_eq!(sarif_message("a\n[b]"), "a\\\\n\\[b\\]");
+    }
 
     #[test]
     fn terminal_shows_what_it_would_hide() {

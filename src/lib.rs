@@ -3,6 +3,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod escape;
+pub mod fingerprint;
 pub mod git;
 pub mod import;
 pub mod metrics;

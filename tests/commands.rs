@@ -318,7 +318,7 @@ fn human_output() {
 #[test]
 fn machine_outputs() {
     let repo = broken();
-    for format in ["json", "github", "sarif", "junit"] {
+    for format in ["json", "github", "sarif", "junit", "gitlab"] {
         let out = repo.pmo(&["check", "--format", format]).output().unwrap();
         assert_eq!(out.status.code(), Some(1));
         insta::assert_snapshot!(

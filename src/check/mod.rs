@@ -67,6 +67,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// The same findings with every path under `folder` (`governance/`): forges read
+    /// paths from the root of the git work tree.
+    pub fn under(&self, folder: &str) -> Report {
+        let mut diagnostics = self.diagnostics.clone();
+        for d in &mut diagnostics {
+            d.file.insert_str(0, folder);
+            for r in &mut d.related {
+                r.file.insert_str(0, folder);
+            }
+        }
+        Report {
+            files: self.files,
+            documents: self.documents,
+            diagnostics,
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -111,6 +128,7 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
         None => true,
     });
     diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::fingerprint::assign(&mut diagnostics, Some(repo), &repo.config_text);
     Report {
         files: repo.files.len(),
         documents: repo.documents.len(),

@@ -72,6 +72,8 @@ pub enum Command {
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
+    /// github, sarif, junit and gitlab (a Code Quality report) name files from the root
+    /// of the git work tree, where CI reads them.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Fail (exit 1) on warnings too.
@@ -91,6 +93,7 @@ pub enum CheckFormat {
     Github,
     Sarif,
     Junit,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

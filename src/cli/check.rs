@@ -59,17 +59,19 @@ fn run_on(
         Err(Error::Config(diagnostics)) => {
             // A broken configuration: show where, and stop (exit 2).
             let cause = Error::Config(diagnostics.clone()).to_string();
-            let report = Report {
-                files: 0,
-                documents: 0,
-                diagnostics,
-            };
             let config_text = source
                 .read(pmo::config::FILE)
                 .ok()
                 .flatten()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
+            let mut diagnostics = diagnostics;
+            pmo::fingerprint::assign(&mut diagnostics, None, &config_text);
+            let report = Report {
+                files: 0,
+                documents: 0,
+                diagnostics,
+            };
             let texts = |path: &str| (path == pmo::config::FILE).then(|| config_text.clone());
             super::print(&render_report(
                 args,
@@ -77,6 +79,7 @@ fn run_on(
                 &report,
                 &texts,
                 &[pmo::config::FILE],
+                render::DOCS_URL,
             ))?;
             noteln!("pmo: {}", pmo::escape::terminal(&cause));
             return Ok(ExitCode::from(2));
@@ -91,7 +94,8 @@ fn run_on(
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
         .chain(repo.files.iter().map(|f| f.path.as_str()))
         .collect();
-    super::print(&render_report(args, cmd, &report, &texts, &files))?;
+    let docs = repo.config.docs_url.as_deref().unwrap_or(render::DOCS_URL);
+    super::print(&render_report(args, cmd, &report, &texts, &files, docs))?;
     let failed =
         report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
     // The process ends here: freeing a large repository's every node one by one would
@@ -134,8 +138,9 @@ fn changed_since(
         .diagnostics
         .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == "C006"));
     // The change's own pmo.yaml and overlays are checked as documents.
-    let own = pmo::repository::configuration_problems(source);
+    let mut own = pmo::repository::configuration_problems(source);
     if !own.is_empty() {
+        pmo::fingerprint::assign(&mut own, None, &repo.config_text);
         report.diagnostics.extend(own);
         report
             .diagnostics
@@ -150,7 +155,15 @@ fn render_report(
     report: &Report,
     texts: &dyn Fn(&str) -> Option<String>,
     files: &[&str],
+    docs: &str,
 ) -> String {
+    let folder = match cmd.format {
+        CheckFormat::Human => None,
+        _ => git_folder(args),
+    };
+    // CI formats name files from the git root, where forges look for them.
+    let prefix = folder.as_deref().unwrap_or("");
+    let ci = || report.under(prefix);
     match cmd.format {
         CheckFormat::Human => render::human(
             report,
@@ -160,9 +173,21 @@ fn render_report(
                 quiet: args.quiet,
             },
         ),
-        CheckFormat::Json => render::json(report),
-        CheckFormat::Github => render::github(report),
-        CheckFormat::Sarif => render::sarif(report),
-        CheckFormat::Junit => render::junit(report, files, cmd.strict),
+        CheckFormat::Json => render::json(report, folder.as_deref()),
+        CheckFormat::Github => render::github(&ci()),
+        CheckFormat::Sarif => render::sarif(&ci(), docs),
+        CheckFormat::Gitlab => render::gitlab(&ci()),
+        CheckFormat::Junit => {
+            let files: Vec<String> = files.iter().map(|f| format!("{prefix}{f}")).collect();
+            let files: Vec<&str> = files.iter().map(String::as_str).collect();
+            render::junit(&ci(), &files, cmd.strict)
+        }
     }
+}
+
+/// The folder of `pmo.yaml` from the root of its git work tree, with a trailing `/`
+/// (`governance/`; empty at the root); `None` outside git.
+fn git_folder(args: &Args) -> Option<String> {
+    let git = pmo::git::Git::discover(&args.start_dir()).ok()??;
+    Some(git.prefix().to_owned())
 }

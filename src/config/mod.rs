@@ -24,6 +24,8 @@ pub enum Level {
 pub struct Config {
     pub organisation: Option<String>,
     pub currency: Option<String>,
+    /// The rule catalogue findings link to, in place of the project's own.
+    pub docs_url: Option<String>,
     pub exclude: Vec<String>,
     pub roles: Vec<String>,
     pub default_methodology: Option<String>,
@@ -126,6 +128,7 @@ impl Default for Config {
         Config {
             organisation: None,
             currency: None,
+            docs_url: None,
             exclude: Vec::new(),
             roles: Vec::new(),
             default_methodology: None,

@@ -119,6 +119,12 @@ impl Git {
         self.workdir_root.is_none()
     }
 
+    /// The governance root's folder from the root of the git work tree, with a trailing
+    /// `/` (`governance/`); empty when `pmo.yaml` is at the root.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The governance root in the working tree (none in a bare repository).
     pub fn workdir_root(&self) -> Option<&Path> {
         self.workdir_root.as_deref()

@@ -5,7 +5,7 @@
 //! Object entries are in insertion order, matching the `serde_json` map (built with
 //! `preserve_order`), so the k-th key of a map is the k-th child here.
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{Pos, Span};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +133,49 @@ impl Spans {
             false => self.0.get(idx + 1).and_then(NodeSpan::key),
         };
         first_key.unwrap_or(node.span)
+    }
+
+    /// The path to the deepest node at `pos`, each step with the value it leads to. A
+    /// position at the start of a mapping is the mapping itself, not its first key: that
+    /// is where [`Spans::mapping_at`] points.
+    pub fn path_to<'v>(&self, root: &'v Value, pos: Pos) -> Vec<(Seg<'v>, &'v Value)> {
+        let mut out = Vec::new();
+        let (mut idx, mut value) = (0, root);
+        let inside = |s: Span| s.start <= pos && (pos < s.end || pos == s.start);
+        while let Some(node) = self.0.get(idx) {
+            if node.alias() {
+                break;
+            }
+            let children: Box<dyn Iterator<Item = (Seg<'v>, &'v Value)>> = match value {
+                Value::Object(map) => Box::new(map.iter().map(|(k, v)| (Seg::Key(k), v))),
+                Value::Array(items) => {
+                    Box::new(items.iter().enumerate().map(|(i, v)| (Seg::Index(i), v)))
+                }
+                _ => break,
+            };
+            let mut child_idx = idx + 1;
+            let mut next = None;
+            for (seg, child) in children {
+                let Some(c) = self.0.get(child_idx) else {
+                    break;
+                };
+                let at_key = c
+                    .key()
+                    .is_some_and(|k| inside(k) && !(k.start == node.span.start && pos == k.start));
+                if inside(c.span) || at_key {
+                    next = Some((child_idx, seg, child));
+                    break;
+                }
+                child_idx += c.size() as usize;
+            }
+            let Some((child_idx, seg, child)) = next else {
+                break;
+            };
+            out.push((seg, child));
+            idx = child_idx;
+            value = child;
+        }
+        out
     }
 
     /// The document's root: where a finding about the whole document points.

@@ -2,10 +2,13 @@ use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 
-/// The `pmo check --format json` object of SPEC section 4.
-pub fn json(report: &Report) -> String {
+/// The `pmo check --format json` object of SPEC section 4. Paths are relative to the
+/// folder of `pmo.yaml`; `git_folder` is that folder from the root of its git work tree
+/// (`governance`, `""` at the root, `null` outside git).
+pub fn json(report: &Report, git_folder: Option<&str>) -> String {
     let value = json!({
         "version": 1,
+        "git_folder": git_folder.map(|f| f.trim_end_matches('/')),
         "summary": {
             "files": report.files,
             "documents": report.documents,
@@ -33,6 +36,7 @@ fn diagnostic(d: &Diagnostic) -> Value {
     if let Some(help) = &d.help {
         m.insert("help".into(), json!(help));
     }
+    m.insert("fingerprint".into(), json!(d.fingerprint));
     if !d.related.is_empty() {
         let related: Vec<Value> = d
             .related

@@ -1,7 +1,9 @@
 //! Render: a check report as text for people (rustc-style snippets) or machines (JSON,
-//! GitHub annotations, SARIF, JUnit). Renderers return strings; the CLI prints them.
+//! GitHub annotations, SARIF, JUnit, GitLab Code Quality). Renderers return strings; the
+//! CLI prints them.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -9,10 +11,11 @@ mod sarif;
 pub mod table;
 
 pub use github::github;
+pub use gitlab::gitlab;
 pub use human::{Style, human};
 pub use json::json;
 pub use junit::junit;
-pub use sarif::sarif;
+pub use sarif::{DOCS_URL, sarif};
 
 /// `file:line:col: severity[CODE]: message`, the compact form of `-q` and JUnit, with the
 /// file and the message escaped for the output.

@@ -1,23 +1,21 @@
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules;
+use crate::escape::sarif_message;
+use crate::rules::{self, Rule};
 use serde_json::{Value, json};
 
-/// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-pub fn sarif(report: &Report) -> String {
-    let rule_list: Vec<Value> = rules::ALL
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.code,
-                "name": r.name,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.summary},
-                "help": {"text": r.doc.trim(), "markdown": r.doc.trim()},
-                "defaultConfiguration": {"level": level(r.severity)},
-            })
-        })
-        .collect();
+/// Where the rule catalogue is published when `pmo.yaml` names no `docs_url`:
+/// docs/rules.md on the project's repository.
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+
+/// The base every artifact URI is relative to: the root of the git work tree (of the
+/// governance repository when it is not in git), as GitHub code scanning expects.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. `docs` is the rule
+/// catalogue each rule's `helpUri` points into.
+pub fn sarif(report: &Report, docs: &str) -> String {
+    let rule_list: Vec<Value> = rules::ALL.iter().map(|r| rule(r, docs)).collect();
     let results: Vec<Value> = report.diagnostics.iter().map(result).collect();
     let value = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -26,13 +24,36 @@ pub fn sarif(report: &Report) -> String {
             "tool": {"driver": {
                 "name": "pmo",
                 "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rule_list,
             }},
+            "originalUriBaseIds": {SRCROOT: {"description": {
+                "text": "The root of the git work tree holding the governance repository (the folder of pmo.yaml outside git)."
+            }}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn rule(r: &Rule, docs: &str) -> Value {
+    json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": r.summary},
+        "help": {"text": r.doc.trim(), "markdown": r.doc.trim()},
+        "helpUri": format!("{docs}#{}", r.code.to_lowercase()),
+        "defaultConfiguration": {"level": level(r.severity)},
+        "properties": {
+            "tags": [r.category()],
+            // Every rule is a computation on the documents, not a heuristic.
+            "precision": "very-high",
+            "problem.severity": level(r.severity),
+        },
+    })
 }
 
 fn level(s: Severity) -> &'static str {
@@ -46,7 +67,7 @@ fn level(s: Severity) -> &'static str {
 /// as SARIF requires (a file named `Q3 status.yaml` is `Q3%20status.yaml`).
 fn location(file: &str, span: crate::diagnostic::Span) -> Value {
     json!({"physicalLocation": {
-        "artifactLocation": {"uri": crate::escape::uri_path(file), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": {"uri": crate::escape::uri_path(file), "uriBaseId": SRCROOT},
         "region": {
             "startLine": span.start.line.max(1),
             "startColumn": span.start.column.max(1),
@@ -57,9 +78,13 @@ fn location(file: &str, span: crate::diagnostic::Span) -> Value {
 }
 
 fn result(d: &Diagnostic) -> Value {
-    let mut text = d.message.clone();
+    let mut text = sarif_message(&d.message).into_owned();
+    // Each related place is named in the message as an embedded link to its location.
+    for (i, rel) in d.related.iter().enumerate() {
+        text += &format!("\n[{}]({i})", sarif_message(&rel.message));
+    }
     if let Some(help) = &d.help {
-        text = format!("{text}\nhelp: {help}");
+        text += &format!("\nhelp: {}", sarif_message(help));
     }
     let mut r = json!({
         "ruleId": d.code,
@@ -67,6 +92,7 @@ fn result(d: &Diagnostic) -> Value {
         "level": level(d.severity),
         "message": {"text": text},
         "locations": [location(&d.file, d.span)],
+        "partialFingerprints": {"pmo/v1": d.fingerprint},
     });
     if !d.related.is_empty() {
         let related: Vec<Value> = d
@@ -76,7 +102,7 @@ fn result(d: &Diagnostic) -> Value {
             .map(|(i, rel)| {
                 let mut loc = location(&rel.file, rel.span);
                 loc["id"] = json!(i);
-                loc["message"] = json!({"text": rel.message});
+                loc["message"] = json!({"text": sarif_message(&rel.message)});
                 loc
             })
             .collect();

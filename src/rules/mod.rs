@@ -101,6 +101,24 @@ pub static ALL: &[&Rule] = &[
     &w003_unused_waiver::RULE,
 ];
 
+impl Rule {
+    /// The part of the catalogue a rule belongs to, named by its code's letter.
+    pub fn category(&self) -> &'static str {
+        match self.code.as_bytes().first() {
+            Some(b'P' | b'S') => "parse-and-schema",
+            Some(b'R') => "references",
+            Some(b'G') => "gates",
+            Some(b'K') => "risk",
+            Some(b'C') => "change-control",
+            Some(b'F') => "finance",
+            Some(b'T') => "schedule",
+            Some(b'A') => "capacity",
+            Some(b'W') => "waivers",
+            _ => "other",
+        }
+    }
+}
+
 pub fn find(code: &str) -> Option<&'static Rule> {
     ALL.iter()
         .copied()
@@ -152,6 +170,7 @@ mod tests {
             );
         }
         for r in ALL {
+            assert_ne!(r.category(), "other", "{} has no category", r.code);
             assert!(r.doc.contains("```yaml"), "{} has no example", r.code);
             assert!(
                 !r.summary.ends_with('.'),
