@@ -141,6 +141,12 @@ impl Texts<'_> {
                     v("::error::")
                 ),
             ),
+            // Without an id: `diff` lists its file and kind among the documents it could
+            // not identify.
+            (
+                format!("projects/{id}/risks/{}-draft.yaml", self.file),
+                format!("kind: {}\ntitle: {}\n", v("# "), v("")),
+            ),
             (
                 format!("projects/{id}/changes/scope.yaml"),
                 format!(
@@ -578,6 +584,15 @@ fn machine_formats_keep_the_text_whole() {
             );
         }
     }
+    // A document `diff` could not identify: its file and kind, whole.
+    let args = ["diff", "HEAD~1", "HEAD", "--format", "json"].map(str::to_owned);
+    let (diff, _) = run(&repo, &args);
+    let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
+    let draft = format!("projects/{}/risks/{}-draft.yaml", texts.id, texts.file);
+    assert_eq!(
+        diff["diff"]["unidentified"],
+        serde_json::json!([{"file": draft, "kind": hostile("#  v2")}])
+    );
     let (sarif, _) = run(&repo, &["check".into(), "--format".into(), "sarif".into()]);
     let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();

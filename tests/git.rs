@@ -135,7 +135,7 @@ fn diff_reads_changes_in_governance_terms() {
     let risk = by_id("apollo-vendor");
     assert_eq!(risk["change"], "renamed");
     assert_eq!(risk["old_file"], "projects/apollo/risks/vendor.yaml");
-    assert_eq!(risk["notes"][0], "risk score 12 -> 16");
+    assert_eq!(risk["notes"][0], "risk score 12 → 16");
     let project = by_id("apollo");
     assert_eq!(project["change"], "modified");
     assert!(
@@ -168,7 +168,7 @@ fn diff_against_the_working_tree_and_the_default_base() {
     assert_eq!(v["diff"]["head"], "working tree");
     let docs = v["diff"]["documents"].as_array().unwrap();
     assert_eq!(docs.len(), 1);
-    assert_eq!(docs[0]["notes"][0], "risk score 16 -> 20");
+    assert_eq!(docs[0]["notes"][0], "risk score 16 → 20");
 }
 
 #[test]
@@ -270,7 +270,7 @@ fn approvals_are_traced_to_their_commit() {
     let v = changed_since(&repo, base.trim());
     assert!(
         v["diagnostics"].to_string().contains(
-            "`carol`'s email changed in this change (carol@example.org -> erin@example.org)"
+            "`carol`'s email changed in this change (carol@example.org → erin@example.org)"
         ),
         "{v:#}"
     );
@@ -803,7 +803,7 @@ fn the_base_judges_a_change_that_loosens_its_own_rules() {
     assert!(
         report
             .to_string()
-            .contains(r#"`rules.G005` changed (rules.G005: none -> \"off\")"#),
+            .contains(r#"`rules.G005` changed (rules.G005: none → \"off\")"#),
         "{report:#}"
     );
 
@@ -976,4 +976,166 @@ fn guard_and_identity_findings_keep_hostile_text_inert() {
             "{text}"
         );
     }
+}
+
+/// A portfolio in EUR (pmo.yaml's currency) whose second commit raises Apollo's budget
+/// and forecast, the vendor risk's probability and a change request's cost.
+fn money_repo() -> Repo {
+    let project = |budget: &str, forecast: &str| {
+        format!(
+            "kind: project\nid: apollo\ntitle: Apollo\nsponsor: carol\nmanager: bob\nstate: active\nphase: execution\n\
+             baseline:\n  start: 2026-01-05\n  finish: 2026-12-18\n  budget: {budget}\nforecast:\n  cost: {forecast}\n"
+        )
+    };
+    let risk = |probability: u8| {
+        // 10 % then 30 % of 33,333: floats make the difference 6666.599999999999.
+        format!(
+            "kind: risk\nid: apollo-vendor\nproject: apollo\ntitle: Vendor delay\nowner: bob\n\
+             probability: {probability}\nimpact: 4\nstatus: open\nraised: 2026-11-01\ncost_impact: 33333\n"
+        )
+    };
+    let change = |cost: u32| {
+        format!(
+            "kind: change\nid: cr-1\nproject: apollo\ntitle: More servers\nrequested_by: bob\n\
+             raised: 2026-11-02\nstatus: submitted\nimpact:\n  cost: {cost}\n"
+        )
+    };
+    let repo = Repo::with_config("version: 1\nroles: [sponsor, ccb]\ncurrency: EUR\n");
+    git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
+    let mut repo = repo
+        .file(
+            "projects/apollo/project.yaml",
+            &project("1200000", "1200000"),
+        )
+        .file("projects/apollo/risks/vendor.yaml", &risk(1))
+        .file("projects/apollo/changes/cr-1.yaml", &change(5000));
+    for (path, text) in PEOPLE {
+        repo = repo.file(path, text);
+    }
+    commit(&repo, ALICE, "Apollo in EUR");
+    let repo = repo
+        .file(
+            "projects/apollo/project.yaml",
+            &project("1250000", "1312500.5"),
+        )
+        .file("projects/apollo/risks/vendor.yaml", &risk(2))
+        .file("projects/apollo/changes/cr-1.yaml", &change(7500));
+    commit(&repo, ERIN, "Apollo costs more");
+    repo
+}
+
+/// `pmo diff HEAD~1 HEAD ARGS` with the commit ids replaced by `BASE` and `HEAD`: the ids
+/// change with the time the test runs.
+fn diff_text(repo: &Repo, args: &[&str]) -> String {
+    let mut all = vec!["diff", "HEAD~1", "HEAD"];
+    all.extend(args);
+    let mut text = repo.stdout(&all);
+    for (rev, name) in [("HEAD~1", "BASE"), ("HEAD", "HEAD")] {
+        let id = git(repo.path(), ALICE, &["rev-parse", "--short=12", rev]);
+        text = text.replace(id.trim(), name);
+    }
+    text
+}
+
+#[test]
+fn amounts_read_as_money_and_every_change_of_value_as_an_arrow() {
+    let repo = money_repo();
+    let table = diff_text(&repo, &[]);
+    let md = diff_text(&repo, &["--format", "md"]);
+    for text in [&table, &md] {
+        assert!(!text.contains("->"), "{text}");
+        assert!(text.contains("1,200,000 EUR → 1,250,000 EUR"), "{text}");
+    }
+    assert!(
+        table.contains("  baseline.budget: 1,200,000 EUR → 1,250,000 EUR\n"),
+        "{table}"
+    );
+    assert!(
+        md.contains("- `forecast.cost`: 1,200,000 EUR → 1,312,500.50 EUR\n"),
+        "{md}"
+    );
+    insta::assert_snapshot!("diff_amounts_table", table);
+    insta::assert_snapshot!("diff_amounts_md", md);
+
+    // JSON keeps the numbers as written, and the deltas carry no float noise.
+    let v = json(&repo, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    let docs = v["diff"]["documents"].as_array().unwrap();
+    let project = docs.iter().find(|d| d["id"] == "apollo").unwrap();
+    assert_eq!(project["fields"][0]["field"], "baseline.budget");
+    assert_eq!(project["fields"][0]["old"], 1_200_000);
+    assert_eq!(v["diff"]["deltas"]["exposure"]["EUR"], 6666.6, "{v:#}");
+    assert_eq!(v["diff"]["deltas"]["forecast"]["EUR"], 112_500.5, "{v:#}");
+
+    // History writes them the same way.
+    for format in ["table", "md"] {
+        let text = repo.stdout(&["history", "apollo", "--format", format]);
+        assert!(!text.contains("->"), "{text}");
+        assert!(
+            text.contains("forecast.cost`: 1,200,000 EUR → 1,312,500.50 EUR")
+                || text.contains("forecast.cost: 1,200,000 EUR → 1,312,500.50 EUR"),
+            "{text}"
+        );
+        let text = repo.stdout(&["history", "cr-1", "--format", format]);
+        assert!(text.contains("5,000 EUR → 7,500 EUR"), "{text}");
+    }
+}
+
+#[test]
+fn a_pure_move_folds_no_empty_field_changes() {
+    let repo = history_repo();
+    let risk =
+        std::fs::read_to_string(repo.join("projects/apollo/risks/apollo-vendor.yaml")).unwrap();
+    std::fs::remove_file(repo.join("projects/apollo/risks/apollo-vendor.yaml")).unwrap();
+    let repo = repo.file("projects/apollo/risks/moved.yaml", &risk);
+    commit(&repo, ERIN, "Vendor risk moved");
+    let md = diff_text(&repo, &["--format", "md"]);
+    assert!(
+        md.contains("moved from projects/apollo/risks/apollo-vendor.yaml"),
+        "{md}"
+    );
+    assert!(!md.contains("Field changes"), "{md}");
+    assert!(!md.contains("<details>"), "{md}");
+}
+
+#[test]
+fn a_document_pmo_cannot_identify_is_listed_not_left_out() {
+    let repo = history_repo()
+        // No id, an id that is not a text, an empty id, no kind.
+        .file(
+            "projects/apollo/risks/draft.yaml",
+            "kind: risk\ntitle: Draft\n",
+        )
+        .file(
+            "projects/apollo/risks/numbered.yaml",
+            "kind: risk\nid: 42\n",
+        )
+        .file("projects/apollo/risks/empty.yaml", "kind: risk\nid: ''\n")
+        .file(
+            "projects/apollo/risks/kindless.yaml",
+            "id: kindless\ntitle: T\n",
+        );
+    commit(&repo, ERIN, "Documents without an identity");
+    let v = json(&repo, &["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(v["diff"]["documents"], serde_json::json!([]), "{v:#}");
+    assert_eq!(
+        v["diff"]["unidentified"],
+        serde_json::json!([
+            {"file": "projects/apollo/risks/draft.yaml", "kind": "risk"},
+            {"file": "projects/apollo/risks/empty.yaml", "kind": "risk"},
+            {"file": "projects/apollo/risks/kindless.yaml", "kind": null},
+            {"file": "projects/apollo/risks/numbered.yaml", "kind": "risk"},
+        ]),
+        "{v:#}"
+    );
+    let listed = "Documents pmo could not identify (no `kind` or `id` it can read), so not compared: \
+        projects/apollo/risks/draft.yaml (risk), projects/apollo/risks/empty.yaml (risk), \
+        projects/apollo/risks/kindless.yaml, projects/apollo/risks/numbered.yaml (risk).";
+    let table = diff_text(&repo, &[]);
+    assert!(
+        table.contains("No identified document changed.\n"),
+        "{table}"
+    );
+    assert!(table.contains(listed), "{table}");
+    let md = diff_text(&repo, &["--format", "md"]);
+    assert!(md.contains(listed), "{md}");
 }

@@ -128,21 +128,48 @@ fn sides(
 /// How a text is made safe for the output: [`escape::terminal`] or [`escape::markdown`].
 type Escape = fn(&str) -> Cow<'_, str>;
 
-fn value(v: &Option<Value>, esc: Escape) -> String {
+/// An amount as the views write it: `1,250,000 EUR`. The number is pmo's own text; only
+/// the currency code comes from the repository.
+fn amount(x: f64, currency: &str, esc: Escape) -> String {
+    format!("{} {}", pmo::metrics::money(x), esc(currency))
+        .trim_end()
+        .to_owned()
+}
+
+/// A field's value; an amount (`currency` known) as money.
+fn value(v: &Option<Value>, currency: Option<&str>, esc: Escape) -> String {
     match v {
         None | Some(Value::Null) => "–".into(),
         Some(Value::String(s)) => esc(s).into_owned(),
-        Some(other) => esc(&other.to_string()).into_owned(),
+        Some(other) => match (other.as_f64(), currency) {
+            (Some(x), Some(currency)) => amount(x, currency, esc),
+            _ => esc(&other.to_string()).into_owned(),
+        },
     }
 }
 
-fn field_line(f: &FieldChange) -> String {
-    format!(
-        "{}: {} → {}",
-        escape::terminal(&f.field),
-        value(&f.old, escape::terminal),
-        value(&f.new, escape::terminal)
+/// `field: old → new`, the field escaped by `esc` as its values are.
+fn field_change(f: &FieldChange, esc: Escape) -> (Cow<'_, str>, String, String) {
+    let (old, new) = match &f.currency {
+        Some((old, new)) => (Some(old.as_str()), Some(new.as_str())),
+        None => (None, None),
+    };
+    (
+        esc(&f.field),
+        value(&f.old, old, esc),
+        value(&f.new, new, esc),
     )
+}
+
+fn field_line(f: &FieldChange) -> String {
+    let (field, old, new) = field_change(f, escape::terminal);
+    format!("{field}: {old} → {new}")
+}
+
+/// A Markdown list item: ``- `field`: old → new``.
+fn field_item(f: &FieldChange, esc: Escape) -> String {
+    let (field, old, new) = field_change(f, esc);
+    format!("- `{field}`: {old} → {new}")
 }
 
 fn verb(d: &DocDiff, esc: Escape) -> String {
@@ -178,8 +205,10 @@ fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
             parts.push(format!("{n} {word}"));
         }
     }
-    let mut lines = vec![if parts.is_empty() {
+    let mut lines = vec![if parts.is_empty() && c.unidentified.is_empty() {
         "No document changed.".to_owned()
+    } else if parts.is_empty() {
+        "No identified document changed.".to_owned()
     } else {
         format!(
             "{} document{}: {}.",
@@ -192,9 +221,7 @@ fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
         m.iter()
             .map(|(cur, v)| {
                 let sign = if *v > 0.0 { "+" } else { "" };
-                format!("{label} {sign}{} {}", pmo::metrics::money(*v), esc(cur))
-                    .trim_end()
-                    .to_owned()
+                format!("{label} {sign}{}", amount(*v, cur, esc))
             })
             .collect::<Vec<_>>()
     };
@@ -215,6 +242,20 @@ fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
         lines.push(format!(
             "Not readable as YAML, so not compared: {}.",
             files.join(", ")
+        ));
+    }
+    if !c.unidentified.is_empty() {
+        let docs: Vec<String> = c
+            .unidentified
+            .iter()
+            .map(|u| match &u.kind {
+                Some(kind) => format!("{} ({})", esc(&u.file), esc(kind)),
+                None => esc(&u.file).into_owned(),
+            })
+            .collect();
+        lines.push(format!(
+            "Documents pmo could not identify (no `kind` or `id` it can read), so not compared: {}.",
+            docs.join(", ")
         ));
     }
     if let Some(f) = &c.findings {
@@ -305,19 +346,16 @@ fn markdown(c: &git::Change) -> String {
                 notes.join("; ")
             );
         }
+    }
+    // A pure move or an added document changes no field: no empty fold.
+    let with_fields: Vec<&DocDiff> = noted.iter().filter(|d| !d.fields.is_empty()).collect();
+    if !with_fields.is_empty() {
         out += "\n<details><summary>Field changes</summary>\n\n";
-        for d in noted {
-            if d.fields.is_empty() {
-                continue;
-            }
+        for d in with_fields {
             out += &format!("**{} `{}`** ({})\n\n", md(&d.kind), md(&d.id), md(&d.file));
             for f in &d.fields {
-                out += &format!(
-                    "- `{}`: {} → {}\n",
-                    md(&f.field),
-                    value(&f.old, md),
-                    value(&f.new, md)
-                );
+                out += &field_item(f, md);
+                out.push('\n');
             }
             out.push('\n');
         }
@@ -365,7 +403,12 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
         );
     }
     let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
-    let events = git::history(&git, tip, &cmd.id)?;
+    // The repository's currency, for amounts whose document does not name one.
+    let currency = pmo::repository::load_config(&git::GitTree::new(&git, tip)?)
+        .ok()
+        .and_then(|c| c.currency)
+        .unwrap_or_default();
+    let events = git::history(&git, tip, &cmd.id, &currency)?;
     let text = match cmd.format {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&json!({"version": 1, "id": cmd.id, "history": events}))?
@@ -401,12 +444,7 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
                         "- **{date}** `{commit}` {author} \\<{email}\\>: {summary} ({what})\n"
                     );
                     for f in &e.fields {
-                        out += &format!(
-                            "  - `{}`: {} → {}\n",
-                            esc(&f.field),
-                            value(&f.old, esc),
-                            value(&f.new, esc)
-                        );
+                        out += &format!("  {}\n", field_item(f, esc));
                     }
                 } else {
                     out += &format!("{date} {commit} {author} <{email}>  {summary}  ({what})\n");

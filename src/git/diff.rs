@@ -41,6 +41,36 @@ pub struct FieldChange {
     pub field: String,
     pub old: Option<Value>,
     pub new: Option<Value>,
+    /// For an amount of money (a field the schema declares so): the currency of the old
+    /// and the new value, empty where none is configured. Text outputs write
+    /// `1,250,000 EUR`; JSON keeps the number as the document has it.
+    #[serde(skip)]
+    pub currency: Option<(String, String)>,
+}
+
+impl FieldChange {
+    /// A change of a field, not yet known to be an amount (see [`mark_amounts`]).
+    pub fn new(field: String, old: Option<Value>, new: Option<Value>) -> FieldChange {
+        FieldChange {
+            field,
+            old,
+            new,
+            currency: None,
+        }
+    }
+}
+
+/// Marks the amounts among `fields` of a `kind` document with the currencies of its two
+/// sides.
+pub fn mark_amounts(kind: &str, fields: &mut [FieldChange], old: &str, new: &str) {
+    let Some(kind) = crate::model::Kind::parse(kind) else {
+        return;
+    };
+    for f in fields {
+        if crate::schema::is_amount(kind, &f.field) {
+            f.currency = Some((old.to_owned(), new.to_owned()));
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +84,7 @@ pub struct DocDiff {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_id: Option<String>,
     pub fields: Vec<FieldChange>,
-    /// The changes in governance terms: "risk score 9 -> 16", "baseline finish moved by
+    /// The changes in governance terms: "risk score 9 → 16", "baseline finish moved by
     /// +45 days", "approved by dave".
     pub notes: Vec<String>,
     /// The document before and after (for the rules that need a base revision).
@@ -74,6 +104,15 @@ pub struct Deltas {
     pub rag: BTreeMap<String, i64>,
 }
 
+/// A document of a changed file that pmo cannot match with its other side: it has no
+/// `kind` or no `id` it can read (missing, empty, not a text). Listed, never left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unidentified {
+    pub file: String,
+    /// Its `kind`, when that can be read.
+    pub kind: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub base: String,
@@ -89,6 +128,9 @@ pub struct Change {
     /// Changed files that cannot be read as YAML on one side (`path (base|head)`): their
     /// documents are not counted as added or removed.
     pub unparsed: Vec<String>,
+    /// Documents of the head's changed files that pmo could not identify, so could not
+    /// compare.
+    pub unidentified: Vec<Unidentified>,
     /// With `--check`: findings of the head that the base did not have, and the reverse.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Findings>,
@@ -305,12 +347,15 @@ const IGNORE_FILE: &str = ".gitignore";
 /// The key of the configuration among document ids: no id can start with `:`.
 const CONFIGURATION: &str = ":configuration";
 
-/// The documents of a changed file, by id; `None` when the file does not parse (its
-/// documents are then neither added nor removed, only reported as unreadable).
-fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
+/// A document's id, or, for one without a readable `kind` and `id`, its kind if any.
+type Identity = Result<String, Option<String>>;
+
+/// The documents of a changed file with their identity; `None` when the file does not
+/// parse (its documents are then neither added nor removed, only reported as unreadable).
+fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(Identity, Doc)>> {
     if path == IGNORE_FILE {
         return Some(vec![(
-            format!(":{path}"),
+            Ok(format!(":{path}")),
             Doc {
                 file: path.to_owned(),
                 kind: "configuration".into(),
@@ -320,7 +365,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
     }
     if path.starts_with("schema/") {
         return Some(vec![(
-            format!(":{path}"),
+            Ok(format!(":{path}")),
             Doc {
                 file: path.to_owned(),
                 kind: "configuration".into(),
@@ -339,7 +384,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
             .next()
             .map_or(Value::Null, |d| d.value);
         return Some(vec![(
-            CONFIGURATION.to_owned(),
+            Ok(CONFIGURATION.to_owned()),
             Doc {
                 file: path.to_owned(),
                 kind: "configuration".into(),
@@ -347,20 +392,29 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(String, Doc)>> {
             },
         )]);
     }
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let docs = parsed
         .docs
         .into_iter()
-        .filter_map(|d| {
-            let id = d.value.get("id")?.as_str()?.to_owned();
-            let kind = d.value.get("kind")?.as_str()?.to_owned();
-            Some((
-                id,
-                Doc {
-                    file: path.to_owned(),
-                    kind,
-                    value: d.value,
-                },
-            ))
+        // An empty document (a trailing `---`) holds nothing to identify.
+        .filter(|d| !d.value.is_null())
+        .map(|d| {
+            let kind = text(&d.value, "kind");
+            let id = match (text(&d.value, "id"), &kind) {
+                (Some(id), Some(_)) => Ok(id),
+                _ => Err(kind.clone()),
+            };
+            let doc = Doc {
+                file: path.to_owned(),
+                kind: kind.unwrap_or_default(),
+                value: d.value,
+            };
+            (id, doc)
         })
         .collect();
     Some(docs)
@@ -390,6 +444,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
     let mut old: BTreeMap<String, Doc> = BTreeMap::new();
     let mut new: BTreeMap<String, Doc> = BTreeMap::new();
     let mut unparsed = Vec::new();
+    let mut unidentified = Vec::new();
     for path in &changed {
         for (side, docs, name) in [
             (&base_side, &mut old, "base"),
@@ -402,7 +457,18 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
                 // The first document with an id wins, as in the repository (R001).
                 Some(Some(found)) => {
                     for (id, doc) in found {
-                        docs.entry(id).or_insert(doc);
+                        match id {
+                            Ok(id) => {
+                                docs.entry(id).or_insert(doc);
+                            }
+                            // What the change brings that pmo cannot place is said, not
+                            // dropped; the base's is no longer there to review.
+                            Err(kind) if name == "head" => unidentified.push(Unidentified {
+                                file: doc.file,
+                                kind,
+                            }),
+                            Err(_) => {}
+                        }
                     }
                 }
                 _ => unparsed.push(format!("{path} ({name})")),
@@ -414,6 +480,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
     old.retain(|id, d| new.contains_key(id) || !unreadable(&d.file));
     new.retain(|id, d| old.contains_key(id) || !unreadable(&d.file));
 
+    let currencies = Currencies::new(&old, &new, config);
     let reidentified = id_changes(&old, &new);
     let ids: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut documents = Vec::new();
@@ -438,11 +505,22 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
             _ => continue,
         };
         let empty = Value::Null;
-        let fields = field_changes(
+        let mut fields = field_changes(
             o.map_or(&empty, |d| &d.value),
             n.map_or(&empty, |d| &d.value),
         );
-        let mut notes = notes(kind, o.map(|d| &d.value), n.map(|d| &d.value), config);
+        let currency = (
+            o.map(|d| currencies.of(d, Which::Base)).unwrap_or_default(),
+            n.map(|d| currencies.of(d, Which::Head)).unwrap_or_default(),
+        );
+        mark_amounts(kind, &mut fields, &currency.0, &currency.1);
+        let mut notes = notes(
+            kind,
+            o.map(|d| &d.value),
+            n.map(|d| &d.value),
+            (&currency.0, &currency.1),
+            config,
+        );
         if let Some(old_id) = old_id {
             notes.insert(
                 0,
@@ -466,7 +544,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
             new: n.map(|d| d.value.clone()),
         });
     }
-    let deltas = deltas(&old, &new, config);
+    let deltas = deltas(&old, &new, &currencies, config);
     Ok(Change {
         base: base.to_hex_with_len(12).to_string(),
         head: head_name,
@@ -475,6 +553,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
         files_changed: changed.len(),
         changed_files: changed.into_iter().cloned().collect(),
         unparsed,
+        unidentified,
         findings: None,
     })
 }
@@ -541,11 +620,7 @@ fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Fiel
                 walk(&join(&i.to_string()), a.get(i), b.get(i), out);
             }
         }
-        (a, b) if a != b => out.push(FieldChange {
-            field: path.to_owned(),
-            old: a.cloned(),
-            new: b.cloned(),
-        }),
+        (a, b) if a != b => out.push(FieldChange::new(path.to_owned(), a.cloned(), b.cloned())),
         _ => {}
     }
 }
@@ -554,8 +629,15 @@ fn typed<'a, T: serde::Deserialize<'a>>(v: Option<&'a Value>) -> Option<T> {
     T::deserialize(v?).ok()
 }
 
-/// The changes in governance terms.
-fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) -> Vec<String> {
+/// The changes in governance terms; `currency` is that of the old and the new document's
+/// amounts.
+fn notes(
+    kind: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    currency: (&str, &str),
+    config: &Config,
+) -> Vec<String> {
     let mut out = Vec::new();
     let get = |v: Option<&Value>, path: &str| -> Option<Value> {
         path.split('.').try_fold(v?, |v, k| v.get(k)).cloned()
@@ -568,14 +650,31 @@ fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) 
     let changed = |label: &str, path: &str| {
         let (a, b) = (get(old, path), get(new, path));
         (old.is_some() && new.is_some() && a != b)
-            .then(|| format!("{label} {} -> {}", text(&a), text(&b)))
+            .then(|| format!("{label} {} → {}", text(&a), text(&b)))
+    };
+    // An amount as the views write it: `1,250,000 EUR`.
+    let amount = |v: &Option<Value>, currency: &str| match v.as_ref().and_then(Value::as_f64) {
+        Some(x) => format!("{} {currency}", metrics::money(x))
+            .trim_end()
+            .to_owned(),
+        None => text(v),
+    };
+    let changed_amount = |label: &str, path: &str| {
+        let (a, b) = (get(old, path), get(new, path));
+        (old.is_some() && new.is_some() && a != b).then(|| {
+            format!(
+                "{label} {} → {}",
+                amount(&a, currency.0),
+                amount(&b, currency.1)
+            )
+        })
     };
     match kind {
         "project" => {
             out.extend(changed("state", "state"));
             out.extend(changed("phase", "phase"));
-            out.extend(changed("baseline budget", "baseline.budget"));
-            out.extend(changed("forecast cost", "forecast.cost"));
+            out.extend(changed_amount("baseline budget", "baseline.budget"));
+            out.extend(changed_amount("forecast cost", "forecast.cost"));
             let (a, b) = (
                 typed::<Project>(old).map(|p| rag::computed(&p, &config.rag).overall),
                 typed::<Project>(new).map(|p| rag::computed(&p, &config.rag).overall),
@@ -583,7 +682,7 @@ fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) 
             if let (Some(a), Some(b)) = (a, b)
                 && a != b
             {
-                out.push(format!("computed RAG {} -> {}", rag_name(a), rag_name(b)));
+                out.push(format!("computed RAG {} → {}", rag_name(a), rag_name(b)));
             }
             let date = |v: Option<&Value>, p: &str| {
                 get(v, p).and_then(|d| d.as_str().and_then(|s| s.parse::<jiff::civil::Date>().ok()))
@@ -596,7 +695,7 @@ fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) 
                     && a != b
                 {
                     out.push(format!(
-                        "{label} moved by {:+} days ({a} -> {b})",
+                        "{label} moved by {:+} days ({a} → {b})",
                         days_between(a, b)
                     ));
                 }
@@ -610,14 +709,14 @@ fn notes(kind: &str, old: Option<&Value>, new: Option<&Value>, config: &Config) 
             if let (Some(a), Some(b)) = (score(old), score(new))
                 && a != b
             {
-                out.push(format!("risk score {a} -> {b}"));
+                out.push(format!("risk score {a} → {b}"));
             }
             out.extend(changed("status", "status"));
             out.extend(changed("response", "response"));
         }
         "change" => {
             out.extend(changed("status", "status"));
-            out.extend(changed("cost", "impact.cost"));
+            out.extend(changed_amount("cost", "impact.cost"));
             let before = super::provenance::approvals(old);
             for (by, _, decision) in super::provenance::approvals(new)
                 .into_iter()
@@ -645,29 +744,83 @@ fn rag_name(r: Option<Rag>) -> &'static str {
     r.map_or("none", Rag::as_str)
 }
 
-fn deltas(old: &BTreeMap<String, Doc>, new: &BTreeMap<String, Doc>, config: &Config) -> Deltas {
-    let mut d = Deltas::default();
-    let default_currency = config.currency.clone().unwrap_or_default();
-    // The currency of each project the diff touches, for its risks' exposure.
-    let mut currency_of: HashMap<&str, String> = HashMap::new();
-    for docs in [old, new] {
-        for (id, doc) in docs.iter().filter(|(_, d)| d.kind == "project") {
-            if let Some(p) = typed::<Project>(Some(&doc.value)) {
-                currency_of.insert(
-                    id,
-                    p.currency.map_or(default_currency.clone(), str::to_owned),
-                );
-            }
+/// One side of a diff.
+#[derive(Clone, Copy)]
+enum Which {
+    Base,
+    Head,
+}
+
+/// The currency of the amounts of each project the diff reads, on each side.
+struct Currencies<'d> {
+    base: HashMap<&'d str, String>,
+    head: HashMap<&'d str, String>,
+    /// pmo.yaml's (empty when it has none).
+    default: String,
+}
+
+impl<'d> Currencies<'d> {
+    fn new(
+        old: &'d BTreeMap<String, Doc>,
+        new: &'d BTreeMap<String, Doc>,
+        config: &Config,
+    ) -> Currencies<'d> {
+        let default = config.currency.clone().unwrap_or_default();
+        let side = |docs: &'d BTreeMap<String, Doc>| {
+            docs.iter()
+                .filter(|(_, d)| d.kind == "project")
+                .map(|(id, d)| {
+                    let own = d.value.get("currency").and_then(Value::as_str);
+                    (
+                        id.as_str(),
+                        own.map_or_else(|| default.clone(), str::to_owned),
+                    )
+                })
+                .collect()
+        };
+        Currencies {
+            base: side(old),
+            head: side(new),
+            default,
         }
     }
-    for (docs, sign) in [(old, -1.0), (new, 1.0)] {
-        for (id, doc) in docs {
+
+    /// The currency of `doc`'s amounts on `side`: a project's own, else pmo.yaml's; a
+    /// risk's or a change's is its project's when the diff reads that project (on this
+    /// side, else the other), else pmo.yaml's: the diff reads only changed files.
+    fn of(&self, doc: &Doc, side: Which) -> String {
+        let (this, other) = match side {
+            Which::Base => (&self.base, &self.head),
+            Which::Head => (&self.head, &self.base),
+        };
+        let project = match doc.kind.as_str() {
+            "project" => doc.value.get("id"),
+            _ => doc.value.get("project"),
+        }
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+        this.get(project)
+            .or_else(|| other.get(project))
+            .unwrap_or(&self.default)
+            .clone()
+    }
+}
+
+fn deltas(
+    old: &BTreeMap<String, Doc>,
+    new: &BTreeMap<String, Doc>,
+    currencies: &Currencies<'_>,
+    config: &Config,
+) -> Deltas {
+    let mut d = Deltas::default();
+    for (docs, sign, side) in [(old, -1.0, Which::Base), (new, 1.0, Which::Head)] {
+        for doc in docs.values() {
             match doc.kind.as_str() {
                 "project" => {
                     let Some(p) = typed::<Project>(Some(&doc.value)) else {
                         continue;
                     };
-                    let cur = currency_of.get(id.as_str()).cloned().unwrap_or_default();
+                    let cur = currencies.of(doc, side);
                     *d.budget.entry(cur.clone()).or_default() +=
                         sign * p.baseline.budget.unwrap_or(0.0);
                     *d.forecast.entry(cur).or_default() += sign * p.forecast.cost.unwrap_or(0.0);
@@ -678,18 +831,21 @@ fn deltas(old: &BTreeMap<String, Doc>, new: &BTreeMap<String, Doc>, config: &Con
                     let Some(r) = typed::<Risk>(Some(&doc.value)) else {
                         continue;
                     };
-                    let cur = currency_of
-                        .get(r.project)
-                        .cloned()
-                        .unwrap_or_else(|| default_currency.clone());
-                    *d.exposure.entry(cur).or_default() +=
+                    *d.exposure.entry(currencies.of(doc, side)).or_default() +=
                         sign * metrics::risk::exposure(&r).unwrap_or(0.0);
                 }
                 _ => {}
             }
         }
     }
-    let nonzero = |m: &mut BTreeMap<String, f64>| m.retain(|_, v| v.abs() > 1e-9);
+    // Money to the cent: a sum of floats carries noise (`98399.99999999999`) that is
+    // nobody's money, and a delta that rounds to nothing moved nothing.
+    let nonzero = |m: &mut BTreeMap<String, f64>| {
+        for v in m.values_mut() {
+            *v = metrics::cents(*v);
+        }
+        m.retain(|_, v| *v != 0.0);
+    };
     nonzero(&mut d.budget);
     nonzero(&mut d.forecast);
     nonzero(&mut d.exposure);
@@ -726,6 +882,7 @@ mod tests {
             files_changed: 1,
             changed_files: vec!["risks/broken.yaml".into()],
             unparsed: vec!["risks/broken.yaml (head)".into()],
+            unidentified: Vec::new(),
             findings: None,
         };
         let scope = change.scope();
@@ -742,8 +899,14 @@ mod tests {
                                          "owner": "o", "probability": p, "impact": i, "status": "open"})
         };
         assert_eq!(
-            notes("risk", Some(&risk(3, 3)), Some(&risk(4, 4)), &config),
-            ["risk score 9 -> 16"]
+            notes(
+                "risk",
+                Some(&risk(3, 3)),
+                Some(&risk(4, 4)),
+                ("", ""),
+                &config
+            ),
+            ["risk score 9 → 16"]
         );
         let project = |finish: &str| {
             json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s",
@@ -754,12 +917,85 @@ mod tests {
             "project",
             Some(&project("2026-12-18")),
             Some(&project("2027-02-01")),
+            ("", ""),
             &config,
         );
         assert!(
-            n.contains(&"baseline finish moved by +45 days (2026-12-18 -> 2027-02-01)".to_owned()),
+            n.contains(&"baseline finish moved by +45 days (2026-12-18 → 2027-02-01)".to_owned()),
             "{n:?}"
         );
         assert!(n.contains(&"baseline changed".to_owned()));
+    }
+
+    fn project(currency: &str, budget: f64) -> Value {
+        json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s", "manager": "m",
+               "state": "active", "phase": "execution", "currency": currency,
+               "baseline": {"finish": "2026-12-18", "budget": budget}})
+    }
+
+    #[test]
+    fn notes_write_amounts_as_money_in_each_side_currency() {
+        let config = Config::default();
+        let n = notes(
+            "project",
+            Some(&project("USD", 1_200_000.0)),
+            Some(&project("EUR", 1_250_000.5)),
+            ("USD", "EUR"),
+            &config,
+        );
+        assert!(
+            n.contains(&"baseline budget 1,200,000 USD → 1,250,000.50 EUR".to_owned()),
+            "{n:?}"
+        );
+        let change = |cost: u32| {
+            json!({"kind": "change", "id": "c", "project": "p", "title": "C",
+                   "requested_by": "m", "status": "draft", "impact": {"cost": cost}})
+        };
+        assert_eq!(
+            notes(
+                "change",
+                Some(&change(5000)),
+                Some(&change(7500)),
+                ("", ""),
+                &config
+            ),
+            ["cost 5,000 → 7,500"]
+        );
+    }
+
+    #[test]
+    fn deltas_count_each_side_in_its_currency_to_the_cent() {
+        let config = Config::default();
+        let doc = |kind: &str, value: Value| Doc {
+            file: format!("{kind}.yaml"),
+            kind: kind.to_owned(),
+            value,
+        };
+        let risk = |probability: u8| {
+            json!({"kind": "risk", "id": "r", "project": "p", "title": "T", "owner": "o",
+                   "probability": probability, "impact": 3, "status": "open",
+                   "cost_impact": 33333})
+        };
+        let side = |currency: &str, probability: u8| {
+            BTreeMap::from([
+                ("p".to_owned(), doc("project", project(currency, 100_000.0))),
+                ("r".to_owned(), doc("risk", risk(probability))),
+            ])
+        };
+        // The project moves from USD to EUR: its old budget leaves USD, its new one
+        // arrives in EUR, and so do its risk's exposures.
+        let (old, new) = (side("USD", 1), side("EUR", 2));
+        let d = deltas(&old, &new, &Currencies::new(&old, &new, &config), &config);
+        let money = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
+            pairs.iter().map(|(c, v)| ((*c).to_owned(), *v)).collect()
+        };
+        assert_eq!(d.budget, money(&[("EUR", 100_000.0), ("USD", -100_000.0)]));
+        assert_eq!(d.exposure, money(&[("EUR", 9999.9), ("USD", -3333.3)]));
+        // In one currency, 10 % then 30 % of 33,333 differ by 6,666.60, not by the
+        // 6666.599999999999 the floats make of it.
+        let (old, new) = (side("EUR", 1), side("EUR", 2));
+        let d = deltas(&old, &new, &Currencies::new(&old, &new, &config), &config);
+        assert_eq!(d.exposure, money(&[("EUR", 6666.6)]));
+        assert!(d.budget.is_empty());
     }
 }

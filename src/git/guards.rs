@@ -113,7 +113,7 @@ fn configuration(d: &DocDiff, config_text: &str) -> Vec<Diagnostic> {
 }
 
 /// A section or entry added or removed whole, as the leaves it adds or removes: a new
-/// `rules:` section is `rules.G005: none -> "off"`.
+/// `rules:` section is `rules.G005: none → "off"`.
 fn leaves(f: &FieldChange) -> Vec<FieldChange> {
     let children: Vec<(String, &Value)> = match (&f.old, &f.new) {
         (None, Some(v)) | (Some(v), None) => match v {
@@ -136,11 +136,7 @@ fn leaves(f: &FieldChange) -> Vec<FieldChange> {
             } else {
                 (Some(v.clone()), None)
             };
-            leaves(&FieldChange {
-                field: format!("{}.{key}", f.field),
-                old,
-                new,
-            })
+            leaves(&FieldChange::new(format!("{}.{key}", f.field), old, new))
         })
         .collect()
 }
@@ -152,11 +148,7 @@ fn person(d: &DocDiff, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
             .iter()
             .filter_map(|k| {
                 let new = d.new.as_ref()?.get(*k)?;
-                Some(FieldChange {
-                    field: (*k).to_owned(),
-                    old: None,
-                    new: Some(new.clone()),
-                })
+                Some(FieldChange::new((*k).to_owned(), None, Some(new.clone())))
             })
             .collect(),
         ChangeKind::Removed => return None,
@@ -217,12 +209,12 @@ pub fn restore_identities(change: &Change, repo: &mut Repository) {
     }
 }
 
-/// `field: old -> new; ...`
+/// `field: old → new; ...`
 fn summary(fields: &[&FieldChange]) -> String {
     let show = |v: &Option<Value>| v.as_ref().map_or("none".to_owned(), Value::to_string);
     fields
         .iter()
-        .map(|f| format!("{}: {} -> {}", f.field, show(&f.old), show(&f.new)))
+        .map(|f| format!("{}: {} → {}", f.field, show(&f.old), show(&f.new)))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -3,7 +3,7 @@
 //! looks the document's file up by path in each commit's tree; only the blobs that
 //! differ are read.
 
-use super::diff::{ChangeKind, FieldChange, field_changes};
+use super::diff::{ChangeKind, FieldChange, field_changes, mark_amounts};
 use super::{Commit, Git};
 use crate::Error;
 use crate::parse::{self, Limits, YamlFile};
@@ -68,6 +68,23 @@ pub(super) fn locate(
         }
     }
     Ok(None)
+}
+
+/// The fields that changed from `old` to `new`, amounts marked with their currency: a
+/// project's own, else `currency` (pmo.yaml's), which is also that of a risk's or a
+/// change's amounts, since a history reads no other document.
+fn changes(old: &Value, new: &Value, currency: &str) -> Vec<FieldChange> {
+    let kind = new.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let of = |v: &Value| {
+        v.get("currency")
+            .and_then(Value::as_str)
+            .filter(|_| kind == "project")
+            .unwrap_or(currency)
+            .to_owned()
+    };
+    let mut fields = field_changes(old, new);
+    mark_amounts(kind, &mut fields, &of(old), &of(new));
+    fields
 }
 
 /// An entry of the history: `info` made this change to the document.
@@ -135,8 +152,9 @@ fn last_readable(
 
 /// The changes to document `id` reachable from `tip`, newest first. A commit that made the
 /// document's file unreadable is an entry of its own, and the commit that made it readable
-/// again is credited with what changed across the break.
-pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> {
+/// again is credited with what changed across the break. `currency` is the repository's
+/// (pmo.yaml's, empty when it has none).
+pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec<Event>, Error> {
     let repo = git.local();
     // The document's id in the commit being looked at: it may have changed on the way.
     let mut id = id.to_owned();
@@ -241,13 +259,13 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
                     events.push(entry(
                         &maker,
                         ChangeKind::IdChanged,
-                        field_changes(&old_value, &value),
+                        changes(&old_value, &value, currency),
                         &path,
                         None,
                     ));
                     id = old_id.to_owned();
                 } else if old_path != path {
-                    let fields = field_changes(&old_value, &value);
+                    let fields = changes(&old_value, &value, currency);
                     events.push(entry(
                         &maker,
                         ChangeKind::Renamed,
@@ -259,7 +277,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str) -> Result<Vec<Event>, Error> 
                     events.push(entry(
                         &maker,
                         ChangeKind::Modified,
-                        field_changes(&old_value, &value),
+                        changes(&old_value, &value, currency),
                         &path,
                         None,
                     ));

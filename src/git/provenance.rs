@@ -199,7 +199,7 @@ fn c005(
                 if head_email.as_deref().map(str::trim) != email.as_deref().map(str::trim) =>
             {
                 format!(
-                    "approval by `{by}` was added in {short} by {}, and `{by}`'s email changed in this change ({} -> {}): pmo matches approvers by the base revision's people",
+                    "approval by `{by}` was added in {short} by {}, and `{by}`'s email changed in this change ({} → {}): pmo matches approvers by the base revision's people",
                     commit.email,
                     email.as_deref().unwrap_or("none"),
                     head_email.as_deref().unwrap_or("none")

@@ -35,6 +35,19 @@ pub fn currency<'a>(project: &Project<'a>, config: &'a Config) -> &'a str {
         .unwrap_or_default()
 }
 
+/// An amount as machines get it: to the cent, since sums and products of floats carry
+/// noise (`98399.99999999999`) that is nobody's money; `-0.0` is 0. An amount too large
+/// to scale by 100 is kept as it is: it has no cents to round.
+pub fn cents(amount: f64) -> f64 {
+    let scaled = (amount * 100.0).round();
+    let rounded = if scaled.is_finite() {
+        scaled / 100.0
+    } else {
+        amount
+    };
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
 /// `1234567.0` -> `1,234,567`; fractions are kept to two places when present.
 pub fn money(amount: f64) -> String {
     if !amount.is_finite() {
@@ -94,5 +107,13 @@ mod tests {
         assert_eq!(money(2e17), "200,000,000,000,000,000");
         assert_eq!(money(-1.5e15), "-1,500,000,000,000,000");
         assert_eq!(money(f64::INFINITY), "∞");
+    }
+
+    #[test]
+    fn cents_drop_float_noise() {
+        assert_eq!(cents(98399.99999999999), 98400.0);
+        assert_eq!(cents(0.1 + 0.2), 0.3);
+        assert_eq!(cents(-0.001).to_string(), "0");
+        assert_eq!(cents(1e308), 1e308);
     }
 }

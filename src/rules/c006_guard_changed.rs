@@ -22,7 +22,7 @@ overlay or the root `.gitignore` changed, a role or an email given to a person.
 ```yaml
 # pmo.yaml in the pull request
 rules:
-  G005: off        # C006: `rules.G005` none -> "off"; G005 still applies to this change
+  G005: off        # C006: `rules.G005` none → "off"; G005 still applies to this change
 ```
 
 Have the owners of the process review such changes: CODEOWNERS on `pmo.yaml`, `schema/`,

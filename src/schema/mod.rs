@@ -135,6 +135,31 @@ fn registry() -> Result<Registry<'static>, jsonschema::ReferencingError> {
         .prepare()
 }
 
+/// Whether the built-in schema of `kind` declares the value at the dotted `field`
+/// (`baseline.budget`, `approvals.1.by`) an amount of money (`$defs/money` or
+/// `$defs/amount`): the schema, not a list kept apart, says which numbers are money.
+pub fn is_amount(kind: Kind, field: &str) -> bool {
+    static SCHEMAS: std::sync::OnceLock<HashMap<Kind, Value>> = std::sync::OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            .map(|k| (*k, builtin(&format!("{k}.schema.json"))))
+            .collect()
+    });
+    let path: Vec<crate::parse::Seg<'_>> = field
+        .split('.')
+        .map(|part| match part.parse() {
+            Ok(i) => crate::parse::Seg::Index(i),
+            Err(_) => crate::parse::Seg::Key(part),
+        })
+        .collect();
+    navigate::at_path(&schemas[&kind], &path).iter().any(|n| {
+        n.get("$ref")
+            .and_then(Value::as_str)
+            .is_some_and(|r| r.ends_with("/$defs/money") || r.ends_with("/$defs/amount"))
+    })
+}
+
 /// A compiled schema and the JSON it came from (kept to name fields in messages).
 pub struct Schema {
     pub validator: Validator,
@@ -232,6 +257,28 @@ mod tests {
                 "{file} bundle still refers out"
             );
             jsonschema::validator_for(&bundled).unwrap_or_else(|e| panic!("{file} bundled: {e}"));
+        }
+    }
+
+    #[test]
+    fn the_schema_says_which_fields_are_money() {
+        for (kind, field) in [
+            (Kind::Project, "baseline.budget"),
+            (Kind::Project, "forecast.cost"),
+            (Kind::Project, "actuals.cost"),
+            (Kind::Risk, "cost_impact"),
+            (Kind::Change, "impact.cost"),
+        ] {
+            assert!(is_amount(kind, field), "{kind} {field}");
+        }
+        for (kind, field) in [
+            (Kind::Project, "actuals.percent_complete"),
+            (Kind::Risk, "impact"),
+            (Kind::Change, "impact.schedule_days"),
+            (Kind::Person, "capacity"),
+            (Kind::Project, "nosuch.field"),
+        ] {
+            assert!(!is_amount(kind, field), "{kind} {field}");
         }
     }
 

@@ -140,7 +140,7 @@ fn unsigned_zero(x: f64) -> f64 {
 /// `59499.99999999999`), other numbers as computed; `-0.0` as 0.
 pub fn machine_number(cell: &Cell) -> Option<f64> {
     match cell.plain() {
-        Cell::Money(x) => Some(unsigned_zero((x * 100.0).round() / 100.0)),
+        Cell::Money(x) => Some(crate::metrics::cents(*x)),
         Cell::Number(x, _) => Some(unsigned_zero(*x)),
         _ => None,
     }
