@@ -262,3 +262,50 @@ fn a_position_past_the_end_is_not_inside() {
     assert!(!inside("a: b", Pos { line: 1, column: 6 }));
     assert!(!inside("a: b\nc", Pos { line: 1, column: 6 }));
 }
+
+/// Every prefix of every case, so that errors meet the end of the text in every way the
+/// suite's YAML can: each finding stays inside the text.
+#[test]
+fn findings_on_every_prefix_of_the_suite_are_inside_the_text() {
+    let mut outside = Vec::new();
+    let mut found = 0;
+    for case in cases() {
+        let text = &case.yaml;
+        for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let prefix = &text[..end];
+            let file = load("in.yaml", prefix.as_bytes(), &Limits::default());
+            for d in &file.diagnostics {
+                found += 1;
+                if !inside(prefix, d.span.start) || !inside(prefix, d.span.end) {
+                    outside.push(format!("{} at {end}: {prefix:?} {d:?}", case.id));
+                }
+            }
+        }
+    }
+    assert!(found > 1_000, "{found}");
+    assert!(
+        outside.is_empty(),
+        "{}:\n{}",
+        outside.len(),
+        outside[..outside.len().min(20)].join("\n")
+    );
+}
+
+/// The refusals, as their messages name them, are each listed in the README's YAML
+/// section and in P001's documentation.
+#[test]
+fn every_refusal_is_documented() {
+    let readme = include_str!("../../README.md");
+    let yaml = &readme[readme.find("### YAML").expect("a YAML section")..];
+    let p001 = crate::rules::find("P001").expect("P001").doc;
+    for what in [
+        COLLECTION_KEY,
+        ALIAS_KEY,
+        OTHER_TAG,
+        "`<<` merge keys are not supported",
+    ] {
+        let name = what.trim_end_matches(" are not supported");
+        assert!(yaml.contains(name), "README: {name}");
+        assert!(p001.contains(name), "P001: {name}");
+    }
+}

@@ -352,10 +352,10 @@ impl<'f> Builder<'f> {
                 self.root_is_empty = false;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let value = match &tag {
-                    None if style == ScalarStyle::Plain => None,
-                    None => Some(Value::String(exact(&text))),
+                // A key's tag is checked too; the key stays the text it is written as.
+                let tagged = match &tag {
                     Some(tag) => Some(self.tagged(tag, &text, span)?),
+                    None => None,
                 };
                 if self.expecting_key() {
                     if style == ScalarStyle::Plain && tag.is_none() && text == "<<" {
@@ -372,7 +372,11 @@ impl<'f> Builder<'f> {
                     return self.key(exact(&text), span);
                 }
                 self.own_nodes += 1;
-                let value = value.unwrap_or_else(|| resolve_plain(&text));
+                let value = match tagged {
+                    Some(value) => value,
+                    None if style == ScalarStyle::Plain => resolve_plain(&text),
+                    None => Value::String(exact(&text)),
+                };
                 if self.scratch.stack.is_empty() {
                     // No text at all: an empty document (`~` or `null` is a written null).
                     // saphyr's span for it reaches over the next `---` or `...`.
