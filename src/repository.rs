@@ -326,14 +326,9 @@ fn classify(path: &str, yaml: parse::YamlDoc, diags: &mut Vec<Diagnostic>) -> Op
             crate::suggest::list(&kinds)
         );
         diags.push(
-            Diagnostic::new(
-                "P002",
-                path,
-                span,
-                "document has no `kind`: `kind` has no value",
-            )
-            .help(help)
-            .id(map.get("id").and_then(Value::as_str)),
+            Diagnostic::new("P002", path, span, "`kind` has no value")
+                .help(help)
+                .id(map.get("id").and_then(Value::as_str)),
         );
         return None;
     }

@@ -4,6 +4,11 @@
 //! Building the tree ourselves (rather than through a YAML DOM) is what lets us report
 //! duplicate keys (P004), bound nesting and alias expansion as the file is read (P005),
 //! and record where every node came from (see [`Spans`]).
+//!
+//! Values follow the YAML 1.2 core schema, explicit tags included (`!!int "12"` is 12).
+//! What pmo does not read is refused with a P001 that says which it is: collections and
+//! aliases as keys, `<<` merge keys, tags outside the core schema. The YAML test suite
+//! checks all of it (`suite.rs`).
 
 use super::fast::{self, Unsupported};
 use super::input::Text;
@@ -528,8 +533,12 @@ impl<'f> Builder<'f> {
             return Err(self.unsupported_tag(tag, span));
         }
         let msg = format!("`{text}` is not a value of the tag `!!{core}`");
-        let help =
-            "remove the tag or change the value (JSON, which pmo checks, has no infinity or NaN)";
+        let lower = text.to_ascii_lowercase();
+        let help = if core == "float" && (lower.ends_with(".inf") || lower == ".nan") {
+            "JSON, which pmo checks, has no infinity or NaN: write a number, or remove the tag to keep the text"
+        } else {
+            "remove the tag, or write a value of its type"
+        };
         Err(self.fail("P001", span, msg, help))
     }
 
@@ -1138,6 +1147,8 @@ mod tests {
             );
             assert!(d.message.contains(says), "{text:?}: {}", d.message);
             assert!(d.help.is_some(), "{text:?}");
+            let infinity = d.help.as_deref().unwrap_or_default().contains("infinity");
+            assert_eq!(infinity, text.contains(".inf"), "{text:?}");
         }
     }
 
