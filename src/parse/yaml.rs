@@ -532,7 +532,13 @@ impl<'f> Builder<'f> {
         if !matches!(core, "str" | "null" | "bool" | "int" | "float") {
             return Err(self.unsupported_tag(tag, span));
         }
-        let msg = format!("`{text}` is not a value of the tag `!!{core}`");
+        // A value of many lines is shown by its start.
+        let first = text.lines().next().unwrap_or_default();
+        let mut shown: String = first.chars().take(40).collect();
+        if shown.len() < text.trim_end().len() {
+            shown.push('…');
+        }
+        let msg = format!("`{shown}` is not a value of the tag `!!{core}`");
         let lower = text.to_ascii_lowercase();
         let help = if core == "float" && (lower.ends_with(".inf") || lower == ".nan") {
             "JSON, which pmo checks, has no infinity or NaN: write a number, or remove the tag to keep the text"
@@ -1137,6 +1143,11 @@ mod tests {
                 "not supported: `!<tag:example.com,2000:x>`",
             ),
             ("!!int a: b\n", 1, "`a` is not a value of the tag `!!int`"),
+            (
+                "a: !!int |\n  one\n  two\n",
+                4,
+                "`one…` is not a value of the tag `!!int`",
+            ),
         ] {
             let f = load_str(text);
             let d = &f.diagnostics[0];
