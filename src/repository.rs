@@ -318,6 +318,20 @@ fn classify(path: &str, yaml: parse::YamlDoc, diags: &mut Vec<Diagnostic>) -> Op
         );
         return None;
     };
+    if kind_value.is_null() {
+        // `kind:` with nothing after it: missing, not an unknown kind named "null".
+        let span = yaml.spans.key_at(&yaml.value, [Seg::Key("kind")]);
+        let help = format!(
+            "write one of {} after `kind:`",
+            crate::suggest::list(&kinds)
+        );
+        diags.push(
+            Diagnostic::new("P002", path, span, "`kind` has no value")
+                .help(help)
+                .id(map.get("id").and_then(Value::as_str)),
+        );
+        return None;
+    }
     let name = kind_value.as_str().unwrap_or_default();
     let Some(kind) = Kind::parse(name) else {
         let span = yaml.spans.value_at(&yaml.value, [Seg::Key("kind")]);

@@ -68,6 +68,8 @@ fn every_bad_input_is_reported_and_the_rest_still_checked() {
         .file("a/list.yaml", "- kind: risk\n")
         .file("a/nokind.yaml", "id: x1\ntitle: T\n")
         .file("a/unknown.yaml", "kind: projet\nid: x2\n")
+        .file("a/nokindvalue.yaml", "id: x6\nkind:\n")
+        .file("a/tab.yaml", "kind: person\nid: x7\nname: T\n\troles: []\n")
         .file("a/dupkey.yaml", "kind: person\nid: x3\nname: A\nname: B\n")
         .file("a/bomb.yaml", &bomb)
         .file("a/deep.yaml", &deep)
@@ -85,12 +87,15 @@ fn every_bad_input_is_reported_and_the_rest_still_checked() {
     let mut expected = vec![
         f("P005", "a/bomb.yaml", 1, 1),
         f("P001", "a/broken.yaml", 2, 8),
-        f("P005", "a/deep.yaml", 2, 259),
+        // At the bracket past the limit: the 128th under the document's mapping.
+        f("P005", "a/deep.yaml", 2, 131),
         f("P004", "a/dupkey.yaml", 4, 1),
         f("P005", "a/huge.yaml", 1, 1),
         f("P005", "a/latin1.yaml", 3, 10),
         f("P002", "a/list.yaml", 1, 1),
         f("P002", "a/nokind.yaml", 1, 1),
+        f("P002", "a/nokindvalue.yaml", 2, 1),
+        f("P001", "a/tab.yaml", 4, 1),
         f("P003", "a/unknown.yaml", 1, 7),
         f("R005", "z/late.yaml", 4, 9),
     ];
@@ -101,7 +106,7 @@ fn every_bad_input_is_reported_and_the_rest_still_checked() {
     assert_eq!(findings, expected);
     let report = repo.check_json();
     // Every file read counts, empty and rejected ones included (not pmo.yaml, not a link).
-    assert_eq!(report["summary"]["files"], 14);
+    assert_eq!(report["summary"]["files"], 16);
     assert_eq!(report["summary"]["documents"], 4);
 }
 

@@ -6,7 +6,12 @@
 //! buffer; the number only paces the scanner's loops), so every key and plain value was
 //! allocated twice: a tenth of the work of loading a repository. Reporting 30 keeps
 //! scalars of up to 32 bytes in their first allocation. Any value from 8 up is valid
-//! (saphyr's own `BufferedInput` uses 16); everything else is `StrInput`'s.
+//! (saphyr's own `BufferedInput` uses 16).
+//!
+//! It also lets a tab separate a value from its `:` (`key:<TAB>value`), as YAML 1.2 does:
+//! the scanner refuses a value after tabs alone when it starts with a letter or `-`, to
+//! refuse a block collection started there (`? a` / `:<TAB>- b`), which only spaces may
+//! indent. Here only those are refused. Everything else is `StrInput`'s.
 
 use saphyr_parser::input::SkipTabs;
 use saphyr_parser::{Input, StrInput};
@@ -49,6 +54,18 @@ impl Input for Text<'_> {
         RESERVE
     }
 
+    /// Whether spaces were skipped is read by the scanner only after a `:`, to refuse a
+    /// value after tabs alone: reported as found unless a block collection starts there.
+    fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>) {
+        let (skipped, result) = self.0.skip_ws_to_eol(skip_tabs);
+        match result {
+            Ok(SkipTabs::Result(true, false)) if !starts_block_collection(self.0) => {
+                (skipped, Ok(SkipTabs::Result(true, true)))
+            }
+            _ => (skipped, result),
+        }
+    }
+
     delegate! {
         fn buflen(&self) -> usize;
         fn buf_is_empty(&self) -> bool;
@@ -81,12 +98,35 @@ impl Input for Text<'_> {
         fn skip(&mut self) -> ();
         fn skip_n(&mut self, count: usize) -> ();
         fn look_ch(&mut self) -> char;
-        fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>);
         fn skip_while_non_breakz(&mut self) -> usize;
         fn skip_while_blank(&mut self) -> usize;
         fn fetch_while_is_alpha(&mut self, out: &mut String) -> usize;
         fn fetch_while_is_yaml_non_space(&mut self, out: &mut String) -> usize;
     }
+}
+
+/// Whether a block collection starts at `input`: an entry (`- `) or an implicit key (text
+/// up to `: `) on this line. The search stops at a tab, where the next search would
+/// start, so the text is searched once however many tabs it holds; and at 1024
+/// characters, past which YAML allows no implicit key.
+fn starts_block_collection(mut input: StrInput<'_>) -> bool {
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\0');
+    if input.peek() == '-' && blank(input.peek_nth(1)) {
+        return true;
+    }
+    let mut previous = '\0';
+    for _ in 0..1024 {
+        let Some(c) = input.raw_read_non_breakz_ch() else {
+            return false;
+        };
+        match c {
+            ':' if blank(input.peek()) => return true,
+            '#' if previous == ' ' => return false,
+            '\t' => return false,
+            _ => previous = c,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -122,6 +162,7 @@ mod tests {
             "- &anchor {x: 1}\n- *anchor\n---\nsecond: doc\n...\n".to_owned(),
             "bad: [unclosed\n".to_owned(),
             "k: v\n\tbad: tab\n".to_owned(),
+            "k: v\t\nl:\t \"q\"\nm: [a,\tb]\n".to_owned(),
             "ünïcødé: «värdé» 日本語 with 🚀 past thirty-two bytes of text\n".to_owned(),
         ];
         for text in &texts {
@@ -130,6 +171,30 @@ mod tests {
                 events(Parser::new_from_str(text)),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn a_tab_separates_a_value_from_its_colon() {
+        let read = |text: &str| events(Parser::new(Text::new(text)));
+        for (tab, space) in [
+            ("key:\tvalue\n", "key: value\n"),
+            ("key:\t-1\n", "key: -1\n"),
+            ("- key:\tvalue\n", "- key: value\n"),
+            ("{key:\tvalue}\n", "{key: value}\n"),
+            ("? a\n:\tb # c\n", "? a\n: b # c\n"),
+        ] {
+            let spaced: Vec<_> = read(space).iter().map(|e| e.replace(' ', "")).collect();
+            let tabbed: Vec<_> = read(tab)
+                .iter()
+                .map(|e| e.replace(['\t', ' '], ""))
+                .collect();
+            assert_eq!(tabbed, spaced, "{tab:?}");
+            assert!(!format!("{tabbed:?}").contains("Err"), "{tab:?}");
+        }
+        // A block collection cannot start after tabs: only spaces indent one.
+        for text in ["? a\n:\t- b\n", "? a\n:\tb: c\n", "? a\n:\tb:\tc\n"] {
+            assert!(read(text).last().unwrap().contains("Err"), "{text:?}");
         }
     }
 }

@@ -4,6 +4,8 @@ pub mod fast;
 pub mod input;
 pub mod scalar;
 pub mod spans;
+#[cfg(test)]
+mod suite;
 pub mod yaml;
 
 pub use spans::{NodeSpan, Seg, Spans};

@@ -29,12 +29,39 @@ pub fn resolve_plain(text: &str) -> Value {
     Value::String(text.to_owned())
 }
 
+/// A scalar with an explicit tag of the core schema (`!!int "12"`), by the tag's suffix:
+/// its value, or `None` when the text is not one the tag allows or JSON cannot hold it
+/// (`!!float .inf`, a tag the core schema gives no scalar).
+pub fn resolve_core(tag: &str, text: &str) -> Option<Value> {
+    match tag {
+        "str" => Some(Value::String(text.to_owned())),
+        "null" => matches!(text, "" | "~" | "null" | "Null" | "NULL").then_some(Value::Null),
+        "bool" => match text {
+            "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        "int" => parse_int(text).map(Value::Number),
+        "float" if is_float(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number),
+        _ => None,
+    }
+}
+
 fn parse_int(text: &str) -> Option<Number> {
+    // `from_str_radix` would also take a sign after the prefix (`0x-1`).
+    let radix = |digits: &str, radix: u32| {
+        let valid = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+        valid.then(|| u64::from_str_radix(digits, radix).ok().map(Number::from))?
+    };
     if let Some(oct) = text.strip_prefix("0o") {
-        return u64::from_str_radix(oct, 8).ok().map(Number::from);
+        return radix(oct, 8);
     }
     if let Some(hex) = text.strip_prefix("0x") {
-        return u64::from_str_radix(hex, 16).ok().map(Number::from);
+        return radix(hex, 16);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -85,7 +112,7 @@ fn count_digits(b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_plain;
+    use super::{resolve_core, resolve_plain};
     use serde_json::json;
 
     #[test]
@@ -107,5 +134,25 @@ mod tests {
         assert_eq!(resolve_plain(".inf"), json!(".inf"));
         assert_eq!(resolve_plain("1.2.3"), json!("1.2.3"));
         assert_eq!(resolve_plain("-"), json!("-"));
+        assert_eq!(resolve_plain("0x-1"), json!("0x-1"));
+        assert_eq!(resolve_plain("0o+7"), json!("0o+7"));
+    }
+
+    #[test]
+    fn core_schema_tags() {
+        assert_eq!(resolve_core("str", "12"), Some(json!("12")));
+        assert_eq!(resolve_core("int", "12"), Some(json!(12)));
+        assert_eq!(resolve_core("int", "0x1F"), Some(json!(31)));
+        assert_eq!(resolve_core("int", "1.5"), None);
+        assert_eq!(resolve_core("float", "1"), Some(json!(1.0)));
+        assert_eq!(resolve_core("float", "-1.5e2"), Some(json!(-150.0)));
+        assert_eq!(resolve_core("float", ".inf"), None);
+        assert_eq!(resolve_core("float", "one"), None);
+        assert_eq!(resolve_core("bool", "True"), Some(json!(true)));
+        assert_eq!(resolve_core("bool", "yes"), None);
+        assert_eq!(resolve_core("null", ""), Some(json!(null)));
+        assert_eq!(resolve_core("null", "~"), Some(json!(null)));
+        assert_eq!(resolve_core("null", "none"), None);
+        assert_eq!(resolve_core("binary", "AAAA"), None);
     }
 }

@@ -4,13 +4,18 @@
 //! Building the tree ourselves (rather than through a YAML DOM) is what lets us report
 //! duplicate keys (P004), bound nesting and alias expansion as the file is read (P005),
 //! and record where every node came from (see [`Spans`]).
+//!
+//! Values follow the YAML 1.2 core schema, explicit tags included (`!!int "12"` is 12).
+//! What pmo does not read is refused with a P001 that says which it is: collections and
+//! aliases as keys, `<<` merge keys, tags outside the core schema. The YAML test suite
+//! checks all of it (`suite.rs`).
 
 use super::fast::{self, Unsupported};
 use super::input::Text;
-use super::scalar::resolve_plain;
+use super::scalar::{resolve_core, resolve_plain};
 use super::spans::{NodeSpan, Spans};
 use crate::diagnostic::{Diagnostic, Pos, Span};
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -80,16 +85,28 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    read_text(file, text, limits, true).0
+}
+
+/// Read `text`, with the fast reader first when `try_fast`; and whether it read the text.
+pub(super) fn read_text(
+    file: &str,
+    text: &str,
+    limits: &Limits,
+    try_fast: bool,
+) -> (YamlFile, bool) {
     SCRATCH.with_borrow_mut(|scratch| {
         let mut builder = Builder::new(file, limits, true, scratch);
-        let fast = fast::read(text, |event, span| {
-            builder.event(event, span).map_err(|Stop| Unsupported)
-        });
-        if fast.is_ok() {
-            return builder.finish();
+        if try_fast {
+            let fast = fast::read(text, |event, span| {
+                builder.event(event, span).map_err(|Stop| Unsupported)
+            });
+            if fast.is_ok() {
+                return (builder.finish(), true);
+            }
+            // Beyond the fast reader's part of YAML: saphyr reads the file from the start.
+            builder = Builder::new(file, limits, true, builder.scratch);
         }
-        // Beyond the fast reader's part of YAML: saphyr reads the file from the start.
-        builder = Builder::new(file, limits, true, builder.scratch);
         builder.run(text);
         if builder.alias_budget_deferred && !builder.over_alias_budget() {
             // Aliases early in the file outran the nodes read so far, but the whole file
@@ -98,7 +115,7 @@ pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
             builder = Builder::new(file, limits, false, builder.scratch);
             builder.run(text);
         }
-        builder.finish()
+        (builder.finish(), false)
     })
 }
 
@@ -271,37 +288,59 @@ impl<'f> Builder<'f> {
 
     fn scan_error(&mut self, e: &ScanError, text: &str) -> Stop {
         let m = e.marker();
-        let (line, column) = if m.line() > text.lines().count() {
-            // Met at the end of the file (an unclosed bracket or quote): point just after
-            // its last text, a line that exists and shows in the snippet.
-            let end = Pos::after(text.trim_end());
-            (end.line, end.column)
-        } else {
-            (m.line() as u32, m.col() as u32 + 1)
-        };
+        let (mut line, mut column) = (m.line() as u32, m.col() as u32 + 1);
+        if e.info().contains("tab") {
+            (line, column) = tab_near(text, e.info(), line, column).unwrap_or((line, column));
+        }
+        let mut span = point_in(text, line, column);
         if e.info() == "recursion limit exceeded" {
-            // The scanner's own bound on flow nesting, met before ours when it reads ahead.
+            // The scanner's own bound on flow nesting, met before ours when it reads ahead:
+            // point where ours is passed, as it is for any other nesting.
+            let block = self.block_collections_open(text);
+            if let Some(at) = (self.limits.max_depth + 1)
+                .checked_sub(block)
+                .and_then(|level| flow_opener(text, span.start, level))
+            {
+                span = point_in(text, at.line, at.column);
+            }
             let msg = format!(
                 "nesting is deeper than {} levels; the file was not read",
                 self.limits.max_depth
             );
             self.docs.clear();
-            return self.fail(
-                "P005",
-                Span::at(line.max(1), column),
-                msg,
-                "flatten the structure",
-            );
+            return self.fail("P005", span, msg, "flatten the structure");
         }
         let d = Diagnostic::new(
             "P001",
             self.file,
-            Span::at(line.max(1), column),
+            span,
             format!("invalid YAML: {}", e.info()),
         )
         .maybe_help(scan_help(e.info()));
         self.diagnostics.push(d);
         Stop
+    }
+
+    /// The open collections that are not flow collections (whose span starts at their
+    /// bracket): the scanner counts flow levels, some of which may already be open here.
+    fn block_collections_open(&self, text: &str) -> usize {
+        let lines: Vec<&str> = text.lines().collect();
+        let opens_flow = |pos: Pos| {
+            let line = lines
+                .get(pos.line as usize - 1)
+                .copied()
+                .unwrap_or_default();
+            matches!(line.chars().nth(pos.column as usize - 1), Some('[' | '{'))
+        };
+        self.scratch
+            .stack
+            .iter()
+            .filter(|frame| {
+                let (Frame::Seq { start, .. } | Frame::Map { start, .. }) = frame;
+                let pos = self.scratch.spans.get(*start).map(|n| n.span.start);
+                !pos.is_some_and(opens_flow)
+            })
+            .count()
     }
 
     fn fail(&mut self, code: &'static str, span: Span, msg: String, help: &str) -> Stop {
@@ -318,17 +357,30 @@ impl<'f> Builder<'f> {
                 self.root_is_empty = false;
             }
             Event::Scalar(text, style, anchor, tag) => {
+                // A key's tag is checked too; the key stays the text it is written as.
+                let tagged = match &tag {
+                    Some(tag) => Some(self.tagged(tag, &text, span)?),
+                    None => None,
+                };
                 if self.expecting_key() {
+                    if style == ScalarStyle::Plain && tag.is_none() && text == "<<" {
+                        let msg =
+                            "`<<` merge keys are not supported: they are YAML 1.1, not YAML 1.2";
+                        let help = "write the merged fields out in this mapping (`field: *name` still copies a whole value)";
+                        return Err(self.fail("P001", span, msg.to_owned(), help));
+                    }
+                    if anchor > 0 {
+                        // An anchored key can be copied as a value (`*name`), never as a key.
+                        self.anchors
+                            .insert(anchor, (Value::String(exact(&text)), 1));
+                    }
                     return self.key(exact(&text), span);
                 }
                 self.own_nodes += 1;
-                let forced_string = tag
-                    .as_ref()
-                    .is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
-                let value = if style == ScalarStyle::Plain && !forced_string {
-                    resolve_plain(&text)
-                } else {
-                    Value::String(exact(&text))
+                let value = match tagged {
+                    Some(value) => value,
+                    None if style == ScalarStyle::Plain => resolve_plain(&text),
+                    None => Value::String(exact(&text)),
                 };
                 if self.scratch.stack.is_empty() {
                     // No text at all: an empty document (`~` or `null` is a written null).
@@ -344,7 +396,8 @@ impl<'f> Builder<'f> {
             }
             Event::Alias(anchor) => {
                 if self.expecting_key() {
-                    let msg = "an alias cannot be used as a mapping key".to_owned();
+                    let msg = "aliases as mapping keys are not supported: a key is written out"
+                        .to_owned();
                     return Err(self.fail("P001", span, msg, "write the key out in full"));
                 }
                 self.own_nodes += 1;
@@ -369,15 +422,21 @@ impl<'f> Builder<'f> {
                 self.push_span(span, true);
                 self.complete(value);
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if self.expecting_key() {
-                    let msg = "a collection cannot be used as a mapping key".to_owned();
+                    let msg =
+                        "collections as mapping keys are not supported: a key is a single value"
+                            .to_owned();
                     return Err(self.fail(
                         "P001",
                         span,
                         msg,
-                        "mapping keys must be plain text such as `owner`",
+                        "write the key as plain text such as `owner`",
                     ));
+                }
+                if let Some(tag) = tag {
+                    let seq = matches!(event, Event::SequenceStart(..));
+                    self.tagged_collection(tag, seq, span)?;
                 }
                 if self.scratch.stack.len() >= self.limits.max_depth {
                     let msg = format!(
@@ -451,6 +510,69 @@ impl<'f> Builder<'f> {
             Event::DocumentEnd | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
         Ok(())
+    }
+
+    /// The value of a scalar with an explicit tag: `!` (non-specific) makes it a string,
+    /// a tag of the YAML 1.2 core schema converts it as that schema says; any other tag,
+    /// or a text its tag does not allow, is refused.
+    fn tagged(&mut self, tag: &Tag, text: &str, span: Span) -> Result<Value, Stop> {
+        if is_non_specific(tag) {
+            return Ok(Value::String(exact(text)));
+        }
+        let Some(core) = core_tag(tag).filter(|t| !matches!(*t, "seq" | "map")) else {
+            let msg = match core_tag(tag) {
+                Some(t) => format!("the tag `!!{t}` does not fit a single value"),
+                None => return Err(self.unsupported_tag(tag, span)),
+            };
+            return Err(self.fail("P001", span, msg, "remove the tag"));
+        };
+        if let Some(value) = resolve_core(core, text) {
+            return Ok(value);
+        }
+        if !matches!(core, "str" | "null" | "bool" | "int" | "float") {
+            return Err(self.unsupported_tag(tag, span));
+        }
+        // A value of many lines is shown by its start.
+        let first = text.lines().next().unwrap_or_default();
+        let mut shown: String = first.chars().take(40).collect();
+        if shown.len() < text.trim_end().len() {
+            shown.push('…');
+        }
+        let msg = format!("`{shown}` is not a value of the tag `!!{core}`");
+        let lower = text.to_ascii_lowercase();
+        let help = if core == "float" && (lower.ends_with(".inf") || lower == ".nan") {
+            "JSON, which pmo checks, has no infinity or NaN: write a number, or remove the tag to keep the text"
+        } else {
+            "remove the tag, or write a value of its type"
+        };
+        Err(self.fail("P001", span, msg, help))
+    }
+
+    /// A collection's explicit tag: `!`, `!!seq` on a sequence and `!!map` on a mapping are
+    /// what it is anyway; anything else is refused.
+    fn tagged_collection(&mut self, tag: &Tag, seq: bool, span: Span) -> Result<(), Stop> {
+        if is_non_specific(tag) {
+            return Ok(());
+        }
+        let what = if seq { "sequence" } else { "mapping" };
+        match core_tag(tag) {
+            Some("seq") if seq => Ok(()),
+            Some("map") if !seq => Ok(()),
+            Some(t @ ("seq" | "map" | "str" | "null" | "bool" | "int" | "float")) => {
+                let msg = format!("the tag `!!{t}` does not fit a {what}");
+                Err(self.fail("P001", span, msg, "remove the tag"))
+            }
+            _ => Err(self.unsupported_tag(tag, span)),
+        }
+    }
+
+    fn unsupported_tag(&mut self, tag: &Tag, span: Span) -> Stop {
+        let msg = format!(
+            "tags outside the YAML 1.2 core schema are not supported: `{}`",
+            show_tag(tag)
+        );
+        let help = "remove the tag; pmo reads `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`, `!!map` and `!`";
+        self.fail("P001", span, msg, help)
     }
 
     fn expecting_key(&self) -> bool {
@@ -565,6 +687,120 @@ impl<'f> Builder<'f> {
                 }
             }
         }
+    }
+}
+
+/// Where to point for a parser error at `line` and `column`: the character there, or the
+/// place just after a line's text. An error met at the end of the file (an unclosed
+/// bracket or quote) is placed just after its last text, on a line that exists and shows in
+/// the snippet; nothing points past the end of the file.
+fn point_in(text: &str, line: u32, column: u32) -> Span {
+    let lines = text.lines().count() as u32;
+    let (line, column) = if line > lines || line == 0 {
+        let end = Pos::after(text.trim_end());
+        (end.line, end.column)
+    } else {
+        (line, column.max(1))
+    };
+    let length = text
+        .lines()
+        .nth(line as usize - 1)
+        .map_or(0, |l| l.chars().count()) as u32;
+    let start = Pos {
+        line,
+        column: column.min(length + 1),
+    };
+    let end = Pos {
+        line,
+        column: (start.column + 1).min(length + 1),
+    };
+    Span { start, end }
+}
+
+/// The `[` or `{` that opens flow level `level`, found back from `past`, the opener the
+/// scanner stopped at (at its highest level, 256). Brackets in quoted text may skew it;
+/// it is only ever a place to point at.
+fn flow_opener(text: &str, past: Pos, level: usize) -> Option<Pos> {
+    const SCANNER_LEVEL: usize = 256;
+    let line_start = text
+        .split_inclusive('\n')
+        .take(past.line as usize - 1)
+        .map(str::len)
+        .sum::<usize>();
+    let offset = line_start
+        + text[line_start..]
+            .char_indices()
+            .nth(past.column as usize - 1)?
+            .0;
+    let (mut current, mut closed) = (SCANNER_LEVEL, 0usize);
+    for (i, c) in text[..offset].char_indices().rev() {
+        match c {
+            ']' | '}' => closed += 1,
+            '[' | '{' if closed > 0 => closed -= 1,
+            '[' | '{' => {
+                current -= 1;
+                if current == level {
+                    return Some(Pos::after(&text[..i]));
+                }
+                if current == 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The tab a parser error about a tab at `line` and `column` is about: the scanner marks a
+/// plain scalar a tab broke at the scalar's start, lines before the tab, and other
+/// errors after the tabs of an indentation or before the tab.
+fn tab_near(text: &str, info: &str, line: u32, column: u32) -> Option<(u32, u32)> {
+    let lines = || text.lines().enumerate().map(|(i, l)| (i as u32 + 1, l));
+    // Spaces and tabs are one byte: in an indentation the byte is the column.
+    let in_indentation = |l: &str| {
+        let indentation = &l[..l.len() - l.trim_start_matches([' ', '\t']).len()];
+        indentation.find('\t').map(|at| at as u32 + 1)
+    };
+    if info.contains("plain scalar") {
+        return lines()
+            .skip(line as usize)
+            .find_map(|(n, l)| Some((n, in_indentation(l)?)));
+    }
+    let (_, marked) = lines().nth(line.checked_sub(1)? as usize)?;
+    if let Some(at) = in_indentation(marked) {
+        return Some((line, at));
+    }
+    lines().skip(line as usize - 1).find_map(|(n, l)| {
+        let from = if n == line { column as usize - 1 } else { 0 };
+        let at = l.chars().skip(from).position(|c| c == '\t')?;
+        Some((n, (from + at) as u32 + 1))
+    })
+}
+
+/// `!` alone: the node is what it looks like, except that a scalar is a string.
+fn is_non_specific(tag: &Tag) -> bool {
+    tag.handle.is_empty() && tag.suffix == "!"
+}
+
+/// The name of a tag of the YAML 1.2 core schema (`int` for `!!int`), however written.
+fn core_tag(tag: &Tag) -> Option<&str> {
+    const CORE: &str = "tag:yaml.org,2002:";
+    match tag.is_yaml_core_schema() {
+        true => Some(&tag.suffix),
+        // Written in full: `!<tag:yaml.org,2002:str>`.
+        false if tag.handle.is_empty() => tag.suffix.strip_prefix(CORE),
+        false => None,
+    }
+}
+
+/// A tag as it can be written: `!!int`, `!local`, or the full name `!<tag:...>`.
+fn show_tag(tag: &Tag) -> String {
+    let full = format!("{}{}", tag.handle, tag.suffix);
+    match core_tag(tag) {
+        Some(core) => format!("!!{core}"),
+        None if full.starts_with('!') => full,
+        None => format!("!<{full}>"),
     }
 }
 
@@ -765,6 +1001,25 @@ mod tests {
         assert!(load_str(&ok).diagnostics.is_empty());
         let over = format!("{}{}", "[".repeat(129), "]".repeat(129));
         assert_eq!(load_str(&over).diagnostics[0].code, "P005");
+        // Located at the bracket past the limit, however far the scanner read ahead.
+        for (text, line, column) in [
+            (
+                format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+                1,
+                129,
+            ),
+            (format!("{}{}", "[".repeat(129), "]".repeat(129)), 1, 129),
+            // Level 127 of the flow collections under two block mappings: the 63rd `[`.
+            (
+                format!("a:\n  b: [[x], {}", "{y: [".repeat(300)),
+                2,
+                12 + 62 * 5 + 4,
+            ),
+        ] {
+            let d = &load_str(&text).diagnostics[0];
+            let at = (d.code, d.span.start.line, d.span.start.column);
+            assert_eq!(at, ("P005", line, column), "{}", &text[..20]);
+        }
     }
 
     #[test]
@@ -779,6 +1034,191 @@ mod tests {
         let f = load_str("kind: person\nroles: [a, b\n\n");
         let start = f.diagnostics[0].span.start;
         assert_eq!((start.line, start.column), (2, 13));
+    }
+
+    #[test]
+    fn errors_met_at_the_end_of_the_file_end_inside_it() {
+        for text in [
+            "foo:\n  bar\ninvalid\n",
+            "a: [b",
+            "a: [b\n\n",
+            "%YAML 1.2\n",
+        ] {
+            let f = load_str(text);
+            let span = f.diagnostics[0].span;
+            let end = Pos::after(text.trim_end());
+            assert_eq!(
+                (f.diagnostics[0].code, span.start),
+                ("P001", end),
+                "{text:?}"
+            );
+            assert_eq!(span.end, end, "{text:?}");
+        }
+        // Elsewhere the span covers the character the parser stopped at.
+        let f = load_str("a: b\n  c: d\n");
+        let span = f.diagnostics[0].span;
+        assert_eq!((span.start.column, span.end.column), (4, 5));
+    }
+
+    #[test]
+    fn a_tab_is_located_where_it_is() {
+        let f = load_str("a: 1\nkey: val\n\tbad: tab\n");
+        let start = f.diagnostics[0].span.start;
+        assert_eq!((start.line, start.column), (3, 1));
+        let f = load_str("a:\n  b: c\n  \td: e\n");
+        let start = f.diagnostics[0].span.start;
+        assert_eq!((start.line, start.column), (3, 3));
+        let f = load_str("a:\n\tb: c\n");
+        let start = f.diagnostics[0].span.start;
+        assert_eq!((start.line, start.column), (2, 1));
+        let f = load_str("a: |\n\t\nb: 1\n");
+        let start = f.diagnostics[0].span.start;
+        assert_eq!((start.line, start.column), (2, 1));
+    }
+
+    #[test]
+    fn a_tab_may_separate_a_value_from_its_colon() {
+        let f = load_str("kind:\trisk\nid:\t-1\nlist: [a,\tb]\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let d = &f.docs[0];
+        assert_eq!(
+            d.value,
+            json!({"kind": "risk", "id": -1, "list": ["a", "b"]})
+        );
+        let id = d.spans.value_at(&d.value, [Seg::Key("id")]);
+        assert_eq!((id.start.line, id.start.column), (2, 5));
+        // Only spaces indent a block collection, even after a tab.
+        assert_eq!(load_str("? a\n:\t- b\n").diagnostics[0].code, "P001");
+    }
+
+    #[test]
+    fn tags_of_the_core_schema_convert_the_value() {
+        let text = "a: !!float \"1\"\nb: !!int \"0x1F\"\nc: !!bool \"true\"\nd: !!null \"\"\n\
+                    e: !!str 12\nf: ! 12\ng: !!seq [1]\nh: !!map {x: !!str}\n\
+                    i: !<tag:yaml.org,2002:int> '7'\n!!str j: ! {y: 2}\n";
+        let f = load_str(text);
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(
+            f.docs[0].value,
+            json!({"a": 1.0, "b": 31, "c": true, "d": null, "e": "12", "f": "12",
+                   "g": [1], "h": {"x": ""}, "i": 7, "j": {"y": 2}})
+        );
+        assert!(f.docs[0].value["a"].is_f64());
+    }
+
+    #[test]
+    fn other_tags_and_values_a_tag_does_not_allow_are_refused() {
+        for (text, column, says) in [
+            ("a: !!int x\n", 4, "`x` is not a value of the tag `!!int`"),
+            (
+                "a: !!float .inf\n",
+                4,
+                "`.inf` is not a value of the tag `!!float`",
+            ),
+            (
+                "a: !!bool yes\n",
+                4,
+                "`yes` is not a value of the tag `!!bool`",
+            ),
+            (
+                "a: !!map [1]\n",
+                4,
+                "the tag `!!map` does not fit a sequence",
+            ),
+            (
+                "a: !!seq x\n",
+                4,
+                "the tag `!!seq` does not fit a single value",
+            ),
+            (
+                "a: !local x\n",
+                4,
+                "tags outside the YAML 1.2 core schema are not supported: `!local`",
+            ),
+            ("a: !!binary AAAA\n", 4, "not supported: `!!binary`"),
+            ("a: !!set {x}\n", 4, "not supported: `!!set`"),
+            (
+                "a: !<tag:example.com,2000:x> y\n",
+                4,
+                "not supported: `!<tag:example.com,2000:x>`",
+            ),
+            ("!!int a: b\n", 1, "`a` is not a value of the tag `!!int`"),
+            (
+                "a: !!int |\n  one\n  two\n",
+                4,
+                "`one…` is not a value of the tag `!!int`",
+            ),
+        ] {
+            let f = load_str(text);
+            let d = &f.diagnostics[0];
+            assert_eq!(
+                (d.code, d.span.start.line, d.span.start.column),
+                ("P001", 1, column),
+                "{text:?}"
+            );
+            assert!(d.message.contains(says), "{text:?}: {}", d.message);
+            assert!(d.help.is_some(), "{text:?}");
+            let infinity = d.help.as_deref().unwrap_or_default().contains("infinity");
+            assert_eq!(infinity, text.contains(".inf"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_anchored_key_can_be_copied_as_a_value() {
+        let f = load_str("&k key: v\nother: *k\n? &q quoted\n: *q\n");
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        assert_eq!(
+            f.docs[0].value,
+            json!({"key": "v", "other": "key", "quoted": "quoted"})
+        );
+    }
+
+    #[test]
+    fn merge_keys_and_complex_keys_are_refused_with_a_hint() {
+        for (text, line, column, says) in [
+            (
+                "base: &b {x: 1}\nuse:\n  <<: *b\n",
+                3,
+                3,
+                "`<<` merge keys are not supported",
+            ),
+            (
+                "a: {<<: {x: 1}}\n",
+                1,
+                5,
+                "`<<` merge keys are not supported",
+            ),
+            (
+                "a: &a x\n*a : y\n",
+                2,
+                1,
+                "aliases as mapping keys are not supported",
+            ),
+            (
+                "[a, b]: c\n",
+                1,
+                1,
+                "collections as mapping keys are not supported",
+            ),
+            (
+                "? {a: b}\n: c\n",
+                1,
+                3,
+                "collections as mapping keys are not supported",
+            ),
+        ] {
+            let f = load_str(text);
+            let d = &f.diagnostics[0];
+            assert_eq!(
+                (d.code, d.span.start.line, d.span.start.column),
+                ("P001", line, column),
+                "{text:?}"
+            );
+            assert!(d.message.contains(says), "{text:?}: {}", d.message);
+        }
+        // Quoted, `<<` is a key like any other.
+        let f = load_str("'<<': x\n");
+        assert_eq!(f.docs[0].value, json!({"<<": "x"}));
     }
 
     #[test]

@@ -8,8 +8,9 @@ pub static RULE: Rule = Rule {
     summary: "a YAML document that is not a mapping or has no `kind`",
     doc: r#"
 Every document in a governance repository is a mapping that says what it is with `kind`.
-A list, a single value or a mapping without `kind` cannot be checked. Empty documents (an
-empty or comment-only file, a trailing `---`) are ignored rather than reported.
+A list, a single value or a mapping without `kind` (or with `kind:` and no value) cannot
+be checked. Empty documents (an empty or comment-only file, a trailing `---`) are ignored
+rather than reported.
 
 ```yaml
 - id: apollo-vendor-delay   # a list: not a document
