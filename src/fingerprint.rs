@@ -12,6 +12,7 @@
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::parse::{self, Limits, Seg, Spans};
 use crate::repository::Repository;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -28,51 +29,62 @@ const ELEMENT_KEYS: &[&[&str]] = &[
     &["url"], // links
 ];
 
-/// What a finding's file holds: each document's identity, value and spans.
-struct Parsed<'a> {
-    docs: Vec<(Option<&'a str>, &'a Value, &'a Spans)>,
-}
+/// A document a finding may point into: its identity, value and spans.
+type Doc<'a> = (Option<&'a str>, &'a Value, &'a Spans);
 
-/// Fill in `fingerprint` of every finding. `repo` gives the documents; `config_text` is
-/// the text the `pmo.yaml` findings point into (the change's own file under a base).
+/// Fill in `fingerprint` of every finding, in report order. `repo` gives the documents;
+/// `config_text` is the text the `pmo.yaml` findings point into (the change's own file
+/// under a base).
 pub fn assign(diagnostics: &mut [Diagnostic], repo: Option<&Repository>, config_text: &str) {
-    let config = parse::load(
-        crate::config::FILE,
-        config_text.as_bytes(),
-        &Limits::default(),
-    );
-    let mut files: HashMap<&str, Parsed<'_>> = HashMap::new();
-    files.insert(
-        crate::config::FILE,
-        Parsed {
-            docs: config
-                .docs
-                .iter()
-                .map(|d| (None, &d.value, &d.spans))
-                .collect(),
-        },
-    );
-    if let Some(repo) = repo {
-        for doc in &repo.documents {
-            files
-                .entry(repo.path(doc))
-                .or_insert_with(|| Parsed { docs: Vec::new() })
-                .docs
-                .push((doc.id(), &doc.value, &doc.spans));
-        }
-    }
-    let mut seen: HashMap<u64, u32> = HashMap::new();
-    for d in diagnostics.iter_mut() {
-        let base = base(d, files.get(d.file.as_str()));
+    let config = diagnostics
+        .iter()
+        .any(|d| d.file == crate::config::FILE)
+        .then(|| {
+            parse::load(
+                crate::config::FILE,
+                config_text.as_bytes(),
+                &Limits::default(),
+            )
+        });
+    let bases: Vec<u64> = diagnostics
+        .par_iter()
+        .map(|d| {
+            let docs: Vec<Doc<'_>> = match (&config, repo) {
+                (Some(config), _) if d.file == crate::config::FILE => config
+                    .docs
+                    .iter()
+                    .map(|doc| (None, &doc.value, &doc.spans))
+                    .collect(),
+                (_, Some(repo)) => documents_of(repo, &d.file),
+                _ => Vec::new(),
+            };
+            base(d, &docs)
+        })
+        .collect();
+    let mut seen: HashMap<u64, u32> = HashMap::with_capacity(bases.len());
+    for (d, base) in diagnostics.iter_mut().zip(bases) {
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         d.fingerprint = format!("{base:016x}:{n}");
     }
 }
 
+/// The documents of the file at `path`: files and documents are both in path order.
+fn documents_of<'a>(repo: &'a Repository, path: &str) -> Vec<Doc<'a>> {
+    let Ok(file) = repo.files.binary_search_by(|f| f.path.as_str().cmp(path)) else {
+        return Vec::new();
+    };
+    let first = repo.documents.partition_point(|d| d.file < file);
+    repo.documents[first..]
+        .iter()
+        .take_while(|d| d.file == file)
+        .map(|d| (d.id(), &d.value, &d.spans))
+        .collect()
+}
+
 /// The hash of code, identity and key path.
-fn base(d: &Diagnostic, parsed: Option<&Parsed<'_>>) -> u64 {
-    let (identity, path) = match parsed.and_then(|p| document_at(p, d.span.start)) {
+fn base(d: &Diagnostic, docs: &[Doc<'_>]) -> u64 {
+    let (identity, path) = match document_at(docs, d.span.start) {
         Some((id, value, spans)) => (id.unwrap_or(&d.file), key_path(value, spans, d.span.start)),
         None => (d.file.as_str(), String::new()),
     };
@@ -87,11 +99,7 @@ fn base(d: &Diagnostic, parsed: Option<&Parsed<'_>>) -> u64 {
 
 /// The document of a file that a position falls in: the last one starting at or
 /// before it (a file usually holds one).
-fn document_at<'a>(
-    parsed: &Parsed<'a>,
-    pos: Pos,
-) -> Option<(Option<&'a str>, &'a Value, &'a Spans)> {
-    let docs = &parsed.docs;
+fn document_at<'a>(docs: &[Doc<'a>], pos: Pos) -> Option<Doc<'a>> {
     docs.iter()
         .rev()
         .find(|(_, _, spans)| spans.root().start <= pos)
