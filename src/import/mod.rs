@@ -12,9 +12,9 @@ use crate::parse::Spans;
 use crate::schema::{Schema, Schemas};
 use jsonschema::error::ValidationErrorKind as E;
 use jsonschema::paths::LocationSegment;
-use mapping::{Column, Create, DocumentMap, FieldMap, Mapping, OnError};
+use mapping::{Column, Condition, Create, CreateField, DocumentMap, FieldMap, Mapping, OnError};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 /// One cell that could not be used, and what was done about it.
@@ -40,8 +40,22 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     pub rows: usize,
     pub rows_skipped: usize,
+    /// Rows the mapping's `where:` leaves out (not read further).
+    pub rows_filtered: usize,
     pub documents_skipped: usize,
     pub fields_dropped: usize,
+    /// Optional fields of the documents written that were not filled because their cell
+    /// was empty, by column (all its columns, for `columns:`).
+    pub empty: BTreeMap<String, Empty>,
+}
+
+/// The empty cells of one column.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Empty {
+    /// Rows whose cell was empty.
+    pub cells: usize,
+    /// The fields not written for it: "project baseline.budget", ...
+    pub fields: BTreeSet<String>,
 }
 
 impl Outcome {
@@ -148,21 +162,36 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
         return Err(Error::Mapping(diagnostics));
     }
 
+    let filter = Filter::compile(&mapping.filter).map_err(|e| {
+        // Not reached: the patterns were compiled when the mapping was checked.
+        Error::Mapping(vec![mapping.source.diagnostic(&[], false, e)])
+    })?;
+
     let mut out = Outcome::default();
     let mut made: HashMap<String, usize> = HashMap::new();
-    let mut created: BTreeMap<String, (usize, u64, Value)> = BTreeMap::new();
+    let mut created: BTreeMap<String, Created> = BTreeMap::new();
+    let mut ids = Ids::default();
     for (i, record) in reader.records().enumerate() {
         let row = i + 1;
         let record = record.map_err(|e| Error::Csv(format!("row {row}: {e}")))?;
         let line = record.position().map_or(0, |p| p.line());
         out.rows += 1;
         let cells: Vec<&str> = record.iter().collect();
+        if !filter.keeps(&cells, &headers) {
+            out.rows_filtered += 1;
+            continue;
+        }
         let mut row_docs = Vec::new();
         let mut row_problems = Vec::new();
         let mut skip_row = false;
         for doc_map in &mapping.documents {
             let at = At { row, line };
-            match document(doc_map, &cells, &headers, at, schemas, &mut row_problems) {
+            let row = Row {
+                cells: &cells,
+                headers: &headers,
+                at,
+            };
+            match document(doc_map, &row, schemas, &mut ids, &mut row_problems) {
                 Ok(made_doc) => row_docs.push(made_doc),
                 Err(()) if doc_map.on_error == OnError::SkipRow => {
                     skip_row = true;
@@ -184,7 +213,8 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
             .filter(|p| p.outcome.contains("left out"))
             .count();
         out.problems.extend(row_problems);
-        for (value, creations) in row_docs {
+        let mut row_empty: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (value, creations, empties) in row_docs {
             let id = value["id"].as_str().unwrap_or_default().to_owned();
             if let Some(first) = made.get(&id) {
                 out.problems.push(Problem {
@@ -210,26 +240,196 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
             };
             made.insert(id, row);
             for c in creations {
-                let cid = c["id"].as_str().unwrap_or_default().to_owned();
-                created.entry(cid).or_insert((row, line, c));
+                let cid = c.value["id"].as_str().unwrap_or_default().to_owned();
+                match created.entry(cid) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(Created {
+                            row,
+                            line,
+                            value: c.value,
+                            others: Vec::new(),
+                        });
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        if e.get().value != c.value {
+                            e.get_mut().others.push((At { row, line }, c));
+                        }
+                    }
+                }
+            }
+            for (column, field) in empties {
+                row_empty.entry(column).or_default().insert(field);
             }
             out.documents.push((path, value));
         }
+        for (column, fields) in row_empty {
+            let e = out.empty.entry(column).or_default();
+            e.cells += 1;
+            e.fields.extend(fields);
+        }
     }
     // Documents the rows name, unless the rows made them themselves.
-    for (id, (row, line, value)) in created {
+    for (id, c) in created {
         if made.contains_key(&id) {
             continue;
         }
-        match path_of(&value) {
-            Some(path) => out.documents.push((path, value)),
+        // Another row named the same document differently: the first row's is kept,
+        // and the difference is reported rather than lost.
+        for (at, other) in &c.others {
+            out.problems.push(differing(&c, at, other));
+        }
+        match path_of(&c.value) {
+            Some(path) => out.documents.push((path, c.value)),
             None => {
-                out.problems.push(unplaceable(row, line, &value));
+                out.problems.push(unplaceable(c.row, c.line, &c.value));
                 out.documents_skipped += 1;
             }
         }
     }
     Ok(out)
+}
+
+/// A document a `create:` makes, from the first row that names it, and what later
+/// rows would have made of it when that differs.
+struct Created {
+    row: usize,
+    line: u64,
+    value: Value,
+    others: Vec<(At, Creation)>,
+}
+
+/// The document a field asks to create, and the cell that named it.
+struct Creation {
+    value: Value,
+    column: String,
+    raw: String,
+}
+
+/// A row names a document to create that an earlier row made with other fields.
+fn differing(first: &Created, at: &At, other: &Creation) -> Problem {
+    let kind = first.value["kind"].as_str().unwrap_or("document");
+    let id = first.value["id"].as_str().unwrap_or_default();
+    let (a, b) = (&first.value, &other.value);
+    let field = b
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(k, v)| a.get(k.as_str()) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .or_else(|| {
+            a.as_object()
+                .into_iter()
+                .flatten()
+                .find(|(k, _)| b.get(k.as_str()).is_none())
+                .map(|(k, _)| (k.clone(), Value::Null))
+        });
+    let shown = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "nothing".to_owned(),
+        Some(Value::String(s)) => format!("`{s}`"),
+        Some(v) => format!("`{v}`"),
+    };
+    let reason = match field {
+        Some((k, v)) => format!(
+            "names {kind} `{id}` with {k} {}, but row {} made it with {}",
+            shown(Some(&v)),
+            first.row,
+            shown(a.get(&k)),
+        ),
+        None => format!("names {kind} `{id}` differently from row {}", first.row),
+    };
+    Problem {
+        row: at.row,
+        line: at.line,
+        column: other.column.clone(),
+        raw: other.raw.clone(),
+        reason,
+        help: Some(format!(
+            "a {kind} is made once, from the first row that names it; make the rows agree, or key `create:` on a column that tells them apart"
+        )),
+        outcome: format!("{kind} `{id}` of row {} kept", first.row),
+    }
+}
+
+/// The mapping's `where:`, ready to test rows.
+struct Filter<'m> {
+    conditions: Vec<(&'m Condition, Option<regex::Regex>)>,
+}
+
+impl<'m> Filter<'m> {
+    fn compile(conditions: &'m [Condition]) -> Result<Self, String> {
+        let conditions = conditions
+            .iter()
+            .map(|c| match &c.matches {
+                Some(p) => pattern(p).map(|r| (c, Some(r))),
+                None => Ok((c, None)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Filter { conditions })
+    }
+
+    /// Whether the row meets every condition (its cells trimmed; a missing cell is
+    /// empty).
+    fn keeps(&self, cells: &[&str], headers: &[String]) -> bool {
+        self.conditions.iter().all(|(c, re)| {
+            let cell = index(&c.column, headers)
+                .and_then(|i| cells.get(i))
+                .map_or("", |s| s.trim());
+            match (re, &c.equals, &c.one_of) {
+                (Some(re), _, _) => re.is_match(cell),
+                (None, Some(text), _) => cell == text,
+                (None, None, Some(list)) => list.iter().any(|t| t == cell),
+                (None, None, None) => true,
+            }
+        })
+    }
+}
+
+/// The most memory a compiled `matches:` pattern may take: a mapping may come from
+/// anyone, and `a{1000}{1000}` is short.
+const PATTERN_LIMIT: usize = 1 << 20;
+
+/// A `matches:` pattern, matching the whole cell. The `regex` crate runs in time linear
+/// in the cell, whatever the pattern: no pattern can make an import hang.
+pub(crate) fn pattern(p: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(&format!("^(?:{p})$"))
+        .size_limit(PATTERN_LIMIT)
+        .dfa_size_limit(PATTERN_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => "the pattern is too large".to_owned(),
+            e => e.to_string(),
+        })
+}
+
+/// Where a column is in a row: its index, if the header has it.
+fn index(column: &Column, headers: &[String]) -> Option<usize> {
+    match column {
+        Column::Number(i) => i.checked_sub(1),
+        Column::Name(n) => headers.iter().position(|h| h == n),
+    }
+}
+
+/// Ids made with `slug: true`, with the uncut id each stands for: two texts cut to the
+/// same id must not become one document.
+#[derive(Default)]
+struct Ids {
+    seen: HashMap<String, (String, usize, String)>,
+}
+
+impl Ids {
+    /// Record that row `row` made `id` (uncut: `full`) from `raw`; `Err` names the earlier
+    /// row whose different text was cut to the same id.
+    fn add(&mut self, id: &str, full: &str, row: usize, raw: &str) -> Result<(), (usize, String)> {
+        match self.seen.get(id) {
+            Some((other, first, text)) if other != full => Err((*first, text.clone())),
+            Some(_) => Ok(()),
+            None => {
+                self.seen
+                    .insert(id.to_owned(), (full.to_owned(), row, raw.to_owned()));
+                Ok(())
+            }
+        }
+    }
 }
 
 fn unplaceable(row: usize, line: u64, value: &Value) -> Problem {
@@ -348,27 +548,38 @@ fn column_name(column: &Column, headers: &[String]) -> String {
     }
 }
 
-/// The raw text of a field's cell: the first non-empty of its columns.
-fn raw<'c>(spec: &FieldMap, cells: &[&'c str], headers: &[String]) -> (String, Option<&'c str>) {
+/// The raw text of a field's cell and the column it is from: the first non-empty of its
+/// columns, or with `join`, the non-empty ones joined. For an empty cell, the column
+/// names all the columns looked at.
+fn raw(spec: &FieldMap, cells: &[&str], headers: &[String]) -> (String, Option<String>) {
     let columns: Vec<&Column> = spec.column.iter().chain(&spec.columns).collect();
-    let cell = |c: &Column| -> Option<&'c str> {
-        let index = match c {
-            Column::Number(i) => i.checked_sub(1)?,
-            Column::Name(n) => headers.iter().position(|h| h == n)?,
-        };
-        cells.get(index).map(|s| s.trim()).filter(|s| !s.is_empty())
+    let cell = |c: &Column| -> Option<&str> {
+        cells
+            .get(index(c, headers)?)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
     };
+    let all = || {
+        let names: Vec<String> = columns.iter().map(|c| column_name(c, headers)).collect();
+        match names.is_empty() {
+            true => "(value)".to_owned(),
+            false => names.join(" or "),
+        }
+    };
+    if let Some(separator) = &spec.join {
+        let filled: Vec<&str> = columns.iter().filter_map(|c| cell(c)).collect();
+        let names: Vec<String> = columns.iter().map(|c| column_name(c, headers)).collect();
+        return match filled.is_empty() {
+            true => (all(), None),
+            false => (names.join(" + "), Some(filled.join(separator))),
+        };
+    }
     let found = columns
         .iter()
         .find_map(|c| cell(c).map(|v| (column_name(c, headers), v)));
     match found {
-        Some((name, v)) => (name, Some(v)),
-        None => (
-            columns
-                .first()
-                .map_or_else(|| "(value)".to_owned(), |c| column_name(c, headers)),
-            None,
-        ),
+        Some((name, v)) => (name, Some(v.to_owned())),
+        None => (all(), None),
     }
 }
 
@@ -377,6 +588,13 @@ fn raw<'c>(spec: &FieldMap, cells: &[&'c str], headers: &[String]) -> (String, O
 struct At {
     row: usize,
     line: u64,
+}
+
+/// One row: its cells, the header, and where it is.
+struct Row<'r> {
+    cells: &'r [&'r str],
+    headers: &'r [String],
+    at: At,
 }
 
 /// A field's value as made from its cell, with where it came from.
@@ -391,31 +609,57 @@ struct Made {
     creation: Option<Value>,
 }
 
-/// The document a `create:` makes for the value `id` read from the cell `raw`.
-fn creation(create: &Create, id: &str, raw: &str) -> Value {
+/// The document a `create:` makes for the value `id` read from the cell `raw`; a field
+/// read from the row that cannot be read makes none.
+fn creation(create: &Create, id: &str, raw: &str, row: &Row<'_>) -> Result<Value, cell::Problem> {
     let mut doc = Map::new();
     doc.insert("kind".into(), Value::from(create.kind.as_str()));
     doc.insert("id".into(), Value::from(id));
-    for (k, template) in &create.fields {
-        let text = template
-            .replace("{value}", id)
-            .replace("{raw}", raw)
-            .replace("{slug}", &cell::slug(raw));
-        set(&mut doc, k, Value::from(text));
+    for (k, field) in &create.fields {
+        let value = match field {
+            CreateField::Template(template) => Value::from(
+                template
+                    .replace("{value}", id)
+                    .replace("{raw}", raw)
+                    .replace("{slug}", &cell::slug(raw)),
+            ),
+            CreateField::Field(spec) => {
+                let (column, cell) = raw_of(spec, row);
+                let read = match (&spec.value, cell) {
+                    (Some(constant), _) => Some(constant.clone()),
+                    (None, Some(text)) => Some(cell::read(&text, spec).map_err(|p| {
+                        cell::Problem(format!("`{column}` of the row: `{text}` {}", p.0))
+                    })?),
+                    (None, None) => spec.default.clone(),
+                };
+                // Empty: left out; the schema says whether the document needs it.
+                let Some(value) = read else { continue };
+                value
+            }
+        };
+        set(&mut doc, k, value);
     }
-    Value::Object(doc)
+    Ok(Value::Object(doc))
 }
 
-/// One document of one row, with the documents it asks to create; `Err` when it is
-/// skipped (its problems are in `problems`). Every document returned passes `schemas`.
+fn raw_of(spec: &FieldMap, row: &Row<'_>) -> (String, Option<String>) {
+    raw(spec, row.cells, row.headers)
+}
+
+/// What one document of one row makes: the document, the documents it asks to create,
+/// and its optional fields left empty (column, "kind field").
+type Document = (Value, Vec<Creation>, Vec<(String, String)>);
+
+/// One document of one row; `Err` when it is skipped (its problems are in `problems`).
+/// Every document returned passes `schemas`.
 fn document(
     map: &DocumentMap,
-    cells: &[&str],
-    headers: &[String],
-    at: At,
+    row: &Row<'_>,
     schemas: &Schemas,
+    ids: &mut Ids,
     problems: &mut Vec<Problem>,
-) -> Result<(Value, Vec<Value>), ()> {
+) -> Result<Document, ()> {
+    let at = row.at;
     let schema = schemas.get(map.kind);
     let required = fit::required_fields(&schema.json);
     let kind = map.kind.as_str();
@@ -434,18 +678,46 @@ fn document(
     let fields = std::iter::once(("id".to_owned(), &map.id))
         .chain(map.fields.iter().map(|(k, v)| (k.clone(), v)));
     let mut made: Vec<Made> = Vec::new();
+    let mut empties = Vec::new();
     // How outcomes name the document: with its id once that is made (it comes first).
     let mut name = kind.to_owned();
     for (field, spec) in fields {
         let top = field.split('.').next().unwrap_or_default();
         let must = field == "id" || (required.iter().any(|r| r == top) && !field.contains('.'));
-        let (column, cell) = raw(spec, cells, headers);
-        let raw_text = cell.unwrap_or_default();
-        let result: Result<Option<Value>, (String, Option<String>)> = match (&spec.value, cell) {
+        let (column, cell) = raw_of(spec, row);
+        let raw_text = cell.clone().unwrap_or_default();
+        let result: Result<Option<Value>, (String, Option<String>)> = match (&spec.value, &cell) {
             (Some(constant), _) => Ok(Some(constant.clone())),
-            (None, Some(text)) => cell::read(text, spec)
-                .map(Some)
-                .map_err(|cell::Problem(reason)| (reason, None)),
+            (None, Some(text)) => match cell::read_id(text, spec) {
+                Ok(read) => {
+                    // Two texts cut to one id would silently become one document.
+                    let id = match &read.value {
+                        Value::String(s) => Some(s.as_str()),
+                        Value::Array(a) => a.first().and_then(Value::as_str),
+                        _ => None,
+                    };
+                    match id.filter(|_| spec.slug) {
+                        Some(id) => {
+                            let full = read.uncut.as_deref().unwrap_or(id);
+                            match ids.add(id, full, at.row, text) {
+                                Ok(()) => Ok(Some(read.value)),
+                                Err((first, other)) => Err((
+                                    format!(
+                                        "is the id `{id}` once cut to {} characters, as `{other}` of row {first} is",
+                                        cell::SLUG_MAX
+                                    ),
+                                    Some(format!(
+                                        "ids made with `slug: true` are cut to {} characters: give this column shorter ids with `map:`, or make the id of a shorter column (a code)",
+                                        cell::SLUG_MAX
+                                    )),
+                                )),
+                            }
+                        }
+                        None => Ok(Some(read.value)),
+                    }
+                }
+                Err(cell::Problem(reason)) => Err((reason, None)),
+            },
             (None, None) => Ok(spec.default.clone()),
         };
         // An id names a file: nothing else may become one.
@@ -466,7 +738,8 @@ fn document(
                         Some(ID_HELP.to_owned()),
                     ));
                 }
-                let doc = creation(create, id, raw_text);
+                let doc = creation(create, id, &raw_text, row)
+                    .map_err(|p| (format!("cannot make {what}: {}", p.0), None))?;
                 if let Some(v) = violations(schemas.get(create.kind), &doc)
                     .into_iter()
                     .next()
@@ -489,7 +762,7 @@ fn document(
                     field,
                     value: v,
                     column,
-                    raw: raw_text.to_owned(),
+                    raw: raw_text,
                     must,
                     creation: created,
                 });
@@ -504,15 +777,15 @@ fn document(
                 );
                 failed = true;
             }
-            Ok(None) => {}
+            Ok(None) => empties.push((column, format!("{kind} {field}"))),
             Err((reason, help)) => {
                 if must || map.on_error != OnError::DropField {
                     let outcome = format!("{kind} skipped (`{field}`)");
-                    problem(&column, raw_text, reason, help, outcome);
+                    problem(&column, &raw_text, reason, help, outcome);
                     failed = true;
                 } else {
                     let outcome = format!("field `{field}` of {name} left out");
-                    problem(&column, raw_text, reason, help, outcome);
+                    problem(&column, &raw_text, reason, help, outcome);
                 }
             }
         }
@@ -532,8 +805,17 @@ fn document(
         let value = Value::Object(value);
         let found = violations(schema, &value);
         if found.is_empty() {
-            let creations = made.into_iter().filter_map(|m| m.creation).collect();
-            return Ok((value, creations));
+            let creations = made
+                .into_iter()
+                .filter_map(|m| {
+                    m.creation.map(|value| Creation {
+                        value,
+                        column: m.column,
+                        raw: m.raw,
+                    })
+                })
+                .collect();
+            return Ok((value, creations, empties));
         }
         let mut drop: Vec<usize> = Vec::new();
         for v in found {
