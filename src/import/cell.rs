@@ -388,7 +388,14 @@ mod tests {
             fiscal_year_start: Some(4),
             ..DateOptions::default()
         };
-        for cell in ["2024-25", "2024/25", "2024-2025", "FY2024-25", "fy 24/25", "2024–25"] {
+        for cell in [
+            "2024-25",
+            "2024/25",
+            "2024-2025",
+            "FY2024-25",
+            "fy 24/25",
+            "2024–25",
+        ] {
             assert_eq!(date(cell, &fy), Ok("2024-04-01".into()), "{cell}");
         }
         assert_eq!(date("2099-00", &fy), Ok("2099-04-01".into()));
@@ -398,11 +405,15 @@ mod tests {
         assert_eq!(date("2023-24", &fy), Ok("2024-06-30".into()));
         assert_eq!(
             date("2024-26", &fy),
-            Err(Problem("is not a fiscal year: 26 does not follow 2024".into()))
+            Err(Problem(
+                "is not a fiscal year: 26 does not follow 2024".into()
+            ))
         );
         assert_eq!(
             date("2024", &fy),
-            Err(Problem("is not a date in any of a fiscal year (`2024-25`)".into()))
+            Err(Problem(
+                "is not a date in any of a fiscal year (`2024-25`)".into()
+            ))
         );
         // With formats: `2011-12` is December 2011 and the fiscal year 2011-12.
         fy.formats = vec!["%Y-%m".into()];
@@ -444,7 +455,8 @@ mod tests {
             prefix: Some("dept-".into()),
             ..FieldMap::default()
         };
-        let long = "Indigenous Services Canada & Crown-Indigenous Relations and Northern Affairs Canada";
+        let long =
+            "Indigenous Services Canada & Crown-Indigenous Relations and Northern Affairs Canada";
         let read = read_id(long, &spec).unwrap();
         let id = read.value.as_str().unwrap();
         assert_eq!(id.len(), "dept-".len() + SLUG_MAX, "{id}");
@@ -454,7 +466,9 @@ mod tests {
         );
         assert_eq!(
             read.uncut.as_deref(),
-            Some("dept-indigenous-services-canada-crown-indigenous-relations-and-northern-affairs-canada")
+            Some(
+                "dept-indigenous-services-canada-crown-indigenous-relations-and-northern-affairs-canada"
+            )
         );
         assert_eq!(read_id("Short", &spec).unwrap().uncut, None);
         // Without `slug`, text is not cut: an id that is too long is not silently shortened.

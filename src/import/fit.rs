@@ -88,8 +88,12 @@ pub(super) fn check_mapping(
             path.push(Seg::Key("matches"));
             out.push(
                 source
-                    .diagnostic(&path, false, format!("`{p}` is not a pattern pmo can use"))
-                    .help(e),
+                    .diagnostic(
+                        &path,
+                        false,
+                        format!("`{p}` is not a pattern pmo can use: {e}"),
+                    )
+                    .help("the `regex` crate's syntax: https://docs.rs/regex/1/regex/#syntax (no look-around, no back-references)"),
             );
         }
     }

@@ -203,7 +203,7 @@ pub struct Create {
 #[serde(untagged)]
 pub enum CreateField {
     Template(String),
-    Field(FieldMap),
+    Field(Box<FieldMap>),
 }
 
 /// A scalar as the text a cell would hold (`2023` for a number in the mapping).

@@ -251,7 +251,7 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
                         });
                     }
                     std::collections::btree_map::Entry::Occupied(mut e) => {
-                        if e.get().value != c.value {
+                        if lost(&e.get().value, &c.value).is_some() {
                             e.get_mut().others.push((At { row, line }, c));
                         }
                     }
@@ -305,24 +305,22 @@ struct Creation {
     raw: String,
 }
 
+/// A field of `later` that `first` does not have as it: what keeping `first` loses. A
+/// field `later` leaves empty loses nothing.
+fn lost<'v>(first: &Value, later: &'v Value) -> Option<(&'v str, &'v Value)> {
+    later
+        .as_object()?
+        .iter()
+        .find(|(k, v)| first.get(k.as_str()) != Some(v))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
 /// A row names a document to create that an earlier row made with other fields.
 fn differing(first: &Created, at: &At, other: &Creation) -> Problem {
     let kind = first.value["kind"].as_str().unwrap_or("document");
     let id = first.value["id"].as_str().unwrap_or_default();
     let (a, b) = (&first.value, &other.value);
-    let field = b
-        .as_object()
-        .into_iter()
-        .flatten()
-        .find(|(k, v)| a.get(k.as_str()) != Some(v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .or_else(|| {
-            a.as_object()
-                .into_iter()
-                .flatten()
-                .find(|(k, _)| b.get(k.as_str()).is_none())
-                .map(|(k, _)| (k.clone(), Value::Null))
-        });
+    let field = lost(a, b);
     let shown = |v: Option<&Value>| match v {
         None | Some(Value::Null) => "nothing".to_owned(),
         Some(Value::String(s)) => format!("`{s}`"),
@@ -331,9 +329,9 @@ fn differing(first: &Created, at: &At, other: &Creation) -> Problem {
     let reason = match field {
         Some((k, v)) => format!(
             "names {kind} `{id}` with {k} {}, but row {} made it with {}",
-            shown(Some(&v)),
+            shown(Some(v)),
             first.row,
-            shown(a.get(&k)),
+            shown(a.get(k)),
         ),
         None => format!("names {kind} `{id}` differently from row {}", first.row),
     };
@@ -391,13 +389,23 @@ const PATTERN_LIMIT: usize = 1 << 20;
 /// A `matches:` pattern, matching the whole cell. The `regex` crate runs in time linear
 /// in the cell, whatever the pattern: no pattern can make an import hang.
 pub(crate) fn pattern(p: &str) -> Result<regex::Regex, String> {
-    regex::RegexBuilder::new(&format!("^(?:{p})$"))
-        .size_limit(PATTERN_LIMIT)
-        .dfa_size_limit(PATTERN_LIMIT)
-        .build()
+    let build = |p: &str| {
+        regex::RegexBuilder::new(p)
+            .size_limit(PATTERN_LIMIT)
+            .dfa_size_limit(PATTERN_LIMIT)
+            .build()
+    };
+    // The pattern alone first, so that a message is about what the mapping says.
+    build(p)
+        .and_then(|_| build(&format!("^(?:{p})$")))
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(_) => "the pattern is too large".to_owned(),
-            e => e.to_string(),
+            // The last line says what is wrong; the lines above draw where.
+            e => {
+                let text = e.to_string();
+                let last = text.lines().last().unwrap_or_default();
+                last.trim_start_matches("error: ").to_owned()
+            }
         })
 }
 
@@ -1024,5 +1032,217 @@ mod tests {
             "is not a valid id for a person to create"
         );
         assert_eq!(out.problems[0].outcome, "program skipped (`manager`)");
+    }
+
+    const ISC: &str =
+        "Indigenous Services Canada & Crown-Indigenous Relations and Northern Affairs Canada";
+    const ISC2: &str =
+        "Indigenous Services Canada & Crown-Indigenous Relations and Northern Development";
+
+    #[test]
+    fn texts_cut_to_one_id_are_not_merged() {
+        let map = "version: 1\ndocuments:\n  - kind: project\n    id: {column: Code}\n    fields:\n      title: {column: Code}\n      state: {value: active}\n      phase: {value: delivery}\n      sponsor: {value: ann}\n      manager: {value: ann}\n      program:\n        column: Dept\n        slug: true\n        prefix: dept-\n        create: {kind: program, fields: {title: \"{raw}\", manager: ann}}\n";
+        let text = format!(
+            "Code,Dept\na,{ISC}\nb,{ISC2}\nc,{ISC}\nd,{}\n",
+            ISC.to_uppercase()
+        );
+        let out = run(&text, &mapping(map), &builtin()).unwrap();
+        let programs: Vec<&Value> = out
+            .documents
+            .iter()
+            .filter(|(p, _)| p.starts_with("programs/"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(programs.len(), 1);
+        assert_eq!(programs[0]["title"], ISC);
+        let b = &out
+            .documents
+            .iter()
+            .find(|(_, v)| v["id"] == "b")
+            .unwrap()
+            .1;
+        assert_eq!(b.get("program"), None, "{b}");
+        // The same text in capitals is the same id, uncut as cut: only the title differs.
+        let d = &out
+            .documents
+            .iter()
+            .find(|(_, v)| v["id"] == "d")
+            .unwrap()
+            .1;
+        assert_eq!(d["program"], programs[0]["id"]);
+        assert_eq!(out.problems.len(), 2, "{:?}", out.problems);
+        assert!(out.problems[1].reason.contains("with title `INDIGENOUS"));
+        let p = &out.problems[0];
+        assert_eq!(
+            (p.row, p.line, p.column.as_str(), p.raw.as_str()),
+            (2, 3, "Dept", ISC2)
+        );
+        assert_eq!(
+            p.reason,
+            format!(
+                "is the id `dept-indigenous-services-canada-crown-indigenous-relations-and-no` once cut to 60 characters, as `{ISC}` of row 1 is"
+            )
+        );
+        assert!(p.help.as_deref().unwrap().contains("cut to 60"), "{p:?}");
+        assert_eq!(p.outcome, "field `program` of project `b` left out");
+
+        // A document id: the second document is skipped, naming the first.
+        let people = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Name, slug: true}\n    fields: {name: {column: Name}}\n";
+        let out = run(
+            &format!("Name\n{ISC}\n{ISC2}\n"),
+            &mapping(people),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(out.documents.len(), 1);
+        assert_eq!(out.documents_skipped, 1);
+        assert_eq!(out.problems[0].outcome, "person skipped (`id`)");
+    }
+
+    #[test]
+    fn where_keeps_the_rows_that_meet_every_condition() {
+        let map = |filter: &str| {
+            mapping(&format!(
+                "version: 1\nwhere: {filter}\ndocuments:\n  - kind: person\n    id: {{column: Id}}\n    fields: {{name: {{column: Id}}}}\n"
+            ))
+        };
+        let text =
+            "Id,Status,Year\nann,Active,2023\nbob,Closed,2023\ncat, active ,2024\ndan,,2023\n";
+        let ids = |out: &Outcome| -> Vec<String> {
+            out.documents
+                .iter()
+                .map(|(_, v)| v["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let out = run(text, &map("{column: Status, equals: Active}"), &builtin()).unwrap();
+        assert_eq!(ids(&out), ["ann"]);
+        assert_eq!((out.rows, out.rows_filtered), (4, 3));
+        let out = run(text, &map("{column: 3, equals: 2023}"), &builtin()).unwrap();
+        assert_eq!(ids(&out), ["ann", "bob", "dan"]);
+        let out = run(
+            text,
+            &map("{column: Status, in: [Closed, \"\"]}"),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(ids(&out), ["bob", "dan"]);
+        // The whole cell, spaces around ignored; `(?i)` ignores case.
+        let out = run(
+            text,
+            &map("{column: Status, matches: \"(?i)active\"}"),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(ids(&out), ["ann", "cat"]);
+        let out = run(
+            text,
+            &map("{column: Status, matches: \"ctiv\"}"),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(ids(&out), Vec::<String>::new());
+        let both = "[{column: Status, matches: \"(?i)active\"}, {column: Year, equals: 2024}]";
+        assert_eq!(ids(&run(text, &map(both), &builtin()).unwrap()), ["cat"]);
+    }
+
+    #[test]
+    fn patterns_are_linear_and_bounded() {
+        // A pattern that takes a backtracking engine exponential time on this cell.
+        let re = pattern("(a+)+b").unwrap();
+        let cell = "a".repeat(100_000);
+        let started = std::time::Instant::now();
+        assert!(!re.is_match(&cell));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            pattern("a{1000}{1000}").unwrap_err(),
+            "the pattern is too large"
+        );
+        assert!(pattern("(").is_err());
+    }
+
+    #[test]
+    fn columns_join_and_created_documents_read_other_columns() {
+        let map = "version: 1\ndocuments:\n  - kind: project\n    id: {columns: [Dept, Code], join: \"-\", slug: true}\n    fields:\n      title: {columns: [Code, Name], join: \": \"}\n      state: {value: active}\n      phase: {value: delivery}\n      sponsor: {value: ann}\n      manager: {value: ann}\n      program:\n        column: Dept\n        slug: true\n        create: {kind: program, fields: {title: {column: DeptName}, manager: \"sro-{slug}\", description: {column: Boss}}}\n";
+        let text = "Dept,DeptName,Code,Name,Boss\nHO,Home Office,A1,Passports,Ann Lee\nHO,Home Office,A2,,\nDFE,Education,B1,Schools,\nCO,Cabinet,C1,Census,\nCO,Cabinet Office,C2,Census 2,\n";
+        let out = run(text, &mapping(map), &builtin()).unwrap();
+        let doc = |id: &str| &out.documents.iter().find(|(_, v)| v["id"] == id).unwrap().1;
+        assert_eq!(doc("ho-a1")["title"], "A1: Passports");
+        // An empty cell is left out of the join.
+        assert_eq!(doc("ho-a2")["title"], "A2");
+        assert_eq!(doc("ho")["title"], "Home Office");
+        assert_eq!(doc("ho")["manager"], "sro-ho");
+        assert_eq!(doc("ho")["description"], "Ann Lee");
+        // An empty optional field of a created document is left out.
+        assert_eq!(doc("dfe").get("description"), None);
+        // A later row that would make the program differently: reported, the first kept.
+        assert_eq!(doc("co")["title"], "Cabinet");
+        let p = out.problems.iter().find(|p| p.row == 5).unwrap();
+        assert_eq!(
+            (p.line, p.column.as_str(), p.raw.as_str()),
+            (6, "Dept", "CO")
+        );
+        assert_eq!(
+            p.reason,
+            "names program `co` with title `Cabinet Office`, but row 4 made it with `Cabinet`"
+        );
+        assert_eq!(p.outcome, "program `co` of row 4 kept");
+        // The row that created it the same way (row 2, `ho`) is no problem.
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    }
+
+    #[test]
+    fn empty_optional_cells_are_counted_per_column() {
+        let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Id}\n      capacity: {column: FTE, number: true}\n      email: {columns: [Mail, Alt]}\n  - kind: person\n    id: {column: Id, suffix: \"-2\"}\n    fields:\n      name: {column: Id}\n      capacity: {column: FTE, number: true, default: 1}\n";
+        let text = "Id,FTE,Mail,Alt\nann,,,\nbob,1,,b@example.org\ncat,,c@example.org,\n";
+        let out = run(text, &mapping(map), &builtin()).unwrap();
+        assert_eq!(out.fields_dropped, 0);
+        let empty: Vec<(&str, usize, Vec<&str>)> = out
+            .empty
+            .iter()
+            .map(|(c, e)| {
+                (
+                    c.as_str(),
+                    e.cells,
+                    e.fields.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            empty,
+            [
+                ("FTE", 2, vec!["person capacity"]),
+                ("Mail or Alt", 1, vec!["person email"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_header_is_named_by_number() {
+        let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n";
+        let text = "Id,Name,Name\nann,Ann,Anne\n";
+        let Err(Error::Mapping(d)) = run(text, &mapping(map), &builtin()) else {
+            panic!("a repeated header accepted")
+        };
+        assert_eq!((d[0].span.start.line, d[0].span.start.column), (6, 22));
+        assert_eq!(
+            d[0].message,
+            "the file has 2 columns named `Name` (columns 2 and 3): the mapping must say which"
+        );
+        assert!(
+            d[0].help.as_deref().unwrap().contains("`2` for the first"),
+            "{d:?}"
+        );
+        let by_number = map.replace("{column: Name}", "{column: 3}");
+        let out = run(text, &mapping(&by_number), &builtin()).unwrap();
+        assert_eq!(out.documents[0].1["name"], "Anne");
+        // Named in `where:` too.
+        let filtered = map.replace(
+            "documents:",
+            "where: {column: Name, equals: Ann}\ndocuments:",
+        );
+        let Err(Error::Mapping(d)) = run(text, &mapping(&filtered), &builtin()) else {
+            panic!("a repeated header accepted in where")
+        };
+        assert_eq!(d[0].span.start.line, 2, "{d:?}");
     }
 }
