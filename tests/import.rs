@@ -414,6 +414,15 @@ fn the_gmpp_release_imports_completely() {
         ),
         "{report}"
     );
+    // Counted independently: 3 rows have no description, 1 rated row no comment.
+    assert!(
+        report.contains("91 fields left out; 4 empty cells\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  3 empty in column description_aims: project description not written\n  1 empty in column rating_comment: status summary not written\n"),
+        "{report}"
+    );
 
     // The shipped example is exactly this import.
     let (mut fresh, mut shipped) = (BTreeMap::new(), BTreeMap::new());

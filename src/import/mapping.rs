@@ -304,3 +304,57 @@ pub fn load(path: &str, bytes: &[u8]) -> Result<Mapping, Vec<Diagnostic>> {
     };
     Ok(mapping)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The yaml blocks of docs/import.md that start with `start`.
+    fn examples(start: &str) -> Vec<String> {
+        let docs = include_str!("../../docs/import.md");
+        docs.split("```yaml\n")
+            .skip(1)
+            .filter_map(|b| b.split("```").next())
+            .filter(|b| b.starts_with(start))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_examples_are_valid_mappings() {
+        let full = examples("version: 1");
+        assert_eq!(full.len(), 1);
+        let m = load("import.md", full[0].as_bytes()).unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(m.filter.len(), 1);
+        let fields = |doc: &DocumentMap| -> Vec<String> {
+            doc.fields.iter().map(|(k, _)| k.clone()).collect()
+        };
+        assert!(fields(&m.documents[0]).contains(&"actuals.percent_complete".to_owned()));
+
+        let filter = examples("where:");
+        assert_eq!(filter.len(), 1);
+        let text = format!(
+            "version: 1\n{}documents: [{{kind: person, id: {{column: 1}}, fields: {{}}}}]\n",
+            filter[0]
+        );
+        let m = load("import.md", text.as_bytes()).unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(m.filter.len(), 3);
+        assert_eq!(m.filter[2].equals.as_deref(), Some("2023"));
+
+        // The field examples, each under a document.
+        for block in examples("start:").into_iter().chain(examples("program:")) {
+            let fields: String = block.lines().map(|l| format!("      {l}\n")).collect();
+            // One field per key: the examples repeat `start:` to show alternatives.
+            for (i, chunk) in fields.split("\n      start:").enumerate() {
+                let chunk = match i {
+                    0 => chunk.to_owned(),
+                    _ => format!("      start:{chunk}"),
+                };
+                let text = format!(
+                    "version: 1\ndocuments:\n  - kind: project\n    id: {{column: 1}}\n    fields:\n{chunk}\n"
+                );
+                load("import.md", text.as_bytes()).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
+            }
+        }
+    }
+}
