@@ -181,7 +181,7 @@ fn summary(o: &import::Outcome, done: &str, root: &Path) -> String {
             "  {} empty in column {}: {} not written\n",
             e.cells,
             pmo::escape::terminal(column),
-            fields.join(", ")
+            pmo::escape::terminal(&fields.join(", "))
         );
     }
     s

@@ -619,7 +619,13 @@ struct Made {
 
 /// The document a `create:` makes for the value `id` read from the cell `raw`; a field
 /// read from the row that cannot be read makes none.
-fn creation(create: &Create, id: &str, raw: &str, row: &Row<'_>) -> Result<Value, cell::Problem> {
+fn creation(
+    create: &Create,
+    id: &str,
+    raw: &str,
+    row: &Row<'_>,
+    ids: &mut Ids,
+) -> Result<Value, String> {
     let mut doc = Map::new();
     doc.insert("kind".into(), Value::from(create.kind.as_str()));
     doc.insert("id".into(), Value::from(id));
@@ -635,9 +641,11 @@ fn creation(create: &Create, id: &str, raw: &str, row: &Row<'_>) -> Result<Value
                 let (column, cell) = raw_of(spec, row);
                 let read = match (&spec.value, cell) {
                     (Some(constant), _) => Some(constant.clone()),
-                    (None, Some(text)) => Some(cell::read(&text, spec).map_err(|p| {
-                        cell::Problem(format!("`{column}` of the row: `{text}` {}", p.0))
-                    })?),
+                    (None, Some(text)) => {
+                        read_cell(&text, spec, ids, row.at.row).map_err(|(reason, _)| {
+                            format!("`{column}` of the row: `{text}` {reason}")
+                        })?
+                    }
                     (None, None) => spec.default.clone(),
                 };
                 // Empty: left out; the schema says whether the document needs it.
@@ -648,6 +656,40 @@ fn creation(create: &Create, id: &str, raw: &str, row: &Row<'_>) -> Result<Value
         set(&mut doc, k, value);
     }
     Ok(Value::Object(doc))
+}
+
+/// A cell's value. An id made with `slug: true` is recorded in `ids`: one that a
+/// different text was cut to in an earlier row cannot be used, since it would silently
+/// merge the two.
+fn read_cell(
+    text: &str,
+    spec: &FieldMap,
+    ids: &mut Ids,
+    row: usize,
+) -> Result<Option<Value>, (String, Option<String>)> {
+    let read = cell::read_id(text, spec).map_err(|cell::Problem(reason)| (reason, None))?;
+    let id = match &read.value {
+        Value::String(s) => Some(s.as_str()),
+        Value::Array(a) => a.first().and_then(Value::as_str),
+        _ => None,
+    };
+    let Some(id) = id.filter(|_| spec.slug) else {
+        return Ok(Some(read.value));
+    };
+    let full = read.uncut.as_deref().unwrap_or(id);
+    match ids.add(id, full, row, text) {
+        Ok(()) => Ok(Some(read.value)),
+        Err((first, other)) => Err((
+            format!(
+                "is the id `{id}` once cut to {} characters, as `{other}` of row {first} is",
+                cell::SLUG_MAX
+            ),
+            Some(format!(
+                "ids made with `slug: true` are cut to {} characters: give this column shorter ids with `map:`, or make the id of a shorter column (a code)",
+                cell::SLUG_MAX
+            )),
+        )),
+    }
 }
 
 fn raw_of(spec: &FieldMap, row: &Row<'_>) -> (String, Option<String>) {
@@ -696,36 +738,7 @@ fn document(
         let raw_text = cell.clone().unwrap_or_default();
         let result: Result<Option<Value>, (String, Option<String>)> = match (&spec.value, &cell) {
             (Some(constant), _) => Ok(Some(constant.clone())),
-            (None, Some(text)) => match cell::read_id(text, spec) {
-                Ok(read) => {
-                    // Two texts cut to one id would silently become one document.
-                    let id = match &read.value {
-                        Value::String(s) => Some(s.as_str()),
-                        Value::Array(a) => a.first().and_then(Value::as_str),
-                        _ => None,
-                    };
-                    match id.filter(|_| spec.slug) {
-                        Some(id) => {
-                            let full = read.uncut.as_deref().unwrap_or(id);
-                            match ids.add(id, full, at.row, text) {
-                                Ok(()) => Ok(Some(read.value)),
-                                Err((first, other)) => Err((
-                                    format!(
-                                        "is the id `{id}` once cut to {} characters, as `{other}` of row {first} is",
-                                        cell::SLUG_MAX
-                                    ),
-                                    Some(format!(
-                                        "ids made with `slug: true` are cut to {} characters: give this column shorter ids with `map:`, or make the id of a shorter column (a code)",
-                                        cell::SLUG_MAX
-                                    )),
-                                )),
-                            }
-                        }
-                        None => Ok(Some(read.value)),
-                    }
-                }
-                Err(cell::Problem(reason)) => Err((reason, None)),
-            },
+            (None, Some(text)) => read_cell(text, spec, ids, at.row),
             (None, None) => Ok(spec.default.clone()),
         };
         // An id names a file: nothing else may become one.
@@ -746,8 +759,8 @@ fn document(
                         Some(ID_HELP.to_owned()),
                     ));
                 }
-                let doc = creation(create, id, &raw_text, row)
-                    .map_err(|p| (format!("cannot make {what}: {}", p.0), None))?;
+                let doc = creation(create, id, &raw_text, row, ids)
+                    .map_err(|p| (format!("cannot make {what}: {p}"), None))?;
                 if let Some(v) = violations(schemas.get(create.kind), &doc)
                     .into_iter()
                     .next()
