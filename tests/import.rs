@@ -414,6 +414,15 @@ fn the_gmpp_release_imports_completely() {
         ),
         "{report}"
     );
+    // Counted independently: 3 rows have no description, 1 rated row no comment.
+    assert!(
+        report.contains("91 fields left out; 4 empty cells\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  3 empty in column description_aims: project description not written\n  1 empty in column rating_comment: status summary not written\n"),
+        "{report}"
+    );
 
     // The shipped example is exactly this import.
     let (mut fresh, mut shipped) = (BTreeMap::new(), BTreeMap::new());
@@ -489,5 +498,240 @@ fn the_gmpp_release_imports_completely() {
             ("Infrastructure and Construction".to_owned(), 76),
             ("Military Capability".to_owned(), 45),
         ])
+    );
+}
+
+/// `pmo import in.csv --map map.yaml -o repo` in `dir`: its exit code and report.
+fn import_into_repo(dir: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let mut args = vec!["import", "in.csv", "--map", "map.yaml", "-o", "repo"];
+    args.extend(extra);
+    let out = pmo_in(dir, &args);
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const DEPARTMENTS: &str = r#"version: 1
+documents:
+  - kind: project
+    id: {column: Code, slug: true}
+    fields:
+      title: {column: Name}
+      sponsor: {value: ann}
+      manager: {value: ann}
+      state: {value: active}
+      phase: {value: delivery}
+      program:
+        column: Department
+        slug: true
+        prefix: dept-
+        create: {kind: program, fields: {title: "{raw}", manager: ann}}
+  - kind: person
+    id: {value: ann}
+    fields: {name: {value: Ann}}
+"#;
+
+#[test]
+fn texts_cut_to_the_same_id_are_not_merged() {
+    let csv = "Code,Name,Department\n\
+        A1,Reserves,Indigenous Services Canada & Crown-Indigenous Relations and Northern Affairs Canada\n\
+        B2,Housing,Indigenous Services Canada & Crown-Indigenous Relations and Northern Development\n";
+    let dir = outside_setup(DEPARTMENTS, csv);
+    let (code, report, stderr) = import_into_repo(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        report.contains("in.csv: row 2 (line 3), column Department: `Indigenous Services Canada & Crown-Indigenous Relations and Northern Development` is the id `dept-indigenous-services-canada-crown-indigenous-relations-and-no` once cut to 60 characters, as `Indigenous Services Canada & Crown-Indigenous Relations and Northern Affairs Canada` of row 1 is: field `program` of project `b2` left out"),
+        "{report}"
+    );
+    assert!(
+        report.contains("help: ids made with `slug: true` are cut to 60 characters"),
+        "{report}"
+    );
+    // One program, the first row's; the second project names none rather than the wrong one.
+    let programs = tree(&dir.path().join("repo/programs"));
+    assert_eq!(
+        programs,
+        ["dept-indigenous-services-canada-crown-indigenous-relations-and-no.yaml"]
+    );
+    let b2 = std::fs::read_to_string(dir.path().join("repo/projects/b2/project.yaml")).unwrap();
+    assert!(!b2.contains("program"), "{b2}");
+}
+
+#[test]
+fn a_repeated_header_is_refused_unless_the_mapping_picks_one_by_number() {
+    let map = "version: 1\ndocuments:\n  - kind: status\n    id: {column: Code}\n    fields:\n      project: {column: Code}\n      date: {value: \"2023-03-31\"}\n      overall: {column: colour_rating, map: {Red: red, Amber: amber, Green: green}}\n";
+    let csv = "Code;colour_rating;colour_rating\np1;;Red\np2;Amber;\n".replace(';', ",");
+    let dir = outside_setup(map, &csv);
+    let stderr = refused_import(dir.path(), "repo");
+    assert!(stderr.contains("map.yaml:8:25"), "{stderr}");
+    assert!(
+        stderr.contains("the file has 2 columns named `colour_rating` (columns 2 and 3): the mapping must say which"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "name the column by its number (`2` for the first), or list them in `columns: [2, 3]`"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(tree(dir.path()), ["in.csv", "map.yaml", "repo/pmo.yaml"]);
+
+    std::fs::write(
+        dir.path().join("map.yaml"),
+        map.replace("{column: colour_rating,", "{columns: [2, 3],"),
+    )
+    .unwrap();
+    let (code, report, stderr) = import_into_repo(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        report.contains("2 rows read; 2 documents written"),
+        "{report}"
+    );
+    let p1 = std::fs::read_to_string(dir.path().join("repo/projects/p1/status/p1.yaml")).unwrap();
+    assert!(p1.contains("overall: red"), "{p1}");
+}
+
+#[test]
+fn empty_cells_of_optional_fields_are_counted_per_column() {
+    let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n      capacity: {column: FTE, number: true}\n      email: {column: Mail}\n      team: {column: Team, default: core}\n";
+    let csv = "Id,Name,FTE,Mail,Team\nann,Ann,,,\nbob,Bob,1,,\ncat,Cat,,cat@example.org,x\n";
+    let dir = outside_setup(map, csv);
+    let (code, report, stderr) = import_into_repo(dir.path(), &["--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Every cell could be used, but four were empty: their fields are not written.
+    assert!(
+        report.contains("0 fields left out; 4 empty cells\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  2 empty in column FTE: person capacity not written\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  2 empty in column Mail: person email not written\n"),
+        "{report}"
+    );
+    // A default fills an empty cell: nothing to report for Team.
+    assert!(!report.contains("column Team"), "{report}");
+}
+
+const REGISTER: &str = r#"version: 1
+where:
+  - {column: Status, in: [Active, On hold]}
+  - {column: Type, matches: "(?i)project|programme"}
+documents:
+  - kind: project
+    id: {columns: [Dept, Code], join: "-", slug: true}
+    fields:
+      title: {columns: [Code, Name], join: " - "}
+      sponsor: {value: ann}
+      manager: {value: ann}
+      state: {value: active}
+      phase: {value: initiation}
+      program:
+        column: Dept
+        slug: true
+        create: {kind: program, fields: {title: {column: Department}, manager: ann}}
+      actuals.percent_complete: {column: Complete, number: {percent: 100}}
+      baseline.start: {column: Start, date: ["%d/%m/%Y", "%b-%y"]}
+      baseline.finish: {column: Finish, date: {formats: "%b-%y", fiscal_year_start: 4, day: last}}
+  - kind: person
+    id: {value: ann}
+    fields: {name: {value: Ann}}
+"#;
+
+#[test]
+fn the_mapping_reads_what_registers_hold() {
+    let csv = "Code,Name,Dept,Department,Complete,Start,Finish,Status,Type\n\
+        A1,Passports,HO,Home Office,90.16%,01/04/2023,Mar-25,Active,Project\n\
+        B2,Schools,DFE,Department for Education,45%,Jan-23,2024-25,On hold,Programme\n\
+        C3,Archive,HO,Home Office,100%,01/01/2020,Dec-21,Closed,Project\n\
+        D4,,HO,Home Office,12.5 %,31/02/2023,2024-26,Active,project\n\
+        E5,Helpdesk,HO,Home Office,50%,01/01/2024,Dec-24,Active,Service\n";
+    let dir = outside_setup(REGISTER, csv);
+    let (code, report, stderr) = import_into_repo(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // `where:` leaves out the closed project and the service.
+    assert!(
+        report.contains("5 rows read; 6 documents written"),
+        "{report}"
+    );
+    assert!(report.contains("2 rows left out by `where`"), "{report}");
+    // Bad cells are located: row, line, column.
+    assert!(
+        report.contains("in.csv: row 4 (line 5), column Start: `31/02/2023` is not a date in any of `%d/%m/%Y`, `%b-%y`: field `baseline.start` of project `ho-d4` left out"),
+        "{report}"
+    );
+    assert!(
+        report.contains("in.csv: row 4 (line 5), column Finish: `2024-26` is not a fiscal year: 26 does not follow 2024: field `baseline.finish` of project `ho-d4` left out"),
+        "{report}"
+    );
+    let read = |p: &str| std::fs::read_to_string(dir.path().join("repo").join(p)).unwrap();
+    let a1 = read("projects/ho-a1/project.yaml");
+    for want in [
+        "title: A1 - Passports",
+        "program: ho",
+        "percent_complete: 90.16",
+        "start: 2023-04-01",
+        // A month, as its last day.
+        "finish: 2025-03-31",
+    ] {
+        assert!(a1.contains(want), "{want}\n{a1}");
+    }
+    let b2 = read("projects/dfe-b2/project.yaml");
+    for want in [
+        "percent_complete: 45",
+        // A month as the first day (the default); a fiscal year from April, its last day.
+        "start: 2023-01-01",
+        "finish: 2025-03-31",
+    ] {
+        assert!(b2.contains(want), "{want}\n{b2}");
+    }
+    let d4 = read("projects/ho-d4/project.yaml");
+    assert!(
+        d4.contains("title: D4\n") && d4.contains("percent_complete: 12.5"),
+        "{d4}"
+    );
+    // The program is keyed on the code and titled from the name.
+    assert!(read("programs/ho.yaml").contains("title: Home Office"));
+    assert!(read("programs/dfe.yaml").contains("title: Department for Education"));
+    common::succeeds(
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .arg("-C")
+            .arg(dir.path().join("repo"))
+            .args(["check", "-q"]),
+    );
+}
+
+#[test]
+fn bad_patterns_and_percentages_are_located() {
+    let map = REGISTER.replace(
+        "matches: \"(?i)project|programme\"",
+        "matches: \"(project\"",
+    );
+    let dir = outside_setup(
+        &map,
+        "Code,Name,Dept,Department,Complete,Start,Finish,Status,Type\n",
+    );
+    let stderr = refused_import(dir.path(), "repo");
+    assert!(stderr.contains("map.yaml:4:29"), "{stderr}");
+    assert!(
+        stderr.contains("`(project` is not a pattern pmo can use: unclosed group"),
+        "{stderr}"
+    );
+
+    let map = REGISTER.replace("number: {percent: 100}", "number: true");
+    let dir = outside_setup(
+        &map,
+        "Code,Name,Dept,Department,Complete,Start,Finish,Status,Type\nA1,X,HO,Home Office,90.16%,,,Active,Project\n",
+    );
+    let (code, report, stderr) = import_into_repo(dir.path(), &["--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        report.contains("row 1 (line 2), column Complete: `90.16%` is a percentage: add `percent: 100` (or `1`) to `number:` in the mapping: field `actuals.percent_complete` of project `ho-a1` left out"),
+        "{report}"
     );
 }

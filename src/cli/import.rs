@@ -154,8 +154,13 @@ fn summary(o: &import::Outcome, done: &str, root: &Path) -> String {
         true => String::new(),
         false => format!(" ({})", kinds.join(", ")),
     };
+    let filtered = match o.rows_filtered {
+        0 => String::new(),
+        n => format!("; {n} rows left out by `where`"),
+    };
+    let empty: usize = o.empty.values().map(|e| e.cells).sum();
     let mut s = format!(
-        "\n{} rows read; {} documents {} {}{}; {} rows skipped; {} documents skipped; {} fields left out\n",
+        "\n{} rows read; {} documents {} {}{}; {} rows skipped{filtered}; {} documents skipped; {} fields left out; {empty} empty cells\n",
         o.rows,
         o.documents.len(),
         done,
@@ -167,6 +172,17 @@ fn summary(o: &import::Outcome, done: &str, root: &Path) -> String {
     );
     for (reason, n) in o.by_reason() {
         s += &format!("  {n} × {}\n", pmo::escape::terminal(&reason));
+    }
+    // An empty cell is not a problem, but the field it would fill is not written:
+    // counted per column, so that no gap in the data goes unnoticed.
+    for (column, e) in &o.empty {
+        let fields: Vec<&str> = e.fields.iter().map(String::as_str).collect();
+        s += &format!(
+            "  {} empty in column {}: {} not written\n",
+            e.cells,
+            pmo::escape::terminal(column),
+            pmo::escape::terminal(&fields.join(", "))
+        );
     }
     s
 }

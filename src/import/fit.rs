@@ -63,6 +63,40 @@ pub(super) fn check_mapping(
             }
         }
     };
+    for (i, condition) in mapping.filter.iter().enumerate() {
+        // `where:` is one condition or a list of them.
+        let mut base = vec![Seg::Key("where")];
+        if source.value.get("where").is_some_and(Value::is_array) {
+            base.push(Seg::Index(i));
+        }
+        let mut path = base.clone();
+        path.push(Seg::Key("column"));
+        if let Some(d) = misfit(
+            source,
+            &path,
+            &condition.column,
+            headers,
+            width,
+            &columns_help,
+        ) {
+            out.push(d);
+        }
+        if let Some(p) = &condition.matches
+            && let Err(e) = super::pattern(p)
+        {
+            let mut path = base;
+            path.push(Seg::Key("matches"));
+            out.push(
+                source
+                    .diagnostic(
+                        &path,
+                        false,
+                        format!("`{p}` is not a pattern pmo can use: {e}"),
+                    )
+                    .help("the `regex` crate's syntax: https://docs.rs/regex/1/regex/#syntax (no look-around, no back-references)"),
+            );
+        }
+    }
     for (i, doc) in mapping.documents.iter().enumerate() {
         let schema = schemas.get(doc.kind);
         let kind = doc.kind;
@@ -84,32 +118,30 @@ pub(super) fn check_mapping(
             for (j, c) in spec.columns.iter().enumerate() {
                 located.push((c, at(&[Seg::Key("columns"), Seg::Index(j)])));
             }
+            // The fields of a created document read from the row name columns too.
+            if let Some(create) = &spec.create {
+                for (name, field) in &create.fields {
+                    let mapping::CreateField::Field(f) = field else {
+                        continue;
+                    };
+                    let mut path = at(&[Seg::Key("create"), Seg::Key("fields")]);
+                    path.push(Seg::Key(name));
+                    if let Some(c) = &f.column {
+                        let mut p = path.clone();
+                        p.push(Seg::Key("column"));
+                        located.push((c, p));
+                    }
+                    for (j, c) in f.columns.iter().enumerate() {
+                        let mut p = path.clone();
+                        p.extend([Seg::Key("columns"), Seg::Index(j)]);
+                        located.push((c, p));
+                    }
+                }
+            }
             for (column, path) in located {
-                let message = match column {
-                    Column::Name(name) if headers.is_empty() && width > 0 => format!(
-                        "the mapping names column `{name}`, but the file has no header row (`csv.header: false`)"
-                    ),
-                    Column::Name(name) if !headers.iter().any(|h| h == name) => {
-                        format!("the mapping names column `{name}`, which the file does not have")
-                    }
-                    Column::Number(n) if *n == 0 || *n > width => format!(
-                        "the mapping names column {n}, which the file does not have: it has {width} column{}",
-                        if width == 1 { "" } else { "s" }
-                    ),
-                    _ => continue,
-                };
-                let hint = match column {
-                    Column::Name(name) => {
-                        crate::suggest::did_you_mean(name, headers.iter().map(String::as_str))
-                            .map(|h| format!("{h} "))
-                    }
-                    Column::Number(_) => None,
-                };
-                out.push(source.diagnostic(&path, false, message).help(format!(
-                    "{}{}",
-                    hint.unwrap_or_default(),
-                    columns_help()
-                )));
+                if let Some(d) = misfit(source, &path, column, headers, width, &columns_help) {
+                    out.push(d);
+                }
             }
             // Prefixes and suffixes end up in ids, which name files.
             for (key, affix) in [("prefix", &spec.prefix), ("suffix", &spec.suffix)] {
@@ -240,6 +272,66 @@ pub(super) fn check_mapping(
     }
     out.sort_by_key(|d| d.span);
     out
+}
+
+/// Why the mapping's `column` does not name one column of the file, located at `path`.
+fn misfit(
+    source: &mapping::Source,
+    path: &[Seg<'_>],
+    column: &Column,
+    headers: &[String],
+    width: usize,
+    columns_help: &dyn Fn() -> String,
+) -> Option<Diagnostic> {
+    let message = match column {
+        Column::Name(name) if headers.is_empty() && width > 0 => format!(
+            "the mapping names column `{name}`, but the file has no header row (`csv.header: false`)"
+        ),
+        Column::Name(name) if !headers.iter().any(|h| h == name) => {
+            format!("the mapping names column `{name}`, which the file does not have")
+        }
+        // Real exports repeat names (two `colour_rating` columns): taking the first
+        // would silently ignore the other.
+        Column::Name(name) => {
+            let numbers: Vec<String> = headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| *h == name)
+                .map(|(i, _)| (i + 1).to_string())
+                .collect();
+            if numbers.len() < 2 {
+                return None;
+            }
+            let (last, rest) = numbers.split_last()?;
+            let message = format!(
+                "the file has {} columns named `{name}` (columns {} and {last}): the mapping must say which",
+                numbers.len(),
+                rest.join(", "),
+            );
+            return Some(source.diagnostic(path, false, message).help(format!(
+                "name the column by its number (`{}` for the first), or list them in `columns: [{}]` for the first that is filled",
+                numbers[0],
+                numbers.join(", ")
+            )));
+        }
+        Column::Number(n) if *n == 0 || *n > width => format!(
+            "the mapping names column {n}, which the file does not have: it has {width} column{}",
+            if width == 1 { "" } else { "s" }
+        ),
+        _ => return None,
+    };
+    let hint = match column {
+        Column::Name(name) => {
+            crate::suggest::did_you_mean(name, headers.iter().map(String::as_str))
+                .map(|h| format!("{h} "))
+        }
+        Column::Number(_) => None,
+    };
+    Some(source.diagnostic(path, false, message).help(format!(
+        "{}{}",
+        hint.unwrap_or_default(),
+        columns_help()
+    )))
 }
 
 /// A `create:` must make documents its kind accepts.

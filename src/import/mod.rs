@@ -12,9 +12,9 @@ use crate::parse::Spans;
 use crate::schema::{Schema, Schemas};
 use jsonschema::error::ValidationErrorKind as E;
 use jsonschema::paths::LocationSegment;
-use mapping::{Column, Create, DocumentMap, FieldMap, Mapping, OnError};
+use mapping::{Column, Condition, Create, CreateField, DocumentMap, FieldMap, Mapping, OnError};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 /// One cell that could not be used, and what was done about it.
@@ -40,8 +40,22 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     pub rows: usize,
     pub rows_skipped: usize,
+    /// Rows the mapping's `where:` leaves out (not read further).
+    pub rows_filtered: usize,
     pub documents_skipped: usize,
     pub fields_dropped: usize,
+    /// Optional fields of the documents written that were not filled because their cell
+    /// was empty, by column (all its columns, for `columns:`).
+    pub empty: BTreeMap<String, Empty>,
+}
+
+/// The empty cells of one column.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Empty {
+    /// Rows whose cell was empty.
+    pub cells: usize,
+    /// The fields not written for it: "project baseline.budget", ...
+    pub fields: BTreeSet<String>,
 }
 
 impl Outcome {
@@ -148,21 +162,36 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
         return Err(Error::Mapping(diagnostics));
     }
 
+    let filter = Filter::compile(&mapping.filter).map_err(|e| {
+        // Not reached: the patterns were compiled when the mapping was checked.
+        Error::Mapping(vec![mapping.source.diagnostic(&[], false, e)])
+    })?;
+
     let mut out = Outcome::default();
     let mut made: HashMap<String, usize> = HashMap::new();
-    let mut created: BTreeMap<String, (usize, u64, Value)> = BTreeMap::new();
+    let mut created: BTreeMap<String, Created> = BTreeMap::new();
+    let mut ids = Ids::default();
     for (i, record) in reader.records().enumerate() {
         let row = i + 1;
         let record = record.map_err(|e| Error::Csv(format!("row {row}: {e}")))?;
         let line = record.position().map_or(0, |p| p.line());
         out.rows += 1;
         let cells: Vec<&str> = record.iter().collect();
+        if !filter.keeps(&cells, &headers) {
+            out.rows_filtered += 1;
+            continue;
+        }
         let mut row_docs = Vec::new();
         let mut row_problems = Vec::new();
         let mut skip_row = false;
         for doc_map in &mapping.documents {
             let at = At { row, line };
-            match document(doc_map, &cells, &headers, at, schemas, &mut row_problems) {
+            let row = Row {
+                cells: &cells,
+                headers: &headers,
+                at,
+            };
+            match document(doc_map, &row, schemas, &mut ids, &mut row_problems) {
                 Ok(made_doc) => row_docs.push(made_doc),
                 Err(()) if doc_map.on_error == OnError::SkipRow => {
                     skip_row = true;
@@ -184,7 +213,8 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
             .filter(|p| p.outcome.contains("left out"))
             .count();
         out.problems.extend(row_problems);
-        for (value, creations) in row_docs {
+        let mut row_empty: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (value, creations, empties) in row_docs {
             let id = value["id"].as_str().unwrap_or_default().to_owned();
             if let Some(first) = made.get(&id) {
                 out.problems.push(Problem {
@@ -210,26 +240,204 @@ pub fn run(text: &str, mapping: &Mapping, schemas: &Schemas) -> Result<Outcome, 
             };
             made.insert(id, row);
             for c in creations {
-                let cid = c["id"].as_str().unwrap_or_default().to_owned();
-                created.entry(cid).or_insert((row, line, c));
+                let cid = c.value["id"].as_str().unwrap_or_default().to_owned();
+                match created.entry(cid) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(Created {
+                            row,
+                            line,
+                            value: c.value,
+                            others: Vec::new(),
+                        });
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        if lost(&e.get().value, &c.value).is_some() {
+                            e.get_mut().others.push((At { row, line }, c));
+                        }
+                    }
+                }
+            }
+            for (column, field) in empties {
+                row_empty.entry(column).or_default().insert(field);
             }
             out.documents.push((path, value));
         }
+        for (column, fields) in row_empty {
+            let e = out.empty.entry(column).or_default();
+            e.cells += 1;
+            e.fields.extend(fields);
+        }
     }
     // Documents the rows name, unless the rows made them themselves.
-    for (id, (row, line, value)) in created {
+    for (id, c) in created {
         if made.contains_key(&id) {
             continue;
         }
-        match path_of(&value) {
-            Some(path) => out.documents.push((path, value)),
+        // Another row named the same document differently: the first row's is kept,
+        // and the difference is reported rather than lost.
+        for (at, other) in &c.others {
+            out.problems.push(differing(&c, at, other));
+        }
+        match path_of(&c.value) {
+            Some(path) => out.documents.push((path, c.value)),
             None => {
-                out.problems.push(unplaceable(row, line, &value));
+                out.problems.push(unplaceable(c.row, c.line, &c.value));
                 out.documents_skipped += 1;
             }
         }
     }
     Ok(out)
+}
+
+/// A document a `create:` makes, from the first row that names it, and what later
+/// rows would have made of it when that differs.
+struct Created {
+    row: usize,
+    line: u64,
+    value: Value,
+    others: Vec<(At, Creation)>,
+}
+
+/// The document a field asks to create, and the cell that named it.
+struct Creation {
+    value: Value,
+    column: String,
+    raw: String,
+}
+
+/// A field of `later` that `first` does not have as it: what keeping `first` loses. A
+/// field `later` leaves empty loses nothing.
+fn lost<'v>(first: &Value, later: &'v Value) -> Option<(&'v str, &'v Value)> {
+    later
+        .as_object()?
+        .iter()
+        .find(|(k, v)| first.get(k.as_str()) != Some(v))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// A row names a document to create that an earlier row made with other fields.
+fn differing(first: &Created, at: &At, other: &Creation) -> Problem {
+    let kind = first.value["kind"].as_str().unwrap_or("document");
+    let id = first.value["id"].as_str().unwrap_or_default();
+    let (a, b) = (&first.value, &other.value);
+    let field = lost(a, b);
+    let shown = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "nothing".to_owned(),
+        Some(Value::String(s)) => format!("`{s}`"),
+        Some(v) => format!("`{v}`"),
+    };
+    let reason = match field {
+        Some((k, v)) => format!(
+            "names {kind} `{id}` with {k} {}, but row {} made it with {}",
+            shown(Some(v)),
+            first.row,
+            shown(a.get(k)),
+        ),
+        None => format!("names {kind} `{id}` differently from row {}", first.row),
+    };
+    Problem {
+        row: at.row,
+        line: at.line,
+        column: other.column.clone(),
+        raw: other.raw.clone(),
+        reason,
+        help: Some(format!(
+            "a {kind} is made once, from the first row that names it; make the rows agree, or key `create:` on a column that tells them apart"
+        )),
+        outcome: format!("{kind} `{id}` of row {} kept", first.row),
+    }
+}
+
+/// The mapping's `where:`, ready to test rows.
+struct Filter<'m> {
+    conditions: Vec<(&'m Condition, Option<regex::Regex>)>,
+}
+
+impl<'m> Filter<'m> {
+    fn compile(conditions: &'m [Condition]) -> Result<Self, String> {
+        let conditions = conditions
+            .iter()
+            .map(|c| match &c.matches {
+                Some(p) => pattern(p).map(|r| (c, Some(r))),
+                None => Ok((c, None)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Filter { conditions })
+    }
+
+    /// Whether the row meets every condition (its cells trimmed; a missing cell is
+    /// empty).
+    fn keeps(&self, cells: &[&str], headers: &[String]) -> bool {
+        self.conditions.iter().all(|(c, re)| {
+            let cell = index(&c.column, headers)
+                .and_then(|i| cells.get(i))
+                .map_or("", |s| s.trim());
+            match (re, &c.equals, &c.one_of) {
+                (Some(re), _, _) => re.is_match(cell),
+                (None, Some(text), _) => cell == text,
+                (None, None, Some(list)) => list.iter().any(|t| t == cell),
+                (None, None, None) => true,
+            }
+        })
+    }
+}
+
+/// The most memory a compiled `matches:` pattern may take: a mapping may come from
+/// anyone, and `a{1000}{1000}` is short.
+const PATTERN_LIMIT: usize = 1 << 20;
+
+/// A `matches:` pattern, matching the whole cell. The `regex` crate runs in time linear
+/// in the cell, whatever the pattern: no pattern can make an import hang.
+pub(crate) fn pattern(p: &str) -> Result<regex::Regex, String> {
+    let build = |p: &str| {
+        regex::RegexBuilder::new(p)
+            .size_limit(PATTERN_LIMIT)
+            .dfa_size_limit(PATTERN_LIMIT)
+            .build()
+    };
+    // The pattern alone first, so that a message is about what the mapping says.
+    build(p)
+        .and_then(|_| build(&format!("^(?:{p})$")))
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => "the pattern is too large".to_owned(),
+            // The last line says what is wrong; the lines above draw where.
+            e => {
+                let text = e.to_string();
+                let last = text.lines().last().unwrap_or_default();
+                last.trim_start_matches("error: ").to_owned()
+            }
+        })
+}
+
+/// Where a column is in a row: its index, if the header has it.
+fn index(column: &Column, headers: &[String]) -> Option<usize> {
+    match column {
+        Column::Number(i) => i.checked_sub(1),
+        Column::Name(n) => headers.iter().position(|h| h == n),
+    }
+}
+
+/// Ids made with `slug: true`, with the uncut id each stands for: two texts cut to the
+/// same id must not become one document.
+#[derive(Default)]
+struct Ids {
+    seen: HashMap<String, (String, usize, String)>,
+}
+
+impl Ids {
+    /// Record that row `row` made `id` (uncut: `full`) from `raw`; `Err` names the earlier
+    /// row whose different text was cut to the same id.
+    fn add(&mut self, id: &str, full: &str, row: usize, raw: &str) -> Result<(), (usize, String)> {
+        match self.seen.get(id) {
+            Some((other, first, text)) if other != full => Err((*first, text.clone())),
+            Some(_) => Ok(()),
+            None => {
+                self.seen
+                    .insert(id.to_owned(), (full.to_owned(), row, raw.to_owned()));
+                Ok(())
+            }
+        }
+    }
 }
 
 fn unplaceable(row: usize, line: u64, value: &Value) -> Problem {
@@ -348,27 +556,38 @@ fn column_name(column: &Column, headers: &[String]) -> String {
     }
 }
 
-/// The raw text of a field's cell: the first non-empty of its columns.
-fn raw<'c>(spec: &FieldMap, cells: &[&'c str], headers: &[String]) -> (String, Option<&'c str>) {
+/// The raw text of a field's cell and the column it is from: the first non-empty of its
+/// columns, or with `join`, the non-empty ones joined. For an empty cell, the column
+/// names all the columns looked at.
+fn raw(spec: &FieldMap, cells: &[&str], headers: &[String]) -> (String, Option<String>) {
     let columns: Vec<&Column> = spec.column.iter().chain(&spec.columns).collect();
-    let cell = |c: &Column| -> Option<&'c str> {
-        let index = match c {
-            Column::Number(i) => i.checked_sub(1)?,
-            Column::Name(n) => headers.iter().position(|h| h == n)?,
-        };
-        cells.get(index).map(|s| s.trim()).filter(|s| !s.is_empty())
+    let cell = |c: &Column| -> Option<&str> {
+        cells
+            .get(index(c, headers)?)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
     };
+    let all = || {
+        let names: Vec<String> = columns.iter().map(|c| column_name(c, headers)).collect();
+        match names.is_empty() {
+            true => "(value)".to_owned(),
+            false => names.join(" or "),
+        }
+    };
+    if let Some(separator) = &spec.join {
+        let filled: Vec<&str> = columns.iter().filter_map(|c| cell(c)).collect();
+        let names: Vec<String> = columns.iter().map(|c| column_name(c, headers)).collect();
+        return match filled.is_empty() {
+            true => (all(), None),
+            false => (names.join(" + "), Some(filled.join(separator))),
+        };
+    }
     let found = columns
         .iter()
         .find_map(|c| cell(c).map(|v| (column_name(c, headers), v)));
     match found {
-        Some((name, v)) => (name, Some(v)),
-        None => (
-            columns
-                .first()
-                .map_or_else(|| "(value)".to_owned(), |c| column_name(c, headers)),
-            None,
-        ),
+        Some((name, v)) => (name, Some(v.to_owned())),
+        None => (all(), None),
     }
 }
 
@@ -377,6 +596,13 @@ fn raw<'c>(spec: &FieldMap, cells: &[&'c str], headers: &[String]) -> (String, O
 struct At {
     row: usize,
     line: u64,
+}
+
+/// One row: its cells, the header, and where it is.
+struct Row<'r> {
+    cells: &'r [&'r str],
+    headers: &'r [String],
+    at: At,
 }
 
 /// A field's value as made from its cell, with where it came from.
@@ -391,31 +617,99 @@ struct Made {
     creation: Option<Value>,
 }
 
-/// The document a `create:` makes for the value `id` read from the cell `raw`.
-fn creation(create: &Create, id: &str, raw: &str) -> Value {
+/// The document a `create:` makes for the value `id` read from the cell `raw`; a field
+/// read from the row that cannot be read makes none.
+fn creation(
+    create: &Create,
+    id: &str,
+    raw: &str,
+    row: &Row<'_>,
+    ids: &mut Ids,
+) -> Result<Value, String> {
     let mut doc = Map::new();
     doc.insert("kind".into(), Value::from(create.kind.as_str()));
     doc.insert("id".into(), Value::from(id));
-    for (k, template) in &create.fields {
-        let text = template
-            .replace("{value}", id)
-            .replace("{raw}", raw)
-            .replace("{slug}", &cell::slug(raw));
-        set(&mut doc, k, Value::from(text));
+    for (k, field) in &create.fields {
+        let value = match field {
+            CreateField::Template(template) => Value::from(
+                template
+                    .replace("{value}", id)
+                    .replace("{raw}", raw)
+                    .replace("{slug}", &cell::slug(raw)),
+            ),
+            CreateField::Field(spec) => {
+                let (column, cell) = raw_of(spec, row);
+                let read = match (&spec.value, cell) {
+                    (Some(constant), _) => Some(constant.clone()),
+                    (None, Some(text)) => {
+                        read_cell(&text, spec, ids, row.at.row).map_err(|(reason, _)| {
+                            format!("`{column}` of the row: `{text}` {reason}")
+                        })?
+                    }
+                    (None, None) => spec.default.clone(),
+                };
+                // Empty: left out; the schema says whether the document needs it.
+                let Some(value) = read else { continue };
+                value
+            }
+        };
+        set(&mut doc, k, value);
     }
-    Value::Object(doc)
+    Ok(Value::Object(doc))
 }
 
-/// One document of one row, with the documents it asks to create; `Err` when it is
-/// skipped (its problems are in `problems`). Every document returned passes `schemas`.
+/// A cell's value. An id made with `slug: true` is recorded in `ids`: one that a
+/// different text was cut to in an earlier row cannot be used, since it would silently
+/// merge the two.
+fn read_cell(
+    text: &str,
+    spec: &FieldMap,
+    ids: &mut Ids,
+    row: usize,
+) -> Result<Option<Value>, (String, Option<String>)> {
+    let read = cell::read_id(text, spec).map_err(|cell::Problem(reason)| (reason, None))?;
+    let id = match &read.value {
+        Value::String(s) => Some(s.as_str()),
+        Value::Array(a) => a.first().and_then(Value::as_str),
+        _ => None,
+    };
+    let Some(id) = id.filter(|_| spec.slug) else {
+        return Ok(Some(read.value));
+    };
+    let full = read.uncut.as_deref().unwrap_or(id);
+    match ids.add(id, full, row, text) {
+        Ok(()) => Ok(Some(read.value)),
+        Err((first, other)) => Err((
+            format!(
+                "is the id `{id}` once cut to {} characters, as `{other}` of row {first} is",
+                cell::SLUG_MAX
+            ),
+            Some(format!(
+                "ids made with `slug: true` are cut to {} characters: give this column shorter ids with `map:`, or make the id of a shorter column (a code)",
+                cell::SLUG_MAX
+            )),
+        )),
+    }
+}
+
+fn raw_of(spec: &FieldMap, row: &Row<'_>) -> (String, Option<String>) {
+    raw(spec, row.cells, row.headers)
+}
+
+/// What one document of one row makes: the document, the documents it asks to create,
+/// and its optional fields left empty (column, "kind field").
+type Document = (Value, Vec<Creation>, Vec<(String, String)>);
+
+/// One document of one row; `Err` when it is skipped (its problems are in `problems`).
+/// Every document returned passes `schemas`.
 fn document(
     map: &DocumentMap,
-    cells: &[&str],
-    headers: &[String],
-    at: At,
+    row: &Row<'_>,
     schemas: &Schemas,
+    ids: &mut Ids,
     problems: &mut Vec<Problem>,
-) -> Result<(Value, Vec<Value>), ()> {
+) -> Result<Document, ()> {
+    let at = row.at;
     let schema = schemas.get(map.kind);
     let required = fit::required_fields(&schema.json);
     let kind = map.kind.as_str();
@@ -434,18 +728,17 @@ fn document(
     let fields = std::iter::once(("id".to_owned(), &map.id))
         .chain(map.fields.iter().map(|(k, v)| (k.clone(), v)));
     let mut made: Vec<Made> = Vec::new();
+    let mut empties = Vec::new();
     // How outcomes name the document: with its id once that is made (it comes first).
     let mut name = kind.to_owned();
     for (field, spec) in fields {
         let top = field.split('.').next().unwrap_or_default();
         let must = field == "id" || (required.iter().any(|r| r == top) && !field.contains('.'));
-        let (column, cell) = raw(spec, cells, headers);
-        let raw_text = cell.unwrap_or_default();
-        let result: Result<Option<Value>, (String, Option<String>)> = match (&spec.value, cell) {
+        let (column, cell) = raw_of(spec, row);
+        let raw_text = cell.clone().unwrap_or_default();
+        let result: Result<Option<Value>, (String, Option<String>)> = match (&spec.value, &cell) {
             (Some(constant), _) => Ok(Some(constant.clone())),
-            (None, Some(text)) => cell::read(text, spec)
-                .map(Some)
-                .map_err(|cell::Problem(reason)| (reason, None)),
+            (None, Some(text)) => read_cell(text, spec, ids, at.row),
             (None, None) => Ok(spec.default.clone()),
         };
         // An id names a file: nothing else may become one.
@@ -466,7 +759,8 @@ fn document(
                         Some(ID_HELP.to_owned()),
                     ));
                 }
-                let doc = creation(create, id, raw_text);
+                let doc = creation(create, id, &raw_text, row, ids)
+                    .map_err(|p| (format!("cannot make {what}: {p}"), None))?;
                 if let Some(v) = violations(schemas.get(create.kind), &doc)
                     .into_iter()
                     .next()
@@ -489,7 +783,7 @@ fn document(
                     field,
                     value: v,
                     column,
-                    raw: raw_text.to_owned(),
+                    raw: raw_text,
                     must,
                     creation: created,
                 });
@@ -504,15 +798,15 @@ fn document(
                 );
                 failed = true;
             }
-            Ok(None) => {}
+            Ok(None) => empties.push((column, format!("{kind} {field}"))),
             Err((reason, help)) => {
                 if must || map.on_error != OnError::DropField {
                     let outcome = format!("{kind} skipped (`{field}`)");
-                    problem(&column, raw_text, reason, help, outcome);
+                    problem(&column, &raw_text, reason, help, outcome);
                     failed = true;
                 } else {
                     let outcome = format!("field `{field}` of {name} left out");
-                    problem(&column, raw_text, reason, help, outcome);
+                    problem(&column, &raw_text, reason, help, outcome);
                 }
             }
         }
@@ -532,8 +826,17 @@ fn document(
         let value = Value::Object(value);
         let found = violations(schema, &value);
         if found.is_empty() {
-            let creations = made.into_iter().filter_map(|m| m.creation).collect();
-            return Ok((value, creations));
+            let creations = made
+                .into_iter()
+                .filter_map(|m| {
+                    m.creation.map(|value| Creation {
+                        value,
+                        column: m.column,
+                        raw: m.raw,
+                    })
+                })
+                .collect();
+            return Ok((value, creations, empties));
         }
         let mut drop: Vec<usize> = Vec::new();
         for v in found {
@@ -742,5 +1045,217 @@ mod tests {
             "is not a valid id for a person to create"
         );
         assert_eq!(out.problems[0].outcome, "program skipped (`manager`)");
+    }
+
+    const ISC: &str =
+        "Indigenous Services Canada & Crown-Indigenous Relations and Northern Affairs Canada";
+    const ISC2: &str =
+        "Indigenous Services Canada & Crown-Indigenous Relations and Northern Development";
+
+    #[test]
+    fn texts_cut_to_one_id_are_not_merged() {
+        let map = "version: 1\ndocuments:\n  - kind: project\n    id: {column: Code}\n    fields:\n      title: {column: Code}\n      state: {value: active}\n      phase: {value: delivery}\n      sponsor: {value: ann}\n      manager: {value: ann}\n      program:\n        column: Dept\n        slug: true\n        prefix: dept-\n        create: {kind: program, fields: {title: \"{raw}\", manager: ann}}\n";
+        let text = format!(
+            "Code,Dept\na,{ISC}\nb,{ISC2}\nc,{ISC}\nd,{}\n",
+            ISC.to_uppercase()
+        );
+        let out = run(&text, &mapping(map), &builtin()).unwrap();
+        let programs: Vec<&Value> = out
+            .documents
+            .iter()
+            .filter(|(p, _)| p.starts_with("programs/"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(programs.len(), 1);
+        assert_eq!(programs[0]["title"], ISC);
+        let b = &out
+            .documents
+            .iter()
+            .find(|(_, v)| v["id"] == "b")
+            .unwrap()
+            .1;
+        assert_eq!(b.get("program"), None, "{b}");
+        // The same text in capitals is the same id, uncut as cut: only the title differs.
+        let d = &out
+            .documents
+            .iter()
+            .find(|(_, v)| v["id"] == "d")
+            .unwrap()
+            .1;
+        assert_eq!(d["program"], programs[0]["id"]);
+        assert_eq!(out.problems.len(), 2, "{:?}", out.problems);
+        assert!(out.problems[1].reason.contains("with title `INDIGENOUS"));
+        let p = &out.problems[0];
+        assert_eq!(
+            (p.row, p.line, p.column.as_str(), p.raw.as_str()),
+            (2, 3, "Dept", ISC2)
+        );
+        assert_eq!(
+            p.reason,
+            format!(
+                "is the id `dept-indigenous-services-canada-crown-indigenous-relations-and-no` once cut to 60 characters, as `{ISC}` of row 1 is"
+            )
+        );
+        assert!(p.help.as_deref().unwrap().contains("cut to 60"), "{p:?}");
+        assert_eq!(p.outcome, "field `program` of project `b` left out");
+
+        // A document id: the second document is skipped, naming the first.
+        let people = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Name, slug: true}\n    fields: {name: {column: Name}}\n";
+        let out = run(
+            &format!("Name\n{ISC}\n{ISC2}\n"),
+            &mapping(people),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(out.documents.len(), 1);
+        assert_eq!(out.documents_skipped, 1);
+        assert_eq!(out.problems[0].outcome, "person skipped (`id`)");
+    }
+
+    #[test]
+    fn where_keeps_the_rows_that_meet_every_condition() {
+        let map = |filter: &str| {
+            mapping(&format!(
+                "version: 1\nwhere: {filter}\ndocuments:\n  - kind: person\n    id: {{column: Id}}\n    fields: {{name: {{column: Id}}}}\n"
+            ))
+        };
+        let text =
+            "Id,Status,Year\nann,Active,2023\nbob,Closed,2023\ncat, active ,2024\ndan,,2023\n";
+        let ids = |out: &Outcome| -> Vec<String> {
+            out.documents
+                .iter()
+                .map(|(_, v)| v["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let out = run(text, &map("{column: Status, equals: Active}"), &builtin()).unwrap();
+        assert_eq!(ids(&out), ["ann"]);
+        assert_eq!((out.rows, out.rows_filtered), (4, 3));
+        let out = run(text, &map("{column: 3, equals: 2023}"), &builtin()).unwrap();
+        assert_eq!(ids(&out), ["ann", "bob", "dan"]);
+        let out = run(
+            text,
+            &map("{column: Status, in: [Closed, \"\"]}"),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(ids(&out), ["bob", "dan"]);
+        // The whole cell, spaces around ignored; `(?i)` ignores case.
+        let out = run(
+            text,
+            &map("{column: Status, matches: \"(?i)active\"}"),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(ids(&out), ["ann", "cat"]);
+        let out = run(
+            text,
+            &map("{column: Status, matches: \"ctiv\"}"),
+            &builtin(),
+        )
+        .unwrap();
+        assert_eq!(ids(&out), Vec::<String>::new());
+        let both = "[{column: Status, matches: \"(?i)active\"}, {column: Year, equals: 2024}]";
+        assert_eq!(ids(&run(text, &map(both), &builtin()).unwrap()), ["cat"]);
+    }
+
+    #[test]
+    fn patterns_are_linear_and_bounded() {
+        // A pattern that takes a backtracking engine exponential time on this cell.
+        let re = pattern("(a+)+b").unwrap();
+        let cell = "a".repeat(100_000);
+        let started = std::time::Instant::now();
+        assert!(!re.is_match(&cell));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            pattern("a{1000}{1000}").unwrap_err(),
+            "the pattern is too large"
+        );
+        assert!(pattern("(").is_err());
+    }
+
+    #[test]
+    fn columns_join_and_created_documents_read_other_columns() {
+        let map = "version: 1\ndocuments:\n  - kind: project\n    id: {columns: [Dept, Code], join: \"-\", slug: true}\n    fields:\n      title: {columns: [Code, Name], join: \": \"}\n      state: {value: active}\n      phase: {value: delivery}\n      sponsor: {value: ann}\n      manager: {value: ann}\n      program:\n        column: Dept\n        slug: true\n        create: {kind: program, fields: {title: {column: DeptName}, manager: \"sro-{slug}\", description: {column: Boss}}}\n";
+        let text = "Dept,DeptName,Code,Name,Boss\nHO,Home Office,A1,Passports,Ann Lee\nHO,Home Office,A2,,\nDFE,Education,B1,Schools,\nCO,Cabinet,C1,Census,\nCO,Cabinet Office,C2,Census 2,\n";
+        let out = run(text, &mapping(map), &builtin()).unwrap();
+        let doc = |id: &str| &out.documents.iter().find(|(_, v)| v["id"] == id).unwrap().1;
+        assert_eq!(doc("ho-a1")["title"], "A1: Passports");
+        // An empty cell is left out of the join.
+        assert_eq!(doc("ho-a2")["title"], "A2");
+        assert_eq!(doc("ho")["title"], "Home Office");
+        assert_eq!(doc("ho")["manager"], "sro-ho");
+        assert_eq!(doc("ho")["description"], "Ann Lee");
+        // An empty optional field of a created document is left out.
+        assert_eq!(doc("dfe").get("description"), None);
+        // A later row that would make the program differently: reported, the first kept.
+        assert_eq!(doc("co")["title"], "Cabinet");
+        let p = out.problems.iter().find(|p| p.row == 5).unwrap();
+        assert_eq!(
+            (p.line, p.column.as_str(), p.raw.as_str()),
+            (6, "Dept", "CO")
+        );
+        assert_eq!(
+            p.reason,
+            "names program `co` with title `Cabinet Office`, but row 4 made it with `Cabinet`"
+        );
+        assert_eq!(p.outcome, "program `co` of row 4 kept");
+        // The row that created it the same way (row 2, `ho`) is no problem.
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    }
+
+    #[test]
+    fn empty_optional_cells_are_counted_per_column() {
+        let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Id}\n      capacity: {column: FTE, number: true}\n      email: {columns: [Mail, Alt]}\n  - kind: person\n    id: {column: Id, suffix: \"-2\"}\n    fields:\n      name: {column: Id}\n      capacity: {column: FTE, number: true, default: 1}\n";
+        let text = "Id,FTE,Mail,Alt\nann,,,\nbob,1,,b@example.org\ncat,,c@example.org,\n";
+        let out = run(text, &mapping(map), &builtin()).unwrap();
+        assert_eq!(out.fields_dropped, 0);
+        let empty: Vec<(&str, usize, Vec<&str>)> = out
+            .empty
+            .iter()
+            .map(|(c, e)| {
+                (
+                    c.as_str(),
+                    e.cells,
+                    e.fields.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            empty,
+            [
+                ("FTE", 2, vec!["person capacity"]),
+                ("Mail or Alt", 1, vec!["person email"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_header_is_named_by_number() {
+        let map = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n";
+        let text = "Id,Name,Name\nann,Ann,Anne\n";
+        let Err(Error::Mapping(d)) = run(text, &mapping(map), &builtin()) else {
+            panic!("a repeated header accepted")
+        };
+        assert_eq!((d[0].span.start.line, d[0].span.start.column), (6, 22));
+        assert_eq!(
+            d[0].message,
+            "the file has 2 columns named `Name` (columns 2 and 3): the mapping must say which"
+        );
+        assert!(
+            d[0].help.as_deref().unwrap().contains("`2` for the first"),
+            "{d:?}"
+        );
+        let by_number = map.replace("{column: Name}", "{column: 3}");
+        let out = run(text, &mapping(&by_number), &builtin()).unwrap();
+        assert_eq!(out.documents[0].1["name"], "Anne");
+        // Named in `where:` too.
+        let filtered = map.replace(
+            "documents:",
+            "where: {column: Name, equals: Ann}\ndocuments:",
+        );
+        let Err(Error::Mapping(d)) = run(text, &mapping(&filtered), &builtin()) else {
+            panic!("a repeated header accepted in where")
+        };
+        assert_eq!(d[0].span.start.line, 2, "{d:?}");
     }
 }
