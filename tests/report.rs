@@ -432,3 +432,131 @@ fn markdown_table_cells_are_escaped() {
         }
     }
 }
+
+/// `pmo report ARGS` on `repo` (Markdown unless ARGS say otherwise).
+fn report_in(repo: &Repo, args: &[&str]) -> String {
+    let mut all = vec!["report"];
+    all.extend(args);
+    repo.stdout(&all)
+}
+
+fn project(id: &str, extra: &str) -> String {
+    format!(
+        "kind: project\nid: {id}\ntitle: Project {id}\nsponsor: bob\nmanager: bob\nstate: proposed\nphase: initiation\n{extra}"
+    )
+}
+
+fn risk(id: &str, project: &str, owner: &str, raised: &str) -> String {
+    format!(
+        "kind: risk\nid: {id}\nproject: {project}\ntitle: Risk {id}\nowner: {owner}\nprobability: 2\nimpact: 2\nstatus: open\nraised: {raised}\n"
+    )
+}
+
+#[test]
+fn attention_follows_the_check_red_first_then_errors_then_warnings() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        // Computed red (50 % over budget), no finding.
+        .file(
+            "projects/zz/project.yaml",
+            &project(
+                "zz",
+                "baseline: {start: 2026-01-01, finish: 2026-12-31, budget: 100000}\nforecast: {finish: 2026-12-31, cost: 150000}\n",
+            ),
+        )
+        // An error (R002) on one of its risks.
+        .file("projects/mm/project.yaml", &project("mm", ""))
+        .file("projects/mm/risk.yaml", &risk("mm-r", "mm", "nobody", "2026-11-10"))
+        // A warning (K002): a risk never reviewed.
+        .file("projects/aa/project.yaml", &project("aa", ""))
+        .file("projects/aa/risk.yaml", &risk("aa-r", "aa", "bob", "2026-01-05"))
+        // Clean.
+        .file("projects/bb/project.yaml", &project("bb", ""));
+    let md = report_in(&repo, &["portfolio"]);
+    let rows: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Projects needing attention"))
+        .filter(|l| l.starts_with("| ") && l.contains(": Project "))
+        .collect();
+    assert_eq!(rows.len(), 3, "{md}");
+    assert!(rows[0].starts_with("| zz:") && rows[0].contains("computed red"));
+    assert!(rows[1].starts_with("| mm:") && rows[1].contains("R002"));
+    assert!(rows[2].starts_with("| aa:") && rows[2].contains("K002"));
+    assert!(rows.iter().all(|r| !r.contains("; |")), "{rows:?}");
+
+    // With K002 off the warning is gone from the report too.
+    let off = Repo::with_config("version: 1\nroles: [sponsor]\nrules: {K002: off}\n")
+        .file("people/bob.yaml", BOB)
+        .file("projects/aa/project.yaml", &project("aa", ""))
+        .file(
+            "projects/aa/risk.yaml",
+            &risk("aa-r", "aa", "bob", "2026-01-05"),
+        );
+    let md = report_in(&off, &["portfolio"]);
+    assert!(md.contains("nothing needs attention"), "{md}");
+}
+
+#[test]
+fn attention_never_says_nothing_while_check_reports_errors() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", &format!("{BOB}colour: blue\n"))
+        .file("projects/aa/project.yaml", &project("aa", ""));
+    for format in ["md", "html"] {
+        let out = report_in(&repo, &["portfolio", "--format", format]);
+        assert!(
+            !out.to_lowercase().contains("nothing needs attention"),
+            "{out}"
+        );
+        assert!(
+            out.contains("reports 1 error and 0 warnings elsewhere"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn pending_changes_are_counted_and_their_cost_is_gross() {
+    let change = |id: &str, cost: i64| {
+        format!(
+            "kind: change\nid: {id}\nproject: aa\ntitle: Change {id}\nrequested_by: bob\nraised: 2026-11-01\nstatus: draft\nimpact: {{cost: {cost}}}\n"
+        )
+    };
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/aa/project.yaml", &project("aa", ""))
+        .file("projects/aa/saving.yaml", &change("c1", -12000))
+        .file("projects/aa/cost.yaml", &change("c2", 12000));
+    let md = report_in(&repo, &["portfolio"]);
+    assert!(md.contains("2 pending changes, 24,000 gross"), "{md}");
+    let html = report_in(&repo, &["portfolio", "--format", "html"]);
+    assert!(html.contains(r#"<div class="label">Pending changes</div><div class="value">2</div>"#));
+    assert!(html.contains(
+        r#"<div class="label">Pending cost (gross)</div><div class="value">24,000</div>"#
+    ));
+}
+
+#[test]
+fn the_gate_pack_starts_from_the_first_gate_not_passed() {
+    let repo = Repo::new().file("people/bob.yaml", BOB).file(
+        "projects/aa/project.yaml",
+        "kind: project\nid: aa\ntitle: Project aa\nsponsor: bob\nmanager: bob\nstate: active\nphase: execution\nobjectives: [growth, cost]\ngates:\n  - {phase: planning, decision: go, date: 2026-02-01}\n",
+    );
+    let md = report_in(&repo, &["gate", "--project", "aa"]);
+    assert!(md.contains("Gate not passed: **execution**"), "{md}");
+    assert!(md.contains("G001: no gate decision for entering"), "{md}");
+    assert!(!md.contains("Next gate: **closure**"), "{md}");
+
+    // Lists are written as lists of words, never as a programming language's list.
+    let early = Repo::new().file("people/bob.yaml", BOB).file(
+        "projects/aa/project.yaml",
+        &project("aa", "objectives: [growth, cost]\n"),
+    );
+    for format in ["md", "html"] {
+        let out = report_in(&early, &["gate", "--project", "aa", "--format", format]);
+        assert!(out.contains("growth, cost"), "{out}");
+        assert!(
+            !out.contains("[&quot;growth") && !out.contains("[\"growth"),
+            "{out}"
+        );
+    }
+}

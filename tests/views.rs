@@ -54,7 +54,8 @@ fn close(v: &Value, expected: f64) -> bool {
 
 #[test]
 fn portfolio_totals_by_program_and_currency() {
-    let v = json_of(FIXTURE, &["portfolio"]);
+    // Every state, as the hand-worked figures below count p5 (closed).
+    let v = json_of(FIXTURE, &["portfolio", "--all"]);
     assert_eq!(v["by"], "program");
     let rows = &v["rows"];
     // Groups sort by name, `(none)` last; beta has a project in EUR and one in GBP.
@@ -173,8 +174,58 @@ fn portfolio_totals_by_program_and_currency() {
 }
 
 #[test]
+fn portfolio_figures_are_over_projects_not_closed_or_cancelled() {
+    // p5 is closed: out by default, in with --all; one basis for every figure.
+    let v = json_of(FIXTURE, &["portfolio"]);
+    let eur = row(&v["totals"], "currency", "EUR");
+    assert_eq!(eur["projects"], 3);
+    assert_eq!(eur["budget"], 150000.0);
+    assert_eq!(eur["actual"], 100000.0);
+    assert_eq!(eur["variance_projects"], 2);
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("Figures are over 4 projects not closed or cancelled; 1 closed or cancelled left out (`--all` counts them)."),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Variance is budget minus forecast over the 3 projects with both."),
+        "{notes}"
+    );
+    let all = json_of(FIXTURE, &["portfolio", "--all"]);
+    assert_eq!(row(&all["totals"], "currency", "EUR")["projects"], 4);
+    assert!(
+        all["notes"]
+            .to_string()
+            .contains("Figures are over 5 projects of every state.")
+    );
+}
+
+#[test]
+fn views_read_the_checks_verdict_as_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(Path::new(FIXTURE), dir.path());
+    let path = dir.path().to_str().unwrap();
+    let stale = |dir: &str| json_of(dir, &["portfolio"])["totals"][0]["stale_status"].clone();
+    // p2 (no status update) and p4 (50 days old) are stale by T002.
+    let base = std::fs::read_to_string(dir.path().join("pmo.yaml")).unwrap();
+    assert_eq!(stale(path), 1, "EUR: p2");
+    // A waiver silences T002 for p2: the view says what check says.
+    let waived = format!(
+        "{base}waivers:\n  - {{rule: T002, id: p2, reason: paused reporting, owner: ann, expires: 2027-01-31}}\n"
+    );
+    std::fs::write(dir.path().join("pmo.yaml"), waived).unwrap();
+    assert_eq!(stale(path), 0);
+    std::fs::write(
+        dir.path().join("pmo.yaml"),
+        format!("{base}rules: {{T002: off}}\n"),
+    )
+    .unwrap();
+    assert_eq!(stale(path), 0);
+}
+
+#[test]
 fn portfolio_groups_by_state_and_objective() {
-    let v = json_of(FIXTURE, &["portfolio", "--by", "state"]);
+    let v = json_of(FIXTURE, &["portfolio", "--by", "state", "--all"]);
     let active = row(&v["rows"], "state", "active");
     // p1, p2 in EUR; p4 is in GBP and has its own row.
     assert_eq!(active["currency"], "EUR");
@@ -182,7 +233,10 @@ fn portfolio_groups_by_state_and_objective() {
     assert_eq!(row(&v["rows"], "state", "proposed")["projects"], 1);
     assert_eq!(row(&v["rows"], "state", "closed")["projects"], 1);
 
-    let v = json_of("examples/acme", &["portfolio", "--by", "objective"]);
+    let v = json_of(
+        "examples/acme",
+        &["portfolio", "--by", "objective", "--all"],
+    );
     let total = &v["totals"][0];
     // A project with several objectives counts in each group, once in the total.
     let in_groups: i64 = v["rows"]

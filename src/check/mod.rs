@@ -100,22 +100,48 @@ pub fn check(repo: &Repository, today: Date) -> Report {
 /// the same severity overrides and waivers.
 pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Report {
     let ctx = Context::new(repo, today);
-    // Rules are independent of each other: run them side by side.
+    let mut found = repo.diagnostics.clone();
+    found.extend(run_rules(&ctx, |_| true));
+    found.extend(extra);
+    let mut diagnostics = configured(&ctx, found);
+    diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::fingerprint::assign(&mut diagnostics, Some(repo), &repo.config_text);
+    Report {
+        files: repo.files.len(),
+        documents: repo.documents.len(),
+        diagnostics,
+    }
+}
+
+/// What `check` reports of the rules `codes` alone, under the configuration's severities,
+/// `off` and waivers: a view that shows a rule's verdict shows the check's, never its own.
+pub fn findings_of(ctx: &Context<'_>, codes: &[&str]) -> Vec<Diagnostic> {
+    let found = run_rules(ctx, |code| codes.contains(&code));
+    let mut diagnostics = configured(ctx, found);
+    diagnostics.retain(|d| codes.contains(&d.code));
+    diagnostics
+}
+
+/// The findings of the portfolio rules that `wanted` names and the configuration does
+/// not switch off. Rules are independent of each other: they run side by side.
+fn run_rules(ctx: &Context<'_>, wanted: impl Fn(&str) -> bool + Sync) -> Vec<Diagnostic> {
     let by_rule: Vec<Vec<Diagnostic>> = rules::ALL
         .par_iter()
-        .filter(|rule| repo.config.rule_level(rule.code) != Some(Level::Off))
+        .filter(|rule| wanted(rule.code) && ctx.config.rule_level(rule.code) != Some(Level::Off))
         .filter_map(|rule| rule.check)
         .map(|run| {
             let mut found = Vec::new();
-            run(&ctx, &mut found);
+            run(ctx, &mut found);
             found
         })
         .collect();
-    let mut found = repo.diagnostics.clone();
-    found.extend(by_rule.into_iter().flatten());
-    found.extend(extra);
-    let mut diagnostics = waivers::apply(&ctx, found);
-    diagnostics.retain_mut(|d| match repo.config.rule_level(d.code) {
+    by_rule.into_iter().flatten().collect()
+}
+
+/// Findings under pmo.yaml: waivers applied, severities overridden, `off` rules dropped.
+fn configured(ctx: &Context<'_>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diagnostics = waivers::apply(ctx, found);
+    diagnostics.retain_mut(|d| match ctx.config.rule_level(d.code) {
         Some(Level::Off) => false,
         Some(Level::Error) => {
             d.severity = Severity::Error;
@@ -127,11 +153,5 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
         }
         None => true,
     });
-    diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    crate::fingerprint::assign(&mut diagnostics, Some(repo), &repo.config_text);
-    Report {
-        files: repo.files.len(),
-        documents: repo.documents.len(),
-        diagnostics,
-    }
+    diagnostics
 }

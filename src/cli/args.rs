@@ -149,6 +149,10 @@ pub struct PortfolioArgs {
     /// project field (e.g. one a schema overlay adds).
     #[arg(long, default_value = "program", value_name = "FIELD")]
     pub by: String,
+    /// Count closed and cancelled projects too (by default every figure is over the
+    /// projects not closed or cancelled).
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub output: ViewOutput,
 }

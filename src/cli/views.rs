@@ -107,7 +107,7 @@ pub fn portfolio(args: &Args, cmd: &PortfolioArgs) -> Result<ExitCode> {
     let ctx = Context::new(&repo, args.today());
     let by = views::portfolio::GroupBy::parse(&cmd.by);
     by.check(&ctx)?;
-    let view = views::portfolio::rollup(&ctx, by.clone()).view();
+    let view = views::portfolio::rollup(&ctx, by.clone(), cmd.all).view();
     let about = Map::from_iter([
         ("by".into(), json!(by.as_str())),
         ("today".into(), json!(ctx.today.to_string())),

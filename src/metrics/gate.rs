@@ -2,7 +2,7 @@
 //! passed, the gate review pack for the next one).
 
 use crate::config::Position;
-use crate::model::{Document, Kind, Portfolio};
+use crate::model::{Document, Kind, Portfolio, Project};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -24,13 +24,18 @@ pub fn missing(root: &Value, field: &str) -> Option<&'static str> {
     }
 }
 
-/// How a project stands against the gate into its next phase.
+/// How a project stands against the first gate it has not passed: a gate up to its
+/// current phase without a `go` decision, else the gate into its next phase.
 #[derive(Debug, Clone, Serialize)]
 pub struct Readiness {
     pub methodology: String,
     pub phase: String,
-    /// The next phase; `None` in the last phase.
+    /// The phase of the gate under review; `None` when every gate is passed and the
+    /// project is in the last phase.
     pub next: Option<String>,
+    /// The project is already in that phase (or past it) without a decision that let it
+    /// through (rule G001).
+    pub entered: bool,
     pub require: Vec<Requirement>,
     pub min_related: Vec<RelatedCount>,
     /// Every requirement met.
@@ -52,10 +57,25 @@ pub struct RelatedCount {
     pub found: usize,
 }
 
-/// The readiness of `doc` (a project at `position`) for the gate into its next phase.
-pub fn readiness(portfolio: &Portfolio<'_>, doc: &Document, position: &Position<'_>) -> Readiness {
+/// The readiness of `doc` (`project`, at `position`) for the first gate it has not
+/// passed.
+pub fn readiness(
+    portfolio: &Portfolio<'_>,
+    doc: &Document,
+    project: &Project<'_>,
+    position: &Position<'_>,
+) -> Readiness {
     let phases = &position.methodology.phases;
-    let next = phases.get(position.phase + 1).cloned();
+    // The first phase has no gate; a gate is passed by its latest decision.
+    let not_passed = phases[..=position.phase].iter().skip(1).find(|phase| {
+        !project
+            .latest_gate(phase)
+            .is_some_and(|(_, g)| g.decision.lets_through())
+    });
+    let entered = not_passed.is_some();
+    let next = not_passed
+        .or_else(|| phases.get(position.phase + 1))
+        .cloned();
     let gate = next.as_ref().and_then(|next| {
         position
             .methodology
@@ -101,6 +121,7 @@ pub fn readiness(portfolio: &Portfolio<'_>, doc: &Document, position: &Position<
         methodology: position.name.to_owned(),
         phase: phases[position.phase].clone(),
         next,
+        entered,
         require,
         min_related,
         ready,

@@ -195,6 +195,18 @@ pub fn heat_map(grid: &[[u64; 5]; 5], high: u32) -> String {
     )
 }
 
+/// `text` in at most `max` characters: a longer one is cut and ends with `…` (the whole
+/// text is the label's tooltip).
+fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some(_) => {
+            let keep: String = text.chars().take(max - 1).collect();
+            format!("{}…", keep.trim_end()).into()
+        }
+    }
+}
+
 /// A milestone on the timeline: baseline date, and the forecast or actual date.
 pub struct Milestone {
     pub name: String,
@@ -222,7 +234,7 @@ pub fn milestone_timeline(milestones: &[Milestone], today: jiff::civil::Date) ->
     let mut body = String::new();
     for (i, m) in milestones.iter().enumerate() {
         let y = i as f64 * row_h + 14.0;
-        let name: String = m.name.chars().take(28).collect();
+        let name = clip(&m.name, 28);
         let _ = write!(
             body,
             r#"<text x="0" y="{:.1}" fill="{INK}"><title>{}</title>{}</text>"#,
@@ -277,6 +289,14 @@ pub fn milestone_timeline(milestones: &[Milestone], today: jiff::civil::Date) ->
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_cut_label_says_so() {
+        assert_eq!(clip("Go-live", 28), "Go-live");
+        assert_eq!(clip(&"x".repeat(28), 28), "x".repeat(28));
+        assert_eq!(clip("Migrate the first wave of data", 10), "Migrate t…");
+        assert_eq!(clip("ééééééééééé", 5), "éééé…");
+    }
 
     #[test]
     fn the_matrix_puts_high_probability_on_top() {

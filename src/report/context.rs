@@ -4,7 +4,6 @@
 
 use crate::check::{self, Context};
 use crate::metrics::earned_value::earned_value;
-use crate::metrics::status::overdue;
 use crate::metrics::{self, change, gate, rag, risk, tolerance};
 use crate::model::portfolio::view_of;
 use crate::model::records::OpenClosed;
@@ -13,10 +12,10 @@ use crate::views::portfolio::{GroupBy, rollup};
 use minijinja::value::Serde;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Every key a template may use, in the order docs/templates.md lists them.
-pub const KEYS: [&str; 22] = [
+pub const KEYS: [&str; 23] = [
     "today",
     "organisation",
     "currency",
@@ -37,6 +36,7 @@ pub const KEYS: [&str; 22] = [
     "top_risks",
     "risk_counts",
     "pending_changes",
+    "attention",
     "diagnostics",
     "summary",
 ];
@@ -52,8 +52,18 @@ pub fn build(
     let mut out = BTreeMap::new();
     let report = keys
         .iter()
-        .any(|k| k == "diagnostics" || k == "summary")
+        .any(|k| matches!(k.as_str(), "diagnostics" | "summary" | "attention"))
         .then(|| check::check(ctx.repo, ctx.today));
+    // A project is stale when the check says so (T002 as configured), never by a rule
+    // of the report's own.
+    let stale: HashSet<String> = match &report {
+        Some(report) => t002(&report.diagnostics),
+        None if keys.iter().any(|k| k == "projects" || k == "project") => {
+            t002(&check::findings_of(ctx, &["T002"]))
+        }
+        None => HashSet::new(),
+    };
+    let item = |kind: Kind, doc: &Document| item(ctx, &stale, kind, doc);
     for key in keys {
         let value = match key.as_str() {
             "today" => json!(ctx.today.to_string()),
@@ -63,16 +73,25 @@ pub fn build(
                 "files": ctx.repo.files.len(),
                 "documents": ctx.repo.documents.len(),
             }),
-            "project" => project.map_or(Value::Null, |doc| item(ctx, Kind::Project, doc)),
+            "project" => project.map_or(Value::Null, |doc| item(Kind::Project, doc)),
             "gate" => project
                 .and_then(|doc| {
                     let p = view_of(ctx.projects(), doc)?;
                     let position = ctx.config.position(p)?;
-                    serde_json::to_value(gate::readiness(ctx, doc, &position)).ok()
+                    let mut gate =
+                        serde_json::to_value(gate::readiness(ctx, doc, p, &position)).ok()?;
+                    // What check reports about the project's gates, as configured.
+                    let findings: Vec<Value> = check::findings_of(ctx, &["G001", "G002", "G003"])
+                        .iter()
+                        .filter(|d| d.id.as_deref() == Some(p.id))
+                        .map(diagnostic)
+                        .collect();
+                    gate["findings"] = Value::Array(findings);
+                    Some(gate)
                 })
                 .unwrap_or(Value::Null),
             "portfolio" => {
-                let view = rollup(ctx, GroupBy::Program).view();
+                let view = rollup(ctx, GroupBy::Program, false).view();
                 json!({
                     "by": "program",
                     "rows": crate::render::table::json_rows(&view.data, &view.data.rows),
@@ -91,7 +110,7 @@ pub fn build(
                 Value::Array(
                     open.iter()
                         .take(10)
-                        .map(|(d, _)| item(ctx, Kind::Risk, d))
+                        .map(|(d, _)| item(Kind::Risk, d))
                         .collect(),
                 )
             }
@@ -105,9 +124,14 @@ pub fn build(
                 ctx.changes()
                     .par_iter()
                     .filter(|(_, c)| c.status.is_open())
-                    .map(|(d, _)| item(ctx, Kind::Change, d))
+                    .map(|(d, _)| item(Kind::Change, d))
                     .collect(),
             ),
+            "attention" => report.as_ref().map_or(Value::Null, |r| {
+                Value::Array(attention(ctx, &r.diagnostics, &|doc| {
+                    item(Kind::Project, doc)
+                }))
+            }),
             "diagnostics" => json!(
                 report
                     .as_ref()
@@ -125,10 +149,8 @@ pub fn build(
             other => {
                 let Some(kind) = kinds(other) else { continue };
                 let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid).collect();
-                let items: Vec<minijinja::Value> = docs
-                    .par_iter()
-                    .map(|d| template(&item(ctx, kind, d)))
-                    .collect();
+                let items: Vec<minijinja::Value> =
+                    docs.par_iter().map(|d| template(&item(kind, d))).collect();
                 out.insert(key.clone(), minijinja::Value::from(items));
                 continue;
             }
@@ -157,8 +179,75 @@ fn diagnostic(d: &crate::diagnostic::Diagnostic) -> Value {
     })
 }
 
-/// A document's own fields plus `file` and its kind's computed figures.
-fn item(ctx: &Context<'_>, kind: Kind, doc: &Document) -> Value {
+/// The ids of the documents with a T002 finding.
+fn t002(diagnostics: &[crate::diagnostic::Diagnostic]) -> HashSet<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.code == "T002")
+        .filter_map(|d| d.id.clone())
+        .collect()
+}
+
+/// The projects that are computed red or have findings of `check` on their documents,
+/// computed red first, then those with errors, then those with warnings: each with
+/// `computed_red`, `errors`, `warnings`, `reasons` (one line each) and `findings`.
+fn attention(
+    ctx: &Context<'_>,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    item: &(dyn Fn(&Document) -> Value + Sync),
+) -> Vec<Value> {
+    use crate::diagnostic::Severity;
+    let mut by_project: BTreeMap<&str, Vec<&crate::diagnostic::Diagnostic>> = BTreeMap::new();
+    for d in diagnostics {
+        let Some(doc) = d.id.as_deref().and_then(|id| ctx.get(id)) else {
+            continue;
+        };
+        let project = match doc.kind {
+            Kind::Project => doc.id(),
+            _ => doc.project(),
+        };
+        if let Some(project) = project {
+            by_project.entry(project).or_default().push(d);
+        }
+    }
+    let mut out: Vec<(bool, usize, usize, &str, Value)> = ctx
+        .projects()
+        .iter()
+        .filter_map(|(doc, p)| {
+            let red = rag::computed(p, &ctx.config.rag).overall == Some(crate::model::Rag::Red);
+            let findings = by_project.get(p.id).map_or(&[][..], Vec::as_slice);
+            if !red && findings.is_empty() {
+                return None;
+            }
+            let count = |s| findings.iter().filter(|d| d.severity == s).count();
+            let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+            let mut reasons: Vec<String> = Vec::new();
+            if red {
+                reasons.push("computed red".into());
+            }
+            reasons.extend(
+                findings
+                    .iter()
+                    .map(|d| format!("{}: {}", d.code, d.message)),
+            );
+            let value = json!({
+                "project": item(doc),
+                "computed_red": red,
+                "errors": errors,
+                "warnings": warnings,
+                "reasons": reasons,
+                "findings": findings.iter().map(|d| diagnostic(d)).collect::<Vec<_>>(),
+            });
+            Some((red, errors, warnings, p.id, value))
+        })
+        .collect();
+    out.sort_by(|a, b| (!a.0, a.1 == 0, a.2 == 0, a.3).cmp(&(!b.0, b.1 == 0, b.2 == 0, b.3)));
+    out.into_iter().map(|(.., v)| v).collect()
+}
+
+/// A document's own fields plus `file` and its kind's computed figures; `stale` holds the
+/// projects with a T002 finding.
+fn item(ctx: &Context<'_>, stale: &HashSet<String>, kind: Kind, doc: &Document) -> Value {
     let mut v = doc.value.clone();
     // Every documented field is there, null when the document leaves it out: a template
     // may test any of them, and only a misspelt name is an error.
@@ -188,6 +277,7 @@ fn item(ctx: &Context<'_>, kind: Kind, doc: &Document) -> Value {
         Kind::Project => {
             if let Some(p) = view_of(ctx.projects(), doc) {
                 project_figures(ctx, p, m);
+                m.insert("stale".into(), json!(stale.contains(p.id)));
             }
         }
         Kind::Risk => {
@@ -241,18 +331,6 @@ fn project_figures(ctx: &Context<'_>, p: &crate::model::Project<'_>, m: &mut Map
     m.insert(
         "latest_status".into(),
         latest.map_or(Value::Null, |(doc, _)| doc.value.clone()),
-    );
-    m.insert(
-        "stale".into(),
-        json!(
-            overdue(
-                p,
-                latest.map(|(_, s)| s.date),
-                ctx.config.status.cadence_days,
-                ctx.today
-            )
-            .is_some()
-        ),
     );
     m.insert(
         "tolerance".into(),

@@ -418,12 +418,22 @@ const MARKDOWN: &str = "markdown";
 
 /// Writes `{{ value }}`: values marked safe (pmo's own charts, `|safe`) as they are,
 /// others escaped for the template's format ([`crate::escape`]). Numbers, booleans and
-/// none are written as minijinja writes them.
+/// none are written as minijinja writes them; a list as its items, separated by `, `
+/// (`regulatory-compliance, cost`), never as a programming language's list.
 fn format(
     out: &mut minijinja::Output,
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
+    if value.kind() == ValueKind::Seq && !value.is_safe() {
+        for (i, item) in value.try_iter()?.enumerate() {
+            if i > 0 {
+                out.write_str(", ").map_err(minijinja::Error::from)?;
+            }
+            format(out, state, &item)?;
+        }
+        return Ok(());
+    }
     let kept = value.is_safe()
         || matches!(
             value.kind(),

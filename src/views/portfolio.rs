@@ -4,11 +4,11 @@
 use super::{Cell, Column, Section, Table, View};
 use crate::check::Context;
 use crate::metrics::earned_value::{earned_value, totals};
-use crate::metrics::status::overdue;
 use crate::metrics::{self, rag, risk};
+use crate::model::project::State;
 use crate::model::records::OpenClosed;
 use crate::model::{Kind, Project, Rag};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub struct Figures {
     pub reported: [usize; 4],
     /// Projects whose reported overall RAG is not their computed one.
     pub rag_differs: usize,
-    /// Active projects whose latest status update is overdue (T002).
+    /// Projects `check` reports a T002 finding for (overdue status), as configured.
     pub stale_status: usize,
     pub budget: f64,
     pub forecast: f64,
@@ -165,8 +165,13 @@ impl Figures {
     }
 }
 
-/// One project's figures.
-fn figures(ctx: &Context<'_>, p: &Project<'_>, open: &HashMap<&str, Open>) -> Figures {
+/// One project's figures. `stale` holds the projects with a T002 finding.
+fn figures(
+    ctx: &Context<'_>,
+    p: &Project<'_>,
+    open: &HashMap<&str, Open>,
+    stale: &HashSet<String>,
+) -> Figures {
     let slot = |r: Option<Rag>| r.map_or(3, |r| r as usize);
     let computed = rag::computed(p, &ctx.config.rag).overall;
     let latest = ctx.latest_status(p.id).map(|(_, s)| s);
@@ -174,15 +179,7 @@ fn figures(ctx: &Context<'_>, p: &Project<'_>, open: &HashMap<&str, Open>) -> Fi
     let mut f = Figures {
         projects: 1,
         rag_differs: usize::from(reported.is_some() && computed.is_some() && reported != computed),
-        stale_status: usize::from(
-            overdue(
-                p,
-                latest.map(|s| s.date),
-                ctx.config.status.cadence_days,
-                ctx.today,
-            )
-            .is_some(),
-        ),
+        stale_status: usize::from(stale.contains(p.id)),
         budget: p.baseline.budget.unwrap_or(0.0),
         forecast: p.forecast.cost.unwrap_or(0.0),
         actual: p.actuals.cost.unwrap_or(0.0),
@@ -234,7 +231,8 @@ fn open_items<'a>(ctx: &Context<'a>) -> HashMap<&'a str, Open> {
     for (_, c) in ctx.changes().iter().filter(|(_, c)| c.status.is_open()) {
         let o = open.entry(c.project).or_default();
         o.changes += 1;
-        o.pending_cost += c.impact.cost.unwrap_or(0.0);
+        // Gross: a saving waiting for approval is as much to decide as a cost.
+        o.pending_cost += c.impact.cost.unwrap_or(0.0).abs();
     }
     open
 }
@@ -286,19 +284,31 @@ pub struct Rollup<'a> {
     pub invalid: usize,
     /// Some project counts in several groups (several objectives, a list field).
     pub shared: bool,
+    /// Closed and cancelled projects left out of the figures (none with `all`).
+    pub ended: usize,
+    /// Whether closed and cancelled projects count.
+    pub all: bool,
 }
 
-pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
+/// The roll-up of the projects not closed or cancelled, or of every project with `all`:
+/// one basis for every figure.
+pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy, all: bool) -> Rollup<'a> {
     use rayon::prelude::*;
     let open = open_items(ctx);
+    let stale: HashSet<String> = crate::check::findings_of(ctx, &["T002"])
+        .into_iter()
+        .filter_map(|d| d.id)
+        .collect();
+    let counted = |p: &Project<'_>| all || !matches!(p.state, State::Closed | State::Cancelled);
     let per_project: Vec<(&'a str, Vec<&'a str>, Figures)> = ctx
         .projects()
         .par_iter()
+        .filter(|(_, p)| counted(p))
         .map(|(doc, p)| {
             (
                 metrics::currency(p, ctx.config),
                 groups(p, &by, doc),
-                figures(ctx, p, &open),
+                figures(ctx, p, &open, &stale),
             )
         })
         .collect();
@@ -323,6 +333,8 @@ pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy) -> Rollup<'a> {
         // Schema errors, or values a figure cannot be computed from.
         invalid: ctx.of_kind(Kind::Project).count() - ctx.projects().len(),
         shared: per_project.iter().any(|(_, names, _)| names.len() > 1),
+        ended: ctx.projects().len() - per_project.len(),
+        all,
     }
 }
 
@@ -348,6 +360,7 @@ impl Rollup<'_> {
                 ("forecast", "forecast"),
                 ("actual", "actual"),
                 ("variance", "variance"),
+                ("variance_projects", "variance_projects"),
                 ("pv", "pv"),
                 ("ev", "ev"),
                 ("ac", "ac"),
@@ -375,6 +388,7 @@ impl Rollup<'_> {
                 f.sum(f.forecast, f.projects - f.no_forecast),
                 f.sum(f.actual, f.with_actual),
                 f.sum(f.variance, f.with_variance),
+                n(f.with_variance),
                 f.sum(f.pv, f.with_ev),
                 f.sum(f.ev, f.with_ev),
                 f.sum(f.ac, f.with_ev),
@@ -407,8 +421,27 @@ impl Rollup<'_> {
 
     fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        let count = |f: fn(&Figures) -> usize| self.totals.values().map(f).sum::<usize>();
+        let projects = |n: usize| format!("{n} project{}", if n == 1 { "" } else { "s" });
         if self.totals.is_empty() {
             notes.push("No projects in the portfolio.".into());
+        }
+        // The basis of every figure, said once.
+        let counted = count(|f| f.projects);
+        notes.push(match (self.all, self.ended) {
+            (true, _) => format!("Figures are over {} of every state.", projects(counted)),
+            (false, 0) => format!("Figures are over {} not closed or cancelled.", projects(counted)),
+            (false, ended) => format!(
+                "Figures are over {} not closed or cancelled; {} closed or cancelled left out (`--all` counts them).",
+                projects(counted),
+                ended
+            ),
+        });
+        if counted > 0 {
+            notes.push(format!(
+                "Variance is budget minus forecast over the {} with both.",
+                projects(count(|f| f.with_variance))
+            ));
         }
         if self.totals.len() > 1 {
             let names: Vec<&str> = self
@@ -428,8 +461,6 @@ impl Rollup<'_> {
                     .into(),
             );
         }
-        let count = |f: fn(&Figures) -> usize| self.totals.values().map(f).sum::<usize>();
-        let projects = |n: usize| format!("{n} project{}", if n == 1 { "" } else { "s" });
         let no_budget = count(|f| f.no_budget);
         if no_budget > 0 {
             notes.push(format!(
