@@ -64,6 +64,9 @@ pub struct Report {
     pub files: usize,
     pub documents: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings a valid waiver silenced: counted in the summary, so that what is
+    /// waived stays in sight.
+    pub waived: Vec<Diagnostic>,
 }
 
 impl Report {
@@ -81,6 +84,7 @@ impl Report {
             files: self.files,
             documents: self.documents,
             diagnostics,
+            waived: self.waived.clone(),
         }
     }
 
@@ -114,7 +118,9 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
     let mut found = repo.diagnostics.clone();
     found.extend(by_rule.into_iter().flatten());
     found.extend(extra);
-    let mut diagnostics = waivers::apply(&ctx, found);
+    // A rule switched off finds nothing, so a waiver silences none of its findings.
+    found.retain(|d| repo.config.rule_level(d.code) != Some(Level::Off));
+    let (mut diagnostics, waived) = waivers::apply(&ctx, found);
     diagnostics.retain_mut(|d| match repo.config.rule_level(d.code) {
         Some(Level::Off) => false,
         Some(Level::Error) => {
@@ -133,5 +139,6 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
         files: repo.files.len(),
         documents: repo.documents.len(),
         diagnostics,
+        waived,
     }
 }
