@@ -374,7 +374,9 @@ fn init_example_is_clean_on_the_day_it_is_made() {
         .args(["--today", "9999-12-01", "init", "acme", "--example"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot be moved to 9999-12-01"));
+        .stderr(predicate::str::contains(
+            "cannot be moved to 9999-12-01: they would leave the years 1000 to 9999: choose a --today from ",
+        ));
     assert!(!dir.path().join("acme").exists());
 }
 

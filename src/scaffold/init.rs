@@ -58,17 +58,31 @@ pub fn init(mut files: Files, example: Option<Date>) -> Result<Vec<PathBuf>, Err
 pub fn example_as_of(today: Date) -> Result<Vec<(String, String)>, Error> {
     let days = EXAMPLE_DAY.until(today).map_or(0, |span| span.get_days());
     let far = || {
+        // The days the example reaches before and after its day bound the days it can move to.
+        let (mut first, mut last) = (EXAMPLE_DAY, EXAMPLE_DAY);
+        for (path, text) in example::FILES {
+            for t in [path, text] {
+                map_dates(t, |d| {
+                    (first, last) = (first.min(d), last.max(d));
+                    Some(d)
+                });
+            }
+        }
+        let (lowest, highest) = (Date::constant(1000, 1, 1), Date::constant(9999, 12, 31));
+        let from = lowest.checked_add(first.until(EXAMPLE_DAY).unwrap_or_default());
+        let to = highest.checked_sub(EXAMPLE_DAY.until(last).unwrap_or_default());
+        let range = match (from, to) {
+            (Ok(from), Ok(to)) => format!(": choose a --today from {from} to {to}"),
+            _ => String::new(),
+        };
         Error::Invalid(format!(
-            "the example portfolio spans years around {}, which cannot be moved to {today}: choose a --today between years 1000 and 9990",
-            EXAMPLE_DAY.year()
+            "the example portfolio's dates cannot be moved to {today}: they would leave the years 1000 to 9999{range}"
         ))
     };
     // Prose names the reference day once ("consistent as of 20 November 2026").
     let long = |d: Date| d.strftime("%-d %B %Y").to_string();
-    let (old_long, new_long) = (
-        long(EXAMPLE_DAY),
-        long(shift(EXAMPLE_DAY, days).ok_or_else(far)?),
-    );
+    let new_day = shift(EXAMPLE_DAY, days).ok_or_else(far)?;
+    let (old_long, new_long) = (long(EXAMPLE_DAY), long(new_day));
     example::FILES
         .iter()
         .map(|(path, text)| {
@@ -88,12 +102,18 @@ fn shift(date: Date, days: i32) -> Option<Date> {
         .filter(|d| (1000..=9999).contains(&d.year()))
 }
 
-/// `text` with every `YYYY-MM-DD` that is a calendar date (and not part of a longer
-/// number) moved by `days`; `None` when one would leave the four-digit years.
+/// `text` with every date moved by `days`; `None` when one would leave the four-digit
+/// years.
 fn shift_dates(text: &str, days: i32) -> Option<Cow<'_, str>> {
     if days == 0 {
         return Some(Cow::Borrowed(text));
     }
+    map_dates(text, |d| shift(d, days)).map(Cow::Owned)
+}
+
+/// `text` with every `YYYY-MM-DD` that is a calendar date (and not part of a longer
+/// number) replaced by what `f` makes of it; `None` when `f` gives none.
+fn map_dates(text: &str, mut f: impl FnMut(Date) -> Option<Date>) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let (mut copied, mut i) = (0, 0);
@@ -109,7 +129,7 @@ fn shift_dates(text: &str, days: i32) -> Option<Cow<'_, str>> {
             // Ten ASCII bytes: a valid str slice.
             if let Ok(date) = text[i..i + 10].parse::<Date>() {
                 out.push_str(&text[copied..i]);
-                out.push_str(&shift(date, days)?.to_string());
+                out.push_str(&f(date)?.to_string());
                 i += 10;
                 copied = i;
                 continue;
@@ -118,7 +138,7 @@ fn shift_dates(text: &str, days: i32) -> Option<Cow<'_, str>> {
         i += 1;
     }
     out.push_str(&text[copied..]);
-    Some(Cow::Owned(out))
+    Some(out)
 }
 
 #[cfg(test)]
