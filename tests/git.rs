@@ -388,6 +388,32 @@ fn an_address_in_emails_proves_an_approval_once_the_base_has_it() {
 }
 
 #[test]
+fn only_the_waived_findings_of_the_change_are_counted() {
+    // A waived dangling owner on an objective the change does not touch.
+    let config = format!(
+        "{}waivers:\n  - {{rule: R002, id: old, reason: r, owner: bob, expires: 2027-12-31}}\n",
+        common::CONFIG
+    );
+    let repo = history_repo().file("pmo.yaml", &config).file(
+        "objectives/old.yaml",
+        "kind: objective\nid: old\ntitle: Old\nowner: gone\n",
+    );
+    commit(&repo, ALICE, "An objective whose owner left");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    assert_eq!(repo.check_json()["summary"]["waived"], 1);
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(2));
+    let v = changed_since(&repo, base.trim());
+    assert_eq!(v["summary"]["waived"], 0, "{v:#}");
+    // Once the change touches it, its waived finding is the change's too.
+    let repo = repo.file(
+        "objectives/old.yaml",
+        "kind: objective\nid: old\ntitle: Old objective\nowner: gone\n",
+    );
+    let v = changed_since(&repo, base.trim());
+    assert_eq!(v["summary"]["waived"], 1, "{v:#}");
+}
+
+#[test]
 fn shallow_clones_and_missing_bases_explain_the_fix() {
     let repo = history_repo();
     let shallow = tempfile::tempdir().unwrap();
