@@ -296,8 +296,11 @@ fn severity_overrides_and_waivers() {
             "kind: objective\nid: o2\ntitle: T\nowner: nobody\n",
         )
         .file("o3.yaml", "kind: objective\nid: o3\ntitle: T\n")
-        .file("p.yaml", "kind: person\nid: p\nname: P\nroles: [x]\n");
+        .file("p.yaml", "kind: person\nid: p\nname: P\nroles: [x]\n")
+        .file("bob.yaml", "kind: person\nid: bob\nname: Bob\n");
     let report = repo.check_json();
+    // o1's R002 is silenced, and counted.
+    assert_eq!(report["summary"]["waived"], 1);
     let got: Vec<(&str, &str, &str, u64)> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -389,13 +392,14 @@ fn schema_overlays_add_fields_and_constraints() {
     common::copy_dir(std::path::Path::new(root), copy.path());
     let pmo = || {
         let mut cmd = assert_cmd::Command::cargo_bin("pmo").unwrap();
-        cmd.arg("-C")
-            .arg(copy.path())
-            .args(["--today", "2026-11-20"]);
+        cmd.arg("-C").arg(copy.path());
         cmd
     };
     pmo().args(["schema", "-o", "schema"]).assert().success();
-    pmo().args(["check", "--strict"]).assert().success();
+    pmo()
+        .args(["--today", "2026-11-20", "check", "--strict"])
+        .assert()
+        .success();
 }
 
 #[test]
@@ -408,4 +412,91 @@ fn multiple_documents_bom_and_crlf() {
             f("S001", "people.yaml", 7, 1)
         ]
     );
+}
+
+#[test]
+fn a_waiver_owner_is_a_person() {
+    let config = "version: 1\nwaivers:\n  - {rule: R002, id: o1, reason: r, owner: bbo, expires: 2026-12-31}\n  - {rule: R002, id: o1, reason: r, owner: o1, expires: 2026-12-31}\n  - {rule: R002, id: o1, reason: r, owner: bob, expires: 2026-12-31}\n";
+    let repo = Repo::with_config(config)
+        .file(
+            "o1.yaml",
+            "kind: objective\nid: o1\ntitle: T\nowner: nobody\n",
+        )
+        .file("bob.yaml", "kind: person\nid: bob\nname: Bob\n");
+    let report = repo.check_json();
+    let found: Vec<(String, u64, u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        // The waivers that silence nothing are W003 findings, not the point here.
+        .filter(|d| d["code"] != "W003")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "R002".to_owned(),
+                3,
+                44,
+                "waiver owner `bbo` is not a person: no document has that id".to_owned()
+            ),
+            (
+                "R003".to_owned(),
+                4,
+                44,
+                "waiver owner `o1` is an objective, not a person".to_owned()
+            ),
+        ],
+        "{report:#}"
+    );
+    assert!(
+        report.to_string().contains("did you mean `bob`?"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn waived_findings_are_counted_in_the_summary() {
+    let config = "version: 1\nwaivers:\n  - {rule: R002, id: o1, reason: r, owner: bob, expires: 2026-12-31}\n  - {rule: R002, id: o2, reason: r, owner: bob, expires: 2026-12-31}\n";
+    let objective =
+        |id: &str| format!("kind: objective\nid: {id}\ntitle: T\nowner: nobody\nparent: nothing\n");
+    let repo = Repo::with_config(config)
+        .file("o1.yaml", &objective("o1"))
+        .file("o2.yaml", &objective("o2"))
+        .file("o3.yaml", &objective("o3"))
+        .file("bob.yaml", "kind: person\nid: bob\nname: Bob\n");
+    let (code, report) = repo.report(&["check"]);
+    assert_eq!(code, 1);
+    let summary = &report["summary"];
+    assert_eq!(
+        (&summary["errors"], &summary["warnings"], &summary["waived"]),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(0),
+            &serde_json::json!(4)
+        ),
+        "{report:#}"
+    );
+    let human = repo.pmo(&["check"]).output().unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        human.ends_with("2 errors, 0 warnings, 4 waived in 4 files (4 documents)\n"),
+        "{human}"
+    );
+    // Nothing waived, nothing said.
+    let clean = Repo::new().file("bob.yaml", "kind: person\nid: bob\nname: Bob\n");
+    assert!(
+        clean
+            .stdout(&["check"])
+            .ends_with("0 errors, 0 warnings in 1 file (1 document)\n")
+    );
+    assert_eq!(clean.check_json()["summary"]["waived"], 0);
 }

@@ -17,10 +17,11 @@ fn init_creates_and_never_overwrites() {
         .args(["init", "acme", "--example"])
         .assert()
         .success();
+    // Made today, clean today.
     pmo()
         .arg("-C")
         .arg(dir.path().join("acme"))
-        .args(["--today", "2026-11-20", "check", "--strict"])
+        .args(["check", "--strict"])
         .assert()
         .success();
     let config = dir.path().join("acme/pmo.yaml");
@@ -208,7 +209,8 @@ fn new_derives_a_free_valid_id() {
     let one = elsewhere.stdout(&["new", "project", "--title", "///"]);
     let two = elsewhere.stdout(&["new", "project", "--title", "///"]);
     assert_ne!(one, two);
-    assert!(one.contains("projects/project-"));
+    assert!(one.contains("projects/project/"), "{one}");
+    assert!(two.contains("projects/project-"), "{two}");
     // Ids YAML would read as something else (a number, a boolean, null) are quoted.
     for args in [
         &["new", "person", "--id", "123", "--title", "B"][..],
@@ -223,6 +225,341 @@ fn new_derives_a_free_valid_id() {
     for d in elsewhere.check_json()["diagnostics"].as_array().unwrap() {
         assert_eq!(d["code"], "R002", "{d}");
         assert!(d["message"].as_str().unwrap().contains("`TODO`"), "{d}");
+    }
+}
+
+#[test]
+fn new_uses_the_plain_id_while_it_is_free() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    let written = |args: &[&str]| -> String {
+        let path = repo.stdout(args);
+        let path = std::path::Path::new(path.trim());
+        let rel = path.strip_prefix(repo.path()).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    };
+    let risk = [
+        "new",
+        "risk",
+        "--project",
+        "apollo",
+        "--title",
+        "Vendor delay",
+    ];
+    assert_eq!(
+        written(&risk),
+        "projects/apollo/risks/apollo-vendor-delay.yaml"
+    );
+    for (args, path) in [
+        (
+            &[
+                "new",
+                "change",
+                "--project",
+                "apollo",
+                "--title",
+                "Add reporting",
+            ][..],
+            "projects/apollo/changes/apollo-add-reporting.yaml",
+        ),
+        (
+            &["new", "decision", "--title", "Go cloud"],
+            "decisions/go-cloud.yaml",
+        ),
+        (
+            &["new", "objective", "--title", "Grow"],
+            "objectives/grow.yaml",
+        ),
+        (
+            &["new", "issue", "--project", "apollo"],
+            "projects/apollo/issues/apollo-issue.yaml",
+        ),
+    ] {
+        assert_eq!(written(args), path);
+    }
+    // Taken: a suffix makes it free.
+    let again = written(&risk);
+    assert!(
+        again.starts_with("projects/apollo/risks/apollo-vendor-delay-")
+            && again.len() == "projects/apollo/risks/apollo-vendor-delay-xxxx.yaml".len(),
+        "{again}"
+    );
+    let status =
+        std::fs::read_to_string(repo.join(&written(&["new", "status", "--project", "apollo"])))
+            .unwrap();
+    assert!(
+        status.contains("\nid: apollo-status-2026-11-20\n"),
+        "{status}"
+    );
+}
+
+#[test]
+fn new_status_starts_from_the_computed_rag() {
+    // 12.5 % over budget (red above 10 %), 20 days late (amber from 11).
+    let project = APOLLO.replace("state: proposed", "state: active")
+        + "baseline: {start: 2026-01-05, finish: 2026-12-01, budget: 100000}\n\
+           forecast: {finish: 2026-12-21, cost: 112500}\n";
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &project)
+        .file(
+            "projects/hermes/project.yaml",
+            &APOLLO.replace("apollo", "hermes"),
+        );
+    let path = repo.stdout(&["new", "status", "--project", "apollo"]);
+    let status = std::fs::read_to_string(path.trim()).unwrap();
+    for line in ["\noverall: red ", "\nschedule: amber ", "\ncost: red "] {
+        assert!(status.contains(line), "{line:?} in {status}");
+    }
+    // What the figures give passes F002 (and nothing else is wrong with it).
+    let optimistic: Vec<_> = repo
+        .findings()
+        .into_iter()
+        .filter(|(code, ..)| code == "F002")
+        .collect();
+    assert_eq!(optimistic, []);
+    // Without figures there is nothing to compute: the colours are the user's to set.
+    let path = repo.stdout(&["new", "status", "--project", "hermes"]);
+    let status = std::fs::read_to_string(path.trim()).unwrap();
+    assert!(
+        status.contains("\noverall: green ") && status.contains("# TODO: green, amber or red"),
+        "{status}"
+    );
+}
+
+#[test]
+fn init_example_is_clean_on_the_day_it_is_made() {
+    for today in [
+        "2026-11-20",
+        "2026-12-03",
+        "2024-02-29",
+        "2031-07-15",
+        "1999-01-01",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::succeeds(pmo().arg("-C").arg(dir.path()).args([
+            "--today",
+            today,
+            "init",
+            "acme",
+            "--example",
+        ]));
+        let acme = dir.path().join("acme");
+        let out = pmo()
+            .arg("-C")
+            .arg(&acme)
+            .args(["--today", today, "check", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["diagnostics"],
+            serde_json::json!([]),
+            "{today}: {report:#}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{today}");
+        // The README says the day it is consistent on.
+        let readme = std::fs::read_to_string(acme.join("README.md")).unwrap();
+        assert!(
+            readme.contains(&format!("pmo check --today {today}`")),
+            "{today}"
+        );
+    }
+    // A date the example cannot be moved to is refused, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    pmo()
+        .arg("-C")
+        .arg(dir.path())
+        .args(["--today", "9999-12-01", "init", "acme", "--example"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot be moved to 9999-12-01: they would leave the years 1000 to 9999: choose a --today from ",
+        ));
+    assert!(!dir.path().join("acme").exists());
+}
+
+#[test]
+fn global_options_are_refused_where_they_mean_nothing() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    let refused = |args: &[&str], says: &str| {
+        let out = pmo().current_dir(repo.path()).args(args).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        // One line that names the option and the command.
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("pmo: {says}")),
+            "{args:?}: {stderr}"
+        );
+    };
+    // A revision where nothing is read from git: before or after the command alike.
+    refused(
+        &["init", "x", "--rev", "nosuch"],
+        "--rev means nothing to `pmo init`",
+    );
+    refused(
+        &["--rev", "HEAD", "new", "person"],
+        "--rev means nothing to `pmo new`",
+    );
+    refused(
+        &["import", "a.csv", "--map", "m.yaml", "--rev", "HEAD"],
+        "--rev means nothing to `pmo import`",
+    );
+    refused(
+        &["rules", "--rev", "HEAD"],
+        "--rev means nothing to `pmo rules`",
+    );
+    refused(
+        &["report", "--list", "--rev", "HEAD"],
+        "--rev means nothing to `pmo report`",
+    );
+    // A date where no date is used.
+    refused(
+        &["init", "x", "--today", "2026-11-20"],
+        "--today means nothing to `pmo init`",
+    );
+    refused(
+        &["diff", "--today", "2026-11-20"],
+        "--today means nothing to `pmo diff`",
+    );
+    refused(
+        &["history", "apollo", "--today", "2026-11-20"],
+        "--today means nothing to `pmo history`",
+    );
+    refused(
+        &["explain", "R002", "--today", "2026-11-20"],
+        "--today means nothing to `pmo explain`",
+    );
+    refused(
+        &["schema", "--today", "2026-11-20"],
+        "--today means nothing to `pmo schema`",
+    );
+    // A directory where no repository is read and no file written.
+    refused(&["-C", ".", "rules"], "-C means nothing to `pmo rules`");
+    refused(
+        &["-C", ".", "schema", "risk"],
+        "-C means nothing to `pmo schema`",
+    );
+    // Colour where nothing is coloured.
+    refused(
+        &[
+            "--color",
+            "always",
+            "report",
+            "status",
+            "--project",
+            "apollo",
+        ],
+        "--color means nothing to `pmo report`",
+    );
+    refused(
+        &["new", "person", "--color", "never"],
+        "--color means nothing to `pmo new`",
+    );
+    refused(
+        &["export", "-o", "out", "--color", "never"],
+        "--color means nothing to `pmo export`",
+    );
+    // Quiet where there is nothing to leave out.
+    refused(&["-q", "diff"], "-q means nothing to `pmo diff`");
+    refused(
+        &["explain", "R002", "-q"],
+        "-q means nothing to `pmo explain`",
+    );
+    // Nothing was written by a refused command.
+    assert!(!repo.join("x").exists() && !repo.join("out").exists());
+    assert!(
+        !repo
+            .join("people")
+            .read_dir()
+            .unwrap()
+            .any(|e| e.unwrap().file_name() != "bob.yaml")
+    );
+
+    // Where they mean something, they are taken.
+    for args in [
+        &["--today", "2026-11-20", "--color", "never", "-q", "check"][..],
+        &["--today", "2026-11-20", "--color", "never", "ls", "project"],
+        &[
+            "--today",
+            "2026-11-20",
+            "report",
+            "status",
+            "--project",
+            "apollo",
+        ],
+        &[
+            "-q",
+            "--today",
+            "2026-11-20",
+            "new",
+            "risk",
+            "--project",
+            "apollo",
+        ],
+        &["--today", "2026-11-20", "init", "x", "--example", "-q"],
+        &["schema", "-o", "schemas", "-q"],
+        &["rules", "--format", "json"],
+    ] {
+        common::succeeds(pmo().current_dir(repo.path()).args(args));
+    }
+}
+
+#[test]
+fn readme_install_is_locked_and_names_the_rust_version() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .unwrap()
+        .trim_matches('"');
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let install = &readme[readme.find("## Install").unwrap()..readme.find("## Tour").unwrap()];
+    assert!(
+        install.contains("cargo install --locked --path ."),
+        "{install}"
+    );
+    assert!(
+        install.contains(&format!("Rust {version} or later")),
+        "{install}"
+    );
+    assert!(install.contains("about 10 minutes on 2 cores"), "{install}");
+}
+
+#[test]
+fn bench_scripts_build_and_run_where_cargo_builds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(root.join("bench/target-dir"))
+        .env("CARGO_TARGET_DIR", elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        elsewhere.path().to_str().unwrap()
+    );
+    // No script names `target/` itself (comments aside): each asks bench/target-dir.
+    for script in ["run", "compare", "git-run", "many-fields"] {
+        let text = std::fs::read_to_string(root.join("bench").join(script)).unwrap();
+        assert!(text.contains("$(bench/target-dir)"), "bench/{script}");
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            assert!(
+                !line.contains(" target/")
+                    && !line.contains("=target/")
+                    && !line.contains("\"target/"),
+                "bench/{script}: {line}"
+            );
+        }
     }
 }
 

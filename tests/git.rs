@@ -300,6 +300,119 @@ fn approvals_are_traced_to_their_commit() {
     assert!(!v["diagnostics"].to_string().contains("C005"), "{v:#}");
 }
 
+/// A change request of Apollo approved by `by`.
+fn approved_by(by: &str) -> String {
+    format!(
+        "kind: change\nid: apollo-cr\nproject: apollo\ntitle: CR\nrequested_by: bob\nraised: 2026-11-10\n\
+         status: approved\napprovals:\n  - {{by: {by}, date: 2026-11-12, decision: approve}}\n"
+    )
+}
+
+#[test]
+fn an_address_in_emails_proves_an_approval_once_the_base_has_it() {
+    // Carol approves in the forge's web editor, which commits under its noreply address.
+    const NOREPLY: (&str, &str) = ("Carol Nguyen", "1234+carol@users.noreply.example");
+    let carol = |emails: &str| {
+        format!(
+            "kind: person\nid: carol\nname: Carol\nemail: carol@example.org\n{emails}roles: [sponsor]\n"
+        )
+    };
+    let c005 = |v: &Value| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "C005")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let repo = history_repo();
+    let without = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let repo = repo.file(
+        "people/carol.yaml",
+        &carol("emails: [\"1234+carol@users.noreply.example\"]\n"),
+    );
+    commit(&repo, ALICE, "Carol's noreply address");
+    let with = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let repo = repo.file("projects/apollo/changes/cr.yaml", &approved_by("carol"));
+    commit(&repo, NOREPLY, "Approve CR");
+    // The base knows the address: the approval is Carol's.
+    let v = changed_since(&repo, with.trim());
+    assert_eq!(c005(&v), Vec::<String>::new(), "{v:#}");
+    assert_eq!(v["summary"]["errors"], 0, "{v:#}");
+    // Judged from before Carol had it, the same commit proves nothing: the change gave it.
+    let v = changed_since(&repo, without.trim());
+    assert_eq!(
+        c005(&v),
+        [format!(
+            "approval by `carol` was added in {} by 1234+carol@users.noreply.example, and `carol`'s email changed in this change (carol@example.org → carol@example.org, 1234+carol@users.noreply.example): pmo matches approvers by the base revision's people",
+            &git(repo.path(), ALICE, &["rev-parse", "--short=7", "HEAD"]).trim()
+        )],
+        "{v:#}"
+    );
+    let (_, found) = judged(&repo, without.trim());
+    assert!(
+        found.contains(&("C006".into(), "people/carol.yaml".into(), 5)),
+        "{found:?}"
+    );
+
+    // Erin adds her own address to Carol's `emails` and types Carol's approval, in one
+    // pull request: the base's people say who Carol is.
+    git(repo.path(), ALICE, &["reset", "-q", "--hard", with.trim()]);
+    let repo = repo.file(
+        "people/carol.yaml",
+        &carol("emails: [\"1234+carol@users.noreply.example\", erin@example.org]\n"),
+    );
+    let repo = repo.file("projects/apollo/changes/cr.yaml", &approved_by("carol"));
+    commit(&repo, ERIN, "Carol approved (by mail)");
+    let v = changed_since(&repo, with.trim());
+    let found = c005(&v);
+    assert_eq!(found.len(), 1, "{v:#}");
+    assert!(
+        found[0].contains("`carol`'s email changed in this change"),
+        "{found:?}"
+    );
+    // And with several addresses, the message names them all.
+    let repo = repo.file(
+        "people/carol.yaml",
+        &carol("emails: [\"1234+carol@users.noreply.example\"]\n"),
+    );
+    commit(&repo, ERIN, "Undo the address");
+    let v = changed_since(&repo, with.trim());
+    assert!(
+        c005(&v)[0].ends_with(
+            "by erin@example.org, not by one of carol's emails carol@example.org, 1234+carol@users.noreply.example"
+        ),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn only_the_waived_findings_of_the_change_are_counted() {
+    // A waived dangling owner on an objective the change does not touch.
+    let config = format!(
+        "{}waivers:\n  - {{rule: R002, id: old, reason: r, owner: bob, expires: 2027-12-31}}\n",
+        common::CONFIG
+    );
+    let repo = history_repo().file("pmo.yaml", &config).file(
+        "objectives/old.yaml",
+        "kind: objective\nid: old\ntitle: Old\nowner: gone\n",
+    );
+    commit(&repo, ALICE, "An objective whose owner left");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    assert_eq!(repo.check_json()["summary"]["waived"], 1);
+    let repo = repo.file("projects/apollo/risks/apollo-vendor.yaml", &risk(2));
+    let v = changed_since(&repo, base.trim());
+    assert_eq!(v["summary"]["waived"], 0, "{v:#}");
+    // Once the change touches it, its waived finding is the change's too.
+    let repo = repo.file(
+        "objectives/old.yaml",
+        "kind: objective\nid: old\ntitle: Old objective\nowner: gone\n",
+    );
+    let v = changed_since(&repo, base.trim());
+    assert_eq!(v["summary"]["waived"], 1, "{v:#}");
+}
+
 #[test]
 fn shallow_clones_and_missing_bases_explain_the_fix() {
     let repo = history_repo();

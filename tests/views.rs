@@ -12,10 +12,15 @@ use std::path::Path;
 
 const FIXTURE: &str = "tests/fixtures/views";
 
+/// `pmo -C DIR --today 2026-11-20 --color never ARGS`, `--color` only where the command
+/// colours its output (pmo refuses it elsewhere).
 fn pmo_in(dir: &str, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("pmo").unwrap();
-    cmd.args(["-C", dir, "--today", "2026-11-20", "--color", "never"])
-        .args(args);
+    cmd.args(["-C", dir, "--today", "2026-11-20"]);
+    if common::takes(args).2 {
+        cmd.args(["--color", "never"]);
+    }
+    cmd.args(args);
     cmd
 }
 

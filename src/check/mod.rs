@@ -64,6 +64,9 @@ pub struct Report {
     pub files: usize,
     pub documents: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings a valid waiver silenced: counted in the summary, so that what is
+    /// waived stays in sight.
+    pub waived: Vec<Diagnostic>,
 }
 
 impl Report {
@@ -81,6 +84,7 @@ impl Report {
             files: self.files,
             documents: self.documents,
             diagnostics,
+            waived: self.waived.clone(),
         }
     }
 
@@ -103,13 +107,14 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
     let mut found = repo.diagnostics.clone();
     found.extend(run_rules(&ctx, |_| true));
     found.extend(extra);
-    let mut diagnostics = configured(&ctx, found);
+    let (mut diagnostics, waived) = configured(&ctx, found);
     diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::fingerprint::assign(&mut diagnostics, Some(repo), &repo.config_text);
     Report {
         files: repo.files.len(),
         documents: repo.documents.len(),
         diagnostics,
+        waived,
     }
 }
 
@@ -117,7 +122,7 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
 /// `off` and waivers: a view that shows a rule's verdict shows the check's, never its own.
 pub fn findings_of(ctx: &Context<'_>, codes: &[&str]) -> Vec<Diagnostic> {
     let found = run_rules(ctx, |code| codes.contains(&code));
-    let mut diagnostics = configured(ctx, found);
+    let (mut diagnostics, _) = configured(ctx, found);
     diagnostics.retain(|d| codes.contains(&d.code));
     diagnostics
 }
@@ -138,9 +143,12 @@ fn run_rules(ctx: &Context<'_>, wanted: impl Fn(&str) -> bool + Sync) -> Vec<Dia
     by_rule.into_iter().flatten().collect()
 }
 
-/// Findings under pmo.yaml: waivers applied, severities overridden, `off` rules dropped.
-fn configured(ctx: &Context<'_>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut diagnostics = waivers::apply(ctx, found);
+/// Findings under pmo.yaml: waivers applied, severities overridden, `off` rules dropped;
+/// and the findings waivers silenced.
+fn configured(ctx: &Context<'_>, mut found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    // A rule switched off finds nothing, so a waiver silences none of its findings.
+    found.retain(|d| ctx.config.rule_level(d.code) != Some(Level::Off));
+    let (mut diagnostics, waived) = waivers::apply(ctx, found);
     diagnostics.retain_mut(|d| match ctx.config.rule_level(d.code) {
         Some(Level::Off) => false,
         Some(Level::Error) => {
@@ -153,5 +161,5 @@ fn configured(ctx: &Context<'_>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
         None => true,
     });
-    diagnostics
+    (diagnostics, waived)
 }

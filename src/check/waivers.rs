@@ -8,15 +8,14 @@ use crate::parse::Seg;
 use crate::rules;
 use crate::suggest::did_you_mean;
 
-/// Drop the findings a valid waiver silences and add W001-W003.
-pub fn apply(ctx: &Context<'_>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Set aside the findings a valid waiver silences and add W001-W003: (kept, silenced).
+pub fn apply(ctx: &Context<'_>, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let config = ctx.config;
     let waivers = &config.waivers;
     let active: Vec<bool> = waivers.iter().map(|w| w.expires >= ctx.today).collect();
     let mut used = vec![false; waivers.len()];
-    let mut kept: Vec<Diagnostic> = found
-        .into_iter()
-        .filter(|d| {
+    let (silenced, mut kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        found.into_iter().partition(|d| {
             let silencing = waivers.iter().enumerate().find(|(i, w)| {
                 active[*i]
                     && w.rule.eq_ignore_ascii_case(d.code)
@@ -25,12 +24,11 @@ pub fn apply(ctx: &Context<'_>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
             match silencing {
                 Some((i, _)) => {
                     used[i] = true;
-                    false
+                    true
                 }
-                None => true,
+                None => false,
             }
-        })
-        .collect();
+        });
 
     for (i, w) in waivers.iter().enumerate() {
         let at = |field| config.span([Seg::Key("waivers"), Seg::Index(i), Seg::Key(field)]);
@@ -90,5 +88,5 @@ pub fn apply(ctx: &Context<'_>, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
             );
         }
     }
-    kept
+    (kept, silenced)
 }

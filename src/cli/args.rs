@@ -296,7 +296,7 @@ pub struct NewArgs {
     #[arg(long, value_name = "T")]
     pub title: Option<String>,
     /// Its id, which no other document may have (default: derived from the title, with a
-    /// random suffix, and free).
+    /// random suffix only when that id is taken).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
 }
@@ -329,7 +329,95 @@ pub struct ExplainArgs {
     pub code: String,
 }
 
+/// The global options, by the name clap knows each by and as a user types it.
+const GLOBALS: [(&str, &str); 5] = [
+    ("chdir", "-C"),
+    ("today", "--today"),
+    ("color", "--color"),
+    ("quiet", "-q"),
+    ("rev", "--rev"),
+];
+
 impl Args {
+    /// Refuse a global option given to a command it means nothing to (`pmo init --rev
+    /// main` would otherwise write the working tree's files and say nothing of the
+    /// revision): the cause names the option and the command. `matches` tells an option
+    /// given on the command line from its default.
+    pub fn refuse_unused(&self, matches: &clap::ArgMatches) -> anyhow::Result<()> {
+        for (id, option) in GLOBALS {
+            let given = matches!(
+                matches.value_source(id),
+                Some(clap::parser::ValueSource::CommandLine)
+            );
+            if !given {
+                continue;
+            }
+            if let Some(why) = self.unused(id) {
+                anyhow::bail!(
+                    "{option} means nothing to `pmo {}`: {why}; leave it out",
+                    self.command.name()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Why the global option `id` means nothing to this command, or `None` when it is used.
+    fn unused(&self, id: &str) -> Option<&'static str> {
+        use Command as C;
+        let c = &self.command;
+        match id {
+            // Where the repository is looked for, or what paths are relative to.
+            "chdir" => match c {
+                C::Rules(_) | C::Explain(_) => Some("it reads no repository and writes no file"),
+                C::Schema(s) if s.out.is_none() => {
+                    Some("it prints the built-in schemas; only `-o DIR` is relative to -C")
+                }
+                _ => None,
+            },
+            // The documents of a revision: only for the commands that read them.
+            "rev" => match c {
+                C::Init(_) | C::New(_) | C::Import(_) => {
+                    Some("it writes into the working tree and reads no revision")
+                }
+                C::Schema(_) | C::Rules(_) | C::Explain(_) => Some("it reads no repository"),
+                C::Report(r) if r.list => {
+                    Some("--list lists the templates of the working tree and renders nothing")
+                }
+                _ => None,
+            },
+            "today" => match c {
+                C::Init(i) if !i.example => Some("without --example it writes no date"),
+                C::Diff(d) if !d.check => Some("only `--check` uses the date, for the rules"),
+                C::Report(r) if r.list => Some("--list renders nothing"),
+                C::History(_) | C::Import(_) | C::Schema(_) | C::Rules(_) | C::Explain(_) => {
+                    Some("it uses no date")
+                }
+                _ => None,
+            },
+            // Only findings and tables are coloured.
+            "color" => match c {
+                C::Check(_)
+                | C::Ls(_)
+                | C::Portfolio(_)
+                | C::Capacity(_)
+                | C::Rank(_)
+                | C::Import(_) => None,
+                _ => Some("its output has no colour"),
+            },
+            // What -q leaves out: snippets and summaries, notes, the undoing of
+            // interrupted writes.
+            "quiet" => match c {
+                C::Diff(_) | C::History(_) | C::Rules(_) | C::Explain(_) => {
+                    Some("it prints nothing that -q leaves out")
+                }
+                C::Schema(s) if s.out.is_none() => Some("it prints nothing that -q leaves out"),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn start_dir(&self) -> PathBuf {
         self.chdir.clone().unwrap_or_else(|| PathBuf::from("."))
     }
@@ -352,6 +440,29 @@ impl Args {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     && std::io::stdout().is_terminal()
             }
+        }
+    }
+}
+
+impl Command {
+    /// The command's name as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Check(_) => "check",
+            Command::Init(_) => "init",
+            Command::New(_) => "new",
+            Command::Ls(_) => "ls",
+            Command::Portfolio(_) => "portfolio",
+            Command::Capacity(_) => "capacity",
+            Command::Rank(_) => "rank",
+            Command::Export(_) => "export",
+            Command::Report(_) => "report",
+            Command::Diff(_) => "diff",
+            Command::History(_) => "history",
+            Command::Import(_) => "import",
+            Command::Schema(_) => "schema",
+            Command::Rules(_) => "rules",
+            Command::Explain(_) => "explain",
         }
     }
 }

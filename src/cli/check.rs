@@ -71,6 +71,7 @@ fn run_on(
                 files: 0,
                 documents: 0,
                 diagnostics,
+                waived: Vec::new(),
             };
             let texts = |path: &str| (path == pmo::config::FILE).then(|| config_text.clone());
             super::print(&render_report(
@@ -137,6 +138,8 @@ fn changed_since(
     report
         .diagnostics
         .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == "C006"));
+    // Only the waived findings about the change count too.
+    report.waived.retain(|d| scope.concerns(d));
     // The change's own pmo.yaml and overlays are checked as documents.
     let mut own = pmo::repository::configuration_problems(source);
     if !own.is_empty() {

@@ -28,12 +28,17 @@ mod scaffold;
 mod views;
 
 use args::{Args, Command};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run() -> ExitCode {
-    let args = Args::parse();
+    let matches = Args::command().get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Err(e) = args.refuse_unused(&matches) {
+        noteln!("pmo: {e}");
+        return ExitCode::from(2);
+    }
     let result = match &args.command {
         Command::Check(c) => check::run(&args, c),
         Command::Init(c) => scaffold::init(&args, c),

@@ -11,7 +11,9 @@ pub fn init(args: &Args, cmd: &InitArgs) -> Result<ExitCode> {
         Some(d) => base.join(d),
         None => base,
     };
-    let written = init_repo(super::writing(args, &dir)?, cmd.example)?;
+    // The example's dates follow --today, so that it is clean the day it is made.
+    let example = cmd.example.then(|| args.today());
+    let written = init_repo(super::writing(args, &dir)?, example)?;
     if !args.quiet {
         let what = if cmd.example {
             "the example portfolio"

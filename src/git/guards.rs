@@ -27,7 +27,7 @@ const GUARDS: [&str; 11] = [
 ];
 
 /// The fields of a person that approvals are judged by.
-const IDENTITY: [&str; 2] = ["roles", "email"];
+const IDENTITY: [&str; 3] = ["roles", "email", "emails"];
 
 const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/, .gitignore and people/); it applies once merged";
 
@@ -141,7 +141,7 @@ fn leaves(f: &FieldChange) -> Vec<FieldChange> {
         .collect()
 }
 
-/// A person given roles or an email, or added with them.
+/// A person given roles or an email (`email` or `emails`), or added with them.
 fn person(d: &DocDiff, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
     let fields: Vec<FieldChange> = match d.change {
         ChangeKind::Added => IDENTITY
@@ -236,4 +236,62 @@ fn segments<'a>(value: &Value, dotted: &'a str) -> Vec<Seg<'a>> {
             seg
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::diff::Deltas;
+    use serde_json::json;
+
+    /// A person as the head has them and as the base had them, restored.
+    fn restored(head: &str, base: Value) -> Value {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), "version: 1\nroles: [ccb]\n").unwrap();
+        std::fs::write(dir.path().join("carol.yaml"), head).unwrap();
+        let mut repo = crate::repository::load(&crate::source::Worktree::at(dir.path())).unwrap();
+        let change = Change {
+            base: "base".into(),
+            head: "head".into(),
+            documents: vec![DocDiff {
+                id: "carol".into(),
+                kind: "person".into(),
+                change: ChangeKind::Modified,
+                file: "carol.yaml".into(),
+                old_file: None,
+                old_id: None,
+                fields: Vec::new(),
+                notes: Vec::new(),
+                old: Some(base),
+                new: None,
+            }],
+            deltas: Deltas::default(),
+            files_changed: 1,
+            changed_files: vec!["carol.yaml".into()],
+            unparsed: Vec::new(),
+            unidentified: Vec::new(),
+            findings: None,
+        };
+        restore_identities(&change, &mut repo);
+        repo.documents[0].value.clone()
+    }
+
+    #[test]
+    fn addresses_a_change_gives_a_person_count_once_merged() {
+        let head = "kind: person\nid: carol\nname: Carol\nemail: erin@example.org\nemails: [erin@users.example]\nroles: [ccb]\n";
+        // The base had other addresses: they come back.
+        let base = json!({"kind": "person", "id": "carol", "name": "Carol",
+            "email": "carol@example.org", "emails": ["carol@users.example"]});
+        let v = restored(head, base);
+        assert_eq!(v["email"], "carol@example.org");
+        assert_eq!(v["emails"], json!(["carol@users.example"]));
+        assert_eq!(v["roles"], json!([]));
+        // The base had none: the change's are dropped.
+        let v = restored(
+            head,
+            json!({"kind": "person", "id": "carol", "name": "Carol"}),
+        );
+        assert_eq!(v.get("email"), None);
+        assert_eq!(v.get("emails"), None);
+    }
 }

@@ -185,34 +185,45 @@ fn c005(
         let known = base_people
             .entry(by.clone())
             .or_insert_with(|| person_at(git, &repo, base, by));
-        let head_email = portfolio
+        let head_addresses = portfolio
             .person(by)
-            .and_then(|p| p.email)
-            .map(str::to_owned);
+            .map(|p| addresses(p.addresses()))
+            .unwrap_or_default();
         let short = commit.id.to_hex_with_len(7);
+        let shown = |a: &[String]| match a {
+            [] => "none".to_owned(),
+            a => a.join(", "),
+        };
         let message = match known {
             None => format!(
                 "approval by `{by}` was added in {short} by {}, and `{by}` is not a person of the base revision, so nothing proves who approved",
                 commit.email
             ),
-            Some(email)
-                if head_email.as_deref().map(str::trim) != email.as_deref().map(str::trim) =>
-            {
-                format!(
-                    "approval by `{by}` was added in {short} by {}, and `{by}`'s email changed in this change ({} → {}): pmo matches approvers by the base revision's people",
-                    commit.email,
-                    email.as_deref().unwrap_or("none"),
-                    head_email.as_deref().unwrap_or("none")
-                )
-            }
-            Some(Some(e)) if e.trim().eq_ignore_ascii_case(commit.email.trim()) => continue,
-            Some(Some(e)) => format!(
-                "approval by `{by}` was added in {short} by {}, not by {by}'s email {e}",
-                commit.email
+            Some(base) if !same(base, &head_addresses) => format!(
+                "approval by `{by}` was added in {short} by {}, and `{by}`'s email changed in this change ({} → {}): pmo matches approvers by the base revision's people",
+                commit.email,
+                shown(base),
+                shown(&head_addresses)
             ),
-            Some(None) => format!(
+            Some(base) if base.is_empty() => format!(
                 "approval by `{by}` was added in {short} by {}; `{by}` has no `email` to match it with",
                 commit.email
+            ),
+            Some(base)
+                if base
+                    .iter()
+                    .any(|e| e.eq_ignore_ascii_case(commit.email.trim())) =>
+            {
+                continue;
+            }
+            Some(base) if base.len() == 1 => format!(
+                "approval by `{by}` was added in {short} by {}, not by {by}'s email {}",
+                commit.email, base[0]
+            ),
+            Some(base) => format!(
+                "approval by `{by}` was added in {short} by {}, not by one of {by}'s emails {}",
+                commit.email,
+                base.join(", ")
             ),
         };
         out.push(
@@ -224,28 +235,47 @@ fn c005(
             )
             .id(Some(&d.id))
             .help(format!(
-                "have {by} commit the approval, or set their `email`"
+                "have {by} commit the approval, or add the address they commit with to their `email` or `emails`"
             )),
         );
     }
     out
 }
 
-/// Person `id` in `commit`: `None` when there is no such person there, else their `email`.
-fn person_at(
-    git: &Git,
-    repo: &gix::Repository,
-    commit: ObjectId,
-    id: &str,
-) -> Option<Option<String>> {
+/// Person `id` in `commit`: `None` when there is no such person there, else the
+/// addresses they commit with (`email` and `emails`).
+fn person_at(git: &Git, repo: &gix::Repository, commit: ObjectId, id: &str) -> Option<Vec<String>> {
     let (_, person) = super::history::locate(git, repo, commit, id).ok()??;
     if person.get("kind").and_then(Value::as_str) != Some("person") {
         return None;
     }
-    Some(
-        person
-            .get("email")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-    )
+    let email = person.get("email").and_then(Value::as_str);
+    let emails = person
+        .get("emails")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    Some(addresses(email.into_iter().chain(emails)))
+}
+
+/// The same addresses, in any order.
+fn same(a: &[String], b: &[String]) -> bool {
+    let sorted = |x: &[String]| {
+        let mut x = x.to_vec();
+        x.sort();
+        x
+    };
+    sorted(a) == sorted(b)
+}
+
+/// A person's addresses, trimmed, in order, each once: what base and head compare.
+fn addresses<'a>(all: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in all.map(str::trim) {
+        if !out.iter().any(|o| o == a) {
+            out.push(a.to_owned());
+        }
+    }
+    out
 }

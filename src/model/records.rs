@@ -10,6 +10,9 @@ pub struct Person<'a> {
     pub name: &'a str,
     #[serde(default)]
     pub email: Option<&'a str>,
+    /// More addresses they commit with, beside `email`.
+    #[serde(default)]
+    pub emails: Vec<&'a str>,
     #[serde(default)]
     pub roles: Vec<&'a str>,
     /// Full-time equivalents (default 1.0).
@@ -24,6 +27,11 @@ fn one() -> f64 {
 impl Person<'_> {
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// The addresses they commit with: `email`, then `emails`.
+    pub fn addresses(&self) -> impl Iterator<Item = &str> {
+        self.email.into_iter().chain(self.emails.iter().copied())
     }
 }
 

@@ -46,6 +46,7 @@ mod tests {
             files: 1,
             documents: 1,
             diagnostics: vec![d],
+            waived: Vec::new(),
         };
         assert_eq!(
             super::github(&report),

@@ -33,11 +33,16 @@ pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Sty
     out
 }
 
-/// `2 errors, 1 warning in 120 files (131 documents)`
+/// `2 errors, 1 warning in 120 files (131 documents)`, with `, 3 waived` after the
+/// warnings when waivers silenced findings.
 pub fn summary(report: &Report) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let waived = match report.waived.len() {
+        0 => String::new(),
+        n => format!(", {n} waived"),
+    };
     format!(
-        "{}, {} in {} ({})",
+        "{}, {}{waived} in {} ({})",
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
         plural(report.files, "file"),

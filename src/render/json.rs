@@ -14,6 +14,7 @@ pub fn json(report: &Report, git_folder: Option<&str>) -> String {
             "documents": report.documents,
             "errors": report.count(Severity::Error),
             "warnings": report.count(Severity::Warning),
+            "waived": report.waived.len(),
         },
         "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
     });

@@ -17,7 +17,8 @@ people's roles and emails, so that a pull request cannot switch off the rule tha
 stop it. What the change does to them takes effect once it is merged, and each edit is
 this finding, so that reviewers see it: a rule switched off or downgraded, a waiver added
 or extended, a threshold moved, a gate requirement dropped, an `exclude` widened, an
-overlay or the root `.gitignore` changed, a role or an email given to a person.
+overlay or the root `.gitignore` changed, a role or an address (`email` or `emails`) given
+to a person.
 
 ```yaml
 # pmo.yaml in the pull request

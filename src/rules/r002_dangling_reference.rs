@@ -1,6 +1,9 @@
 use super::Rule;
 use crate::check::Context;
+use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Kind;
+use crate::parse::Seg;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
@@ -17,11 +20,20 @@ roll-ups and reports, and usually means a typo or a document that was renamed or
 kind: risk
 owner: bbo   # R002: owner `bbo` is not a person: no document has that id (did you mean `bob`?)
 ```
+
+The `owner` of a waiver in pmo.yaml is a reference to a person too: someone answers for
+the silenced finding until the waiver expires.
+
+```yaml
+waivers:
+  - {rule: K002, id: apollo-vendor-delay, reason: "audit pending", owner: alcie, expires: 2026-12-31}   # R002
+```
 "#,
     check: Some(check),
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    waiver_owners(ctx, out);
     for (doc, refs) in ctx.references() {
         for r in refs {
             if ctx.get(&r.id).is_some() {
@@ -45,5 +57,33 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .help(help),
             );
         }
+    }
+}
+
+/// A waiver's `owner` that no document has, located on it in pmo.yaml.
+fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (i, w) in ctx.config.waivers.iter().enumerate() {
+        if ctx.get(&w.owner).is_some() {
+            continue;
+        }
+        let span = ctx
+            .config
+            .span([Seg::Key("waivers"), Seg::Index(i), Seg::Key("owner")]);
+        let help = did_you_mean(&w.owner, ctx.ids_of(Kind::Person)).unwrap_or_else(|| {
+            "name the person who answers for the waiver, or create them with `pmo new person`"
+                .into()
+        });
+        out.push(
+            Diagnostic::new(
+                RULE.code,
+                FILE,
+                span,
+                format!(
+                    "waiver owner `{}` is not a person: no document has that id",
+                    w.owner
+                ),
+            )
+            .help(help),
+        );
     }
 }

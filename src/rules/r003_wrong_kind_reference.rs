@@ -1,6 +1,9 @@
 use super::Rule;
 use crate::check::Context;
+use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Kind;
+use crate::parse::Seg;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
@@ -17,11 +20,14 @@ kind: risk
 project: apollo
 owner: apollo   # R003: owner `apollo` is a project, not a person
 ```
+
+A waiver's `owner` in pmo.yaml must be a person as well.
 "#,
     check: Some(check),
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    waiver_owners(ctx, out);
     for (doc, refs) in ctx.references() {
         for r in refs {
             let Some(target) = ctx.get(&r.id) else {
@@ -46,5 +52,36 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .help(help),
             );
         }
+    }
+}
+
+/// A waiver's `owner` that is the id of a document other than a person.
+fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (i, w) in ctx.config.waivers.iter().enumerate() {
+        let Some(target) = ctx.get(&w.owner) else {
+            continue;
+        };
+        if target.kind == Kind::Person {
+            continue;
+        }
+        let span = ctx
+            .config
+            .span([Seg::Key("waivers"), Seg::Index(i), Seg::Key("owner")]);
+        let help = did_you_mean(&w.owner, ctx.ids_of(Kind::Person))
+            .unwrap_or_else(|| "use the id of a person".into());
+        out.push(
+            Diagnostic::new(
+                RULE.code,
+                FILE,
+                span,
+                format!(
+                    "waiver owner `{}` is {} {}, not a person",
+                    w.owner,
+                    target.kind.article(),
+                    target.kind
+                ),
+            )
+            .help(help),
+        );
     }
 }

@@ -5,7 +5,7 @@ pub mod example;
 mod init;
 mod new;
 
-pub use init::init;
+pub use init::{EXAMPLE_DAY, example_as_of, init};
 pub use new::{NewDocument, new_document};
 
 use crate::model::Kind;

@@ -119,8 +119,8 @@ pub fn new_document(
             (id.to_owned(), layout(&files, kind, project, id, req.today))
         }
         None => {
-            // The readable id first (people and projects), then with a random suffix
-            // until neither a document nor a file (nor a link) has it.
+            // The readable id first, then with a random suffix until neither a document
+            // nor a file (nor a link) has it.
             let mut attempt = 0;
             loop {
                 let id = generate_id(kind, project, title, req.today, attempt);
@@ -144,13 +144,55 @@ pub fn new_document(
         .and_then(|m| repo.config.methodology(m))
         .and_then(|m| m.phases.first().cloned())
         .unwrap_or_else(|| "initiation".into());
+    let rag = match (kind, project) {
+        (Kind::Status, Some(p)) => rag_lines(&computed_rag(repo, p)),
+        _ => String::new(),
+    };
     let text = render(
         kind.as_str(),
-        minijinja::context! { id, title, project, today => req.today.to_string(), first_phase },
+        minijinja::context! {
+            id, title, project, today => req.today.to_string(), first_phase, rag,
+        },
     )?;
     files.add(&rel, text);
     let written = files.write()?;
     Ok(written.into_iter().next().unwrap_or_default())
+}
+
+/// The `overall`, `schedule` and `cost` lines of a new status update: the colours the
+/// figures give, since F002 refuses a better one without `override_reason`; a dimension
+/// without figures is the user's to fill in.
+fn rag_lines(rag: &crate::metrics::rag::ComputedRag) -> String {
+    [
+        ("overall", rag.overall),
+        ("schedule", rag.schedule),
+        ("cost", rag.cost),
+    ]
+    .iter()
+    .map(|(field, computed)| {
+        let (value, note) = match computed {
+            Some(rag) => (
+                rag.as_str(),
+                "computed from the figures; a better one needs `override_reason`",
+            ),
+            None => ("green", "TODO: green, amber or red"),
+        };
+        format!("{:<30} # {note}", format!("{field}: {value}"))
+    })
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// The computed RAG of project `id` under the repository's thresholds; none when the
+/// project does not pass its schema.
+fn computed_rag(repo: &Repository, id: &str) -> crate::metrics::rag::ComputedRag {
+    let portfolio = crate::model::Portfolio::new(repo);
+    portfolio
+        .projects()
+        .iter()
+        .find(|(_, p)| p.id == id)
+        .map(|(_, p)| crate::metrics::rag::computed(p, &repo.config.rag))
+        .unwrap_or_default()
 }
 
 /// Where the new document goes: the suggested layout, except that a status update is
@@ -216,9 +258,10 @@ fn check_id<'a>(id: &'a str, flag: &str) -> Result<&'a str, Error> {
     }
 }
 
-/// `apollo-vendor-delay-k3x9`: readable, and with a random suffix so that two branches
-/// adding a document the same day do not collide (R001). People and projects named by a
-/// title keep the short form at the first `attempt`; later attempts add a suffix.
+/// `apollo-vendor-delay` at the first `attempt`: readable, as a person would write it.
+/// Later attempts, when that id or its file is taken, add a random suffix
+/// (`apollo-vendor-delay-k3x9`), which another branch adding the same document is
+/// unlikely to pick too.
 fn generate_id(
     kind: Kind,
     project: Option<&str>,
@@ -240,9 +283,8 @@ fn generate_id(
             None => kind.to_string(),
         },
     };
-    match kind {
-        // People and projects are named by hand and referred to constantly: keep them short.
-        Kind::Person | Kind::Project if title.is_some() && attempt == 0 => stem,
+    match attempt {
+        0 => stem,
         _ => format!("{stem}-{}", random_suffix(4)),
     }
 }
@@ -278,10 +320,23 @@ mod tests {
             again.starts_with("ada-lovelace-") && again.len() == 17,
             "{again}"
         );
-        let nameless = generate_id(Kind::Project, None, Some("///"), today(), 0);
+        assert_eq!(
+            generate_id(Kind::Project, None, Some("///"), today(), 0),
+            "project"
+        );
+        let nameless = generate_id(Kind::Project, None, Some("///"), today(), 1);
         assert!(
             nameless.starts_with("project-") && nameless.len() == 12,
             "{nameless}"
+        );
+        // Every kind starts from the plain id: a suffix is for a collision only.
+        assert_eq!(
+            generate_id(Kind::Risk, Some("apollo"), Some("Vendor delay"), today(), 0),
+            "apollo-vendor-delay"
+        );
+        assert_eq!(
+            generate_id(Kind::Status, Some("apollo"), None, today(), 0),
+            "apollo-status-2026-11-20"
         );
     }
 }

@@ -47,13 +47,21 @@ impl Repo {
         self.dir.path().join(p)
     }
 
-    /// `pmo -C <repo> --today 2026-11-20 --color never ARGS`
+    /// `pmo -C <repo> --today 2026-11-20 --color never ARGS`, each global option only
+    /// where the command takes it (pmo refuses one that means nothing to the command).
     pub fn pmo(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("pmo").unwrap();
-        cmd.arg("-C")
-            .arg(self.path())
-            .args(["--today", "2026-11-20", "--color", "never"])
-            .args(args);
+        let (chdir, today, color) = takes(args);
+        if chdir {
+            cmd.arg("-C").arg(self.path());
+        }
+        if today {
+            cmd.args(["--today", "2026-11-20"]);
+        }
+        if color {
+            cmd.args(["--color", "never"]);
+        }
+        cmd.args(args);
         cmd
     }
 
@@ -89,7 +97,32 @@ impl Repo {
     }
 }
 
-/// `(code, file, line, column)` of every finding of a JSON report.
+/// Whether the command `args` start with takes `-C`, `--today` and `--color`.
+pub fn takes(args: &[&str]) -> (bool, bool, bool) {
+    let has = |flag: &str| {
+        args.iter()
+            .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
+    };
+    let command = args.first().copied().unwrap_or_default();
+    let chdir = match command {
+        "rules" | "explain" => false,
+        "schema" => has("-o") || has("--out"),
+        _ => true,
+    };
+    let today = match command {
+        "history" | "import" | "schema" | "rules" | "explain" => false,
+        "init" => has("--example"),
+        "diff" => has("--check"),
+        "report" => !has("--list"),
+        _ => true,
+    };
+    let color = matches!(
+        command,
+        "check" | "ls" | "portfolio" | "capacity" | "rank" | "import"
+    );
+    (chdir, today, color)
+}
+
 /// The standard output of a command that must succeed; both outputs are shown if it
 /// does not.
 pub fn succeeds(cmd: &mut Command) -> String {
@@ -104,6 +137,7 @@ pub fn succeeds(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `(code, file, line, column)` of every finding of a JSON report.
 pub fn findings_in(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
     report["diagnostics"]
         .as_array()
