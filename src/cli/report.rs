@@ -8,16 +8,12 @@ use pmo::repository;
 use std::process::ExitCode;
 
 pub fn run(args: &Args, cmd: &ReportArgs) -> Result<ExitCode> {
-    super::with_source(args, |source, root| render(args, cmd, source, root))
+    super::with_source(args, |source, _| render(args, cmd, source))
 }
 
-fn render(
-    args: &Args,
-    cmd: &ReportArgs,
-    source: &dyn pmo::source::Source,
-    root: &std::path::Path,
-) -> Result<ExitCode> {
-    let templates = Templates::load(root)?;
+fn render(args: &Args, cmd: &ReportArgs, source: &dyn pmo::source::Source) -> Result<ExitCode> {
+    // Under `--rev`, the revision's templates: a report of the past as it was made then.
+    let templates = Templates::load(source)?;
     if cmd.list {
         let mut out = String::new();
         for t in templates.list() {

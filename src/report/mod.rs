@@ -12,14 +12,13 @@ use crate::Error;
 use crate::budget::Stopped;
 use crate::check::Context;
 use crate::model::{Document, Kind};
-use crate::source::{Unread, file};
+use crate::source::Source;
 use crate::suggest::did_you_mean;
 use errors::{describe, detail};
 use minijinja::value::{Serde, ValueKind};
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Deserialize;
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::Arc;
 
 /// Instructions a template may run: a guard against endless loops, far above what a
@@ -81,7 +80,9 @@ pub struct Templates {
 }
 
 impl Templates {
-    pub fn load(root: &Path) -> Result<Templates, Error> {
+    /// The built-ins with the templates of `source` (the working tree, or the revision
+    /// `--rev` names) over them.
+    pub fn load(source: &dyn Source) -> Result<Templates, Error> {
         let mut env = Environment::new();
         // Every `{{ value }}` is escaped for the format the template's name says (set
         // before templates are added: they are compiled with it); a
@@ -100,22 +101,16 @@ impl Templates {
             .map(|(name, _)| (name.to_owned(), "built-in".to_owned()))
             .collect();
         let mut broken = Vec::new();
-        let dir = root.join("templates");
-        // A repository's templates are its own files: never what a link points to.
-        if let Ok(Some(_)) = file::first_link(root, "templates") {
-            return Err(Unread::Link.refuse("templates"));
-        }
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut files: Vec<_> = entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
-                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-                .filter(|name| name.ends_with(".j2"))
-                .collect();
-            files.sort();
-            for name in files {
-                let origin = format!("templates/{name}");
-                let added = read_template(root, &origin).and_then(|source| {
+        // The revision's own templates under `--rev`; never what a link points to (the
+        // source refuses a linked folder or file).
+        let files: Vec<String> = source
+            .files_in("templates")?
+            .into_iter()
+            .filter(|name| name.ends_with(".j2"))
+            .collect();
+        for name in files {
+            let origin = format!("templates/{name}");
+            let added = read_template(source, &origin).and_then(|source| {
                     let compiled = compile(env.clone(), name.clone(), source);
                     let (compiled, result) = compiled.map_err(|stopped| {
                         let why = match stopped {
@@ -137,19 +132,18 @@ impl Templates {
                         ("does not compile", why, message)
                     })
                 });
-                if let Err((mark, why, message)) = added {
-                    // Not the built-in of the same name either: using it fails.
-                    env.remove_template(&name);
-                    broken.push(Broken {
-                        file: name.clone(),
-                        mark,
-                        why,
-                        message,
-                    });
-                }
-                origins.retain(|(n, _)| *n != name);
-                origins.push((name, origin));
+            if let Err((mark, why, message)) = added {
+                // Not the built-in of the same name either: using it fails.
+                env.remove_template(&name);
+                broken.push(Broken {
+                    file: name.clone(),
+                    mark,
+                    why,
+                    message,
+                });
             }
+            origins.retain(|(n, _)| *n != name);
+            origins.push((name, origin));
         }
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         // Debug mode makes an undefined value remember the expression it comes from
@@ -363,23 +357,33 @@ impl std::io::Write for Capped {
     }
 }
 
+/// Why a template cannot be read: for `--list`, and the message.
+fn unreadable(origin: &str, why: &str) -> (&'static str, String, String) {
+    ("unreadable", format!("it {why}"), format!("{origin} {why}"))
+}
+
 /// `custom.md.j2` -> (`custom`, `md`).
 fn split(file: &str) -> Option<(&str, &str)> {
     file.strip_suffix(".j2")?.rsplit_once('.')
 }
 
 /// A repository template's text; why it cannot be read (`--list`, the message) if not.
-fn read_template(root: &Path, origin: &str) -> Result<String, (&'static str, String, String)> {
-    let bytes = file::read_below(root, origin)
-        .and_then(|bytes| bytes.ok_or_else(|| Unread::Failed("it is gone".to_owned())))
-        .map_err(|why| {
-            let text = why.describe();
-            (
-                "unreadable",
-                format!("it {text}"),
-                format!("{origin} {text}"),
-            )
-        })?;
+fn read_template(
+    source: &dyn Source,
+    origin: &str,
+) -> Result<String, (&'static str, String, String)> {
+    let bytes = match source.read(origin) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(unreadable(origin, "is gone")),
+        // The source says why with the path first (`templates/x.j2 is a symbolic link`).
+        Err(e) => {
+            let message = e.to_string();
+            let why = message
+                .strip_prefix(&format!("{origin} "))
+                .unwrap_or(&message);
+            return Err(unreadable(origin, why));
+        }
+    };
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let offset = e.utf8_error().valid_up_to();
@@ -601,7 +605,7 @@ mod tests {
 
     fn templates() -> Templates {
         let dir = tempfile::tempdir().unwrap();
-        Templates::load(dir.path()).unwrap()
+        Templates::load(&crate::source::Worktree::at(dir.path())).unwrap()
     }
 
     #[test]
