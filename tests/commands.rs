@@ -658,10 +658,17 @@ fn machine_outputs() {
     for format in ["json", "github", "sarif", "junit", "gitlab"] {
         let out = repo.pmo(&["check", "--format", format]).output().unwrap();
         assert_eq!(out.status.code(), Some(1));
-        insta::assert_snapshot!(
-            format!("format_{format}"),
-            String::from_utf8(out.stdout).unwrap()
-        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        if format == "sarif" {
+            // The rule catalogue apart from the results: a rule's documentation changes
+            // one snapshot, a finding another.
+            let mut sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let rules = sarif["runs"][0]["tool"]["driver"]["rules"].take();
+            insta::assert_json_snapshot!("format_sarif_rules", rules);
+            insta::assert_json_snapshot!("format_sarif", sarif);
+            continue;
+        }
+        insta::assert_snapshot!(format!("format_{format}"), text);
     }
 }
 

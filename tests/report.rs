@@ -563,14 +563,22 @@ fn the_gate_pack_starts_from_the_first_gate_not_passed() {
 
 #[test]
 fn a_revision_is_reported_with_its_own_templates() {
-    let repo = Repo::new()
-        .file("people/bob.yaml", BOB)
-        .file("templates/custom.md.j2", "then: {{ people | length }} people\n");
+    let repo = Repo::new().file("people/bob.yaml", BOB).file(
+        "templates/custom.md.j2",
+        "then: {{ people | length }} people\n",
+    );
     let me = ("Ann", "ann@example.org");
     common::git(repo.path(), me, &["init", "-q"]);
     common::git(repo.path(), me, &["add", "-A"]);
     common::git(repo.path(), me, &["commit", "-qm", "first"]);
-    std::fs::write(repo.join("templates/custom.md.j2"), "now: {{ people | length }}\n").unwrap();
+    std::fs::write(
+        repo.join("templates/custom.md.j2"),
+        "now: {{ people | length }}\n",
+    )
+    .unwrap();
     assert_eq!(repo.stdout(&["report", "custom"]), "now: 1\n");
-    assert_eq!(repo.stdout(&["--rev", "HEAD", "report", "custom"]), "then: 1 people\n");
+    assert_eq!(
+        repo.stdout(&["--rev", "HEAD", "report", "custom"]),
+        "then: 1 people\n"
+    );
 }
