@@ -220,7 +220,7 @@ fn item(ctx: &Context<'_>, kind: Kind, doc: &Document) -> Value {
 }
 
 fn project_figures(ctx: &Context<'_>, p: &crate::model::Project<'_>, m: &mut Map<String, Value>) {
-    let computed = rag::computed(p, &ctx.config.rag);
+    let computed = rag::computed(p, &ctx.config.rag, ctx.today);
     let latest = ctx.latest_status(p.id);
     let tolerances = tolerance::effective(p, &ctx.config.tolerances);
     let cost_limit = p.baseline.budget.map(|b| tolerances.cost_limit(b));
