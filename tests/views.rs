@@ -706,4 +706,23 @@ fn projects_without_sponsor_or_manager_are_listed_and_grouped() {
             .unwrap();
     assert_eq!(by["rows"][0]["manager"], "(none)");
     assert_eq!(by["rows"][0]["projects"], 1);
+    // A status report names the people a project has, and nobody else.
+    for format in ["md", "html"] {
+        let report = repo.stdout(&[
+            "report",
+            "status",
+            "--project",
+            "apollo",
+            "--format",
+            format,
+        ]);
+        let meta = report
+            .lines()
+            .find(|l| l.contains("phase initiation"))
+            .unwrap();
+        assert!(
+            !meta.contains("manager") && !meta.contains("sponsor") && !meta.contains("None"),
+            "{meta}"
+        );
+    }
 }
