@@ -13,10 +13,11 @@ pub static RULE: Rule = Rule {
 pmo computes each project's RAG from its figures: cost from `forecast.cost` against
 `baseline.budget`, schedule from `forecast.finish` against `baseline.finish`, with the
 thresholds of pmo.yaml `rag`, and overall as the worst of the two. When pmo.yaml sets
-`rag.cpi` or `rag.spi`, cost is also graded on the cost performance index and schedule on
-the schedule performance index (earned value), each the worse of its two grades. In a project's latest
-status update, `overall`, `cost` or `schedule` may not be better than the computed value
-unless `override_reason` says why. Applies to projects that are active or on hold.
+`rag.cpi` or `rag.spi`, cost is also graded on the cost performance index and schedule
+on the schedule performance index (earned value), each the worse of its two grades. In
+a project's latest status update, `overall`, `cost` or `schedule` may not be better than
+the computed value unless `override_reason` says why. Applies to projects that are
+active or on hold.
 
 ```yaml
 kind: status
