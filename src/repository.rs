@@ -86,7 +86,7 @@ fn load_with(
     judge: &dyn Source,
 ) -> Result<Repository, Error> {
     let config = config::load(config_bytes).map_err(Error::Config)?;
-    let schemas = Schemas::compile(&overlays(judge)?)
+    let schemas = Schemas::compile(&overlays(judge)?, &config)
         .map_err(|e| Error::Config(vec![overlay_problem(&e)]))?;
     let skip = source::skip_set(&config.exclude).map_err(|e| {
         Error::Config(vec![Diagnostic::new(
@@ -173,7 +173,9 @@ pub fn configuration_problems(source: &dyn Source) -> Vec<Diagnostic> {
     }
     match overlays(source) {
         Ok(found) => {
-            if let Err(e) = Schemas::compile(&found) {
+            // Whether an overlay compiles does not depend on which fields pmo.yaml makes
+            // optional: the defaults will do.
+            if let Err(e) = Schemas::compile(&found, &config::Config::default()) {
                 out.push(overlay_problem(&e));
             }
         }

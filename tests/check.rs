@@ -500,3 +500,80 @@ fn waived_findings_are_counted_in_the_summary() {
     );
     assert_eq!(clean.check_json()["summary"]["waived"], 0);
 }
+
+#[test]
+fn pmo_yaml_may_make_sponsor_and_manager_optional() {
+    let unnamed = "kind: project\nid: apollo\ntitle: Apollo\nstate: proposed\nphase: initiation\n";
+    // By default a project names both: one S001 per missing field, at the mapping.
+    let repo = Repo::new().file("apollo.yaml", unnamed);
+    let found = repo.check_json()["diagnostics"].clone();
+    let messages: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{found:#}");
+    assert!(messages[0].contains("sponsor"), "{messages:?}");
+    assert!(messages[1].contains("manager"), "{messages:?}");
+
+    let optional = |fields: &str| format!("{}project: {{optional: [{fields}]}}\n", common::CONFIG);
+    let repo = Repo::with_config(&optional("sponsor, manager")).file("apollo.yaml", unnamed);
+    assert_eq!(repo.findings(), []);
+    // Only what is listed.
+    let repo = Repo::with_config(&optional("sponsor")).file("apollo.yaml", unnamed);
+    assert_eq!(repo.findings(), [f("S001", "apollo.yaml", 1, 1)]);
+    // A field that is not one of the two stops the command: pmo.yaml is broken.
+    Repo::with_config(&optional("title"))
+        .pmo(&["check"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("pmo.yaml:3"));
+
+    // A gate may still require them from a phase on (G002), as the default waterfall
+    // does from `planning`.
+    let planning = unnamed.replace(
+        "state: proposed\nphase: initiation",
+        "state: active\nphase: planning\nobjectives: [o]\ngates:\n  - {phase: planning, decision: go, date: 2026-01-10, approvers: [bob]}",
+    );
+    let repo = Repo::with_config(&optional("sponsor, manager"))
+        .file("apollo.yaml", &planning)
+        .file("bob.yaml", common::BOB)
+        .file("o.yaml", "kind: objective\nid: o\ntitle: O\n");
+    let mut codes: Vec<String> = repo.findings().into_iter().map(|f| f.0).collect();
+    codes.sort();
+    assert_eq!(codes, ["G002", "G002", "T002"], "{:#}", repo.check_json());
+}
+
+#[test]
+fn pmo_schema_prints_the_schema_check_uses() {
+    let required = |repo: &Repo| -> Vec<String> {
+        let schema: serde_json::Value =
+            serde_json::from_str(&repo.stdout(&["schema", "project"])).unwrap();
+        serde_json::from_value(schema["required"].clone()).unwrap()
+    };
+    let repo = Repo::new();
+    assert_eq!(
+        required(&repo),
+        [
+            "kind", "id", "title", "sponsor", "manager", "state", "phase"
+        ]
+    );
+    let config = format!("{}project: {{optional: [manager]}}\n", common::CONFIG);
+    let repo = Repo::with_config(&config);
+    assert_eq!(
+        required(&repo),
+        ["kind", "id", "title", "sponsor", "state", "phase"]
+    );
+    // Exported for an editor, and as an overlay: the same.
+    repo.stdout(&["schema", "-o", "schema"]);
+    let exported = std::fs::read_to_string(repo.join("schema/project.schema.json")).unwrap();
+    let exported: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(
+        exported["required"],
+        serde_json::json!(["kind", "id", "title", "sponsor", "state", "phase"])
+    );
+    // A broken pmo.yaml cannot say which schema holds.
+    Repo::with_config("version: 1\nproject: {optional: [title]}\n")
+        .refuses(&["schema", "project"], "pmo.yaml");
+}

@@ -961,6 +961,59 @@ fn a_role_the_change_gives_counts_once_merged() {
 }
 
 #[test]
+fn a_change_cannot_make_sponsors_optional_for_itself() {
+    let repo = history_repo();
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    // The pull request drops Apollo's sponsor and the requirement in one go.
+    let config = format!("{}project: {{optional: [sponsor]}}\n", common::CONFIG);
+    let unsponsored = project("2027-02-01", true).replace("sponsor: carol\n", "");
+    let repo = repo
+        .file("pmo.yaml", &config)
+        .file("projects/apollo/project.yaml", &unsponsored);
+    let (code, found) = judged(&repo, base.trim());
+    assert_eq!(code, 1, "{found:?}");
+    let file = "projects/apollo/project.yaml";
+    assert!(
+        found.contains(&("S001".into(), file.into(), 1)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("C006".into(), "pmo.yaml".into(), 3)),
+        "{found:?}"
+    );
+    // Once merged, it holds.
+    let (_, report) = repo.report(&["check"]);
+    assert!(!report.to_string().contains("S001"), "{report:#}");
+}
+
+#[test]
+fn diff_grades_the_indices_as_the_configuration_says() {
+    let config = format!("{}rag:\n  cpi: {{amber: 0.95, red: 0.9}}\n", common::CONFIG);
+    let spent = |cost: u32| {
+        format!(
+            "{}forecast: {{finish: 2026-12-18, cost: 100000}}\nactuals: {{cost: {cost}, percent_complete: 50, as_of: 2026-07-01}}\n",
+            project("2026-12-18", true)
+        )
+    };
+    let notes = |config: &str| {
+        let repo = Repo::with_config(config);
+        git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
+        let repo = repo.file("projects/apollo/project.yaml", &spent(50000));
+        commit(&repo, ALICE, "On budget");
+        // 50,000 earned for 60,000 spent: CPI 0.83, though the forecast has not moved.
+        let repo = repo.file("projects/apollo/project.yaml", &spent(60000));
+        commit(&repo, ALICE, "Overspent");
+        json(&repo, &["diff", "HEAD~1", "HEAD", "--format", "json"])["diff"]["documents"][0]
+            ["notes"]
+            .to_string()
+    };
+    let before = notes(common::CONFIG);
+    assert!(!before.contains("computed RAG"), "{before}");
+    let after = notes(&config);
+    assert!(after.contains("computed RAG green → red"), "{after}");
+}
+
+#[test]
 fn a_change_cannot_relax_the_schema_it_is_checked_by() {
     let overlay = r#"{"required": ["category"], "properties": {"category": {"type": "string"}}}"#;
     let repo = history_repo()

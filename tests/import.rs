@@ -403,15 +403,14 @@ fn the_gmpp_release_imports_completely() {
             .arg(&out),
     );
     // Every row is accounted for: 244 projects; the 12 rows whose rating is an exemption
-    // (or "early planning") get no status update instead of an invented colour.
+    // (or "early planning") get no status update instead of an invented colour, and no
+    // person is invented for the owners the release does not name.
     assert!(
-        report.contains("244 rows read; 518 documents written"),
+        report.contains("244 rows read; 476 documents written"),
         "{report}"
     );
     assert!(
-        report.contains(
-            "(21 person, 21 program, 244 project, 232 status); 0 rows skipped; 12 documents skipped"
-        ),
+        report.contains("(244 project, 232 status); 0 rows skipped; 12 documents skipped"),
         "{report}"
     );
     // Counted independently: 3 rows have no description, 1 rated row no comment.
@@ -733,5 +732,44 @@ fn bad_patterns_and_percentages_are_located() {
     assert!(
         report.contains("row 1 (line 2), column Complete: `90.16%` is a percentage: add `percent: 100` (or `1`) to `number:` in the mapping: field `actuals.percent_complete` of project `ho-a1` left out"),
         "{report}"
+    );
+}
+
+#[test]
+fn a_register_that_names_no_people_imports_once_pmo_yaml_allows_it() {
+    let map = "version: 1\ndocuments:\n  - kind: project\n    id: {column: Code, slug: true}\n    fields:\n      title: {column: Name}\n      state: {value: active}\n      phase: {value: delivery}\n";
+    let dir = outside_setup(map, "Code,Name\nA1,Reserves\nB2,Housing\n");
+    // Under the built-in schema a project names its sponsor and manager: the mapping
+    // would have to invent them, and is refused.
+    let stderr = refused_import(dir.path(), "repo");
+    assert!(
+        stderr.contains("a project needs `sponsor`, which the mapping does not fill"),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("repo/pmo.yaml"),
+        "version: 1\nproject: {optional: [sponsor, manager]}\nmethodologies:\n  register:\n    phases: [delivery]\n",
+    )
+    .unwrap();
+    let (code, report, stderr) = import_into_repo(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        report.contains("2 rows read; 2 documents written"),
+        "{report}"
+    );
+    assert_eq!(
+        tree(&dir.path().join("repo")),
+        [
+            "pmo.yaml",
+            "projects/a1/project.yaml",
+            "projects/b2/project.yaml"
+        ]
+    );
+    common::succeeds(
+        Command::cargo_bin("pmo")
+            .unwrap()
+            .arg("-C")
+            .arg(dir.path().join("repo"))
+            .args(["check", "-q", "--today", "2026-11-20"]),
     );
 }

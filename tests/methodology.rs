@@ -121,6 +121,25 @@ fn g001_a_phase_needs_its_gate() {
 }
 
 #[test]
+fn g001_not_for_a_methodology_that_records_no_gate_decisions() {
+    // Neither gate decision recorded: under the default, one G001 for `execution`.
+    let decisions = "gates:\n  - {phase: planning, decision: go, date: 2026-01-10, approvers: [bob]}\n  - {phase: execution, decision: go, date: 2026-03-15, approvers: [bob]}\n";
+    let repo = edit(fixture(), PROJECT, decisions, "");
+    assert_eq!(findings(&repo, "G001").len(), 1);
+    // An empty `gates` takes away the requirements, not the decisions.
+    let repo = edit(
+        repo,
+        "pmo.yaml",
+        "      closure:   {min_related: {lesson: 1}}\n  agile:",
+        "      closure:   {min_related: {lesson: 1}}\n    gate_decisions: false\n  agile:",
+    );
+    assert!(findings(&repo, "G001").is_empty());
+    // What entering a phase requires still holds.
+    let repo = edit(repo, PROJECT, "  approved_by: bob\n", "");
+    assert_eq!(findings(&repo, "G002").len(), 1);
+}
+
+#[test]
 fn g002_required_fields_of_passed_gates() {
     let repo = edit(fixture(), PROJECT, "  approved_by: bob\n", "");
     let phase = at(&repo, PROJECT, 8, "execution");
@@ -379,6 +398,51 @@ fn f002_status_is_no_better_than_the_figures() {
 }
 
 #[test]
+fn f002_grades_cpi_and_spi_once_configured() {
+    // Apollo earns 540,000 (45 % of 1,200,000) for 640,000 spent: CPI 0.84. Its forecast
+    // alone (+8.3 %, 23 days late) is amber, as its status says.
+    let cpi = "rag:                             # computed RAG thresholds\n  cpi: {amber: 0.95, red: 0.9}\n";
+    let repo = edit(
+        fixture(),
+        "pmo.yaml",
+        "rag:                             # computed RAG thresholds\n",
+        cpi,
+    );
+    let found = findings(&repo, "F002");
+    let messages: Vec<&str> = found.iter().map(|(.., m)| m.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "reported `overall: amber` but the computed overall RAG of apollo is red",
+            "reported `cost: amber` but the computed cost RAG of apollo is red (forecast cost +8.3% against the baseline budget; CPI 0.84)",
+        ]
+    );
+    // At 0.84 exactly the index is amber: the thresholds are inclusive.
+    let repo = edit(
+        repo,
+        "pmo.yaml",
+        "{amber: 0.95, red: 0.9}",
+        "{amber: 0.95, red: 0.84375}",
+    );
+    assert!(findings(&repo, "F002").is_empty());
+
+    // SPI: planned value at 2026-11-15 is 314/347 of the budget, so SPI is 0.50; the
+    // status already says red for the schedule, and red overall is not reported.
+    let repo = edit(
+        fixture(),
+        "pmo.yaml",
+        "rag:                             # computed RAG thresholds\n",
+        "rag:\n  spi: {amber: 0.9, red: 0.8}\n",
+    );
+    let found = findings(&repo, "F002");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].3.contains("computed overall RAG of apollo is red"),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn t001_overdue_milestones() {
     let repo = edit(
         fixture(),
@@ -528,6 +592,11 @@ fn incoherent_methodologies_stop_with_exit_2() {
             "scoring:",
             "rules: {Z999: off}\nscoring:",
             "`Z999` is not a rule code",
+        ),
+        (
+            "rag:                             # computed RAG thresholds\n",
+            "rag:\n  cpi: {amber: 0.8, red: 0.9}\n",
+            "rag.cpi: amber threshold 0.8 is below red threshold 0.9",
         ),
     ];
     for (from, to, message) in cases {

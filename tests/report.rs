@@ -545,6 +545,17 @@ fn the_gate_pack_starts_from_the_first_gate_not_passed() {
     assert!(md.contains("Gate not passed: **execution**"), "{md}");
     assert!(md.contains("G001: no gate decision for entering"), "{md}");
     assert!(!md.contains("Next gate: **closure**"), "{md}");
+    // A methodology that records no gate decisions has no gate left behind.
+    let register = Repo::with_config(
+        "version: 1\nroles: [sponsor]\nmethodologies:\n  register:\n    phases: [initiation, planning, execution, closure]\n    gate_decisions: false\n",
+    )
+    .file("people/bob.yaml", BOB)
+    .file(
+        "projects/aa/project.yaml",
+        "kind: project\nid: aa\ntitle: Project aa\nsponsor: bob\nmanager: bob\nstate: active\nphase: execution\n",
+    );
+    let md = report_in(&register, &["gate", "--project", "aa"]);
+    assert!(md.contains("Next gate: **closure**"), "{md}");
 
     // Lists are written as lists of words, never as a programming language's list.
     let early = Repo::new().file("people/bob.yaml", BOB).file(

@@ -692,3 +692,96 @@ fn export_adds_overlay_fields_without_clashing_with_computed_columns() {
     let score = header.iter().position(|c| *c == "score").unwrap();
     assert_eq!(row[score], "6");
 }
+
+/// A project whose forecast is on budget and on time (green) while it earns 400,000 for
+/// 500,000 spent and planned 500,000 by its data date: CPI 0.8, SPI 0.8.
+const EARNING_BADLY: &str = "kind: project\nid: apollo\ntitle: Apollo\nsponsor: bob\nmanager: bob\nstate: active\nphase: initiation\n\
+    baseline: {start: 2026-01-01, finish: 2026-12-31, budget: 1000000}\n\
+    forecast: {finish: 2026-12-31, cost: 1000000}\n\
+    actuals: {cost: 500000, percent_complete: 40, as_of: 2026-07-02}\n";
+
+/// `(ls rag, portfolio rag_red, export rag_cost, export rag_schedule, status report cost
+/// line)` of the project above under `config`.
+fn computed_rags(config: &str) -> (String, Value, String, String, String) {
+    let repo = Repo::with_config(config)
+        .file("people/bob.yaml", common::BOB)
+        .file("projects/apollo.yaml", EARNING_BADLY);
+    let json = |args: &[&str]| -> Value {
+        serde_json::from_str(&repo.stdout(&[args, &["--format", "json"]].concat())).unwrap()
+    };
+    let ls = json(&["ls", "projects"])["rows"][0]["rag"].to_string();
+    let portfolio = json(&["portfolio"])["rows"][0]["rag_red"].clone();
+    let out = repo.join("export");
+    repo.stdout(&["export", "-q", "-o", out.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(out.join("projects.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let values: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| values[header.iter().position(|h| *h == name).unwrap()].to_owned();
+    let report = repo.stdout(&["report", "status", "--project", "apollo"]);
+    let cost = report
+        .lines()
+        .find(|l| l.starts_with("| cost |"))
+        .unwrap_or_else(|| panic!("{report}"))
+        .to_owned();
+    (
+        ls,
+        portfolio,
+        column("rag_cost"),
+        column("rag_schedule"),
+        cost,
+    )
+}
+
+#[test]
+fn computed_rag_grades_the_indices_everywhere_once_configured() {
+    let (ls, portfolio, cost, schedule, report) = computed_rags(common::CONFIG);
+    assert_eq!((ls.as_str(), &portfolio), ("\"green\"", &json!(0)));
+    assert_eq!((cost.as_str(), schedule.as_str()), ("green", "green"));
+    assert!(!report.contains("red"), "{report}");
+
+    let config = format!(
+        "{}rag:\n  cpi: {{amber: 0.95, red: 0.9}}\n  spi: {{amber: 0.85, red: 0.75}}\n",
+        common::CONFIG
+    );
+    let (ls, portfolio, cost, schedule, report) = computed_rags(&config);
+    assert_eq!((ls.as_str(), &portfolio), ("\"red\"", &json!(1)));
+    assert_eq!((cost.as_str(), schedule.as_str()), ("red", "amber"));
+    assert!(report.contains("red"), "{report}");
+}
+
+#[test]
+fn projects_without_sponsor_or_manager_are_listed_and_grouped() {
+    let repo = Repo::with_config("version: 1\nproject: {optional: [sponsor, manager]}\n").file(
+        "projects/apollo.yaml",
+        "kind: project\nid: apollo\ntitle: Apollo\nstate: active\nphase: initiation\n",
+    );
+    let rows: Value =
+        serde_json::from_str(&repo.stdout(&["ls", "projects", "--format", "json"])).unwrap();
+    assert_eq!(rows["rows"][0]["id"], "apollo");
+    assert_eq!(rows["rows"][0]["manager"], Value::Null);
+    let by: Value =
+        serde_json::from_str(&repo.stdout(&["portfolio", "--by", "manager", "--format", "json"]))
+            .unwrap();
+    assert_eq!(by["rows"][0]["manager"], "(none)");
+    assert_eq!(by["rows"][0]["projects"], 1);
+    // A status report names the people a project has, and nobody else.
+    for format in ["md", "html"] {
+        let report = repo.stdout(&[
+            "report",
+            "status",
+            "--project",
+            "apollo",
+            "--format",
+            format,
+        ]);
+        let meta = report
+            .lines()
+            .find(|l| l.contains("phase initiation"))
+            .unwrap();
+        assert!(
+            !meta.contains("manager") && !meta.contains("sponsor") && !meta.contains("None"),
+            "{meta}"
+        );
+    }
+}

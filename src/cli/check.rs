@@ -126,7 +126,7 @@ fn changed_since(
             (Head::Commit(id), id)
         }
     };
-    let change = git::diff(git, base, head, &repo.config)?;
+    let change = git::diff(git, base, head, &repo.config, args.today())?;
     let extra = git::findings(git, base, tip, &change, repo)?;
     git::guards::restore_identities(&change, repo);
     let mut report = pmo::check::check_with(repo, args.today(), extra);

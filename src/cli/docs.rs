@@ -1,6 +1,7 @@
 use super::args::{Args, ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use pmo::config::Config;
 use pmo::rules;
 use pmo::schema;
 use std::process::ExitCode;
@@ -36,9 +37,10 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
         .iter()
         .map(|name| format!("{name}.schema.json"))
         .collect();
+    let config = configuration(args)?;
     let Some(dir) = &cmd.out else {
         for file in &files {
-            super::print(&(serde_json::to_string_pretty(&schema::bundled(file))? + "\n"))?;
+            super::print(&(serde_json::to_string_pretty(&schema::bundled(file, &config))? + "\n"))?;
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -48,7 +50,7 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
     for file in &files {
         set.add(
             file,
-            serde_json::to_string_pretty(&schema::bundled(file))? + "\n",
+            serde_json::to_string_pretty(&schema::bundled(file, &config))? + "\n",
         );
     }
     set.hint("choose another -o DIR");
@@ -56,6 +58,17 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
         super::print(&format!("{}\n", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration that shapes the schemas (`project.optional`), so that an editor
+/// asks for what `pmo check` asks for: that of the governance repository around the start
+/// directory, at `--rev` when given. Outside any repository, the defaults: the built-in
+/// schemas.
+fn configuration(args: &Args) -> Result<Config> {
+    if args.rev.is_none() && pmo::source::Worktree::discover(&args.start_dir()).is_err() {
+        return Ok(Config::default());
+    }
+    super::with_source(args, |source, _| Ok(pmo::repository::load_config(source)?))
 }
 
 pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {

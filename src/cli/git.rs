@@ -38,7 +38,7 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     };
     // The head's configuration grades computed RAG on both sides.
     let config = pmo::repository::load_config(head_source).unwrap_or_default();
-    let mut change = git::diff(&git, base, head()?, &config)?;
+    let mut change = git::diff(&git, base, head()?, &config, args.today())?;
     if cmd.check {
         let today = args.today();
         let before = pmo::repository::load(&judge)?;

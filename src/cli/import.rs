@@ -134,14 +134,21 @@ fn read(repository: Option<&Path>, path: &Path, shown: &str) -> Result<Vec<u8>> 
 }
 
 /// The kinds' schemas of the governance repository `dir` is in (the nearest folder up
-/// holding `pmo.yaml`), with its overlays `schema/<kind>.schema.json`; the built-in
-/// schemas outside any repository.
+/// holding `pmo.yaml`), as its `pmo.yaml` shapes them and with its overlays
+/// `schema/<kind>.schema.json`; the built-in schemas outside any repository.
 fn schemas_at(dir: &Path) -> Result<Schemas> {
-    let overlays = match dir.ancestors().find(|d| pmo::source::holds_config(d)) {
-        Some(repo) => pmo::repository::overlays(&pmo::source::Worktree::at(repo))?,
-        None => HashMap::new(),
+    let (overlays, config) = match dir.ancestors().find(|d| pmo::source::holds_config(d)) {
+        Some(repo) => {
+            let tree = pmo::source::Worktree::at(repo);
+            (
+                pmo::repository::overlays(&tree)?,
+                pmo::repository::load_config(&tree)?,
+            )
+        }
+        None => (HashMap::new(), pmo::config::Config::default()),
     };
-    Schemas::compile(&overlays).map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
+    Schemas::compile(&overlays, &config)
+        .map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
 }
 
 /// The counts; `done` says what happened to the documents (`written to`, ...).

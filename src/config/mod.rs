@@ -31,6 +31,7 @@ pub struct Config {
     pub default_methodology: Option<String>,
     #[serde(deserialize_with = "ordered")]
     pub methodologies: Vec<(String, Methodology)>,
+    pub project: ProjectConfig,
     pub risk: RiskConfig,
     pub status: StatusConfig,
     pub tolerances: Tolerances,
@@ -50,6 +51,15 @@ pub struct Methodology {
     pub phases: Vec<String>,
     #[serde(default, deserialize_with = "ordered")]
     pub gates: Vec<(String, Gate)>,
+    /// Whether its projects record gate decisions (`gates:` of a project) that G001
+    /// checks. A register that only copies a phase from elsewhere has none to record;
+    /// its gates' requirements (G002, G003) still hold.
+    #[serde(default = "yes")]
+    pub gate_decisions: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -58,6 +68,15 @@ pub struct Gate {
     pub require: Vec<String>,
     #[serde(deserialize_with = "ordered")]
     pub min_related: Vec<(String, u32)>,
+}
+
+/// What a project document must hold beyond the built-in schema's choice.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProjectConfig {
+    /// Fields the built-in schema requires that this repository does not (`sponsor`,
+    /// `manager`): a register imported from public data names no such people.
+    pub optional: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +104,10 @@ pub struct Tolerances {
 pub struct RagConfig {
     pub cost_pct: Thresholds,
     pub schedule_days: Thresholds,
+    /// Off unless set: cost is also graded on the cost performance index (lower is worse).
+    pub cpi: Option<Thresholds>,
+    /// Off unless set: schedule is also graded on the schedule performance index.
+    pub spi: Option<Thresholds>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -133,6 +156,7 @@ impl Default for Config {
             roles: Vec::new(),
             default_methodology: None,
             methodologies: default_methodologies(),
+            project: ProjectConfig::default(),
             risk: RiskConfig::default(),
             status: StatusConfig::default(),
             tolerances: Tolerances::default(),
@@ -181,6 +205,8 @@ impl Default for RagConfig {
                 amber: 10.0,
                 red: 30.0,
             },
+            cpi: None,
+            spi: None,
         }
     }
 }
@@ -225,6 +251,7 @@ fn default_methodologies() -> Vec<(String, Methodology)> {
                     ),
                     ("closure".into(), gate(&[], &[("lesson", 1)])),
                 ],
+                gate_decisions: true,
             },
         ),
         (
@@ -235,6 +262,7 @@ fn default_methodologies() -> Vec<(String, Methodology)> {
                     ("delivery".into(), gate(&["objectives"], &[("risk", 1)])),
                     ("closure".into(), gate(&[], &[("lesson", 1)])),
                 ],
+                gate_decisions: true,
             },
         ),
     ]

@@ -210,6 +210,25 @@ fn coherence(config: &Config, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    // For an index lower is worse, so its amber threshold is the higher one.
+    for (name, t) in [("cpi", &config.rag.cpi), ("spi", &config.rag.spi)] {
+        if let Some(t) = t
+            && t.amber < t.red
+        {
+            let span = config.span([Seg::Key("rag"), Seg::Key(name), Seg::Key("amber")]);
+            out.push(s002(
+                span,
+                format!(
+                    "rag.{name}: amber threshold {} is below red threshold {}",
+                    t.amber, t.red
+                ),
+                Some(
+                    "below `amber` is amber and below `red` is red: make `amber` the higher one"
+                        .into(),
+                ),
+            ));
+        }
+    }
 }
 
 fn locate_key(config: &Config, path: &[Seg<'_>]) -> Option<crate::diagnostic::Span> {
@@ -297,6 +316,14 @@ mod tests {
                 "version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      a: {require: [baseline.budgett]}\n"
             ),
             [("S002".into(), 6)]
+        );
+        assert_eq!(
+            codes("version: 1\nrag:\n  spi: {amber: 0.8, red: 0.9}\n"),
+            [("S002".into(), 3)]
+        );
+        assert_eq!(
+            codes("version: 1\nrag:\n  cpi: {amber: 0.95}\n"),
+            [("S001".into(), 3)]
         );
         assert_eq!(codes("version: 2\n"), [("S001".into(), 1)]);
         assert_eq!(

@@ -11,6 +11,7 @@ use crate::parse::{self, Limits};
 use crate::source::{Source, Worktree};
 use gix::ObjectId;
 use globset::GlobSet;
+use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -421,7 +422,14 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(Identity, Doc)>> {
 }
 
 /// The semantic diff of `base` and `head`.
-pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Result<Change, Error> {
+/// `today` dates the earned value a configured `rag.cpi` / `rag.spi` grades.
+pub fn diff(
+    git: &Git,
+    base: ObjectId,
+    head: Head<'_>,
+    config: &Config,
+    today: Date,
+) -> Result<Change, Error> {
     let skip = crate::source::skip_set(&config.exclude).map_err(Error::Invalid)?;
     let base_side = commit_side(git, base, &skip)?;
     let (head_side, head_name) = match head {
@@ -520,6 +528,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
             n.map(|d| &d.value),
             (&currency.0, &currency.1),
             config,
+            today,
         );
         if let Some(old_id) = old_id {
             notes.insert(
@@ -544,7 +553,7 @@ pub fn diff(git: &Git, base: ObjectId, head: Head<'_>, config: &Config) -> Resul
             new: n.map(|d| d.value.clone()),
         });
     }
-    let deltas = deltas(&old, &new, &currencies, config);
+    let deltas = deltas(&old, &new, &currencies, config, today);
     Ok(Change {
         base: base.to_hex_with_len(12).to_string(),
         head: head_name,
@@ -637,6 +646,7 @@ fn notes(
     new: Option<&Value>,
     currency: (&str, &str),
     config: &Config,
+    today: Date,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let get = |v: Option<&Value>, path: &str| -> Option<Value> {
@@ -676,8 +686,8 @@ fn notes(
             out.extend(changed_amount("baseline budget", "baseline.budget"));
             out.extend(changed_amount("forecast cost", "forecast.cost"));
             let (a, b) = (
-                typed::<Project>(old).map(|p| rag::computed(&p, &config.rag).overall),
-                typed::<Project>(new).map(|p| rag::computed(&p, &config.rag).overall),
+                typed::<Project>(old).map(|p| rag::computed(&p, &config.rag, today).overall),
+                typed::<Project>(new).map(|p| rag::computed(&p, &config.rag, today).overall),
             );
             if let (Some(a), Some(b)) = (a, b)
                 && a != b
@@ -811,6 +821,7 @@ fn deltas(
     new: &BTreeMap<String, Doc>,
     currencies: &Currencies<'_>,
     config: &Config,
+    today: Date,
 ) -> Deltas {
     let mut d = Deltas::default();
     for (docs, sign, side) in [(old, -1.0, Which::Base), (new, 1.0, Which::Head)] {
@@ -824,7 +835,7 @@ fn deltas(
                     *d.budget.entry(cur.clone()).or_default() +=
                         sign * p.baseline.budget.unwrap_or(0.0);
                     *d.forecast.entry(cur).or_default() += sign * p.forecast.cost.unwrap_or(0.0);
-                    let rag = rag_name(rag::computed(&p, &config.rag).overall);
+                    let rag = rag_name(rag::computed(&p, &config.rag, today).overall);
                     *d.rag.entry(rag.to_owned()).or_default() += sign as i64;
                 }
                 "risk" => {
@@ -857,6 +868,8 @@ fn deltas(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    const TODAY: Date = jiff::civil::date(2026, 11, 20);
 
     #[test]
     fn field_changes_walk_nested_maps_and_lists_of_maps() {
@@ -904,7 +917,8 @@ mod tests {
                 Some(&risk(3, 3)),
                 Some(&risk(4, 4)),
                 ("", ""),
-                &config
+                &config,
+                TODAY
             ),
             ["risk score 9 → 16"]
         );
@@ -919,6 +933,7 @@ mod tests {
             Some(&project("2027-02-01")),
             ("", ""),
             &config,
+            TODAY,
         );
         assert!(
             n.contains(&"baseline finish moved by +45 days (2026-12-18 → 2027-02-01)".to_owned()),
@@ -942,6 +957,7 @@ mod tests {
             Some(&project("EUR", 1_250_000.5)),
             ("USD", "EUR"),
             &config,
+            TODAY,
         );
         assert!(
             n.contains(&"baseline budget 1,200,000 USD → 1,250,000.50 EUR".to_owned()),
@@ -957,7 +973,8 @@ mod tests {
                 Some(&change(5000)),
                 Some(&change(7500)),
                 ("", ""),
-                &config
+                &config,
+                TODAY
             ),
             ["cost 5,000 → 7,500"]
         );
@@ -985,7 +1002,13 @@ mod tests {
         // The project moves from USD to EUR: its old budget leaves USD, its new one
         // arrives in EUR, and so do its risk's exposures.
         let (old, new) = (side("USD", 1), side("EUR", 2));
-        let d = deltas(&old, &new, &Currencies::new(&old, &new, &config), &config);
+        let d = deltas(
+            &old,
+            &new,
+            &Currencies::new(&old, &new, &config),
+            &config,
+            TODAY,
+        );
         let money = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
             pairs.iter().map(|(c, v)| ((*c).to_owned(), *v)).collect()
         };
@@ -994,7 +1017,13 @@ mod tests {
         // In one currency, 10 % then 30 % of 33,333 differ by 6,666.60, not by the
         // 6666.599999999999 the floats make of it.
         let (old, new) = (side("EUR", 1), side("EUR", 2));
-        let d = deltas(&old, &new, &Currencies::new(&old, &new, &config), &config);
+        let d = deltas(
+            &old,
+            &new,
+            &Currencies::new(&old, &new, &config),
+            &config,
+            TODAY,
+        );
         assert_eq!(d.exposure, money(&[("EUR", 6666.6)]));
         assert!(d.budget.is_empty());
     }

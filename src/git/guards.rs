@@ -12,11 +12,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The sections of `pmo.yaml` that decide what passes.
-const GUARDS: [&str; 11] = [
+const GUARDS: [&str; 12] = [
     "rules",
     "waivers",
     "methodologies",
     "default_methodology",
+    "project",
     "change_control",
     "risk",
     "status",

@@ -66,11 +66,14 @@ pub fn readiness(
     position: &Position<'_>,
 ) -> Readiness {
     let phases = &position.methodology.phases;
-    // The first phase has no gate; a gate is passed by its latest decision.
+    // The first phase has no gate; a gate is passed by its latest decision, and every
+    // gate of a methodology that records no decisions.
+    let recorded = position.methodology.gate_decisions;
     let not_passed = phases[..=position.phase].iter().skip(1).find(|phase| {
-        !project
-            .latest_gate(phase)
-            .is_some_and(|(_, g)| g.decision.lets_through())
+        recorded
+            && !project
+                .latest_gate(phase)
+                .is_some_and(|(_, g)| g.decision.lets_through())
     });
     let entered = not_passed.is_some();
     let next = not_passed

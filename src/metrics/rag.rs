@@ -1,9 +1,14 @@
 //! Computed RAG (SPEC section 5): cost from the forecast against the baseline budget,
 //! schedule from the forecast finish against the baseline finish, overall the worst.
+//! With `rag.cpi` / `rag.spi` configured, cost is also graded on the cost performance
+//! index and schedule on the schedule performance index, each dimension the worse of its
+//! two grades. This is the one definition views, reports, F002 and `pmo diff` use.
 
 use super::days_between;
+use super::earned_value::earned_value;
 use crate::config::{RagConfig, Thresholds};
 use crate::model::{Project, Rag};
+use jiff::civil::Date;
 
 /// A project's computed RAG, with the figures it was graded on.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -12,6 +17,10 @@ pub struct ComputedRag {
     pub cost_overrun_pct: Option<f64>,
     /// Forecast finish after baseline finish, in days (negative when early).
     pub days_late: Option<i64>,
+    /// The cost performance index cost was graded on: set only when `rag.cpi` is.
+    pub cpi: Option<f64>,
+    /// The schedule performance index schedule was graded on: set only when `rag.spi` is.
+    pub spi: Option<f64>,
     pub cost: Option<Rag>,
     pub schedule: Option<Rag>,
     /// The worst computed dimension; none when no dimension could be computed.
@@ -29,9 +38,22 @@ pub fn grade(value: f64, t: &Thresholds) -> Rag {
     }
 }
 
+/// For an index, where lower is worse: green down to and including `amber`, amber down to
+/// and including `red`, red below.
+pub fn grade_index(value: f64, t: &Thresholds) -> Rag {
+    if value >= t.amber {
+        Rag::Green
+    } else if value >= t.red {
+        Rag::Amber
+    } else {
+        Rag::Red
+    }
+}
+
 /// The computed RAG of a project. It uses `baseline` whether or not it is approved yet;
-/// a budget of 0 gives no cost RAG.
-pub fn computed(project: &Project<'_>, config: &RagConfig) -> ComputedRag {
+/// a budget of 0 gives no cost RAG. `today` is the earned-value data date of a project
+/// without `actuals.as_of`; it matters only when `rag.cpi` or `rag.spi` is configured.
+pub fn computed(project: &Project<'_>, config: &RagConfig, today: Date) -> ComputedRag {
     let cost_overrun_pct = match (project.forecast.cost, project.baseline.budget) {
         (Some(forecast), Some(budget)) if budget > 0.0 => {
             Some((forecast - budget) / budget * 100.0)
@@ -42,11 +64,26 @@ pub fn computed(project: &Project<'_>, config: &RagConfig) -> ComputedRag {
         (Some(forecast), Some(baseline)) => Some(days_between(baseline, forecast)),
         _ => None,
     };
-    let cost = cost_overrun_pct.map(|pct| grade(pct, &config.cost_pct));
-    let schedule = days_late.map(|days| grade(days as f64, &config.schedule_days));
+    // Earned value only when an index is graded: without `rag.cpi` and `rag.spi` the
+    // computed RAG is what it always was.
+    let ev = (config.cpi.is_some() || config.spi.is_some())
+        .then(|| earned_value(project, today))
+        .flatten();
+    let cpi = config.cpi.as_ref().and(ev.and_then(|ev| ev.cpi));
+    let spi = config.spi.as_ref().and(ev.and_then(|ev| ev.spi));
+    let by_index =
+        |value: Option<f64>, t: &Option<Thresholds>| Some(grade_index(value?, t.as_ref()?));
+    let cost = cost_overrun_pct
+        .map(|pct| grade(pct, &config.cost_pct))
+        .max(by_index(cpi, &config.cpi));
+    let schedule = days_late
+        .map(|days| grade(days as f64, &config.schedule_days))
+        .max(by_index(spi, &config.spi));
     ComputedRag {
         cost_overrun_pct,
         days_late,
+        cpi,
+        spi,
         cost,
         schedule,
         overall: cost.max(schedule),
@@ -73,7 +110,11 @@ mod tests {
     }
 
     fn rag_of(value: &Value) -> ComputedRag {
-        computed(&Project::deserialize(value).unwrap(), &RagConfig::default())
+        computed(
+            &Project::deserialize(value).unwrap(),
+            &RagConfig::default(),
+            date(2030, 1, 1),
+        )
     }
 
     #[test]
@@ -115,5 +156,100 @@ mod tests {
         let rag = rag_of(&project(0.0, 5_000.0, (2026, 6, 30), 0));
         assert_eq!(rag.cost, None);
         assert_eq!(rag.overall, Some(Rag::Green));
+    }
+
+    fn index_thresholds() -> Option<Thresholds> {
+        Some(Thresholds {
+            amber: 0.95,
+            red: 0.9,
+        })
+    }
+
+    #[test]
+    fn index_thresholds_are_inclusive_and_lower_is_worse() {
+        let t = index_thresholds().unwrap();
+        assert_eq!(grade_index(1.2, &t), Rag::Green);
+        assert_eq!(grade_index(0.95, &t), Rag::Green);
+        assert_eq!(grade_index(0.9499, &t), Rag::Amber);
+        assert_eq!(grade_index(0.9, &t), Rag::Amber);
+        assert_eq!(grade_index(0.8999, &t), Rag::Red);
+    }
+
+    /// The worked example of earned value (CPI 0.8, SPI 0.8) with a forecast that is
+    /// within budget and on time: green on the forecast alone.
+    fn earning_badly() -> Value {
+        json!({
+            "id": "p", "title": "P", "sponsor": "s", "manager": "m",
+            "state": "active", "phase": "execution",
+            "baseline": {"start": "2026-01-01", "finish": "2026-12-31", "budget": 1_000_000},
+            "forecast": {"cost": 1_000_000, "finish": "2026-12-31"},
+            "actuals": {"cost": 500_000, "percent_complete": 40, "as_of": "2026-07-02"}
+        })
+    }
+
+    #[test]
+    fn indices_count_only_when_configured() {
+        let rag = rag_of(&earning_badly());
+        assert_eq!((rag.cpi, rag.spi), (None, None));
+        assert_eq!(rag.overall, Some(Rag::Green));
+
+        let value = earning_badly();
+        let project = Project::deserialize(&value).unwrap();
+        let cpi_only = RagConfig {
+            cpi: index_thresholds(),
+            ..RagConfig::default()
+        };
+        let rag = computed(&project, &cpi_only, date(2030, 1, 1));
+        assert!((rag.cpi.unwrap() - 0.8).abs() < 1e-9);
+        assert_eq!(rag.spi, None);
+        assert_eq!(rag.cost, Some(Rag::Red));
+        assert_eq!(rag.schedule, Some(Rag::Green));
+        assert_eq!(rag.overall, Some(Rag::Red));
+
+        let spi_only = RagConfig {
+            spi: Some(Thresholds {
+                amber: 0.85,
+                red: 0.75,
+            }),
+            ..RagConfig::default()
+        };
+        let rag = computed(&project, &spi_only, date(2030, 1, 1));
+        assert_eq!(rag.cost, Some(Rag::Green));
+        assert_eq!(rag.schedule, Some(Rag::Amber));
+        assert_eq!(rag.overall, Some(Rag::Amber));
+    }
+
+    #[test]
+    fn an_index_grades_a_dimension_the_forecast_cannot() {
+        // No forecast at all: cost and schedule come from the indices alone.
+        let mut value = earning_badly();
+        value.as_object_mut().unwrap().remove("forecast");
+        let project = Project::deserialize(&value).unwrap();
+        assert_eq!(rag_of(&value).overall, None);
+        let both = RagConfig {
+            cpi: index_thresholds(),
+            spi: index_thresholds(),
+            ..RagConfig::default()
+        };
+        let rag = computed(&project, &both, date(2030, 1, 1));
+        assert_eq!((rag.cost, rag.schedule), (Some(Rag::Red), Some(Rag::Red)));
+        assert_eq!((rag.cost_overrun_pct, rag.days_late), (None, None));
+    }
+
+    #[test]
+    fn the_data_date_defaults_to_today() {
+        // Without `actuals.as_of`, planned value (and so SPI) is taken at `today`.
+        let mut value = earning_badly();
+        value["actuals"].as_object_mut().unwrap().remove("as_of");
+        let project = Project::deserialize(&value).unwrap();
+        let spi = RagConfig {
+            spi: index_thresholds(),
+            ..RagConfig::default()
+        };
+        // On 2026-05-21 (140 of 364 days) PV is 384,615: SPI 1.04, green.
+        let early = computed(&project, &spi, date(2026, 5, 21));
+        assert_eq!(early.schedule, Some(Rag::Green));
+        let late = computed(&project, &spi, date(2026, 7, 2));
+        assert_eq!(late.schedule, Some(Rag::Red));
     }
 }

@@ -10,8 +10,11 @@ pub struct Project<'a> {
     pub title: &'a str,
     #[serde(default)]
     pub program: Option<&'a str>,
-    pub sponsor: &'a str,
-    pub manager: &'a str,
+    /// Required unless pmo.yaml `project.optional` lists it.
+    #[serde(default)]
+    pub sponsor: Option<&'a str>,
+    #[serde(default)]
+    pub manager: Option<&'a str>,
     #[serde(default)]
     pub methodology: Option<&'a str>,
     pub state: State,

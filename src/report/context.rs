@@ -214,7 +214,8 @@ fn attention(
         .projects()
         .iter()
         .filter_map(|(doc, p)| {
-            let red = rag::computed(p, &ctx.config.rag).overall == Some(crate::model::Rag::Red);
+            let red = rag::computed(p, &ctx.config.rag, ctx.today).overall
+                == Some(crate::model::Rag::Red);
             let findings = by_project.get(p.id).map_or(&[][..], Vec::as_slice);
             if !red && findings.is_empty() {
                 return None;
@@ -310,7 +311,7 @@ fn item(ctx: &Context<'_>, stale: &HashSet<String>, kind: Kind, doc: &Document) 
 }
 
 fn project_figures(ctx: &Context<'_>, p: &crate::model::Project<'_>, m: &mut Map<String, Value>) {
-    let computed = rag::computed(p, &ctx.config.rag);
+    let computed = rag::computed(p, &ctx.config.rag, ctx.today);
     let latest = ctx.latest_status(p.id);
     let tolerances = tolerance::effective(p, &ctx.config.tolerances);
     let cost_limit = p.baseline.budget.map(|b| tolerances.cost_limit(b));

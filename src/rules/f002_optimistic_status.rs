@@ -12,9 +12,12 @@ pub static RULE: Rule = Rule {
     doc: r#"
 pmo computes each project's RAG from its figures: cost from `forecast.cost` against
 `baseline.budget`, schedule from `forecast.finish` against `baseline.finish`, with the
-thresholds of pmo.yaml `rag`, and overall as the worst of the two. In a project's latest
-status update, `overall`, `cost` or `schedule` may not be better than the computed value
-unless `override_reason` says why. Applies to projects that are active or on hold.
+thresholds of pmo.yaml `rag`, and overall as the worst of the two. When pmo.yaml sets
+`rag.cpi` or `rag.spi`, cost is also graded on the cost performance index and schedule
+on the schedule performance index (earned value), each the worse of its two grades. In
+a project's latest status update, `overall`, `cost` or `schedule` may not be better than
+the computed value unless `override_reason` says why. Applies to projects that are
+active or on hold.
 
 ```yaml
 kind: status
@@ -35,13 +38,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if status.override_reason.is_some_and(|r| !r.trim().is_empty()) {
             continue;
         }
-        let rag = computed(project, &ctx.config.rag);
-        let cost_why = rag
-            .cost_overrun_pct
-            .map(|p| format!("forecast cost {p:+.1}% against the baseline budget"));
-        let schedule_why = rag
-            .days_late
-            .map(|d| format!("forecast finish {d:+} days against the baseline finish"));
+        let rag = computed(project, &ctx.config.rag, ctx.today);
+        // The figures each dimension was graded on; CPI and SPI only when configured.
+        let why = |parts: [Option<String>; 2]| {
+            let parts: Vec<String> = parts.into_iter().flatten().collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
+        };
+        let cost_why = why([
+            rag.cost_overrun_pct
+                .map(|p| format!("forecast cost {p:+.1}% against the baseline budget")),
+            rag.cpi.map(|cpi| format!("CPI {cpi:.2}")),
+        ]);
+        let schedule_why = why([
+            rag.days_late
+                .map(|d| format!("forecast finish {d:+} days against the baseline finish")),
+            rag.spi.map(|spi| format!("SPI {spi:.2}")),
+        ]);
         let dimensions = [
             ("overall", Some(status.overall), rag.overall, None),
             ("cost", status.cost, rag.cost, cost_why),

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
 A project enters a phase through a gate: the latest decision recorded in `gates` for its
 current phase (by `date`; on a tie, the later entry) must be `go` or `go_with_conditions`.
 The methodology's first phase has no gate. Applies to projects that are active, on hold
-or closed.
+or closed, unless their methodology sets `gate_decisions: false` in pmo.yaml (a register
+that records no decisions; the requirements of its `gates` still apply, G002 and G003).
 
 ```yaml
 kind: project
@@ -29,7 +30,7 @@ or set `phase` back to the phase the project is really in.
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project, position) in ctx.gated_projects() {
-        if position.phase == 0 {
+        if position.phase == 0 || !position.methodology.gate_decisions {
             continue;
         }
         let phase = project.phase;

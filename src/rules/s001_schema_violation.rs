@@ -9,6 +9,8 @@ pub static RULE: Rule = Rule {
     doc: r#"
 Each document is validated against the built-in schema of its kind (`pmo schema KIND`
 prints it) and, when the repository has one, its overlay `schema/<kind>.schema.json`.
+pmo.yaml `project.optional` (`[sponsor, manager]`) takes fields out of what a project
+must hold; `pmo schema` prints the schema as the repository's pmo.yaml shapes it.
 Every violation is reported on its own: a missing field points at the mapping, an unknown
 field at its key, a wrong value at the value. Unknown fields are errors so that typos do
 not pass silently; an organisation declares its own fields in an overlay. Dates must be

@@ -145,7 +145,7 @@ pub fn new_document(
         .and_then(|m| m.phases.first().cloned())
         .unwrap_or_else(|| "initiation".into());
     let rag = match (kind, project) {
-        (Kind::Status, Some(p)) => rag_lines(&computed_rag(repo, p)),
+        (Kind::Status, Some(p)) => rag_lines(&computed_rag(repo, p, req.today)),
         _ => String::new(),
     };
     let text = render(
@@ -185,13 +185,13 @@ fn rag_lines(rag: &crate::metrics::rag::ComputedRag) -> String {
 
 /// The computed RAG of project `id` under the repository's thresholds; none when the
 /// project does not pass its schema.
-fn computed_rag(repo: &Repository, id: &str) -> crate::metrics::rag::ComputedRag {
+fn computed_rag(repo: &Repository, id: &str, today: Date) -> crate::metrics::rag::ComputedRag {
     let portfolio = crate::model::Portfolio::new(repo);
     portfolio
         .projects()
         .iter()
         .find(|(_, p)| p.id == id)
-        .map(|(_, p)| crate::metrics::rag::computed(p, &repo.config.rag))
+        .map(|(_, p)| crate::metrics::rag::computed(p, &repo.config.rag, today))
         .unwrap_or_default()
 }
 

@@ -11,6 +11,7 @@ pub use navigate::known_properties;
 pub use prune::VALUES;
 pub use violations::{LISTED, violations};
 
+use crate::config::Config;
 use crate::model::Kind;
 use jsonschema::{Registry, Validator};
 use serde_json::{Value, json};
@@ -89,9 +90,24 @@ pub fn builtin(file: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// The built-in schema with the shared definitions copied in, for editors and the YAML
+/// The built-in schema as `config` shapes it: the project fields pmo.yaml
+/// `project.optional` lists are no longer required. S001 checks against this and
+/// `pmo schema` prints it, so a check and an editor agree.
+pub fn configured(file: &str, config: &Config) -> Value {
+    let mut json = builtin(file);
+    let optional = &config.project.optional;
+    if file == "project.schema.json"
+        && !optional.is_empty()
+        && let Some(Value::Array(required)) = json.get_mut("required")
+    {
+        required.retain(|field| !optional.iter().any(|o| field == o.as_str()));
+    }
+    json
+}
+
+/// The configured schema with the shared definitions copied in, for editors and the YAML
 /// language server: one self-contained file per kind.
-pub fn bundled(file: &str) -> Value {
+pub fn bundled(file: &str, config: &Config) -> Value {
     const SHARED: &str = "defs.schema.json#";
     fn rewrite(v: &mut Value) {
         match v {
@@ -107,7 +123,7 @@ pub fn bundled(file: &str) -> Value {
             _ => {}
         }
     }
-    let mut schema = builtin(file);
+    let mut schema = configured(file, config);
     if file == "defs.schema.json" || !builtin_text(file).is_some_and(|t| t.contains(SHARED)) {
         return schema;
     }
@@ -173,12 +189,13 @@ pub struct Schemas {
 
 impl Schemas {
     /// `overlays` holds a governance repository's `schema/<kind>.schema.json`, parsed.
-    /// An overlay applies in addition to the built-in schema and may declare extra fields.
-    pub fn compile(overlays: &HashMap<Kind, Value>) -> Result<Schemas, String> {
+    /// An overlay applies in addition to the built-in schema, as `config` shapes it, and
+    /// may declare extra fields.
+    pub fn compile(overlays: &HashMap<Kind, Value>, config: &Config) -> Result<Schemas, String> {
         let mut kinds = HashMap::new();
         for kind in Kind::ALL {
             let file = format!("{kind}.schema.json");
-            let mut json = builtin(&file);
+            let mut json = configured(&file, config);
             if let Some(overlay) = overlays.get(&kind) {
                 json = with_overlay(json, overlay.clone());
             }
@@ -251,7 +268,7 @@ mod tests {
             let json = builtin(file);
             assert!(json.is_object(), "{file} is not JSON");
             compile(&json).unwrap_or_else(|e| panic!("{file}: {e}"));
-            let bundled = bundled(file);
+            let bundled = bundled(file, &Config::default());
             assert!(
                 !bundled.to_string().contains("defs.schema.json#"),
                 "{file} bundle still refers out"
@@ -284,7 +301,7 @@ mod tests {
 
     #[test]
     fn dates_must_be_real() {
-        let schemas = Schemas::compile(&HashMap::new()).unwrap();
+        let schemas = Schemas::compile(&HashMap::new(), &Config::default()).unwrap();
         let v = &schemas.get(Kind::Status).validator;
         let ok = json!({"kind": "status", "id": "s", "project": "p", "date": "2026-06-30", "overall": "red"});
         assert!(v.is_valid(&ok));
@@ -337,7 +354,7 @@ mod tests {
 
     #[test]
     fn links_are_web_mail_or_relative() {
-        let schemas = Schemas::compile(&HashMap::new()).unwrap();
+        let schemas = Schemas::compile(&HashMap::new(), &Config::default()).unwrap();
         let v = &schemas.get(Kind::Lesson).validator;
         let with = |url: &str| json!({"kind": "lesson", "id": "l", "project": "p", "title": "t", "links": [{"url": url}]});
         for url in SAFE_URLS {
@@ -354,7 +371,11 @@ mod tests {
             "properties": {"cost_centre": {"type": "string", "pattern": "^CC-[0-9]{4}$"}},
             "required": ["cost_centre"]
         });
-        let schemas = Schemas::compile(&HashMap::from([(Kind::Lesson, overlay)])).unwrap();
+        let schemas = Schemas::compile(
+            &HashMap::from([(Kind::Lesson, overlay)]),
+            &Config::default(),
+        )
+        .unwrap();
         let v = &schemas.get(Kind::Lesson).validator;
         let base = json!({"kind": "lesson", "id": "l", "project": "p", "title": "t"});
         assert!(!v.is_valid(&base));

@@ -289,7 +289,7 @@ impl<'c, 'a> Figures<'c, 'a> {
                 let Some(p) = view_of(ctx.projects(), doc) else {
                     return vec![Cell::Empty; computed(kind).len()];
                 };
-                let r = rag::computed(p, &ctx.config.rag);
+                let r = rag::computed(p, &ctx.config.rag, ctx.today);
                 let latest = ctx.latest_status(p.id).map(|(_, s)| s);
                 let stale = overdue(
                     p,

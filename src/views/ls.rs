@@ -250,7 +250,7 @@ fn projects(ctx: &Context<'_>, keep: &Keep) -> Table {
         ("finish", "Finish"),
     ]));
     for (doc, p) in ctx.projects().iter().filter(|(d, _)| keep(d)) {
-        let computed = rag::computed(p, &ctx.config.rag);
+        let computed = rag::computed(p, &ctx.config.rag, ctx.today);
         let reported = ctx.latest_status(p.id).map(|(_, s)| s.overall);
         let ev = metrics::earned_value::earned_value(p, ctx.today);
         let over = |limit: Option<f64>| {
@@ -265,7 +265,7 @@ fn projects(ctx: &Context<'_>, keep: &Keep) -> Table {
             Cell::text(p.title),
             text(doc, "state"),
             Cell::text(p.phase),
-            Cell::text(p.manager),
+            Cell::opt(p.manager, Cell::text),
             Cell::opt(computed.overall, Cell::Rag),
             Cell::opt(reported, Cell::Rag),
             super::portfolio::currency_cell(metrics::currency(p, ctx.config)),

@@ -173,7 +173,7 @@ fn figures(
     stale: &HashSet<String>,
 ) -> Figures {
     let slot = |r: Option<Rag>| r.map_or(3, |r| r as usize);
-    let computed = rag::computed(p, &ctx.config.rag).overall;
+    let computed = rag::computed(p, &ctx.config.rag, ctx.today).overall;
     let latest = ctx.latest_status(p.id).map(|(_, s)| s);
     let reported = latest.map(|s| s.overall);
     let mut f = Figures {
@@ -244,7 +244,7 @@ fn groups<'a>(p: &Project<'a>, by: &GroupBy, doc: &'a crate::model::Document) ->
         GroupBy::Program => one(p.program),
         GroupBy::Phase => one(Some(p.phase)),
         GroupBy::State => one(doc.str("state")),
-        GroupBy::Manager => one(Some(p.manager)),
+        GroupBy::Manager => one(p.manager),
         GroupBy::Field(field) => match doc.value.get(field) {
             Some(serde_json::Value::String(s)) => one(Some(s)),
             Some(serde_json::Value::Array(items)) => {
