@@ -414,8 +414,8 @@ fn global_options_are_refused_where_they_mean_nothing() {
         "--rev means nothing to `pmo rules`",
     );
     refused(
-        &["report", "--list", "--rev", "HEAD"],
-        "--rev means nothing to `pmo report`",
+        &["schema", "--rev", "HEAD"],
+        "--rev means nothing to `pmo schema`",
     );
     // A date where no date is used.
     refused(
@@ -441,8 +441,8 @@ fn global_options_are_refused_where_they_mean_nothing() {
     // A directory where no repository is read and no file written.
     refused(&["-C", ".", "rules"], "-C means nothing to `pmo rules`");
     refused(
-        &["-C", ".", "schema", "risk"],
-        "-C means nothing to `pmo schema`",
+        &["-C", ".", "explain", "R002"],
+        "-C means nothing to `pmo explain`",
     );
     // Colour where nothing is coloured.
     refused(

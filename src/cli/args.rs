@@ -370,9 +370,7 @@ impl Args {
             // Where the repository is looked for, or what paths are relative to.
             "chdir" => match c {
                 C::Rules(_) | C::Explain(_) => Some("it reads no repository and writes no file"),
-                C::Schema(s) if s.out.is_none() => {
-                    Some("it prints the built-in schemas; only `-o DIR` is relative to -C")
-                }
+                // `schema` reads the repository's pmo.yaml, which shapes the schemas.
                 _ => None,
             },
             // The documents of a revision: only for the commands that read them.
@@ -380,10 +378,8 @@ impl Args {
                 C::Init(_) | C::New(_) | C::Import(_) => {
                     Some("it writes into the working tree and reads no revision")
                 }
-                C::Schema(_) | C::Rules(_) | C::Explain(_) => Some("it reads no repository"),
-                C::Report(r) if r.list => {
-                    Some("--list lists the templates of the working tree and renders nothing")
-                }
+                C::Schema(_) => Some("it shapes the schemas by the working tree's pmo.yaml"),
+                C::Rules(_) | C::Explain(_) => Some("it reads no repository"),
                 _ => None,
             },
             "today" => match c {

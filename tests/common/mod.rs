@@ -106,7 +106,6 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
     let command = args.first().copied().unwrap_or_default();
     let chdir = match command {
         "rules" | "explain" => false,
-        "schema" => has("-o") || has("--out"),
         _ => true,
     };
     let today = match command {
