@@ -104,10 +104,7 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
             .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
     };
     let command = args.first().copied().unwrap_or_default();
-    let chdir = match command {
-        "rules" | "explain" => false,
-        _ => true,
-    };
+    let chdir = !matches!(command, "rules" | "explain");
     let today = match command {
         "history" | "import" | "schema" | "rules" | "explain" => false,
         "init" => has("--example"),
