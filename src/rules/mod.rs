@@ -17,6 +17,8 @@ mod c005_approval_not_by_approver;
 mod c006_guard_changed;
 mod f001_cost_over_tolerance;
 mod f002_optimistic_status;
+#[cfg(test)]
+mod fixtures;
 mod g001_gate_not_passed;
 mod g002_gate_requirement_missing;
 mod g003_too_few_related;
