@@ -269,6 +269,19 @@ mod tests {
         assert_eq!(c.change_control.levels.len(), 1);
     }
 
+    /// A code is read as `pmo explain` reads it, whatever its case: `k002: off` switches
+    /// K002 off, where it once passed the check and then changed nothing.
+    #[test]
+    fn rule_codes_are_read_whatever_their_case() {
+        let c = load(b"version: 1\nrules:\n  k002: off\n  R002: warning\n").unwrap();
+        assert_eq!(c.rule_level(Code::K002), Some(crate::config::Level::Off));
+        assert_eq!(
+            c.rule_level(Code::R002),
+            Some(crate::config::Level::Warning)
+        );
+        assert_eq!(c.rule_level(Code::K001), None);
+    }
+
     #[test]
     fn incoherent_configs_are_located() {
         assert_eq!(

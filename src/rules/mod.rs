@@ -2,8 +2,14 @@
 //! default severity, documentation (what `pmo explain` prints and `docs/rules.md` is
 //! generated from) and, for rules that look across documents, its check.
 //!
-//! To add a rule: write `src/rules/<code>_<name>.rs` with a `pub static RULE`, and list it
-//! in [`ALL`] below.
+//! A rule found outside this folder (by the parser, the loader, the configuration, the
+//! waivers or git) is still built here: its file has the functions that make its findings,
+//! which the detecting stage calls with what it found, so the words of a finding live next
+//! to its documentation.
+//!
+//! To add a rule: add its code to [`Code`] (`src/code.rs`), write
+//! `src/rules/<code>_<name>.rs` with a `pub static RULE`, and list it in [`ALL`] below;
+//! then accept the changed snapshot of the code list.
 
 use crate::check::Context;
 use crate::code::Code;
