@@ -298,6 +298,7 @@ fn default_methodologies() -> Vec<(String, Methodology)> {
 
 /// Keep a mapping's order (the first methodology is the default; levels of output follow
 /// the file). Also used by the import mapping, whose fields are written in file order.
+///
 /// Keys are read as `K` from their text (`String`, or a [`CodeName`] for `rules:`).
 pub(crate) fn ordered<'de, D, K, T>(d: D) -> Result<Vec<(K, T)>, D::Error>
 where
