@@ -1,6 +1,7 @@
 //! Findings are values: every problem `pmo check` reports is a [`Diagnostic`].
 //! `Err` is reserved for "the command could not run".
 
+use crate::code::Code;
 use serde::Serialize;
 
 /// A 1-based position: line, and column counted in Unicode characters.
@@ -69,7 +70,7 @@ pub struct Related {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     /// Relative to the repository root, with `/` separators.
@@ -85,11 +86,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding with the rule's default severity; `check` applies overrides later.
-    pub fn new(code: &'static str, file: &str, span: Span, message: impl Into<String>) -> Self {
-        let severity = crate::rules::find(code).map_or(Severity::Error, |r| r.severity);
+    pub fn new(code: Code, file: &str, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity,
+            severity: crate::rules::get(code).severity,
             message: message.into(),
             file: file.to_owned(),
             span,
@@ -137,7 +137,7 @@ impl Diagnostic {
     }
 
     /// Report order: by file (byte order of the path), then position, then code.
-    pub fn sort_key(&self) -> (&str, Span, &str) {
+    pub fn sort_key(&self) -> (&str, Span, Code) {
         (&self.file, self.span, self.code)
     }
 }

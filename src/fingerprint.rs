@@ -89,7 +89,7 @@ fn base(d: &Diagnostic, docs: &[Doc<'_>]) -> u64 {
         None => (d.file.as_str(), String::new()),
     };
     let mut h = fnv::FnvHasher::default();
-    for part in [d.code, identity, &path] {
+    for part in [d.code.as_str(), identity, &path] {
         h.write(part.as_bytes());
         // A separator no part holds: `a`+`bc` and `ab`+`c` differ.
         h.write_u8(0);

@@ -2,13 +2,17 @@
 //! document file parsed and schema-checked in parallel as the source finds it.
 
 use crate::Error;
+use crate::code::Code;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Document, Kind};
 use crate::parse::{self, Limits, Seg};
+use crate::rules::{
+    p002_not_a_document as p002, p003_unknown_kind as p003, p005_rejected_file as p005,
+    p006_link_not_followed as p006, s002_incoherent_configuration as s002,
+};
 use crate::schema::{self, Schemas};
 use crate::source::{self, Source, Unread};
-use crate::suggest::did_you_mean;
 use rayon::slice::ParallelSliceMut;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -87,10 +91,9 @@ fn load_with(
 ) -> Result<Repository, Error> {
     let config = config::load(config_bytes).map_err(Error::Config)?;
     let schemas = Schemas::compile(&overlays(judge)?, &config)
-        .map_err(|e| Error::Config(vec![overlay_problem(&e)]))?;
+        .map_err(|e| Error::Config(vec![s002::overlay_unusable(&e)]))?;
     let skip = source::skip_set(&config.exclude).map_err(|e| {
-        Error::Config(vec![Diagnostic::new(
-            "S002",
+        Error::Config(vec![s002::finding(
             config::FILE,
             config.span([Seg::Key("exclude")]),
             e,
@@ -103,7 +106,7 @@ fn load_with(
     source.for_each_document(&skip, &|path, bytes| {
         if matches!(bytes, Err(Unread::Link)) {
             // Not a file that was read: a finding, and no entry among the files.
-            lock(&links).push(link_not_followed(&path));
+            lock(&links).push(p006::finding(&path));
             return;
         }
         let file = load_file(path, bytes, &limits, &schemas);
@@ -142,24 +145,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// P006: a link in the tree; what it points to was not read.
-fn link_not_followed(path: &str) -> Diagnostic {
-    Diagnostic::new(
-        "P006",
-        path,
-        Span::at(1, 1),
-        "symbolic link not followed: what it points to was not read",
-    )
-    .help("put the file or folder itself here, or list the path in `exclude` in pmo.yaml")
-}
-
 /// What is wrong with a source's own `pmo.yaml` and schema overlays, when another
 /// revision's judge its documents: they are checked as the documents they are.
 pub fn configuration_problems(source: &dyn Source) -> Vec<Diagnostic> {
     let problems = |e: Error| match e {
         Error::Config(diagnostics) => diagnostics,
-        other => vec![Diagnostic::new(
-            "S002",
+        other => vec![s002::finding(
             config::FILE,
             Span::at(1, 1),
             other.to_string(),
@@ -176,7 +167,7 @@ pub fn configuration_problems(source: &dyn Source) -> Vec<Diagnostic> {
             // Whether an overlay compiles does not depend on which fields pmo.yaml makes
             // optional: the defaults will do.
             if let Err(e) = Schemas::compile(&found, &config::Config::default()) {
-                out.push(overlay_problem(&e));
+                out.push(s002::overlay_unusable(&e));
             }
         }
         Err(e) => out.extend(problems(e)),
@@ -195,49 +186,20 @@ pub fn overlays(source: &dyn Source) -> Result<HashMap<Kind, Value>, Error> {
             continue;
         };
         if known.clone().all(|k| k != stem) {
-            let kinds = Kind::ALL.map(Kind::as_str);
-            let help = did_you_mean(stem, kinds.iter().copied())
-                .map(|h| format!("{h} (`schema/<kind>.schema.json`)"))
-                .unwrap_or_else(|| format!("the kinds are {}", crate::suggest::list(&kinds)));
             let path = format!("schema/{name}");
-            return Err(Error::Config(vec![
-                Diagnostic::new(
-                    "S002",
-                    &path,
-                    Span::at(1, 1),
-                    format!("schema overlay `{path}` names no kind, so it would apply to nothing"),
-                )
-                .help(help),
-            ]));
+            return Err(Error::Config(vec![s002::overlay_of_no_kind(&path, stem)]));
         }
     }
     let mut out = HashMap::new();
     for kind in Kind::ALL {
         let path = format!("schema/{kind}.schema.json");
         if let Some(bytes) = source.read(&path)? {
-            let json = serde_json::from_slice(&bytes).map_err(|e| {
-                let span = Span::at(e.line().max(1) as u32, e.column().max(1) as u32);
-                Error::Config(vec![Diagnostic::new(
-                    "S002",
-                    &path,
-                    span,
-                    format!("schema overlay is not valid JSON: {e}"),
-                )])
-            })?;
+            let json = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::Config(vec![s002::overlay_not_json(&path, &e)]))?;
             out.insert(kind, json);
         }
     }
     Ok(out)
-}
-
-fn overlay_problem(message: &str) -> Diagnostic {
-    let file = message.split(':').next().unwrap_or("schema");
-    Diagnostic::new(
-        "S002",
-        file,
-        Span::at(1, 1),
-        format!("schema overlay cannot be used: {message}"),
-    )
 }
 
 fn load_file(
@@ -249,15 +211,10 @@ fn load_file(
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(why) => {
-            let mut d = Diagnostic::new(
-                "P005",
-                &path,
-                Span::at(1, 1),
-                format!("file {}", why.describe()),
-            );
-            if let Unread::TooLarge(_) = why {
-                d = d.help(parse::SPLIT_LARGE_FILE);
-            }
+            let d = match why {
+                Unread::TooLarge(_) => p005::too_large(&path, &why.describe()),
+                _ => p005::unread(&path, &why.describe()),
+            };
             return (
                 File {
                     path,
@@ -283,7 +240,7 @@ fn load_file(
         }
     }
     // A file whose bytes were rejected keeps no text: snippets would show nothing useful.
-    let text = if diags.iter().any(|d| d.code == "P005") {
+    let text = if diags.iter().any(|d| d.code == Code::P005) {
         String::new()
     } else {
         String::from_utf8(bytes).unwrap_or_default()
@@ -301,54 +258,23 @@ fn classify(path: &str, yaml: parse::YamlDoc, diags: &mut Vec<Diagnostic>) -> Op
             Value::Null => "null",
             _ => "a single value",
         };
-        let msg = format!("a document must be a mapping with a `kind`, this one is {found}");
-        diags.push(
-            Diagnostic::new("P002", path, root, msg)
-                .help("start the document with `kind: <kind>` and `id: <id>` lines"),
-        );
+        diags.push(p002::not_a_mapping(path, root, found));
         return None;
     };
-    // Only needed for a message: an array on the stack, no allocation per document.
-    let kinds = Kind::ALL.map(Kind::as_str);
+    let id = || map.get("id").and_then(Value::as_str);
     let Some(kind_value) = map.get("kind") else {
         let span = yaml.spans.mapping_at(&yaml.value, []);
-        let help = format!("add `kind:` with one of {}", crate::suggest::list(&kinds));
-        diags.push(
-            Diagnostic::new("P002", path, span, "document has no `kind`")
-                .help(help)
-                .id(map.get("id").and_then(Value::as_str)),
-        );
+        diags.push(p002::no_kind(path, span, id()));
         return None;
     };
     if kind_value.is_null() {
-        // `kind:` with nothing after it: missing, not an unknown kind named "null".
         let span = yaml.spans.key_at(&yaml.value, [Seg::Key("kind")]);
-        let help = format!(
-            "write one of {} after `kind:`",
-            crate::suggest::list(&kinds)
-        );
-        diags.push(
-            Diagnostic::new("P002", path, span, "`kind` has no value")
-                .help(help)
-                .id(map.get("id").and_then(Value::as_str)),
-        );
+        diags.push(p002::kind_without_value(path, span, id()));
         return None;
     }
-    let name = kind_value.as_str().unwrap_or_default();
-    let Some(kind) = Kind::parse(name) else {
+    let Some(kind) = Kind::parse(kind_value.as_str().unwrap_or_default()) else {
         let span = yaml.spans.value_at(&yaml.value, [Seg::Key("kind")]);
-        let help = did_you_mean(name, kinds.iter().copied())
-            .unwrap_or_else(|| format!("the kinds are {}", crate::suggest::list(&kinds)));
-        let shown = if name.is_empty() {
-            kind_value.to_string()
-        } else {
-            format!("`{name}`")
-        };
-        diags.push(
-            Diagnostic::new("P003", path, span, format!("unknown kind {shown}"))
-                .help(help)
-                .id(map.get("id").and_then(Value::as_str)),
-        );
+        diags.push(p003::finding(path, span, kind_value, id()));
         return None;
     };
     Some(Document::new(kind, yaml.value, yaml.spans))

@@ -3,6 +3,7 @@
 
 mod waivers;
 
+use crate::code::Code;
 use crate::config::{Config, Level, Position};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::model::{Document, Portfolio, Project};
@@ -42,7 +43,7 @@ impl<'a> Context<'a> {
     /// A finding on a document, carrying its id (waivers match on it).
     pub fn diagnostic(
         &self,
-        code: &'static str,
+        code: Code,
         doc: &Document,
         span: Span,
         message: impl Into<String>,
@@ -120,7 +121,7 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
 
 /// What `check` reports of the rules `codes` alone, under the configuration's severities,
 /// `off` and waivers: a view that shows a rule's verdict shows the check's, never its own.
-pub fn findings_of(ctx: &Context<'_>, codes: &[&str]) -> Vec<Diagnostic> {
+pub fn findings_of(ctx: &Context<'_>, codes: &[Code]) -> Vec<Diagnostic> {
     let found = run_rules(ctx, |code| codes.contains(&code));
     let (mut diagnostics, _) = configured(ctx, found);
     diagnostics.retain(|d| codes.contains(&d.code));
@@ -129,7 +130,7 @@ pub fn findings_of(ctx: &Context<'_>, codes: &[&str]) -> Vec<Diagnostic> {
 
 /// The findings of the portfolio rules that `wanted` names and the configuration does
 /// not switch off. Rules are independent of each other: they run side by side.
-fn run_rules(ctx: &Context<'_>, wanted: impl Fn(&str) -> bool + Sync) -> Vec<Diagnostic> {
+fn run_rules(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagnostic> {
     let by_rule: Vec<Vec<Diagnostic>> = rules::ALL
         .par_iter()
         .filter(|rule| wanted(rule.code) && ctx.config.rule_level(rule.code) != Some(Level::Off))

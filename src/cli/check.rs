@@ -2,6 +2,7 @@ use super::args::{Args, CheckArgs, CheckFormat};
 use anyhow::Result;
 use pmo::Error;
 use pmo::check::{Report, check};
+use pmo::code::Code;
 use pmo::diagnostic::Severity;
 use pmo::render::{self, Style};
 use pmo::repository;
@@ -137,7 +138,7 @@ fn changed_since(
     // Other findings in pmo.yaml are about the base's file, at its lines, not the change's.
     report
         .diagnostics
-        .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == "C006"));
+        .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == Code::C006));
     // Only the waived findings about the change count too.
     report.waived.retain(|d| scope.concerns(d));
     // The change's own pmo.yaml and overlays are checked as documents.

@@ -1,6 +1,7 @@
 use super::args::{Args, ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use pmo::code::Code;
 use pmo::config::Config;
 use pmo::rules;
 use pmo::schema;
@@ -87,7 +88,7 @@ pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
                 .load_style(UTF8_FULL_CONDENSED)
                 .set_header(["code", "name", "severity", "finds"]);
             for r in rules::ALL {
-                table.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
+                table.add_row([r.code.as_str(), r.name, r.severity.as_str(), r.summary]);
             }
             format!("{table}\n")
         }
@@ -97,8 +98,8 @@ pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
 }
 
 pub fn explain(cmd: &ExplainArgs) -> Result<ExitCode> {
-    let Some(rule) = rules::find(&cmd.code) else {
-        let hint = pmo::suggest::did_you_mean(&cmd.code, rules::ALL.iter().map(|r| r.code))
+    let Some(rule) = Code::parse(&cmd.code).map(rules::get) else {
+        let hint = pmo::suggest::did_you_mean(&cmd.code, Code::ALL.iter().map(|c| c.as_str()))
             .unwrap_or_else(|| "`pmo rules` lists them".into());
         bail!("no rule `{}`: {hint}", cmd.code);
     };

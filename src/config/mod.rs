@@ -4,6 +4,7 @@ mod validate;
 
 pub use validate::{FILE, load};
 
+use crate::code::Code;
 use crate::diagnostic::Span;
 use crate::model::Project;
 use crate::parse::{Seg, YamlDoc};
@@ -39,7 +40,7 @@ pub struct Config {
     pub change_control: ChangeControl,
     pub scoring: Scoring,
     #[serde(deserialize_with = "ordered")]
-    pub rules: Vec<(String, Level)>,
+    pub rules: Vec<(CodeName, Level)>,
     pub waivers: Vec<Waiver>,
     /// The parsed file, to point findings at the line that configures them.
     #[serde(skip)]
@@ -139,11 +140,38 @@ pub struct Scoring {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Waiver {
-    pub rule: String,
+    pub rule: CodeName,
     pub id: String,
     pub reason: String,
     pub owner: String,
     pub expires: Date,
+}
+
+/// A rule code as pmo.yaml writes it (a key of `rules:`, a waiver's `rule`): parsed once,
+/// when the file is read. The text stays for the messages that quote it and for the
+/// finding about a code that names no rule (S002, W002).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub struct CodeName {
+    /// `None` when the text names no rule.
+    pub code: Option<Code>,
+    pub written: String,
+}
+
+impl From<String> for CodeName {
+    fn from(written: String) -> Self {
+        CodeName {
+            code: Code::parse(&written),
+            written,
+        }
+    }
+}
+
+impl std::fmt::Display for CodeName {
+    /// As written: a message quotes the user's own text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.written)
+    }
 }
 
 impl Default for Config {
@@ -270,16 +298,19 @@ fn default_methodologies() -> Vec<(String, Methodology)> {
 
 /// Keep a mapping's order (the first methodology is the default; levels of output follow
 /// the file). Also used by the import mapping, whose fields are written in file order.
-pub(crate) fn ordered<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
+///
+/// Keys are read as `K` from their text (`String`, or a [`CodeName`] for `rules:`).
+pub(crate) fn ordered<'de, D, K, T>(d: D) -> Result<Vec<(K, T)>, D::Error>
 where
     D: serde::Deserializer<'de>,
+    K: From<String>,
     T: serde::de::DeserializeOwned,
 {
     let map = serde_json::Map::<String, Value>::deserialize(d)?;
     map.into_iter()
         .map(|(k, v)| {
             serde_json::from_value(v)
-                .map(|t| (k, t))
+                .map(|t| (K::from(k), t))
                 .map_err(serde::de::Error::custom)
         })
         .collect()
@@ -335,8 +366,11 @@ impl Config {
     }
 
     /// The configured severity of a rule, `None` when it keeps its default.
-    pub fn rule_level(&self, code: &str) -> Option<Level> {
-        self.rules.iter().find(|(c, _)| c == code).map(|(_, l)| *l)
+    pub fn rule_level(&self, code: Code) -> Option<Level> {
+        self.rules
+            .iter()
+            .find(|(c, _)| c.code == Some(code))
+            .map(|(_, l)| *l)
     }
 
     /// Where a value of `pmo.yaml` is, for findings that point at the configuration.

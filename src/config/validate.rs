@@ -2,8 +2,9 @@
 //! (exit 2): a check under a broken configuration cannot be trusted.
 
 use super::Config;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::{self, Limits, Seg};
+use crate::rules::{s001_schema_violation as s001, s002_incoherent_configuration as s002};
 use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
 
@@ -17,24 +18,13 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
         // No document because the file could not be read: its own diagnostic says why.
         0 if !diags.is_empty() => return Err(diags),
         0 => {
-            diags.push(
-                Diagnostic::new("S001", FILE, Span::at(1, 1), "pmo.yaml is empty")
-                    .help("start it with `version: 1`"),
-            );
+            diags.push(s001::config_empty());
             return Err(diags);
         }
         1 => parsed.docs.remove(0),
         _ => {
             let span = parsed.docs[1].spans.root();
-            diags.push(
-                Diagnostic::new(
-                    "S001",
-                    FILE,
-                    span,
-                    "pmo.yaml must hold exactly one document",
-                )
-                .help("remove the extra `---` document"),
-            );
+            diags.push(s001::config_documents(span));
             return Err(diags);
         }
     };
@@ -48,12 +38,7 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
     let mut config: Config = match serde_json::from_value(doc.value.clone()) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(Diagnostic::new(
-                "S001",
-                FILE,
-                doc.spans.root(),
-                format!("pmo.yaml: {e}"),
-            ));
+            diags.push(s001::config_unread(doc.spans.root(), &e));
             return Err(diags);
         }
     };
@@ -69,7 +54,7 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
 /// S002: names in pmo.yaml that point nowhere, duplicates and ordering mistakes.
 fn coherence(config: &Config, out: &mut Vec<Diagnostic>) {
     let s002 = |span, message: String, help: Option<String>| {
-        Diagnostic::new("S002", FILE, span, message).maybe_help(help)
+        s002::finding(FILE, span, message).maybe_help(help)
     };
     let names: Vec<&str> = config
         .methodologies
@@ -186,12 +171,11 @@ fn coherence(config: &Config, out: &mut Vec<Diagnostic>) {
             None => {}
         }
     }
-    for (code, _) in &config.rules {
-        if crate::rules::find(code).is_none() {
-            let span = locate_key(config, &[Seg::Key("rules"), Seg::Key(code)]).unwrap_or_default();
-            let help = did_you_mean(code, crate::rules::ALL.iter().map(|r| r.code))
-                .or_else(|| Some("`pmo rules` lists the rule codes".into()));
-            out.push(s002(span, format!("`{code}` is not a rule code"), help));
+    for (name, _) in &config.rules {
+        if name.code.is_none() {
+            let path = [Seg::Key("rules"), Seg::Key(&name.written)];
+            let span = locate_key(config, &path).unwrap_or_default();
+            out.push(s002::unknown_rule(span, &name.written));
         }
     }
     for (name, t) in [
@@ -268,14 +252,12 @@ fn unknown_project_field(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::load;
+    use crate::code::Code;
 
-    fn codes(text: &str) -> Vec<(String, u32)> {
+    fn codes(text: &str) -> Vec<(Code, u32)> {
         match load(text.as_bytes()) {
             Ok(_) => vec![],
-            Err(d) => d
-                .iter()
-                .map(|d| (d.code.to_owned(), d.span.start.line))
-                .collect(),
+            Err(d) => d.iter().map(|d| (d.code, d.span.start.line)).collect(),
         }
     }
 
@@ -287,49 +269,62 @@ mod tests {
         assert_eq!(c.change_control.levels.len(), 1);
     }
 
+    /// A code is read as `pmo explain` reads it, whatever its case: `k002: off` switches
+    /// K002 off, where it once passed the check and then changed nothing.
+    #[test]
+    fn rule_codes_are_read_whatever_their_case() {
+        let c = load(b"version: 1\nrules:\n  k002: off\n  R002: warning\n").unwrap();
+        assert_eq!(c.rule_level(Code::K002), Some(crate::config::Level::Off));
+        assert_eq!(
+            c.rule_level(Code::R002),
+            Some(crate::config::Level::Warning)
+        );
+        assert_eq!(c.rule_level(Code::K001), None);
+    }
+
     #[test]
     fn incoherent_configs_are_located() {
         assert_eq!(
             codes("version: 1\nmethodologies:\n  m:\n    phases: [a, b, a]\n"),
-            [("S002".into(), 4)]
+            [(Code::S002, 4)]
         );
         assert_eq!(
             codes("version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      z: {}\n"),
-            [("S002".into(), 6)]
+            [(Code::S002, 6)]
         );
         assert_eq!(
             codes(
                 "version: 1\nroles: [ccb]\nchange_control:\n  levels:\n    - {max_cost: 10, approvers: 1}\n    - {max_cost: 5, approvers: 1, role: ccb}\n"
             ),
-            [("S002".into(), 6)]
+            [(Code::S002, 6)]
         );
         assert_eq!(
             codes("version: 1\nrules:\n  R002: warning\n  Z999: off\n"),
-            [("S002".into(), 4)]
+            [(Code::S002, 4)]
         );
         assert_eq!(
             codes("version: 1\ndefault_methodology: scrum\n"),
-            [("S002".into(), 2)]
+            [(Code::S002, 2)]
         );
         assert_eq!(
             codes(
                 "version: 1\nmethodologies:\n  m:\n    phases: [a]\n    gates:\n      a: {require: [baseline.budgett]}\n"
             ),
-            [("S002".into(), 6)]
+            [(Code::S002, 6)]
         );
         assert_eq!(
             codes("version: 1\nrag:\n  spi: {amber: 0.8, red: 0.9}\n"),
-            [("S002".into(), 3)]
+            [(Code::S002, 3)]
         );
         assert_eq!(
             codes("version: 1\nrag:\n  cpi: {amber: 0.95}\n"),
-            [("S001".into(), 3)]
+            [(Code::S001, 3)]
         );
-        assert_eq!(codes("version: 2\n"), [("S001".into(), 1)]);
+        assert_eq!(codes("version: 2\n"), [(Code::S001, 1)]);
         assert_eq!(
             codes("version: 1\nrisk: {high_scor: 3}\n"),
-            [("S001".into(), 2)]
+            [(Code::S001, 2)]
         );
-        assert_eq!(codes("version: 1\nversion: 1\n"), [("P004".into(), 2)]);
+        assert_eq!(codes("version: 1\nversion: 1\n"), [(Code::P004, 2)]);
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{Git, GitTree};
 use crate::Error;
+use crate::code::Code;
 use crate::config::Config;
 use crate::metrics::{self, days_between, rag};
 use crate::model::{Project, Rag, Risk};
@@ -145,7 +146,7 @@ pub struct Findings {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    pub code: String,
+    pub code: Code,
     pub severity: String,
     pub file: String,
     pub line: u32,
@@ -160,7 +161,7 @@ impl Findings {
         base: &[crate::diagnostic::Diagnostic],
         head: &[crate::diagnostic::Diagnostic],
     ) -> Findings {
-        type Key<'a> = (&'a str, &'a str, &'a str);
+        type Key<'a> = (Code, &'a str, &'a str);
         fn key(d: &crate::diagnostic::Diagnostic) -> Key<'_> {
             (
                 d.code,
@@ -169,7 +170,7 @@ impl Findings {
             )
         }
         let finding = |d: &crate::diagnostic::Diagnostic| Finding {
-            code: d.code.to_owned(),
+            code: d.code,
             severity: d.severity.as_str().to_owned(),
             file: d.file.clone(),
             line: d.span.start.line,
@@ -899,7 +900,7 @@ mod tests {
             findings: None,
         };
         let scope = change.scope();
-        let at = |file| Diagnostic::new("P001", file, Span::at(2, 5), "invalid YAML");
+        let at = |file| Diagnostic::new(Code::P001, file, Span::at(2, 5), "invalid YAML");
         assert!(scope.concerns(&at("risks/broken.yaml")));
         assert!(!scope.concerns(&at("risks/old.yaml")));
     }

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Kind, Portfolio};
 use crate::parse::{self, Limits, Seg};
 use crate::repository::Repository;
+use crate::rules::c006_guard_changed as c006;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -30,34 +31,13 @@ const GUARDS: [&str; 12] = [
 /// The fields of a person that approvals are judged by.
 const IDENTITY: [&str; 3] = ["roles", "email", "emails"];
 
-const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/, .gitignore and people/); it applies once merged";
-
 /// C006 findings of `change`, located in the head: `config_text` is its `pmo.yaml`.
 pub fn findings(change: &Change, config_text: &str, portfolio: &Portfolio<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &change.documents {
         match d.kind.as_str() {
             "configuration" if d.file == FILE => out.extend(configuration(d, config_text)),
-            "configuration" => {
-                let (what, judges) = if d.file.ends_with(".gitignore") {
-                    ("ignore rules", "ignore rules")
-                } else {
-                    ("schema overlay", "overlays")
-                };
-                out.push(
-                    Diagnostic::new(
-                        "C006",
-                        &d.file,
-                        Span::at(1, 1),
-                        format!(
-                            "{what} {} {}: the base revision's {judges} judge this change",
-                            d.file,
-                            verb(d.change)
-                        ),
-                    )
-                    .help(HELP),
-                )
-            }
+            "configuration" => out.push(c006::file_changed(&d.file, verb(d.change))),
             "person" => out.extend(person(d, portfolio)),
             _ => {}
         }
@@ -99,16 +79,7 @@ fn configuration(d: &DocDiff, config_text: &str) -> Vec<Diagnostic> {
             let span = head.as_ref().map_or(Span::at(1, 1), |doc| {
                 doc.spans.key_at(&doc.value, segments(&doc.value, &entry))
             });
-            Diagnostic::new(
-                "C006",
-                FILE,
-                span,
-                format!(
-                    "`{entry}` changed ({}): the base revision's pmo.yaml judges this change",
-                    summary(&fields)
-                ),
-            )
-            .help(HELP)
+            c006::config_changed(span, &entry, &summary(&fields))
         })
         .collect()
 }
@@ -165,20 +136,12 @@ fn person(d: &DocDiff, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
     }
     let doc = portfolio.get(&d.id)?;
     let first = fields[0].field.split('.').next().unwrap_or_default();
-    Some(
-        Diagnostic::new(
-            "C006",
-            portfolio.repo.path(doc),
-            doc.key_span([Seg::Key(first)]),
-            format!(
-                "person `{}`: {}: approvals in this change are judged by the base revision's people",
-                d.id,
-                summary(&fields.iter().collect::<Vec<_>>())
-            ),
-        )
-        .id(Some(&d.id))
-        .help(HELP),
-    )
+    Some(c006::person_changed(
+        portfolio.repo.path(doc),
+        doc.key_span([Seg::Key(first)]),
+        &d.id,
+        &summary(&fields.iter().collect::<Vec<_>>()),
+    ))
 }
 
 /// The roles and emails of the people in `repo` (the head's documents, judged by the

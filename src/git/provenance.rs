@@ -8,6 +8,10 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Portfolio;
 use crate::parse::Seg;
 use crate::repository::Repository;
+use crate::rules::{
+    c005_approval_not_by_approver::{self as c005, Mismatch},
+    g005_baseline_without_change as g005,
+};
 use gix::ObjectId;
 use serde_json::Value;
 
@@ -81,22 +85,12 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
         return None;
     }
     let doc = portfolio.get(&d.id)?;
-    Some(
-        Diagnostic::new(
-            "G005",
-            portfolio.repo.path(doc),
-            doc.key_span([Seg::Key("baseline")]),
-            format!(
-                "baseline of `{}` changed since {} without a change request of `{}` approved in the range",
-                d.id, change.base, d.id
-            ),
-        )
-        .id(Some(&d.id))
-        .help(format!(
-            "add an approved change request (`pmo new change --project {}`), or take the baseline change out",
-            d.id
-        )),
-    )
+    Some(g005::finding(
+        portfolio.repo.path(doc),
+        doc.key_span([Seg::Key("baseline")]),
+        &d.id,
+        &change.base,
+    ))
 }
 
 /// An approval entry: by, date, decision.
@@ -189,26 +183,13 @@ fn c005(
             .person(by)
             .map(|p| addresses(p.addresses()))
             .unwrap_or_default();
-        let short = commit.id.to_hex_with_len(7);
-        let shown = |a: &[String]| match a {
-            [] => "none".to_owned(),
-            a => a.join(", "),
-        };
-        let message = match known {
-            None => format!(
-                "approval by `{by}` was added in {short} by {}, and `{by}` is not a person of the base revision, so nothing proves who approved",
-                commit.email
-            ),
-            Some(base) if !same(base, &head_addresses) => format!(
-                "approval by `{by}` was added in {short} by {}, and `{by}`'s email changed in this change ({} → {}): pmo matches approvers by the base revision's people",
-                commit.email,
-                shown(base),
-                shown(&head_addresses)
-            ),
-            Some(base) if base.is_empty() => format!(
-                "approval by `{by}` was added in {short} by {}; `{by}` has no `email` to match it with",
-                commit.email
-            ),
+        let mismatch = match known {
+            None => Mismatch::NotAPerson,
+            Some(base) if !same(base, &head_addresses) => Mismatch::EmailChanged {
+                base,
+                head: &head_addresses,
+            },
+            Some(base) if base.is_empty() => Mismatch::NoEmail,
             Some(base)
                 if base
                     .iter()
@@ -216,28 +197,20 @@ fn c005(
             {
                 continue;
             }
-            Some(base) if base.len() == 1 => format!(
-                "approval by `{by}` was added in {short} by {}, not by {by}'s email {}",
-                commit.email, base[0]
-            ),
-            Some(base) => format!(
-                "approval by `{by}` was added in {short} by {}, not by one of {by}'s emails {}",
-                commit.email,
-                base.join(", ")
-            ),
+            Some(base) => Mismatch::OtherAuthor { base },
         };
-        out.push(
-            Diagnostic::new(
-                "C005",
-                portfolio.repo.path(doc),
-                doc.span([Seg::Key("approvals"), Seg::Index(i), Seg::Key("by")]),
-                message,
-            )
-            .id(Some(&d.id))
-            .help(format!(
-                "have {by} commit the approval, or add the address they commit with to their `email` or `emails`"
-            )),
-        );
+        let short = commit.id.to_hex_with_len(7).to_string();
+        out.push(c005::finding(
+            portfolio.repo.path(doc),
+            doc.span([Seg::Key("approvals"), Seg::Index(i), Seg::Key("by")]),
+            &d.id,
+            by,
+            c005::Commit {
+                short: &short,
+                email: &commit.email,
+            },
+            mismatch,
+        ));
     }
     out
 }

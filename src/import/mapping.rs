@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::parse::{self, Limits, Spans};
+use crate::rules::s001_schema_violation as s001;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -43,7 +44,7 @@ impl Source {
             true => self.spans.key_at(&self.value, path.iter().copied()),
             false => self.spans.value_at(&self.value, path.iter().copied()),
         };
-        Diagnostic::new("S001", &self.path, span, message)
+        s001::finding(&self.path, span, message)
     }
 }
 
@@ -267,8 +268,7 @@ pub fn load(path: &str, bytes: &[u8]) -> Result<Mapping, Vec<Diagnostic>> {
     let mut parsed = parse::load(path, bytes, &Limits::default());
     let mut diags = parsed.diagnostics;
     if parsed.docs.len() != 1 {
-        diags.push(Diagnostic::new(
-            "S001",
+        diags.push(s001::finding(
             path,
             Default::default(),
             "a mapping file holds exactly one YAML document",
@@ -279,7 +279,7 @@ pub fn load(path: &str, bytes: &[u8]) -> Result<Mapping, Vec<Diagnostic>> {
     let json = crate::schema::builtin("mapping.schema.json");
     let validator = match crate::schema::compile(&json) {
         Ok(v) => v,
-        Err(e) => return Err(vec![Diagnostic::new("S001", path, Default::default(), e)]),
+        Err(e) => return Err(vec![s001::finding(path, Default::default(), e)]),
     };
     for error in validator.iter_errors(&doc.value) {
         diags.extend(crate::schema::describe(
@@ -290,8 +290,7 @@ pub fn load(path: &str, bytes: &[u8]) -> Result<Mapping, Vec<Diagnostic>> {
         return Err(diags);
     }
     let mut mapping: Mapping = serde_json::from_value(doc.value.clone()).map_err(|e| {
-        vec![Diagnostic::new(
-            "S001",
+        vec![s001::finding(
             path,
             doc.spans.root(),
             format!("mapping: {e}"),

@@ -9,6 +9,7 @@ pub mod mapping;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Kind, valid_id};
 use crate::parse::Spans;
+use crate::rules::s001_schema_violation as s001;
 use crate::schema::{Schema, Schemas};
 use jsonschema::error::ValidationErrorKind as E;
 use jsonschema::paths::LocationSegment;
@@ -520,8 +521,7 @@ fn violations(schema: &Schema, doc: &Value) -> Vec<Violation> {
         });
         let described = match spans.root() == Default::default() {
             // Not reached (written documents read back); never panic on a message.
-            true => vec![Diagnostic::new(
-                "S001",
+            true => vec![s001::finding(
                 "",
                 Default::default(),
                 error.masked().to_string(),

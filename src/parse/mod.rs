@@ -9,4 +9,4 @@ mod suite;
 pub mod yaml;
 
 pub use spans::{NodeSpan, Seg, Spans};
-pub use yaml::{Limits, SPLIT_LARGE_FILE, YamlDoc, YamlFile, load};
+pub use yaml::{Limits, YamlDoc, YamlFile, load};

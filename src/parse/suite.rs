@@ -14,52 +14,53 @@
 //! a mapping is a value like any other here (P002 is the repository's, not the parser's).
 
 use super::yaml::{Limits, YamlFile, load, read_text};
+use crate::code::Code;
 use crate::diagnostic::Pos;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// Valid YAML that pmo refuses on purpose: the case, the code of the finding and a part of
 /// its message. Each is listed in the README's YAML section and in P001's documentation.
-const REFUSALS: &[(&str, &str, &str)] = &[
+const REFUSALS: &[(&str, Code, &str)] = &[
     // A collection as a mapping key: a JSON key is text.
-    ("4FJ6", "P001", COLLECTION_KEY),
-    ("6BFJ", "P001", COLLECTION_KEY),
-    ("6PBE", "P001", COLLECTION_KEY),
-    ("9MMW", "P001", COLLECTION_KEY),
-    ("KK5P", "P001", COLLECTION_KEY),
-    ("LX3P", "P001", COLLECTION_KEY),
-    ("M2N8/00", "P001", COLLECTION_KEY),
-    ("M2N8/01", "P001", COLLECTION_KEY),
-    ("M5DY", "P001", COLLECTION_KEY),
-    ("Q9WF", "P001", COLLECTION_KEY),
-    ("RZP5", "P001", COLLECTION_KEY),
-    ("SBG9", "P001", COLLECTION_KEY),
-    ("V9D5", "P001", COLLECTION_KEY),
-    ("X38W", "P001", COLLECTION_KEY),
-    ("XW4D", "P001", COLLECTION_KEY),
+    ("4FJ6", Code::P001, COLLECTION_KEY),
+    ("6BFJ", Code::P001, COLLECTION_KEY),
+    ("6PBE", Code::P001, COLLECTION_KEY),
+    ("9MMW", Code::P001, COLLECTION_KEY),
+    ("KK5P", Code::P001, COLLECTION_KEY),
+    ("LX3P", Code::P001, COLLECTION_KEY),
+    ("M2N8/00", Code::P001, COLLECTION_KEY),
+    ("M2N8/01", Code::P001, COLLECTION_KEY),
+    ("M5DY", Code::P001, COLLECTION_KEY),
+    ("Q9WF", Code::P001, COLLECTION_KEY),
+    ("RZP5", Code::P001, COLLECTION_KEY),
+    ("SBG9", Code::P001, COLLECTION_KEY),
+    ("V9D5", Code::P001, COLLECTION_KEY),
+    ("X38W", Code::P001, COLLECTION_KEY),
+    ("XW4D", Code::P001, COLLECTION_KEY),
     // An alias as a mapping key.
-    ("26DV", "P001", ALIAS_KEY),
-    ("E76Z", "P001", ALIAS_KEY),
+    ("26DV", Code::P001, ALIAS_KEY),
+    ("E76Z", Code::P001, ALIAS_KEY),
     // A tag outside the YAML 1.2 core schema: local (`!foo`), of another domain, or of
     // YAML 1.1 (`!!set`, `!!omap`, `!!binary`).
-    ("2XXW", "P001", OTHER_TAG),
-    ("565N", "P001", OTHER_TAG),
-    ("5TYM", "P001", OTHER_TAG),
-    ("6CK3", "P001", OTHER_TAG),
-    ("6WLZ", "P001", OTHER_TAG),
-    ("7FWL", "P001", OTHER_TAG),
-    ("9WXW", "P001", OTHER_TAG),
-    ("C4HZ", "P001", OTHER_TAG),
-    ("CC74", "P001", OTHER_TAG),
-    ("CUP7", "P001", OTHER_TAG),
-    ("J7PZ", "P001", OTHER_TAG),
-    ("M5C3", "P001", OTHER_TAG),
-    ("P76L", "P001", OTHER_TAG),
-    ("UGM3", "P001", OTHER_TAG),
-    ("Z67P", "P001", OTHER_TAG),
-    ("Z9M4", "P001", OTHER_TAG),
+    ("2XXW", Code::P001, OTHER_TAG),
+    ("565N", Code::P001, OTHER_TAG),
+    ("5TYM", Code::P001, OTHER_TAG),
+    ("6CK3", Code::P001, OTHER_TAG),
+    ("6WLZ", Code::P001, OTHER_TAG),
+    ("7FWL", Code::P001, OTHER_TAG),
+    ("9WXW", Code::P001, OTHER_TAG),
+    ("C4HZ", Code::P001, OTHER_TAG),
+    ("CC74", Code::P001, OTHER_TAG),
+    ("CUP7", Code::P001, OTHER_TAG),
+    ("J7PZ", Code::P001, OTHER_TAG),
+    ("M5C3", Code::P001, OTHER_TAG),
+    ("P76L", Code::P001, OTHER_TAG),
+    ("UGM3", Code::P001, OTHER_TAG),
+    ("Z67P", Code::P001, OTHER_TAG),
+    ("Z9M4", Code::P001, OTHER_TAG),
     // Two empty keys in one mapping: a duplicate key, which pmo reports.
-    ("2JQS", "P004", "duplicate key"),
+    ("2JQS", Code::P004, "duplicate key"),
 ];
 
 const COLLECTION_KEY: &str = "collections as mapping keys are not supported";
@@ -200,7 +201,7 @@ fn the_yaml_test_suite_reads_as_the_suite_says() {
     for case in &cases {
         let (file, fast) = read_both(case);
         by_fast += usize::from(fast);
-        let p001 = file.diagnostics.iter().find(|d| d.code == "P001");
+        let p001 = file.diagnostics.iter().find(|d| d.code == Code::P001);
         let what = format!("{} ({})", case.id, case.name);
         if case.error {
             match p001 {
@@ -297,7 +298,7 @@ fn findings_on_every_prefix_of_the_suite_are_inside_the_text() {
 fn every_refusal_is_documented() {
     let readme = include_str!("../../README.md");
     let yaml = &readme[readme.find("### YAML").expect("a YAML section")..];
-    let p001 = crate::rules::find("P001").expect("P001").doc;
+    let p001 = crate::rules::get(Code::P001).doc;
     for what in [
         COLLECTION_KEY,
         ALIAS_KEY,

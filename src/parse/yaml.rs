@@ -14,7 +14,11 @@ use super::fast::{self, Unsupported};
 use super::input::Text;
 use super::scalar::{resolve_core, resolve_plain};
 use super::spans::{NodeSpan, Spans};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::rules::{
+    p001_invalid_yaml as p001, p004_duplicate_key as p004, p005_rejected_file as p005,
+};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -40,9 +44,6 @@ impl Default for Limits {
 }
 
 /// What to do with a file over the size limit.
-pub const SPLIT_LARGE_FILE: &str =
-    "split it into smaller files (one document per file is the convention)";
-
 /// One YAML document of a file. Empty documents are dropped by the loader.
 #[derive(Debug, Clone)]
 pub struct YamlDoc {
@@ -61,27 +62,15 @@ pub struct YamlFile {
 /// Read one file's bytes. Never fails: every problem becomes a diagnostic on `file`.
 pub fn load(file: &str, bytes: &[u8], limits: &Limits) -> YamlFile {
     if bytes.len() > limits.max_bytes {
-        let msg = format!(
-            "file {}",
-            crate::source::file::too_large(bytes.len() as u64, limits.max_bytes)
-        );
-        return YamlFile::fatal(
-            Diagnostic::new("P005", file, Span::at(1, 1), msg).help(SPLIT_LARGE_FILE),
-        );
+        let reason = crate::source::file::too_large(bytes.len() as u64, limits.max_bytes);
+        return YamlFile::fatal(p005::too_large(file, &reason));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let pos = Pos::after(std::str::from_utf8(valid).unwrap_or_default());
-            let msg = format!(
-                "file is not valid UTF-8 (byte 0x{:02x})",
-                bytes[e.valid_up_to()]
-            );
-            let help = "save the file as UTF-8";
-            return YamlFile::fatal(
-                Diagnostic::new("P005", file, Span::at(pos.line, pos.column), msg).help(help),
-            );
+            return YamlFile::fatal(p005::not_utf8(file, pos, bytes[e.valid_up_to()]));
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -157,7 +146,7 @@ impl YamlFile {
     pub fn is_unreadable(&self) -> bool {
         self.diagnostics
             .iter()
-            .any(|d| d.code == "P001" || d.code == "P005")
+            .any(|d| matches!(d.code, Code::P001 | Code::P005))
     }
 
     fn fatal(d: Diagnostic) -> Self {
@@ -269,16 +258,14 @@ impl<'f> Builder<'f> {
     }
 
     fn finish(mut self) -> YamlFile {
-        if self.over_alias_budget() && self.diagnostics.iter().all(|d| d.code != "P005") {
-            let msg = format!(
-                "aliases expand to {} nodes, more than {} times the file's own {} nodes; the file was not read",
-                self.expanded_nodes, self.limits.alias_factor, self.own_nodes
-            );
-            let help =
-                "this looks like an alias bomb; write the values out or use fewer nested aliases";
+        if self.over_alias_budget() && self.diagnostics.iter().all(|d| d.code != Code::P005) {
             self.docs.clear();
-            self.diagnostics
-                .push(Diagnostic::new("P005", self.file, Span::at(1, 1), msg).help(help));
+            self.diagnostics.push(p005::alias_bomb(
+                self.file,
+                self.expanded_nodes,
+                self.limits.alias_factor,
+                self.own_nodes,
+            ));
         }
         YamlFile {
             docs: self.docs,
@@ -303,22 +290,10 @@ impl<'f> Builder<'f> {
             {
                 span = point_in(text, at.line, at.column);
             }
-            let msg = format!(
-                "nesting is deeper than {} levels; the file was not read",
-                self.limits.max_depth
-            );
             self.docs.clear();
-            return self.fail("P005", span, msg, "flatten the structure");
+            return self.fail(p005::too_deep(self.file, span, self.limits.max_depth));
         }
-        let d = Diagnostic::new(
-            "P001",
-            self.file,
-            span,
-            format!("invalid YAML: {}", e.info()),
-        )
-        .maybe_help(scan_help(e.info()));
-        self.diagnostics.push(d);
-        Stop
+        self.fail(p001::syntax(self.file, span, e.info()))
     }
 
     /// The open collections that are not flow collections (whose span starts at their
@@ -343,9 +318,9 @@ impl<'f> Builder<'f> {
             .count()
     }
 
-    fn fail(&mut self, code: &'static str, span: Span, msg: String, help: &str) -> Stop {
-        self.diagnostics
-            .push(Diagnostic::new(code, self.file, span, msg).help(help));
+    /// Stop reading at `d`, the finding that says why.
+    fn fail(&mut self, d: Diagnostic) -> Stop {
+        self.diagnostics.push(d);
         Stop
     }
 
@@ -364,10 +339,7 @@ impl<'f> Builder<'f> {
                 };
                 if self.expecting_key() {
                     if style == ScalarStyle::Plain && tag.is_none() && text == "<<" {
-                        let msg =
-                            "`<<` merge keys are not supported: they are YAML 1.1, not YAML 1.2";
-                        let help = "write the merged fields out in this mapping (`field: *name` still copies a whole value)";
-                        return Err(self.fail("P001", span, msg.to_owned(), help));
+                        return Err(self.fail(p001::merge_key(self.file, span)));
                     }
                     if anchor > 0 {
                         // An anchored key can be copied as a value (`*name`), never as a key.
@@ -396,19 +368,11 @@ impl<'f> Builder<'f> {
             }
             Event::Alias(anchor) => {
                 if self.expecting_key() {
-                    let msg = "aliases as mapping keys are not supported: a key is written out"
-                        .to_owned();
-                    return Err(self.fail("P001", span, msg, "write the key out in full"));
+                    return Err(self.fail(p001::alias_key(self.file, span)));
                 }
                 self.own_nodes += 1;
                 let Some((value, size)) = self.anchors.get(&anchor) else {
-                    let msg = "alias to an anchor that is not defined before it".to_owned();
-                    return Err(self.fail(
-                        "P001",
-                        span,
-                        msg,
-                        "define the anchor (`&name`) before using `*name`",
-                    ));
+                    return Err(self.fail(p001::undefined_alias(self.file, span)));
                 };
                 let size = *size;
                 self.expanded_nodes = self.expanded_nodes.saturating_add(size);
@@ -424,27 +388,16 @@ impl<'f> Builder<'f> {
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if self.expecting_key() {
-                    let msg =
-                        "collections as mapping keys are not supported: a key is a single value"
-                            .to_owned();
-                    return Err(self.fail(
-                        "P001",
-                        span,
-                        msg,
-                        "write the key as plain text such as `owner`",
-                    ));
+                    return Err(self.fail(p001::collection_key(self.file, span)));
                 }
                 if let Some(tag) = tag {
                     let seq = matches!(event, Event::SequenceStart(..));
                     self.tagged_collection(tag, seq, span)?;
                 }
                 if self.scratch.stack.len() >= self.limits.max_depth {
-                    let msg = format!(
-                        "nesting is deeper than {} levels; the file was not read",
-                        self.limits.max_depth
-                    );
                     self.docs.clear();
-                    return Err(self.fail("P005", span, msg, "flatten the structure"));
+                    let d = p005::too_deep(self.file, span, self.limits.max_depth);
+                    return Err(self.fail(d));
                 }
                 self.own_nodes += 1;
                 let start = self.scratch.spans.len();
@@ -520,11 +473,11 @@ impl<'f> Builder<'f> {
             return Ok(Value::String(exact(text)));
         }
         let Some(core) = core_tag(tag).filter(|t| !matches!(*t, "seq" | "map")) else {
-            let msg = match core_tag(tag) {
-                Some(t) => format!("the tag `!!{t}` does not fit a single value"),
+            let d = match core_tag(tag) {
+                Some(t) => p001::tag_misfit(self.file, span, t, "single value"),
                 None => return Err(self.unsupported_tag(tag, span)),
             };
-            return Err(self.fail("P001", span, msg, "remove the tag"));
+            return Err(self.fail(d));
         };
         if let Some(value) = resolve_core(core, text) {
             return Ok(value);
@@ -532,20 +485,7 @@ impl<'f> Builder<'f> {
         if !matches!(core, "str" | "null" | "bool" | "int" | "float") {
             return Err(self.unsupported_tag(tag, span));
         }
-        // A value of many lines is shown by its start.
-        let first = text.lines().next().unwrap_or_default();
-        let mut shown: String = first.chars().take(40).collect();
-        if shown.len() < text.trim_end().len() {
-            shown.push('…');
-        }
-        let msg = format!("`{shown}` is not a value of the tag `!!{core}`");
-        let lower = text.to_ascii_lowercase();
-        let help = if core == "float" && (lower.ends_with(".inf") || lower == ".nan") {
-            "JSON, which pmo checks, has no infinity or NaN: write a number, or remove the tag to keep the text"
-        } else {
-            "remove the tag, or write a value of its type"
-        };
-        Err(self.fail("P001", span, msg, help))
+        Err(self.fail(p001::not_of_tag(self.file, span, text, core)))
     }
 
     /// A collection's explicit tag: `!`, `!!seq` on a sequence and `!!map` on a mapping are
@@ -559,20 +499,14 @@ impl<'f> Builder<'f> {
             Some("seq") if seq => Ok(()),
             Some("map") if !seq => Ok(()),
             Some(t @ ("seq" | "map" | "str" | "null" | "bool" | "int" | "float")) => {
-                let msg = format!("the tag `!!{t}` does not fit a {what}");
-                Err(self.fail("P001", span, msg, "remove the tag"))
+                Err(self.fail(p001::tag_misfit(self.file, span, t, what)))
             }
             _ => Err(self.unsupported_tag(tag, span)),
         }
     }
 
     fn unsupported_tag(&mut self, tag: &Tag, span: Span) -> Stop {
-        let msg = format!(
-            "tags outside the YAML 1.2 core schema are not supported: `{}`",
-            show_tag(tag)
-        );
-        let help = "remove the tag; pmo reads `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`, `!!map` and `!`";
-        self.fail("P001", span, msg, help)
+        self.fail(p001::unsupported_tag(self.file, span, &show_tag(tag)))
     }
 
     fn expecting_key(&self) -> bool {
@@ -614,17 +548,8 @@ impl<'f> Builder<'f> {
             spans.get(idx).and_then(NodeSpan::key)
         });
         if duplicate {
-            let mut d = Diagnostic::new(
-                "P004",
-                self.file,
-                span,
-                format!("duplicate key `{name}` in this mapping"),
-            )
-            .help("remove one of the two; only the first is used");
-            if let Some(first) = first {
-                d = d.related(self.file, first, format!("`{name}` first appears here"));
-            }
-            self.diagnostics.push(d);
+            self.diagnostics
+                .push(p004::finding(self.file, span, &name, first));
         }
         *key = Some(PendingKey {
             name,
@@ -810,24 +735,6 @@ fn exact(text: &str) -> String {
     text.to_owned()
 }
 
-/// A hint for the parser messages people meet most.
-fn scan_help(info: &str) -> Option<String> {
-    let help = if info.contains("mapping values are not allowed") {
-        "a `:` followed by a space starts a mapping here; quote the text if it contains `: `, or fix the indentation"
-    } else if info.contains("did not find expected key") || info.contains("block mapping") {
-        "check that the fields of this mapping are indented alike"
-    } else if info.contains("tab") {
-        "YAML indentation uses spaces, not tabs"
-    } else if info.contains("quoted scalar") {
-        "a quoted value is missing its closing quote"
-    } else if info.contains("flow") {
-        "a `[` or `{` is missing its closing bracket"
-    } else {
-        return None;
-    };
-    Some(help.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -882,7 +789,7 @@ mod tests {
         let d = &f.diagnostics[0];
         assert_eq!(
             (d.code, d.span.start.line, d.span.start.column),
-            ("P004", 3, 1)
+            (Code::P004, 3, 1)
         );
         assert_eq!(d.related[0].span.start.line, 2);
         let doc = &f.docs[0];
@@ -904,7 +811,14 @@ mod tests {
             .iter()
             .map(|d| (d.code, d.span.start.line, d.related[0].span.start.line))
             .collect();
-        assert_eq!(found, [("P004", 41, 4), ("P004", 42, 40), ("P004", 43, 43)]);
+        assert_eq!(
+            found,
+            [
+                (Code::P004, 41, 4),
+                (Code::P004, 42, 40),
+                (Code::P004, 43, 43)
+            ]
+        );
         let doc = &f.docs[0];
         assert_eq!(doc.value["k3"], json!(3));
         assert_eq!(doc.value["nested"], json!({"a": 1}));
@@ -970,7 +884,7 @@ mod tests {
         }
         let f = load_str(&text);
         assert!(f.docs.is_empty());
-        assert_eq!(f.diagnostics[0].code, "P005");
+        assert_eq!(f.diagnostics[0].code, Code::P005);
         assert!(f.diagnostics[0].message.contains("aliases expand"));
     }
 
@@ -991,16 +905,16 @@ mod tests {
     fn deep_nesting_is_rejected_without_overflow() {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let f = load_str(&text);
-        assert_eq!(f.diagnostics[0].code, "P005");
+        assert_eq!(f.diagnostics[0].code, Code::P005);
         let text = (0..10_000)
             .map(|i| format!("{}- \n", " ".repeat(i * 2)))
             .collect::<String>();
         let f = load_str(&text);
-        assert_eq!(f.diagnostics[0].code, "P005");
+        assert_eq!(f.diagnostics[0].code, Code::P005);
         let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
         assert!(load_str(&ok).diagnostics.is_empty());
         let over = format!("{}{}", "[".repeat(129), "]".repeat(129));
-        assert_eq!(load_str(&over).diagnostics[0].code, "P005");
+        assert_eq!(load_str(&over).diagnostics[0].code, Code::P005);
         // Located at the bracket past the limit, however far the scanner read ahead.
         for (text, line, column) in [
             (
@@ -1018,16 +932,16 @@ mod tests {
         ] {
             let d = &load_str(&text).diagnostics[0];
             let at = (d.code, d.span.start.line, d.span.start.column);
-            assert_eq!(at, ("P005", line, column), "{}", &text[..20]);
+            assert_eq!(at, (Code::P005, line, column), "{}", &text[..20]);
         }
     }
 
     #[test]
     fn broken_yaml_is_located() {
         let f = load_str("kind: risk\ntitle: \"unterminated\nowner: bob\n");
-        assert_eq!(f.diagnostics[0].code, "P001");
+        assert_eq!(f.diagnostics[0].code, Code::P001);
         let f = load_str("kind: risk\n  id: x\n");
-        assert_eq!(f.diagnostics[0].code, "P001");
+        assert_eq!(f.diagnostics[0].code, Code::P001);
         assert_eq!(f.diagnostics[0].span.start.line, 2);
         // Found only at the end of the file: located after the last text, not on a line
         // past the end.
@@ -1049,7 +963,7 @@ mod tests {
             let end = Pos::after(text.trim_end());
             assert_eq!(
                 (f.diagnostics[0].code, span.start),
-                ("P001", end),
+                (Code::P001, end),
                 "{text:?}"
             );
             assert_eq!(span.end, end, "{text:?}");
@@ -1088,7 +1002,7 @@ mod tests {
         let id = d.spans.value_at(&d.value, [Seg::Key("id")]);
         assert_eq!((id.start.line, id.start.column), (2, 5));
         // Only spaces indent a block collection, even after a tab.
-        assert_eq!(load_str("? a\n:\t- b\n").diagnostics[0].code, "P001");
+        assert_eq!(load_str("? a\n:\t- b\n").diagnostics[0].code, Code::P001);
     }
 
     #[test]
@@ -1153,7 +1067,7 @@ mod tests {
             let d = &f.diagnostics[0];
             assert_eq!(
                 (d.code, d.span.start.line, d.span.start.column),
-                ("P001", 1, column),
+                (Code::P001, 1, column),
                 "{text:?}"
             );
             assert!(d.message.contains(says), "{text:?}: {}", d.message);
@@ -1211,7 +1125,7 @@ mod tests {
             let d = &f.diagnostics[0];
             assert_eq!(
                 (d.code, d.span.start.line, d.span.start.column),
-                ("P001", line, column),
+                (Code::P001, line, column),
                 "{text:?}"
             );
             assert!(d.message.contains(says), "{text:?}: {}", d.message);
@@ -1224,7 +1138,7 @@ mod tests {
     #[test]
     fn non_utf8_and_oversized_files() {
         let f = load("t.yaml", b"kind: risk\nid: caf\xe9\n", &Limits::default());
-        assert_eq!(f.diagnostics[0].code, "P005");
+        assert_eq!(f.diagnostics[0].code, Code::P005);
         assert_eq!(
             (
                 f.diagnostics[0].span.start.line,
@@ -1237,7 +1151,7 @@ mod tests {
             ..Limits::default()
         };
         let f = load("t.yaml", b"kind: risk\nid: x\n", &limits);
-        assert_eq!(f.diagnostics[0].code, "P005");
+        assert_eq!(f.diagnostics[0].code, Code::P005);
     }
 
     #[test]

@@ -31,12 +31,13 @@ pub fn github(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use crate::check::Report;
+    use crate::code::Code;
     use crate::diagnostic::{Diagnostic, Span};
 
     #[test]
     fn one_line_per_finding_whatever_the_text() {
         let d = Diagnostic::new(
-            "S001",
+            Code::S001,
             "a,b:c\n.yaml",
             Span::at(2, 3),
             "50% `x\n::error::y`",

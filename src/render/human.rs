@@ -55,8 +55,12 @@ fn groups<'a>(d: &'a Diagnostic, texts: &dyn Fn(&str) -> Option<String>) -> Vec<
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut main = Group::with_title(level.primary_title(terminal(&d.message)).id(d.code))
-        .element(snippet(&d.file, d.span, "", texts, AnnotationKind::Primary));
+    let mut main = Group::with_title(
+        level
+            .primary_title(terminal(&d.message))
+            .id(d.code.as_str()),
+    )
+    .element(snippet(&d.file, d.span, "", texts, AnnotationKind::Primary));
     for r in &d.related {
         main = main.element(snippet(
             &r.file,

@@ -45,7 +45,7 @@ fn rule(r: &Rule, docs: &str) -> Value {
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.summary},
         "help": {"text": r.doc.trim(), "markdown": r.doc.trim()},
-        "helpUri": format!("{docs}#{}", r.code.to_lowercase()),
+        "helpUri": format!("{docs}#{}", r.code.as_str().to_lowercase()),
         "defaultConfiguration": {"level": level(r.severity)},
         "properties": {
             "tags": [r.category()],

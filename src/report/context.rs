@@ -3,6 +3,7 @@
 //! uses it, so a report on a large portfolio does not pay for what it does not show.
 
 use crate::check::{self, Context};
+use crate::code::Code;
 use crate::metrics::earned_value::earned_value;
 use crate::metrics::{self, change, gate, rag, risk, tolerance};
 use crate::model::portfolio::view_of;
@@ -59,7 +60,7 @@ pub fn build(
     let stale: HashSet<String> = match &report {
         Some(report) => t002(&report.diagnostics),
         None if keys.iter().any(|k| k == "projects" || k == "project") => {
-            t002(&check::findings_of(ctx, &["T002"]))
+            t002(&check::findings_of(ctx, &[Code::T002]))
         }
         None => HashSet::new(),
     };
@@ -81,11 +82,12 @@ pub fn build(
                     let mut gate =
                         serde_json::to_value(gate::readiness(ctx, doc, p, &position)).ok()?;
                     // What check reports about the project's gates, as configured.
-                    let findings: Vec<Value> = check::findings_of(ctx, &["G001", "G002", "G003"])
-                        .iter()
-                        .filter(|d| d.id.as_deref() == Some(p.id))
-                        .map(diagnostic)
-                        .collect();
+                    let findings: Vec<Value> =
+                        check::findings_of(ctx, &[Code::G001, Code::G002, Code::G003])
+                            .iter()
+                            .filter(|d| d.id.as_deref() == Some(p.id))
+                            .map(diagnostic)
+                            .collect();
                     gate["findings"] = Value::Array(findings);
                     Some(gate)
                 })
@@ -183,7 +185,7 @@ fn diagnostic(d: &crate::diagnostic::Diagnostic) -> Value {
 fn t002(diagnostics: &[crate::diagnostic::Diagnostic]) -> HashSet<String> {
     diagnostics
         .iter()
-        .filter(|d| d.code == "T002")
+        .filter(|d| d.code == Code::T002)
         .filter_map(|d| d.id.clone())
         .collect()
 }

@@ -1,10 +1,11 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::allocation::{bookings, fte, load, over_capacity};
 
 pub static RULE: Rule = Rule {
-    code: "A001",
+    code: Code::A001,
     name: "over-allocated",
     severity: Severity::Warning,
     summary: "a person is allocated beyond their capacity on some day",

@@ -1,5 +1,6 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::change::{level, review};
 use crate::metrics::money;
@@ -7,7 +8,7 @@ use crate::model::records::{ApprovalDecision, ChangeStatus};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "C001",
+    code: Code::C001,
     name: "not-enough-approvals",
     severity: Severity::Error,
     summary: "an approved or implemented change lacks the approvals its level needs",

@@ -1,12 +1,13 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::change::{level, review};
 use crate::metrics::money;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "C002",
+    code: Code::C002,
     name: "approver-without-role",
     severity: Severity::Error,
     summary: "a change was approved by a person without the role its level needs",

@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::change::{level, review};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "C003",
+    code: Code::C003,
     name: "self-approval",
     severity: Severity::Error,
     summary: "the requester approved their own change",

@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::records::{ApprovalDecision, ChangeStatus};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "C004",
+    code: Code::C004,
     name: "implemented-unapproved",
     severity: Severity::Error,
     summary: "a change was implemented without any approval",

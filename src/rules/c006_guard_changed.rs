@@ -1,10 +1,12 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::config::FILE;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 /// Found by [`crate::git::guards`], which compares what guards the process at the base
 /// revision and in the change.
 pub static RULE: Rule = Rule {
-    code: "C006",
+    code: Code::C006,
     name: "guard-changed",
     severity: Severity::Warning,
     summary: "a change edits what guards the process (pmo.yaml, overlays, .gitignore, people)",
@@ -32,3 +34,35 @@ Have the owners of the process review such changes: CODEOWNERS on `pmo.yaml`, `s
 "#,
     check: None,
 };
+
+const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/, .gitignore and people/); it applies once merged";
+
+/// A schema overlay or ignore file that the change adds, removes or changes (`verb`).
+pub fn file_changed(file: &str, verb: &str) -> Diagnostic {
+    let (what, judges) = if file.ends_with(".gitignore") {
+        ("ignore rules", "ignore rules")
+    } else {
+        ("schema overlay", "overlays")
+    };
+    let message = format!("{what} {file} {verb}: the base revision's {judges} judge this change");
+    Diagnostic::new(RULE.code, file, Span::at(1, 1), message).help(HELP)
+}
+
+/// An entry of a guarding section of pmo.yaml (`rules.G005`), at its key; `summary` says
+/// how it changed.
+pub fn config_changed(span: Span, entry: &str, summary: &str) -> Diagnostic {
+    let message =
+        format!("`{entry}` changed ({summary}): the base revision's pmo.yaml judges this change");
+    Diagnostic::new(RULE.code, FILE, span, message).help(HELP)
+}
+
+/// The fields of person `id` that approvals are judged by, at the first that changed;
+/// `summary` says how they changed.
+pub fn person_changed(file: &str, span: Span, id: &str, summary: &str) -> Diagnostic {
+    let message = format!(
+        "person `{id}`: {summary}: approvals in this change are judged by the base revision's people"
+    );
+    Diagnostic::new(RULE.code, file, span, message)
+        .id(Some(id))
+        .help(HELP)
+}

@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::{money, tolerance};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "F001",
+    code: Code::F001,
     name: "cost-over-tolerance",
     severity: Severity::Warning,
     summary: "the forecast cost exceeds the baseline budget plus the cost tolerance",

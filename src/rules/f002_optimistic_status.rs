@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::rag::computed;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "F002",
+    code: Code::F002,
     name: "optimistic-status",
     severity: Severity::Error,
     summary: "the latest status reports a better RAG than the figures give, with no reason",

@@ -1,10 +1,11 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "G001",
+    code: Code::G001,
     name: "gate-not-passed",
     severity: Severity::Error,
     summary: "a project is in a phase whose gate it has not passed",

@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::gate::missing;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "G002",
+    code: Code::G002,
     name: "gate-requirement-missing",
     severity: Severity::Error,
     summary: "a field that a passed gate requires is missing or empty",

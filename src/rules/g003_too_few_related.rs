@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "G003",
+    code: Code::G003,
     name: "too-few-related",
     severity: Severity::Error,
     summary: "fewer related documents than a passed gate's `min_related`",

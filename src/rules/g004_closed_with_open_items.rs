@@ -1,12 +1,13 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::model::project::State;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "G004",
+    code: Code::G004,
     name: "closed-with-open-items",
     severity: Severity::Error,
     summary: "a closed project still has open risks, open issues or undecided changes",

@@ -1,9 +1,10 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 /// Found by [`crate::git::provenance`], which knows the base revision.
 pub static RULE: Rule = Rule {
-    code: "G005",
+    code: Code::G005,
     name: "baseline-without-change",
     severity: Severity::Error,
     summary: "a project's baseline changed without an approved change request in the range",
@@ -25,3 +26,15 @@ same pull request, or take the baseline change out.
 "#,
     check: None,
 };
+
+/// The baseline of project `id`, changed since `base` with no approved change request.
+pub fn finding(file: &str, span: Span, id: &str, base: &str) -> Diagnostic {
+    let message = format!(
+        "baseline of `{id}` changed since {base} without a change request of `{id}` approved in the range"
+    );
+    Diagnostic::new(RULE.code, file, span, message)
+        .id(Some(id))
+        .help(format!(
+            "add an approved change request (`pmo new change --project {id}`), or take the baseline change out"
+        ))
+}

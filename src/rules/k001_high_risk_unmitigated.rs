@@ -1,12 +1,13 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::risk::{is_high, score};
 use crate::model::records::Nature;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "K001",
+    code: Code::K001,
     name: "high-risk-unmitigated",
     severity: Severity::Error,
     summary: "an open high threat has no mitigation, or is accepted without a decision",

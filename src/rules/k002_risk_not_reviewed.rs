@@ -1,12 +1,13 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::days_between;
 use crate::model::records::OpenClosed;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "K002",
+    code: Code::K002,
     name: "risk-not-reviewed",
     severity: Severity::Warning,
     summary: "an open risk has not been reviewed within `risk.review_days`",

@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::records::OpenClosed;
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "K003",
+    code: Code::K003,
     name: "closed-risk-incomplete",
     severity: Severity::Error,
     summary: "a closed risk has no `closed_on` or no `closure_reason`",

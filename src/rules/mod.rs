@@ -2,10 +2,17 @@
 //! default severity, documentation (what `pmo explain` prints and `docs/rules.md` is
 //! generated from) and, for rules that look across documents, its check.
 //!
-//! To add a rule: write `src/rules/<code>_<name>.rs` with a `pub static RULE`, and list it
-//! in [`ALL`] below.
+//! A rule found outside this folder (by the parser, the loader, the configuration, the
+//! waivers or git) is still built here: its file has the functions that make its findings,
+//! which the detecting stage calls with what it found, so the words of a finding live next
+//! to its documentation.
+//!
+//! To add a rule: add its code to [`Code`] (`src/code.rs`), write
+//! `src/rules/<code>_<name>.rs` with a `pub static RULE`, and list it in [`ALL`] below;
+//! then accept the changed snapshot of the code list.
 
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 
 mod a001_over_allocated;
@@ -13,8 +20,8 @@ mod c001_not_enough_approvals;
 mod c002_approver_without_role;
 mod c003_self_approval;
 mod c004_implemented_unapproved;
-mod c005_approval_not_by_approver;
-mod c006_guard_changed;
+pub(crate) mod c005_approval_not_by_approver;
+pub(crate) mod c006_guard_changed;
 mod f001_cost_over_tolerance;
 mod f002_optimistic_status;
 #[cfg(test)]
@@ -23,33 +30,33 @@ mod g001_gate_not_passed;
 mod g002_gate_requirement_missing;
 mod g003_too_few_related;
 mod g004_closed_with_open_items;
-mod g005_baseline_without_change;
+pub(crate) mod g005_baseline_without_change;
 mod k001_high_risk_unmitigated;
 mod k002_risk_not_reviewed;
 mod k003_closed_risk_incomplete;
-mod p001_invalid_yaml;
-mod p002_not_a_document;
-mod p003_unknown_kind;
-mod p004_duplicate_key;
-mod p005_rejected_file;
-mod p006_link_not_followed;
+pub(crate) mod p001_invalid_yaml;
+pub(crate) mod p002_not_a_document;
+pub(crate) mod p003_unknown_kind;
+pub(crate) mod p004_duplicate_key;
+pub(crate) mod p005_rejected_file;
+pub(crate) mod p006_link_not_followed;
 mod r001_duplicate_id;
 mod r002_dangling_reference;
 mod r003_wrong_kind_reference;
 mod r004_unknown_phase;
 mod r005_unknown_configured_name;
-mod s001_schema_violation;
-mod s002_incoherent_configuration;
+pub(crate) mod s001_schema_violation;
+pub(crate) mod s002_incoherent_configuration;
 mod t001_milestone_overdue;
 mod t002_status_overdue;
 mod t003_inconsistent_dates;
 mod t004_schedule_over_tolerance;
-mod w001_expired_waiver;
-mod w002_unknown_waiver_target;
-mod w003_unused_waiver;
+pub(crate) mod w001_expired_waiver;
+pub(crate) mod w002_unknown_waiver_target;
+pub(crate) mod w003_unused_waiver;
 
 pub struct Rule {
-    pub code: &'static str,
+    pub code: Code,
     /// Kebab-case name, e.g. `dangling-reference`.
     pub name: &'static str,
     pub severity: Severity,
@@ -62,7 +69,8 @@ pub struct Rule {
     pub check: Option<fn(&Context<'_>, &mut Vec<Diagnostic>)>,
 }
 
-/// Every rule, in code order.
+/// Every rule, in code order: one per [`Code`], at its position in [`Code::ALL`] (a test
+/// checks it), so that [`get`] is an index.
 pub static ALL: &[&Rule] = &[
     &a001_over_allocated::RULE,
     &c001_not_enough_approvals::RULE,
@@ -106,7 +114,7 @@ pub static ALL: &[&Rule] = &[
 impl Rule {
     /// The part of the catalogue a rule belongs to, named by its code's letter.
     pub fn category(&self) -> &'static str {
-        match self.code.as_bytes().first() {
+        match self.code.as_str().as_bytes().first() {
             Some(b'P' | b'S') => "parse-and-schema",
             Some(b'R') => "references",
             Some(b'G') => "gates",
@@ -121,10 +129,10 @@ impl Rule {
     }
 }
 
-pub fn find(code: &str) -> Option<&'static Rule> {
-    ALL.iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
+/// The rule that owns `code`. Every finding asks it for its default severity: an index,
+/// not a search.
+pub fn get(code: Code) -> &'static Rule {
+    ALL[code as usize]
 }
 
 /// `docs/rules.md`: the catalogue as Markdown, generated from the rules themselves.
@@ -138,7 +146,7 @@ pub fn markdown() -> String {
         out += &format!(
             "| [{}](#{}) | {} | {} | {} |\n",
             r.code,
-            r.code.to_lowercase(),
+            r.code.as_str().to_lowercase(),
             r.name,
             r.severity.as_str(),
             r.summary
@@ -162,14 +170,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_sorted_and_documented() {
-        for pair in ALL.windows(2) {
-            assert!(
-                pair[0].code < pair[1].code,
-                "{} before {}",
-                pair[0].code,
-                pair[1].code
-            );
+    fn one_rule_per_code_in_code_order_and_documented() {
+        let codes: Vec<Code> = ALL.iter().map(|r| r.code).collect();
+        assert_eq!(codes, Code::ALL);
+        for &code in Code::ALL {
+            assert_eq!(get(code).code, code);
         }
         for r in ALL {
             assert_ne!(r.category(), "other", "{} has no category", r.code);
@@ -180,6 +185,20 @@ mod tests {
                 r.code
             );
         }
+    }
+
+    /// Every code once, with its name and default severity: adding, renaming or
+    /// re-grading a rule shows in review as a change of this snapshot.
+    #[test]
+    fn every_code_with_its_name_and_severity() {
+        let lines: Vec<String> = Code::ALL
+            .iter()
+            .map(|&code| {
+                let rule = get(code);
+                format!("{code}  {:<28}  {}", rule.name, rule.severity.as_str())
+            })
+            .collect();
+        insta::assert_snapshot!(lines.join("\n"));
     }
 
     #[test]

@@ -1,8 +1,11 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::Kind;
+use crate::suggest::list;
 
 pub static RULE: Rule = Rule {
-    code: "P002",
+    code: Code::P002,
     name: "not-a-document",
     severity: Severity::Error,
     summary: "a YAML document that is not a mapping or has no `kind`",
@@ -20,3 +23,28 @@ id: apollo-vendor-delay
 "#,
     check: None,
 };
+
+// The findings, made where the repository sorts a file's documents by kind.
+
+/// A document that is not a mapping; `found` says what it is (`a list`).
+pub fn not_a_mapping(file: &str, span: Span, found: &str) -> Diagnostic {
+    let message = format!("a document must be a mapping with a `kind`, this one is {found}");
+    Diagnostic::new(RULE.code, file, span, message)
+        .help("start the document with `kind: <kind>` and `id: <id>` lines")
+}
+
+/// A mapping without `kind`, at its first key; `id` is the document's, if it has one.
+pub fn no_kind(file: &str, span: Span, id: Option<&str>) -> Diagnostic {
+    let kinds = Kind::ALL.map(Kind::as_str);
+    Diagnostic::new(RULE.code, file, span, "document has no `kind`")
+        .help(format!("add `kind:` with one of {}", list(&kinds)))
+        .id(id)
+}
+
+/// `kind:` with nothing after it: missing, not an unknown kind named "null".
+pub fn kind_without_value(file: &str, span: Span, id: Option<&str>) -> Diagnostic {
+    let kinds = Kind::ALL.map(Kind::as_str);
+    Diagnostic::new(RULE.code, file, span, "`kind` has no value")
+        .help(format!("write one of {} after `kind:`", list(&kinds)))
+        .id(id)
+}

@@ -1,8 +1,9 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 pub static RULE: Rule = Rule {
-    code: "P004",
+    code: Code::P004,
     name: "duplicate-key",
     severity: Severity::Error,
     summary: "a key appears twice in one mapping",
@@ -18,3 +19,19 @@ owner: bob      # P004: which owner is meant?
 "#,
     check: None,
 };
+
+/// The second `name` of a mapping, at `span`; `first` is where the kept one is, when the
+/// reader knows it.
+pub fn finding(file: &str, span: Span, name: &str, first: Option<Span>) -> Diagnostic {
+    let d = Diagnostic::new(
+        RULE.code,
+        file,
+        span,
+        format!("duplicate key `{name}` in this mapping"),
+    )
+    .help("remove one of the two; only the first is used");
+    match first {
+        Some(first) => d.related(file, first, format!("`{name}` first appears here")),
+        None => d,
+    }
+}

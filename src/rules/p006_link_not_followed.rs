@@ -1,8 +1,9 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 pub static RULE: Rule = Rule {
-    code: "P006",
+    code: Code::P006,
     name: "link-not-followed",
     severity: Severity::Warning,
     summary: "a symbolic link in the repository, which pmo does not follow",
@@ -24,3 +25,14 @@ exclude: [projects/apollo/risks/shared.yaml]   # pmo.yaml: not a document, not r
 "#,
     check: None,
 };
+
+/// A link at `file` in the tree; what it points to was not read.
+pub fn finding(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        RULE.code,
+        file,
+        Span::at(1, 1),
+        "symbolic link not followed: what it points to was not read",
+    )
+    .help("put the file or folder itself here, or list the path in `exclude` in pmo.yaml")
+}

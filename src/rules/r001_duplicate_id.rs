@@ -1,10 +1,11 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "R001",
+    code: Code::R001,
     name: "duplicate-id",
     severity: Severity::Error,
     summary: "two documents share an id",

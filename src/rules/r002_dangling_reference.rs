@@ -1,5 +1,6 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
@@ -7,7 +8,7 @@ use crate::parse::Seg;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
-    code: "R002",
+    code: Code::R002,
     name: "dangling-reference",
     severity: Severity::Error,
     summary: "a reference to an id that no document has",

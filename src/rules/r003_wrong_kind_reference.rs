@@ -1,5 +1,6 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
@@ -7,7 +8,7 @@ use crate::parse::Seg;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
-    code: "R003",
+    code: Code::R003,
     name: "wrong-kind-reference",
     severity: Severity::Error,
     summary: "a reference to a document of the wrong kind",

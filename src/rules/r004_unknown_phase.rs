@@ -1,12 +1,13 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::parse::Seg;
 use crate::suggest::{did_you_mean, list};
 
 pub static RULE: Rule = Rule {
-    code: "R004",
+    code: Code::R004,
     name: "unknown-phase",
     severity: Severity::Error,
     summary: "a project's phase is not a phase of its methodology",

@@ -1,5 +1,6 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::parse::Seg;
@@ -7,7 +8,7 @@ use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
 
 pub static RULE: Rule = Rule {
-    code: "R005",
+    code: Code::R005,
     name: "unknown-configured-name",
     severity: Severity::Error,
     summary: "a methodology, role or scoring criterion that pmo.yaml does not define",

@@ -1,8 +1,10 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::config::FILE;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 pub static RULE: Rule = Rule {
-    code: "S001",
+    code: Code::S001,
     name: "schema-violation",
     severity: Severity::Error,
     summary: "a document (or pmo.yaml) breaks its JSON Schema, built-in or overlay",
@@ -42,6 +44,29 @@ raised: 2026-06-31   # June 2026 has 30 days
 "#,
     check: None,
 };
+
+// The findings, made where a document, pmo.yaml or an import mapping is validated.
+
+/// A violation that `message` says in full.
+pub fn finding(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(RULE.code, file, span, message)
+}
+
+/// pmo.yaml without a document.
+pub fn config_empty() -> Diagnostic {
+    finding(FILE, Span::at(1, 1), "pmo.yaml is empty").help("start it with `version: 1`")
+}
+
+/// pmo.yaml with more than one document, at the second.
+pub fn config_documents(span: Span) -> Diagnostic {
+    finding(FILE, span, "pmo.yaml must hold exactly one document")
+        .help("remove the extra `---` document")
+}
+
+/// pmo.yaml that its schema accepts and its reader does not; `error` says why.
+pub fn config_unread(span: Span, error: &serde_json::Error) -> Diagnostic {
+    finding(FILE, span, format!("pmo.yaml: {error}"))
+}
 
 #[cfg(test)]
 mod tests {

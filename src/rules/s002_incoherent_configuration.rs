@@ -1,8 +1,12 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::config::FILE;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::Kind;
+use crate::suggest::{did_you_mean, list};
 
 pub static RULE: Rule = Rule {
-    code: "S002",
+    code: Code::S002,
     name: "incoherent-configuration",
     severity: Severity::Error,
     summary: "pmo.yaml or a schema overlay names something that does not exist or contradicts itself",
@@ -24,3 +28,44 @@ methodologies:
 "#,
     check: None,
 };
+
+// The findings, made where pmo.yaml and the schema overlays are read.
+
+/// A problem of pmo.yaml or an overlay that `message` says in full.
+pub fn finding(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(RULE.code, file, span, message)
+}
+
+/// A key of `rules:` that names no rule, at the key.
+pub fn unknown_rule(span: Span, written: &str) -> Diagnostic {
+    let help = did_you_mean(written, Code::ALL.iter().map(|c| c.as_str()))
+        .unwrap_or_else(|| "`pmo rules` lists the rule codes".into());
+    finding(FILE, span, format!("`{written}` is not a rule code")).help(help)
+}
+
+/// `schema/<name>`, an overlay whose name is no kind's.
+pub fn overlay_of_no_kind(path: &str, stem: &str) -> Diagnostic {
+    let kinds = Kind::ALL.map(Kind::as_str);
+    let help = did_you_mean(stem, kinds.iter().copied())
+        .map(|h| format!("{h} (`schema/<kind>.schema.json`)"))
+        .unwrap_or_else(|| format!("the kinds are {}", list(&kinds)));
+    let message = format!("schema overlay `{path}` names no kind, so it would apply to nothing");
+    finding(path, Span::at(1, 1), message).help(help)
+}
+
+/// An overlay that is not JSON; `error` says where.
+pub fn overlay_not_json(path: &str, error: &serde_json::Error) -> Diagnostic {
+    let span = Span::at(error.line().max(1) as u32, error.column().max(1) as u32);
+    finding(
+        path,
+        span,
+        format!("schema overlay is not valid JSON: {error}"),
+    )
+}
+
+/// An overlay that does not compile; `message` starts with its path and a colon.
+pub fn overlay_unusable(message: &str) -> Diagnostic {
+    let file = message.split(':').next().unwrap_or("schema");
+    let message = format!("schema overlay cannot be used: {message}");
+    finding(file, Span::at(1, 1), message)
+}

@@ -1,10 +1,11 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "T001",
+    code: Code::T001,
     name: "milestone-overdue",
     severity: Severity::Warning,
     summary: "a milestone's date has passed and it has no `actual`",

@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::status::{Overdue, overdue};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "T002",
+    code: Code::T002,
     name: "status-overdue",
     severity: Severity::Warning,
     summary: "an active project's latest status update is older than the reporting cadence",

@@ -1,10 +1,11 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "T003",
+    code: Code::T003,
     name: "inconsistent-dates",
     severity: Severity::Error,
     summary: "dates that contradict each other or lie in the future when they cannot",

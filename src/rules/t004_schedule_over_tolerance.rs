@@ -1,11 +1,12 @@
 use super::Rule;
 use crate::check::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::metrics::{days_between, tolerance};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
-    code: "T004",
+    code: Code::T004,
     name: "schedule-over-tolerance",
     severity: Severity::Warning,
     summary: "the forecast finish is later than the baseline finish plus the schedule tolerance",

@@ -1,8 +1,10 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::config::{FILE, Waiver};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 pub static RULE: Rule = Rule {
-    code: "W001",
+    code: Code::W001,
     name: "expired-waiver",
     severity: Severity::Warning,
     summary: "a waiver in pmo.yaml has expired",
@@ -19,3 +21,20 @@ waivers:
 "#,
     check: None,
 };
+
+/// `waiver`, expired, at its `expires`.
+pub fn finding(span: Span, waiver: &Waiver) -> Diagnostic {
+    let Waiver {
+        rule,
+        id,
+        owner,
+        expires,
+        ..
+    } = waiver;
+    let message =
+        format!("waiver of {rule} for `{id}` expired on {expires}; it no longer silences anything");
+    let help = format!(
+        "renew it with a new `expires` and reason (owner: {owner}), or remove it and fix the finding"
+    );
+    Diagnostic::new(RULE.code, FILE, span, message).help(help)
+}

@@ -1,8 +1,10 @@
 use super::Rule;
-use crate::diagnostic::Severity;
+use crate::code::Code;
+use crate::config::{FILE, Waiver};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 pub static RULE: Rule = Rule {
-    code: "W003",
+    code: Code::W003,
     name: "unused-waiver",
     severity: Severity::Warning,
     summary: "a waiver that silenced nothing",
@@ -20,3 +22,19 @@ waivers:
 "#,
     check: None,
 };
+
+/// `waiver` of a rule that is `off` in `rules:`, at its `rule`.
+pub fn rule_off(span: Span, waiver: &Waiver) -> Diagnostic {
+    let Waiver { rule, id, .. } = waiver;
+    let message =
+        format!("waiver of {rule} for `{id}` silences nothing: {rule} is off in `rules:`");
+    Diagnostic::new(RULE.code, FILE, span, message).help("remove the waiver")
+}
+
+/// `waiver` that silenced no finding, at its `rule`.
+pub fn unused(span: Span, waiver: &Waiver) -> Diagnostic {
+    let Waiver { rule, id, .. } = waiver;
+    let message =
+        format!("waiver of {rule} for `{id}` silenced nothing: {rule} reports no finding on it");
+    Diagnostic::new(RULE.code, FILE, span, message).help("the problem is gone: remove the waiver")
+}

@@ -3,6 +3,7 @@
 use super::navigate::{description, known_properties};
 use crate::diagnostic::Diagnostic;
 use crate::parse::{Seg, Spans};
+use crate::rules::s001_schema_violation as s001;
 use crate::suggest::{did_you_mean, list};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as E};
@@ -78,7 +79,7 @@ fn describe_at(
     let instance = error.instance();
     let value_span = || spans.value_at(root, path.iter().copied());
     let one = |span, message: String, help: Option<String>| {
-        vec![Diagnostic::new("S001", file, span, message).maybe_help(help)]
+        vec![s001::finding(file, span, message).maybe_help(help)]
     };
     match error.kind() {
         E::Required { property } => {
@@ -118,7 +119,7 @@ fn describe_at(
                             )
                         })
                     });
-                    Diagnostic::new("S001", file, span, message).maybe_help(help)
+                    s001::finding(file, span, message).maybe_help(help)
                 })
                 .collect()
         }

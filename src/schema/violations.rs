@@ -7,6 +7,7 @@ use super::prune::{Pruned, VALUES, too_large};
 use crate::diagnostic::Diagnostic;
 use crate::metrics::money as grouped;
 use crate::parse::Spans;
+use crate::rules::s001_schema_violation as s001;
 use serde_json::Value;
 
 /// S001 findings listed per document. A real document has a handful; past this many,
@@ -68,6 +69,6 @@ pub fn violations(file: &str, root: &Value, spans: &Spans, schema: &Schema) -> V
             values = grouped(VALUES as f64)
         ),
     };
-    found.push(Diagnostic::new("S001", file, spans.root(), message).help(help));
+    found.push(s001::finding(file, spans.root(), message).help(help));
     found
 }

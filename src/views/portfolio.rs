@@ -3,6 +3,7 @@
 
 use super::{Cell, Column, Section, Table, View};
 use crate::check::Context;
+use crate::code::Code;
 use crate::metrics::earned_value::{earned_value, totals};
 use crate::metrics::{self, rag, risk};
 use crate::model::project::State;
@@ -295,7 +296,7 @@ pub struct Rollup<'a> {
 pub fn rollup<'a>(ctx: &Context<'a>, by: GroupBy, all: bool) -> Rollup<'a> {
     use rayon::prelude::*;
     let open = open_items(ctx);
-    let stale: HashSet<String> = crate::check::findings_of(ctx, &["T002"])
+    let stale: HashSet<String> = crate::check::findings_of(ctx, &[Code::T002])
         .into_iter()
         .filter_map(|d| d.id)
         .collect();
