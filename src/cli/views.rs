@@ -68,10 +68,7 @@ fn show(args: &Args, output: &ViewOutput, view: &View, about: Map<String, Value>
 /// `project`, `projects`, `people`, `statuses`: a kind by its name or its table's.
 fn kind(name: &str) -> Result<Kind> {
     let name = name.to_ascii_lowercase();
-    if let Some(kind) = Kind::ALL
-        .into_iter()
-        .find(|k| k.as_str() == name || views::export::table_name(*k) == name)
-    {
+    if let Some(kind) = Kind::parse(&name).or_else(|| Kind::from_plural(&name)) {
         return Ok(kind);
     }
     let names = Kind::ALL.map(Kind::as_str);

@@ -106,9 +106,22 @@ pub enum ChangeStatus {
 }
 
 impl ChangeStatus {
-    /// Draft or submitted: awaiting a decision.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeStatus::Draft => "draft",
+            ChangeStatus::Submitted => "submitted",
+            ChangeStatus::Approved => "approved",
+            ChangeStatus::Rejected => "rejected",
+            ChangeStatus::Deferred => "deferred",
+            ChangeStatus::Implemented => "implemented",
+            ChangeStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Awaiting a decision, as the open states of the change row of the kind table have
+    /// it (draft or submitted): `ls --open`, G004 and the reports agree.
     pub fn is_open(self) -> bool {
-        matches!(self, ChangeStatus::Draft | ChangeStatus::Submitted)
+        super::Kind::Change.spec().is_open(self.as_str())
     }
 }
 

@@ -1,58 +1,12 @@
-//! Which fields of which kind refer to which other kind (SPEC section 2, "ref(kind)").
-//! One table, used by the reference rules and by every view that follows a reference.
+//! The references a document makes (SPEC section 2, "ref(kind)"), found by the
+//! reference fields of its kind's row ([`super::kind::Spec::references`]).
 
 use super::Kind;
 use crate::parse::Seg;
 use serde_json::Value;
 
-/// A step of a reference path: a field, or every item of a list.
-#[derive(Debug, Clone, Copy)]
-enum Step {
-    Field(&'static str),
-    Each,
-}
+pub use super::kind::Step;
 use Step::{Each, Field};
-
-/// A reference field: its path, and the kind it refers to.
-type RefField = (&'static [Step], Kind);
-
-fn fields(kind: Kind) -> &'static [RefField] {
-    use Kind::*;
-    match kind {
-        Person => &[],
-        Objective => &[(&[Field("owner")], Person), (&[Field("parent")], Objective)],
-        Program => &[
-            (&[Field("manager")], Person),
-            (&[Field("objectives"), Each], Objective),
-        ],
-        Project => &[
-            (&[Field("program")], Program),
-            (&[Field("objectives"), Each], Objective),
-            (&[Field("sponsor")], Person),
-            (&[Field("manager")], Person),
-            (&[Field("baseline"), Field("approved_by")], Person),
-            (&[Field("gates"), Each, Field("approvers"), Each], Person),
-            (&[Field("allocations"), Each, Field("person")], Person),
-        ],
-        Risk => &[
-            (&[Field("project")], Project),
-            (&[Field("owner")], Person),
-            (&[Field("decision")], Decision),
-        ],
-        Issue => &[(&[Field("project")], Project), (&[Field("owner")], Person)],
-        Decision => &[
-            (&[Field("decided_by"), Each], Person),
-            (&[Field("project")], Project),
-            (&[Field("supersedes")], Decision),
-        ],
-        Change => &[
-            (&[Field("project")], Project),
-            (&[Field("requested_by")], Person),
-            (&[Field("approvals"), Each, Field("by")], Person),
-        ],
-        Status | Lesson => &[(&[Field("project")], Project)],
-    }
-}
 
 /// A reference found in a document.
 #[derive(Debug, Clone)]
@@ -91,7 +45,7 @@ impl Reference {
 /// findings).
 pub fn references(kind: Kind, value: &Value) -> Vec<Reference> {
     let mut out = Vec::new();
-    for &(steps, target) in fields(kind) {
+    for &(steps, target) in kind.spec().references {
         let mut found = |id: &str, indices| {
             out.push(Reference {
                 id: id.into(),
@@ -145,7 +99,7 @@ mod tests {
     #[test]
     fn no_field_has_more_list_steps_than_a_reference_holds() {
         for kind in Kind::ALL {
-            for (steps, _) in fields(kind) {
+            for (steps, _) in kind.spec().references {
                 assert!(steps.iter().filter(|s| matches!(s, Each)).count() <= MAX_EACH);
             }
         }

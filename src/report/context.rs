@@ -149,7 +149,9 @@ pub fn build(
                 })
             }),
             other => {
-                let Some(kind) = kinds(other) else { continue };
+                let Some(kind) = Kind::from_plural(other) else {
+                    continue;
+                };
                 let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid).collect();
                 let items: Vec<minijinja::Value> =
                     docs.par_iter().map(|d| template(&item(kind, d))).collect();
@@ -160,12 +162,6 @@ pub fn build(
         out.insert(key.clone(), template(&value));
     }
     out
-}
-
-fn kinds(key: &str) -> Option<Kind> {
-    Kind::ALL
-        .into_iter()
-        .find(|k| crate::views::export::table_name(*k) == key)
 }
 
 fn diagnostic(d: &crate::diagnostic::Diagnostic) -> Value {
@@ -254,7 +250,9 @@ fn item(ctx: &Context<'_>, stale: &HashSet<String>, kind: Kind, doc: &Document) 
     let mut v = doc.value.clone();
     // Every documented field is there, null when the document leaves it out: a template
     // may test any of them, and only a misspelt name is an error.
-    let documented = crate::views::export::fields(kind)
+    let documented = kind
+        .spec()
+        .fields
         .iter()
         .chain(&crate::views::export::COMMON);
     for path in documented {
@@ -355,4 +353,18 @@ fn project_figures(ctx: &Context<'_>, p: &crate::model::Project<'_>, m: &mut Map
     );
     let (score, _) = crate::views::rank::weighted_score(p, &ctx.config.scoring.criteria);
     m.insert("weighted_score".into(), json!(score));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KEYS;
+    use crate::model::kind::KINDS;
+
+    /// Each kind's register is a context key under its plural (what `build` reads).
+    #[test]
+    fn every_kind_is_a_key() {
+        for spec in &KINDS {
+            assert!(KEYS.contains(&spec.plural), "no context key `{}`", spec.plural);
+        }
+    }
 }

@@ -30,19 +30,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if project.state != State::Closed {
             continue;
         }
-        let open = |kind, open_states: &[&str]| -> Vec<&str> {
+        // Open as the kind's row has it.
+        let open = |kind: Kind| -> Vec<&str> {
+            let spec = kind.spec();
+            let field = spec.states.as_ref().map_or("status", |s| s.field);
             ctx.related(kind, project.id)
-                .filter(|d| d.str("status").is_some_and(|s| open_states.contains(&s)))
+                .filter(|d| d.str(field).is_some_and(|s| spec.is_open(s)))
                 .filter_map(|d| d.id())
                 .collect()
         };
         let groups = [
-            ("open risk", open(Kind::Risk, &["open"])),
-            ("open issue", open(Kind::Issue, &["open"])),
-            (
-                "undecided change",
-                open(Kind::Change, &["draft", "submitted"]),
-            ),
+            ("open risk", open(Kind::Risk)),
+            ("open issue", open(Kind::Issue)),
+            ("undecided change", open(Kind::Change)),
         ];
         let parts: Vec<String> = groups
             .iter()

@@ -9,17 +9,18 @@ pub use init::{EXAMPLE_DAY, example_as_of, init};
 pub use new::{NewDocument, new_document};
 
 use crate::model::Kind;
+use crate::model::kind::Scope;
 
 /// Where a document goes in the suggested layout (SPEC section 1), relative to the root:
 /// what `pmo new` and `pmo import` write. `id` and `project` must be valid ids.
 pub fn layout(kind: Kind, project: Option<&str>, id: &str) -> String {
-    let folder = crate::views::export::table_name(kind);
-    match (kind, project) {
-        (Kind::Project, _) => format!("projects/{id}/project.yaml"),
-        (Kind::Person | Kind::Objective | Kind::Program, _) => format!("{folder}/{id}.yaml"),
-        (Kind::Status, Some(p)) => format!("projects/{p}/status/{id}.yaml"),
-        (_, Some(p)) => format!("projects/{p}/{folder}/{id}.yaml"),
-        (_, None) => format!("{folder}/{id}.yaml"),
+    let spec = kind.spec();
+    match (spec.scope, project) {
+        (Scope::Project, _) => format!("projects/{id}/project.yaml"),
+        (scope, Some(p)) if scope.in_project() => {
+            format!("projects/{p}/{}/{id}.yaml", spec.folder)
+        }
+        _ => format!("{}/{id}.yaml", spec.plural),
     }
 }
 

@@ -1,6 +1,7 @@
 use super::{random_suffix, slug};
 use crate::Error;
 use crate::model::Kind;
+use crate::model::kind::Scope;
 use crate::repository::Repository;
 use crate::write::Files;
 use jiff::civil::Date;
@@ -15,32 +16,14 @@ pub struct NewDocument<'a> {
     pub today: Date,
 }
 
-const TEMPLATES: &[(&str, &str)] = &[
-    ("pmo.yaml", include_str!("../../templates/new/pmo.yaml")),
-    ("person", include_str!("../../templates/new/person.yaml")),
-    (
-        "objective",
-        include_str!("../../templates/new/objective.yaml"),
-    ),
-    ("program", include_str!("../../templates/new/program.yaml")),
-    ("project", include_str!("../../templates/new/project.yaml")),
-    ("risk", include_str!("../../templates/new/risk.yaml")),
-    ("issue", include_str!("../../templates/new/issue.yaml")),
-    (
-        "decision",
-        include_str!("../../templates/new/decision.yaml"),
-    ),
-    ("change", include_str!("../../templates/new/change.yaml")),
-    ("status", include_str!("../../templates/new/status.yaml")),
-    ("lesson", include_str!("../../templates/new/lesson.yaml")),
-];
+/// `pmo.yaml`'s template; a kind's is its row's (`Spec::template`).
+const CONFIG_TEMPLATE: &str = include_str!("../../templates/new/pmo.yaml");
 
 pub(super) fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error> {
-    let source = TEMPLATES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .unwrap_or_default();
+    let source = match name {
+        "pmo.yaml" => CONFIG_TEMPLATE,
+        _ => Kind::parse(name).map_or("", |k| k.spec().template),
+    };
     let mut env = minijinja::Environment::new();
     // Ids and names go in unquoted when YAML reads them back as that text, else quoted:
     // `id: 123`, `true` or `1e3` would be a number, a boolean, a number.
@@ -71,10 +54,7 @@ pub fn new_document(
     req: &NewDocument<'_>,
 ) -> Result<PathBuf, Error> {
     let kind = req.kind;
-    let needs_project = matches!(
-        kind,
-        Kind::Risk | Kind::Issue | Kind::Change | Kind::Status | Kind::Lesson
-    );
+    let needs_project = kind.spec().scope == Scope::InProject;
     let project = match (req.project, needs_project) {
         (Some(p), _) => Some(known_project(repo, check_id(p, "--project")?)?),
         (None, true) => {
@@ -273,7 +253,7 @@ fn generate_id(
     let title = title.map(|t| slug(t, 40)).filter(|s| !s.is_empty());
     let stem = match (kind, &title) {
         (Kind::Status, _) => format!("{}-status-{today}", project.unwrap_or("status")),
-        (Kind::Person | Kind::Objective | Kind::Program | Kind::Project, Some(s)) => s.clone(),
+        (_, Some(s)) if !kind.spec().scope.in_project() => s.clone(),
         (_, Some(s)) => match project {
             Some(p) => format!("{p}-{s}"),
             None => s.clone(),

@@ -13,65 +13,35 @@ pub use violations::{LISTED, violations};
 
 use crate::config::Config;
 use crate::model::Kind;
+use crate::model::kind::ROWS;
 use jsonschema::{Registry, Validator};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// The built-in schema files, by file name; `pmo schema` exports these.
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
+/// The built-in schema files, by file name; `pmo schema` exports these: the shared
+/// definitions, pmo.yaml's, each kind's (its row's, in table order), import mappings'.
+pub const BUILTIN: [(&str, &str); ROWS.len() + 3] = {
+    const NONE: (&str, &str) = ("", "");
+    let mut all = [NONE; ROWS.len() + 3];
+    all[0] = (
         "defs.schema.json",
         include_str!("../../schema/defs.schema.json"),
-    ),
-    (
+    );
+    all[1] = (
         "pmo.schema.json",
         include_str!("../../schema/pmo.schema.json"),
-    ),
-    (
-        "person.schema.json",
-        include_str!("../../schema/person.schema.json"),
-    ),
-    (
-        "objective.schema.json",
-        include_str!("../../schema/objective.schema.json"),
-    ),
-    (
-        "program.schema.json",
-        include_str!("../../schema/program.schema.json"),
-    ),
-    (
-        "project.schema.json",
-        include_str!("../../schema/project.schema.json"),
-    ),
-    (
-        "risk.schema.json",
-        include_str!("../../schema/risk.schema.json"),
-    ),
-    (
-        "issue.schema.json",
-        include_str!("../../schema/issue.schema.json"),
-    ),
-    (
-        "decision.schema.json",
-        include_str!("../../schema/decision.schema.json"),
-    ),
-    (
-        "change.schema.json",
-        include_str!("../../schema/change.schema.json"),
-    ),
-    (
-        "status.schema.json",
-        include_str!("../../schema/status.schema.json"),
-    ),
-    (
-        "lesson.schema.json",
-        include_str!("../../schema/lesson.schema.json"),
-    ),
-    (
+    );
+    let mut i = 0;
+    while i < ROWS.len() {
+        all[i + 2] = ROWS[i].schema;
+        i += 1;
+    }
+    all[ROWS.len() + 2] = (
         "mapping.schema.json",
         include_str!("../../schema/mapping.schema.json"),
-    ),
-];
+    );
+    all
+};
 
 /// Relative `$ref`s resolve against the validator's default base URI.
 const BASE: &str = "json-schema:///";

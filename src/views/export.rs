@@ -1,7 +1,7 @@
 //! `pmo export`: one flat table per kind (and per list inside a kind: milestones, gates,
 //! allocations, approvals) with computed columns, for spreadsheets and BI tools. The
-//! columns are fixed per kind (docs/views.md); fields that schema overlays add follow
-//! them, in name order.
+//! columns are fixed per kind (its documented fields, `Spec::fields`; docs/views.md);
+//! fields that schema overlays add follow them, in name order.
 
 use super::{Cell, Column, Table};
 use crate::Error;
@@ -16,116 +16,6 @@ use crate::write::Files;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-
-/// The fields of each kind, as paths into the document (`baseline.budget`).
-pub fn fields(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Person => &["id", "name", "email", "team", "roles", "capacity"],
-        Kind::Objective => &["id", "title", "owner", "weight", "parent"],
-        Kind::Program => &["id", "title", "manager", "objectives"],
-        Kind::Project => &[
-            "id",
-            "title",
-            "program",
-            "objectives",
-            "sponsor",
-            "manager",
-            "methodology",
-            "state",
-            "phase",
-            "currency",
-            "baseline.start",
-            "baseline.finish",
-            "baseline.budget",
-            "baseline.approved_by",
-            "baseline.approved_on",
-            "forecast.finish",
-            "forecast.cost",
-            "actuals.cost",
-            "actuals.percent_complete",
-            "actuals.as_of",
-            "tolerances.cost_pct",
-            "tolerances.schedule_days",
-        ],
-        Kind::Risk => &[
-            "id",
-            "project",
-            "title",
-            "owner",
-            "probability",
-            "impact",
-            "status",
-            "nature",
-            "category",
-            "response",
-            "mitigation",
-            "raised",
-            "last_reviewed",
-            "cost_impact",
-            "closed_on",
-            "closure_reason",
-            "decision",
-        ],
-        Kind::Issue => &[
-            "id",
-            "project",
-            "title",
-            "owner",
-            "priority",
-            "status",
-            "raised",
-            "due",
-            "resolution",
-        ],
-        Kind::Decision => &[
-            "id",
-            "title",
-            "date",
-            "status",
-            "project",
-            "decided_by",
-            "rationale",
-            "options",
-            "supersedes",
-        ],
-        Kind::Change => &[
-            "id",
-            "project",
-            "title",
-            "requested_by",
-            "raised",
-            "status",
-            "impact.cost",
-            "impact.schedule_days",
-            "impact.scope",
-            "implemented_on",
-        ],
-        Kind::Status => &[
-            "id",
-            "project",
-            "date",
-            "overall",
-            "schedule",
-            "cost",
-            "scope",
-            "resources",
-            "summary",
-            "achievements",
-            "next",
-            "escalations",
-            "override_reason",
-        ],
-        Kind::Lesson => &[
-            "id",
-            "project",
-            "title",
-            "date",
-            "category",
-            "what_happened",
-            "recommendation",
-        ],
-    }
-}
 
 /// Fields every kind may have, exported after the kind's own.
 pub const COMMON: [&str; 2] = ["tags", "description"];
@@ -162,29 +52,13 @@ fn computed(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// The file name of a kind's table.
-pub fn table_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Person => "people",
-        Kind::Objective => "objectives",
-        Kind::Program => "programs",
-        Kind::Project => "projects",
-        Kind::Risk => "risks",
-        Kind::Issue => "issues",
-        Kind::Decision => "decisions",
-        Kind::Change => "changes",
-        Kind::Status => "statuses",
-        Kind::Lesson => "lessons",
-    }
-}
-
 /// Every table, named, in a fixed order. Documents that fail their schema are left out;
 /// the second value counts them.
 pub fn tables(ctx: &Context<'_>) -> (Vec<(&'static str, Table)>, usize) {
     let figures = Figures::new(ctx);
     let mut out = Vec::new();
     for kind in Kind::ALL {
-        out.push((table_name(kind), kind_table(&figures, kind)));
+        out.push((kind.spec().plural, kind_table(&figures, kind)));
         match kind {
             Kind::Project => out.extend(project_lists(ctx)),
             Kind::Change => out.push(("change_approvals", approvals(ctx))),
@@ -197,7 +71,7 @@ pub fn tables(ctx: &Context<'_>) -> (Vec<(&'static str, Table)>, usize) {
 
 fn kind_table(figures: &Figures<'_, '_>, kind: Kind) -> Table {
     let ctx = figures.ctx;
-    let own = fields(kind);
+    let own = kind.spec().fields;
     let docs: Vec<&Document> = ctx.of_kind(kind).filter(|d| d.valid).collect();
     // Top-level fields that overlays allow beyond the built-in ones.
     let known: BTreeSet<&str> = own

@@ -4,6 +4,7 @@ use super::{Cell, Column, Table, View};
 use crate::Error;
 use crate::check::Context;
 use crate::metrics::{self, allocation, change, rag, risk};
+use crate::model::kind::Show;
 use crate::model::{Document, Kind};
 use crate::suggest::{did_you_mean, list};
 use serde::Deserialize;
@@ -21,7 +22,7 @@ pub struct Filter {
     pub tags: Vec<String>,
 }
 
-/// The fields of a kind that the filters read.
+/// The fields of a kind that the filters read: its row's.
 struct Fields {
     project: Option<&'static str>,
     status: Option<&'static str>,
@@ -32,61 +33,13 @@ struct Fields {
 }
 
 fn fields(kind: Kind) -> Fields {
-    let f = |project, status, owner, statuses, open| Fields {
-        project,
-        status,
-        owner,
-        statuses,
-        open,
-    };
-    match kind {
-        Kind::Project => f(
-            Some("id"),
-            Some("state"),
-            Some("manager"),
-            &["proposed", "active", "on_hold", "closed", "cancelled"],
-            &["proposed", "active", "on_hold"],
-        ),
-        Kind::Risk => f(
-            Some("project"),
-            Some("status"),
-            Some("owner"),
-            &["open", "closed"],
-            &["open"],
-        ),
-        Kind::Issue => f(
-            Some("project"),
-            Some("status"),
-            Some("owner"),
-            &["open", "resolved", "closed"],
-            &["open"],
-        ),
-        Kind::Change => f(
-            Some("project"),
-            Some("status"),
-            Some("requested_by"),
-            &[
-                "draft",
-                "submitted",
-                "approved",
-                "rejected",
-                "deferred",
-                "implemented",
-                "withdrawn",
-            ],
-            &["draft", "submitted"],
-        ),
-        Kind::Decision => f(
-            Some("project"),
-            Some("status"),
-            Some("decided_by"),
-            &["proposed", "decided", "superseded"],
-            &["proposed"],
-        ),
-        Kind::Status | Kind::Lesson => f(Some("project"), None, None, &[], &[]),
-        Kind::Objective => f(None, None, Some("owner"), &[], &[]),
-        Kind::Program => f(None, None, Some("manager"), &[], &[]),
-        Kind::Person => f(None, None, None, &[], &[]),
+    let spec = kind.spec();
+    Fields {
+        project: spec.project_field,
+        status: spec.states.as_ref().map(|s| s.field),
+        owner: spec.owner_field,
+        statuses: spec.states.as_ref().map_or(&[], |s| s.values),
+        open: spec.states.as_ref().map_or(&[], |s| s.open),
     }
 }
 
@@ -214,8 +167,13 @@ fn matches(doc: &Document, fields: &Fields, filter: &Filter) -> bool {
         })
 }
 
-fn columns(spec: &[(&str, &str)]) -> Vec<Column> {
-    spec.iter().map(|(k, l)| Column::new(*k, *l)).collect()
+/// The kind's `ls` columns, from its row.
+fn columns(kind: Kind) -> Vec<Column> {
+    kind.spec()
+        .ls
+        .iter()
+        .map(|(k, l, _)| Column::new(*k, *l))
+        .collect()
 }
 
 /// A top-level field as a cell; lists of text joined with `, `.
@@ -233,22 +191,7 @@ fn date(doc: &Document, field: &str) -> Cell {
 type Keep<'k> = dyn Fn(&Document) -> bool + 'k;
 
 fn projects(ctx: &Context<'_>, keep: &Keep) -> Table {
-    let mut table = Table::new(columns(&[
-        ("id", "ID"),
-        ("title", "Title"),
-        ("state", "State"),
-        ("phase", "Phase"),
-        ("manager", "Manager"),
-        ("rag", "RAG"),
-        ("reported", "Reported"),
-        ("currency", "Cur"),
-        ("budget", "Budget"),
-        ("forecast", "Forecast"),
-        ("actual", "Actual"),
-        ("cpi", "CPI"),
-        ("spi", "SPI"),
-        ("finish", "Finish"),
-    ]));
+    let mut table = Table::new(columns(Kind::Project));
     for (doc, p) in ctx.projects().iter().filter(|(d, _)| keep(d)) {
         let computed = rag::computed(p, &ctx.config.rag, ctx.today);
         let reported = ctx.latest_status(p.id).map(|(_, s)| s.overall);
@@ -282,19 +225,7 @@ fn projects(ctx: &Context<'_>, keep: &Keep) -> Table {
 }
 
 fn risks(ctx: &Context<'_>, keep: &Keep) -> Table {
-    let mut table = Table::new(columns(&[
-        ("id", "ID"),
-        ("project", "Project"),
-        ("title", "Title"),
-        ("owner", "Owner"),
-        ("probability", "P"),
-        ("impact", "I"),
-        ("score", "Score"),
-        ("response", "Response"),
-        ("status", "Status"),
-        ("last_reviewed", "Last reviewed"),
-        ("exposure", "Exposure"),
-    ]));
+    let mut table = Table::new(columns(Kind::Risk));
     let high = ctx.config.risk.high_score;
     for (doc, r) in ctx.risks().iter().filter(|(d, _)| keep(d)) {
         let score = risk::score(r);
@@ -316,18 +247,7 @@ fn risks(ctx: &Context<'_>, keep: &Keep) -> Table {
 }
 
 fn changes(ctx: &Context<'_>, keep: &Keep) -> Table {
-    let mut table = Table::new(columns(&[
-        ("id", "ID"),
-        ("project", "Project"),
-        ("title", "Title"),
-        ("status", "Status"),
-        ("cost", "Cost"),
-        ("days", "Days"),
-        ("level", "Level"),
-        ("approvals", "Approvals"),
-        ("needed", "Needed"),
-        ("rejections", "Rejections"),
-    ]));
+    let mut table = Table::new(columns(Kind::Change));
     let control = &ctx.config.change_control;
     for (doc, c) in ctx.changes().iter().filter(|(d, _)| keep(d)) {
         let s = change::standing(control, c, |id| ctx.person(id));
@@ -348,15 +268,7 @@ fn changes(ctx: &Context<'_>, keep: &Keep) -> Table {
 }
 
 fn people(ctx: &Context<'_>, docs: &[&Document]) -> Table {
-    let mut table = Table::new(columns(&[
-        ("id", "ID"),
-        ("name", "Name"),
-        ("team", "Team"),
-        ("roles", "Roles"),
-        ("capacity", "Capacity"),
-        ("allocated", "Allocated today"),
-        ("email", "Email"),
-    ]));
+    let mut table = Table::new(columns(Kind::Person));
     let bookings = allocation::bookings(ctx.running_projects().map(|(_, p)| p));
     for doc in docs {
         let Some(id) = doc.id() else { continue };
@@ -377,94 +289,52 @@ fn people(ctx: &Context<'_>, docs: &[&Document]) -> Table {
     table
 }
 
-/// Kinds without computed figures: their fields as they are.
+/// Kinds without a typed view: their fields as they are, and (objectives, programs) how
+/// many projects name each.
 fn generic(ctx: &Context<'_>, kind: Kind, docs: &[&Document]) -> Table {
-    let spec: &[(&str, &str)] = match kind {
-        Kind::Issue => &[
-            ("id", "ID"),
-            ("project", "Project"),
-            ("title", "Title"),
-            ("owner", "Owner"),
-            ("priority", "Priority"),
-            ("status", "Status"),
-            ("raised", "Raised"),
-            ("due", "Due"),
-        ],
-        Kind::Decision => &[
-            ("id", "ID"),
-            ("project", "Project"),
-            ("title", "Title"),
-            ("date", "Date"),
-            ("status", "Status"),
-            ("decided_by", "Decided by"),
-        ],
-        Kind::Status => &[
-            ("id", "ID"),
-            ("project", "Project"),
-            ("date", "Date"),
-            ("overall", "Overall"),
-            ("schedule", "Schedule"),
-            ("cost", "Cost"),
-            ("scope", "Scope"),
-            ("resources", "Resources"),
-        ],
-        Kind::Lesson => &[
-            ("id", "ID"),
-            ("project", "Project"),
-            ("title", "Title"),
-            ("date", "Date"),
-            ("category", "Category"),
-        ],
-        Kind::Objective => &[
-            ("id", "ID"),
-            ("title", "Title"),
-            ("owner", "Owner"),
-            ("weight", "Weight"),
-            ("parent", "Parent"),
-        ],
-        _ => &[
-            ("id", "ID"),
-            ("title", "Title"),
-            ("manager", "Manager"),
-            ("objectives", "Objectives"),
-        ],
-    };
-    let mut table = Table::new(columns(spec));
-    let dates = ["raised", "due", "date"];
-    let rags = ["overall", "schedule", "cost", "scope", "resources"];
+    let spec = kind.spec().ls;
+    let mut table = Table::new(columns(kind));
     for doc in docs {
-        let mut row: Vec<Cell> = spec
+        let row: Vec<Cell> = spec
             .iter()
-            .map(|(field, _)| {
-                if dates.contains(field) {
-                    date(doc, field)
-                } else if rags.contains(field) {
-                    doc.value
-                        .get(*field)
-                        .and_then(|v| crate::model::Rag::deserialize(v).ok())
-                        .map_or(Cell::Empty, Cell::Rag)
-                } else {
-                    text(doc, field)
-                }
+            .map(|&(field, _, show)| match show {
+                Show::Text => text(doc, field),
+                Show::Date => date(doc, field),
+                Show::Rag => doc
+                    .value
+                    .get(field)
+                    .and_then(|v| crate::model::Rag::deserialize(v).ok())
+                    .map_or(Cell::Empty, Cell::Rag),
+                // Filled in below.
+                Show::Figure => Cell::Empty,
             })
             .collect();
-        // An open issue past its due date.
-        if kind == Kind::Issue
-            && doc.str("status") == Some("open")
-            && let Cell::Date(due) = row[7]
-            && due < ctx.today
-        {
-            row[7] = Cell::Date(due).alert_if(true);
-        }
         table.rows.push(row);
     }
-    if matches!(kind, Kind::Objective | Kind::Program) {
-        table.columns.push(Column::new("projects", "Projects"));
-        let field = if kind == Kind::Program {
-            "program"
-        } else {
-            "objectives"
-        };
+    // An open issue past its due date.
+    if let Some(due) = table.column("due")
+        && kind == Kind::Issue
+    {
+        for (row, doc) in table.rows.iter_mut().zip(docs) {
+            if kind.spec().is_open(doc.str("status").unwrap_or_default())
+                && let Cell::Date(date) = row[due]
+                && date < ctx.today
+            {
+                row[due] = Cell::Date(date).alert_if(true);
+            }
+        }
+    }
+    // The project field that refers to this kind (`program`, `objectives`).
+    let field = Kind::Project
+        .spec()
+        .references
+        .iter()
+        .find(|(_, target)| *target == kind)
+        .and_then(|(steps, _)| match steps.first() {
+            Some(crate::model::refs::Step::Field(name)) => Some(*name),
+            _ => None,
+        });
+    if let (Some(column), Some(field)) = (table.column("projects"), field) {
         let mut counts: HashMap<&str, i64> = HashMap::new();
         for (doc, _) in ctx.projects() {
             match doc.value.get(field) {
@@ -479,7 +349,7 @@ fn generic(ctx: &Context<'_>, kind: Kind, docs: &[&Document]) -> Table {
         }
         for (row, doc) in table.rows.iter_mut().zip(docs) {
             let n = doc.id().and_then(|id| counts.get(id)).copied();
-            row.push(Cell::Int(n.unwrap_or(0)));
+            row[column] = Cell::Int(n.unwrap_or(0));
         }
     }
     table
