@@ -1,5 +1,5 @@
-//! Model: documents and their kinds, the reference table, and typed views of the kinds
-//! that rules, metrics and views compute with.
+//! Model: documents and their kinds, the table of kinds, references, and a borrowed
+//! typed view of every kind that rules, metrics and views compute with.
 
 pub mod document;
 pub mod kind;
@@ -7,12 +7,14 @@ pub mod portfolio;
 pub mod project;
 pub mod records;
 pub mod refs;
+pub mod strategy;
 
 pub use document::Document;
 pub use kind::Kind;
-pub use portfolio::Portfolio;
+pub use portfolio::{Portfolio, View};
 pub use project::Project;
-pub use records::{Change, Person, Rag, Risk, Status};
+pub use records::{Change, Decision, Issue, Lesson, Person, Rag, Risk, Status};
+pub use strategy::{Objective, Program};
 
 /// An id as SPEC section 1 has it, `^[A-Za-z0-9][A-Za-z0-9._-]*$`. Ids name files, so
 /// nothing else may ever become one (`../x`, `a b`, `C:`).

@@ -1,8 +1,11 @@
 //! The portfolio: a loaded repository's documents, indexed by id and by project, with
-//! typed views of the kinds that rules, metrics and views compute with.
+//! the typed view of every kind, built on first use.
 
 use super::refs::Reference;
-use super::{Change, Document, Kind, Person, Project, Risk, Status};
+use super::{
+    Change, Decision, Document, Issue, Kind, Lesson, Objective, Person, Program, Project, Risk,
+    Status,
+};
 use crate::repository::Repository;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -18,12 +21,10 @@ pub struct Portfolio<'a> {
     index: HashMap<&'a str, &'a Document>,
     /// Every later document with an id already taken, beside the first one, in path order.
     duplicates: Vec<(&'a Document, &'a Document)>,
-    projects: OnceLock<Vec<(&'a Document, Project<'a>)>>,
-    risks: OnceLock<Vec<(&'a Document, Risk<'a>)>>,
-    changes: OnceLock<Vec<(&'a Document, Change<'a>)>>,
-    statuses: OnceLock<Vec<(&'a Document, Status<'a>)>>,
+    views: Views<'a>,
     /// id -> the schema-valid person with it (the first document with that id).
-    people: OnceLock<HashMap<&'a str, (&'a Document, Person<'a>)>>,
+    /// (An index into the people's typed views.)
+    people: OnceLock<HashMap<&'a str, usize>>,
     /// project id -> the documents whose `project` is that id.
     by_project: OnceLock<HashMap<&'a str, Vec<&'a Document>>>,
     /// project id -> its latest status update (an index into `statuses`).
@@ -46,36 +47,35 @@ impl<'a> Portfolio<'a> {
             repo,
             index,
             duplicates,
-            projects: OnceLock::new(),
-            risks: OnceLock::new(),
-            changes: OnceLock::new(),
-            statuses: OnceLock::new(),
+            views: Views::default(),
             people: OnceLock::new(),
             by_project: OnceLock::new(),
             latest_status: OnceLock::new(),
         }
     }
 
-    /// Schema-valid projects with their typed view. Rules about methodology look only at
-    /// documents that pass their schema: S001 findings come first.
+    /// The schema-valid documents of a kind with their typed view, in path order. Rules
+    /// about methodology look only at documents that pass their schema: S001 findings
+    /// come first.
+    pub fn all<T: View<'a>>(&self) -> &[(&'a Document, T)] {
+        T::cache(&self.views).get_or_init(|| typed(&self.repo.documents, T::KIND))
+    }
+
+    // The kinds most rules read, by name.
     pub fn projects(&self) -> &[(&'a Document, Project<'a>)] {
-        self.projects
-            .get_or_init(|| typed(&self.repo.documents, Kind::Project))
+        self.all()
     }
 
     pub fn risks(&self) -> &[(&'a Document, Risk<'a>)] {
-        self.risks
-            .get_or_init(|| typed(&self.repo.documents, Kind::Risk))
+        self.all()
     }
 
     pub fn changes(&self) -> &[(&'a Document, Change<'a>)] {
-        self.changes
-            .get_or_init(|| typed(&self.repo.documents, Kind::Change))
+        self.all()
     }
 
     pub fn statuses(&self) -> &[(&'a Document, Status<'a>)] {
-        self.statuses
-            .get_or_init(|| typed(&self.repo.documents, Kind::Status))
+        self.all()
     }
 
     /// Projects that are active or on hold: what finance, schedule and capacity rules
@@ -86,23 +86,26 @@ impl<'a> Portfolio<'a> {
 
     /// Schema-valid people, each once (the first document with its id).
     pub fn people(&self) -> impl Iterator<Item = &(&'a Document, Person<'a>)> {
-        self.people_by_id().values()
+        let all = self.all::<Person>();
+        self.people_by_id().values().map(move |&i| &all[i])
     }
 
     /// The person with this id, when that document is a schema-valid person.
     pub fn person(&self, id: &str) -> Option<&Person<'a>> {
-        self.people_by_id().get(id).map(|(_, p)| p)
+        let i = *self.people_by_id().get(id)?;
+        Some(&self.all::<Person>()[i].1)
     }
 
-    fn people_by_id(&self) -> &HashMap<&'a str, (&'a Document, Person<'a>)> {
+    fn people_by_id(&self) -> &HashMap<&'a str, usize> {
         self.people.get_or_init(|| {
-            typed::<Person>(&self.repo.documents, Kind::Person)
-                .into_iter()
-                .filter(|(doc, p)| {
+            self.all::<Person>()
+                .iter()
+                .enumerate()
+                .filter(|(_, (doc, p))| {
                     self.get(p.id)
                         .is_some_and(|first| std::ptr::eq(first, *doc))
                 })
-                .map(|(doc, p)| (p.id, (doc, p)))
+                .map(|(i, (_, p))| (p.id, i))
                 .collect()
         })
     }
@@ -167,6 +170,53 @@ impl<'a> Portfolio<'a> {
     }
 }
 
+/// A kind's typed view: what each schema-valid document of the kind is read as.
+pub trait View<'a>: Deserialize<'a> + Send + Sized {
+    const KIND: Kind;
+    /// Where a portfolio keeps the views of the kind.
+    fn cache<'p>(views: &'p Views<'a>) -> &'p OnceLock<Vec<(&'a Document, Self)>>;
+}
+
+/// Each kind's view type and the field that caches it: a new kind is one line here.
+macro_rules! views {
+    ($($kind:ident => $field:ident),* $(,)?) => {
+        /// The typed views of a portfolio, each built on first use, once.
+        #[derive(Default)]
+        pub struct Views<'a> {
+            $($field: OnceLock<Vec<(&'a Document, $kind<'a>)>>,)*
+        }
+
+        $(impl<'a> View<'a> for $kind<'a> {
+            const KIND: Kind = Kind::$kind;
+            fn cache<'p>(views: &'p Views<'a>) -> &'p OnceLock<Vec<(&'a Document, Self)>> {
+                &views.$field
+            }
+        })*
+
+        /// How many documents of `kind` have a typed view (a match, so that a kind
+        /// without a view does not compile).
+        #[cfg(test)]
+        fn viewed(portfolio: &Portfolio<'_>, kind: Kind) -> usize {
+            match kind {
+                $(Kind::$kind => portfolio.all::<$kind>().len(),)*
+            }
+        }
+    };
+}
+
+views! {
+    Person => people,
+    Objective => objectives,
+    Program => programs,
+    Project => projects,
+    Risk => risks,
+    Issue => issues,
+    Decision => decisions,
+    Change => changes,
+    Status => statuses,
+    Lesson => lessons,
+}
+
 /// The typed view of `doc` in a list of typed views. Both are in repository order, so
 /// the document's address finds it.
 pub fn view_of<'v, T>(views: &'v [(&Document, T)], doc: &Document) -> Option<&'v T> {
@@ -186,4 +236,29 @@ fn typed<'a, T: Deserialize<'a> + Send>(
         .filter(|d| d.kind == kind && d.valid)
         .filter_map(|d| Some((d, T::deserialize(&d.value).ok()?)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Worktree;
+
+    /// Every schema-valid document of the bundled examples has its typed view: a view
+    /// that drifted from its schema would drop documents from every figure silently.
+    #[test]
+    fn every_valid_document_has_its_view() {
+        for example in ["acme", "gmpp-2023/portfolio"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(example);
+            let repo = crate::repository::load(&Worktree::at(root)).unwrap();
+            let portfolio = Portfolio::new(&repo);
+            for kind in Kind::ALL {
+                let valid = portfolio.of_kind(kind).filter(|d| d.valid).count();
+                assert_eq!(viewed(&portfolio, kind), valid, "{example}: {kind}");
+                // The example has every kind, so each view is exercised.
+                assert!(valid > 0 || example != "acme", "{example}: no {kind}");
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! Typed views of the documents that record a project's life: risks, changes, status
-//! updates, and the people they name.
+//! Typed views of the documents that record a project's life: risks, issues, decisions,
+//! changes, status updates, lessons, and the people they name.
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -77,6 +77,72 @@ pub enum Nature {
     #[default]
     Threat,
     Opportunity,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Issue<'a> {
+    pub id: &'a str,
+    pub project: &'a str,
+    pub title: &'a str,
+    pub owner: &'a str,
+    pub priority: Priority,
+    pub status: IssueStatus,
+    #[serde(default)]
+    pub raised: Option<Date>,
+    #[serde(default)]
+    pub due: Option<Date>,
+    #[serde(default)]
+    pub resolution: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueStatus {
+    Open,
+    Resolved,
+    Closed,
+}
+
+/// A decision: of a project when `project` names one, else of the portfolio.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Decision<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub date: Date,
+    pub decided_by: Vec<&'a str>,
+    pub status: DecisionStatus,
+    #[serde(default)]
+    pub project: Option<&'a str>,
+    #[serde(default)]
+    pub supersedes: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionStatus {
+    Proposed,
+    Decided,
+    Superseded,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Lesson<'a> {
+    pub id: &'a str,
+    pub project: &'a str,
+    pub title: &'a str,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub category: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

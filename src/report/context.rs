@@ -364,7 +364,11 @@ mod tests {
     #[test]
     fn every_kind_is_a_key() {
         for spec in &KINDS {
-            assert!(KEYS.contains(&spec.plural), "no context key `{}`", spec.plural);
+            assert!(
+                KEYS.contains(&spec.plural),
+                "no context key `{}`",
+                spec.plural
+            );
         }
     }
 }
