@@ -231,7 +231,8 @@ pub struct Scope<'a> {
 
 impl Scope<'_> {
     /// Whether a finding concerns the change: it is in a changed file, points at one, is
-    /// about a changed or named document, or names a changed document.
+    /// about a changed or named document, or concerns a changed document (a reference to
+    /// a removed one).
     pub fn concerns(&self, d: &crate::diagnostic::Diagnostic) -> bool {
         self.everything
             || self.files.contains(d.file.as_str())
@@ -241,11 +242,7 @@ impl Scope<'_> {
             || d.id
                 .as_deref()
                 .is_some_and(|id| self.ids.contains(id) || self.named.contains(id))
-            || d.message
-                .split(['`', '\''])
-                .skip(1)
-                .step_by(2)
-                .any(|quoted| self.ids.contains(quoted))
+            || d.concerns.iter().any(|id| self.ids.contains(id.as_str()))
     }
 }
 
@@ -903,6 +900,47 @@ mod tests {
         let at = |file| Diagnostic::new(Code::P001, file, Span::at(2, 5), "invalid YAML");
         assert!(scope.concerns(&at("risks/broken.yaml")));
         assert!(!scope.concerns(&at("risks/old.yaml")));
+    }
+
+    #[test]
+    fn scope_reads_the_ids_a_finding_concerns_not_its_wording() {
+        use crate::diagnostic::{Diagnostic, Span};
+        let removed = DocDiff {
+            id: "apollo".into(),
+            kind: "project".into(),
+            change: ChangeKind::Removed,
+            file: "projects/apollo.yaml".into(),
+            old_file: None,
+            old_id: None,
+            fields: Vec::new(),
+            notes: Vec::new(),
+            old: None,
+            new: None,
+        };
+        let change = Change {
+            base: String::new(),
+            head: String::new(),
+            documents: vec![removed],
+            deltas: Deltas::default(),
+            files_changed: 1,
+            changed_files: vec!["projects/apollo.yaml".into()],
+            unparsed: Vec::new(),
+            unidentified: Vec::new(),
+            findings: None,
+        };
+        let scope = change.scope();
+        let dangling = || {
+            Diagnostic::new(
+                Code::R002,
+                "risks/r.yaml",
+                Span::at(3, 10),
+                "project `apollo` is not a project: no document has that id",
+            )
+            .id(Some("r"))
+        };
+        // The wording names `apollo`; only the data says the finding is about it.
+        assert!(!scope.concerns(&dangling()));
+        assert!(scope.concerns(&dangling().concerning("apollo")));
     }
 
     #[test]

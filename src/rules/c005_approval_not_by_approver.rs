@@ -90,6 +90,7 @@ pub fn finding(
     };
     Diagnostic::new(RULE.code, file, span, message)
         .id(Some(id))
+        .concerning(by)
         .help(format!(
             "have {by} commit the approval, or add the address they commit with to their `email` or `emails`"
         ))
