@@ -298,7 +298,7 @@ fn plain(c: &git::Change) -> String {
             verb(d, text)
         );
         for note in &d.notes {
-            out += &format!("  * {}\n", text(note));
+            out += &format!("  * {}\n", text(&note.to_string()));
         }
         for f in &d.fields {
             out += &format!("  {}\n", field_line(f));
@@ -337,7 +337,11 @@ fn markdown(c: &git::Change) -> String {
     if !noted.is_empty() {
         out += "\n| document | change | in governance terms |\n| --- | --- | --- |\n";
         for d in noted {
-            let notes: Vec<Cow<'_, str>> = d.notes.iter().map(|n| md(n)).collect();
+            let notes: Vec<String> = d
+                .notes
+                .iter()
+                .map(|n| md(&n.to_string()).into_owned())
+                .collect();
             out += &format!(
                 "| {} `{}` | {} | {} |\n",
                 md(&d.kind),

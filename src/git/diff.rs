@@ -2,11 +2,12 @@
 //! changed, field by field in governance terms, and what that does to portfolio totals.
 //! Only the files whose blobs differ are read and parsed.
 
+use super::notes::{Note, notes};
 use super::{Git, GitTree};
 use crate::Error;
 use crate::code::Code;
 use crate::config::Config;
-use crate::metrics::{self, days_between, rag};
+use crate::metrics::{self, rag};
 use crate::model::{Project, Rag, Risk};
 use crate::parse::{self, Limits};
 use crate::source::{Source, Worktree};
@@ -87,8 +88,8 @@ pub struct DocDiff {
     pub old_id: Option<String>,
     pub fields: Vec<FieldChange>,
     /// The changes in governance terms: "risk score 9 → 16", "baseline finish moved by
-    /// +45 days", "approved by dave".
-    pub notes: Vec<String>,
+    /// +45 days", "approved by dave", as data (written as these words in JSON).
+    pub notes: Vec<Note>,
     /// The document before and after (for the rules that need a base revision).
     #[serde(skip)]
     pub old: Option<Value>,
@@ -531,7 +532,9 @@ pub fn diff(
         if let Some(old_id) = old_id {
             notes.insert(
                 0,
-                format!("id changed from {old_id}: every reference to {old_id} must follow"),
+                Note::IdChanged {
+                    from: old_id.clone(),
+                },
             );
         }
         documents.push(DocDiff {
@@ -634,118 +637,6 @@ fn walk(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Fiel
 
 fn typed<'a, T: serde::Deserialize<'a>>(v: Option<&'a Value>) -> Option<T> {
     T::deserialize(v?).ok()
-}
-
-/// The changes in governance terms; `currency` is that of the old and the new document's
-/// amounts.
-fn notes(
-    kind: &str,
-    old: Option<&Value>,
-    new: Option<&Value>,
-    currency: (&str, &str),
-    config: &Config,
-    today: Date,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let get = |v: Option<&Value>, path: &str| -> Option<Value> {
-        path.split('.').try_fold(v?, |v, k| v.get(k)).cloned()
-    };
-    let text = |v: &Option<Value>| match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-        None => "none".into(),
-    };
-    let changed = |label: &str, path: &str| {
-        let (a, b) = (get(old, path), get(new, path));
-        (old.is_some() && new.is_some() && a != b)
-            .then(|| format!("{label} {} → {}", text(&a), text(&b)))
-    };
-    // An amount as the views write it: `1,250,000 EUR`.
-    let amount = |v: &Option<Value>, currency: &str| match v.as_ref().and_then(Value::as_f64) {
-        Some(x) => format!("{} {currency}", metrics::money(x))
-            .trim_end()
-            .to_owned(),
-        None => text(v),
-    };
-    let changed_amount = |label: &str, path: &str| {
-        let (a, b) = (get(old, path), get(new, path));
-        (old.is_some() && new.is_some() && a != b).then(|| {
-            format!(
-                "{label} {} → {}",
-                amount(&a, currency.0),
-                amount(&b, currency.1)
-            )
-        })
-    };
-    match kind {
-        "project" => {
-            out.extend(changed("state", "state"));
-            out.extend(changed("phase", "phase"));
-            out.extend(changed_amount("baseline budget", "baseline.budget"));
-            out.extend(changed_amount("forecast cost", "forecast.cost"));
-            let (a, b) = (
-                typed::<Project>(old).map(|p| rag::computed(&p, &config.rag, today).overall),
-                typed::<Project>(new).map(|p| rag::computed(&p, &config.rag, today).overall),
-            );
-            if let (Some(a), Some(b)) = (a, b)
-                && a != b
-            {
-                out.push(format!("computed RAG {} → {}", rag_name(a), rag_name(b)));
-            }
-            let date = |v: Option<&Value>, p: &str| {
-                get(v, p).and_then(|d| d.as_str().and_then(|s| s.parse::<jiff::civil::Date>().ok()))
-            };
-            for (label, path) in [
-                ("baseline finish", "baseline.finish"),
-                ("forecast finish", "forecast.finish"),
-            ] {
-                if let (Some(a), Some(b)) = (date(old, path), date(new, path))
-                    && a != b
-                {
-                    out.push(format!(
-                        "{label} moved by {:+} days ({a} → {b})",
-                        days_between(a, b)
-                    ));
-                }
-            }
-            if old.is_some() && get(old, "baseline") != get(new, "baseline") && new.is_some() {
-                out.push("baseline changed".into());
-            }
-        }
-        "risk" => {
-            let score = |v| typed::<Risk>(v).map(|r| metrics::risk::score(&r));
-            if let (Some(a), Some(b)) = (score(old), score(new))
-                && a != b
-            {
-                out.push(format!("risk score {a} → {b}"));
-            }
-            out.extend(changed("status", "status"));
-            out.extend(changed("response", "response"));
-        }
-        "change" => {
-            out.extend(changed("status", "status"));
-            out.extend(changed_amount("cost", "impact.cost"));
-            let before = super::provenance::approvals(old);
-            for (by, _, decision) in super::provenance::approvals(new)
-                .into_iter()
-                .filter(|a| !before.contains(a))
-            {
-                let verb = if decision == "approve" {
-                    "approved"
-                } else {
-                    "rejected"
-                };
-                out.push(format!("{verb} by {by}"));
-            }
-        }
-        "status" => {
-            for dim in ["overall", "schedule", "cost", "scope", "resources"] {
-                out.extend(changed(&format!("status {dim}"), dim));
-            }
-        }
-        _ => {}
-    }
-    out
 }
 
 fn rag_name(r: Option<Rag>) -> &'static str {
@@ -941,6 +832,21 @@ mod tests {
         // The wording names `apollo`; only the data says the finding is about it.
         assert!(!scope.concerns(&dangling()));
         assert!(scope.concerns(&dangling().concerning("apollo")));
+    }
+
+    /// The notes of a change, in words.
+    fn notes(
+        kind: &str,
+        old: Option<&Value>,
+        new: Option<&Value>,
+        currency: (&str, &str),
+        config: &Config,
+        today: Date,
+    ) -> Vec<String> {
+        super::notes(kind, old, new, currency, config, today)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]

@@ -4,11 +4,13 @@
 mod diff;
 pub mod guards;
 mod history;
+mod notes;
 mod provenance;
 mod tree;
 
 pub use diff::{Change, ChangeKind, DocDiff, FieldChange, Finding, Findings, Head, diff};
 pub use history::{Event, history};
+pub use notes::{AmountField, Approval, DateField, Decision, Note, NoteField};
 pub use provenance::findings;
 pub use tree::GitTree;
 

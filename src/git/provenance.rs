@@ -4,6 +4,7 @@
 
 use super::Git;
 use super::diff::{Change, ChangeKind, DocDiff};
+use super::notes::{Approval, Note};
 use crate::diagnostic::Diagnostic;
 use crate::model::Portfolio;
 use crate::parse::Seg;
@@ -79,7 +80,7 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
             && decided(c.new.as_ref())
             && (c.change == ChangeKind::Added
                 || !decided(c.old.as_ref())
-                || c.notes.iter().any(|n| n.starts_with("approved by")))
+                || c.notes.iter().any(Note::approves))
     });
     if covered {
         return None;
@@ -93,29 +94,6 @@ fn g005(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagn
     ))
 }
 
-/// An approval entry: by, date, decision.
-pub(super) type Entry = (String, String, String);
-
-/// The approval entries of a change document.
-pub(super) fn approvals(v: Option<&Value>) -> Vec<Entry> {
-    get(v, "approvals")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|e| {
-                    let s = |k| {
-                        e.get(k)
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned()
-                    };
-                    (s("by"), s("date"), s("decision"))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn c005(
     git: &Git,
     base: ObjectId,
@@ -123,9 +101,9 @@ fn c005(
     d: &DocDiff,
     portfolio: &Portfolio<'_>,
 ) -> Vec<Diagnostic> {
-    let before = approvals(d.old.as_ref());
-    let after = approvals(d.new.as_ref());
-    let added: Vec<(usize, &Entry)> = after
+    let before = Approval::all(d.old.as_ref());
+    let after = Approval::all(d.new.as_ref());
+    let added: Vec<(usize, &Approval)> = after
         .iter()
         .enumerate()
         .filter(|(_, a)| !before.contains(a))
@@ -141,7 +119,7 @@ fn c005(
     let paths: Vec<&str> = std::iter::once(d.file.as_str())
         .chain(d.old_file.as_deref())
         .collect();
-    let at = |commit: ObjectId| -> Vec<Entry> {
+    let at = |commit: ObjectId| -> Vec<Approval> {
         for path in &paths {
             let Some(blob) = git.blob_at(&repo, commit, path) else {
                 continue;
@@ -153,13 +131,13 @@ fn c005(
             for id in std::iter::once(&d.id).chain(&d.old_id) {
                 let found = super::history::find_in(&bytes, path, id);
                 if found.is_some() {
-                    return approvals(found.as_ref());
+                    return Approval::all(found.as_ref());
                 }
             }
         }
         Vec::new()
     };
-    let mut history: Vec<(ObjectId, Vec<Entry>)> = range.iter().map(|c| (*c, at(*c))).collect();
+    let mut history: Vec<(ObjectId, Vec<Approval>)> = range.iter().map(|c| (*c, at(*c))).collect();
     history.insert(0, (base, at(base)));
     let mut out = Vec::new();
     let mut base_people = std::collections::HashMap::new();
@@ -173,7 +151,7 @@ fn c005(
         let Ok(commit) = git.commit(&repo, window[1].0) else {
             continue;
         };
-        let by = &approval.0;
+        let by = &approval.by;
         // Who the approver is comes from the base: a change cannot vouch for itself by
         // giving the approver the author's address.
         let known = base_people
