@@ -118,7 +118,8 @@ fn changed_since(
     source: &dyn Source,
     repo: &mut pmo::repository::Repository,
 ) -> Result<Report> {
-    use pmo::git::{self, Head};
+    use pmo::changes;
+    use pmo::git::Head;
     let Judged { git, base, .. } = *judged;
     let (head, tip) = match (judged.worktree, &args.rev) {
         (Some(tree), _) => (Head::Worktree(tree), git.resolve("HEAD")?),
@@ -127,9 +128,9 @@ fn changed_since(
             (Head::Commit(id), id)
         }
     };
-    let change = git::diff(git, base, head, &repo.config, args.today())?;
-    let extra = git::findings(git, base, tip, &change, repo)?;
-    git::guards::restore_identities(&change, repo);
+    let change = changes::diff(git, base, head, &repo.config, args.today())?;
+    let extra = changes::findings(git, base, tip, &change, repo)?;
+    changes::restore_identities(&change, repo);
     let mut report = pmo::check::check_with(repo, args.today(), extra);
     let mut scope = change.scope();
     // The base's configuration judges: the change's edits to it move no finding (they

@@ -394,6 +394,99 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const TODAY: Date = jiff::civil::date(2026, 11, 20);
+
+    /// The notes of a change, in words.
+    fn notes(
+        kind: &str,
+        old: Option<&Value>,
+        new: Option<&Value>,
+        currency: (&str, &str),
+        config: &Config,
+        today: Date,
+    ) -> Vec<String> {
+        super::notes(kind, old, new, currency, config, today)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn notes_speak_governance() {
+        let config = Config::default();
+        let risk = |p: u8, i: u8| {
+            json!({"kind": "risk", "id": "r", "project": "p", "title": "T",
+                                         "owner": "o", "probability": p, "impact": i, "status": "open"})
+        };
+        assert_eq!(
+            notes(
+                "risk",
+                Some(&risk(3, 3)),
+                Some(&risk(4, 4)),
+                ("", ""),
+                &config,
+                TODAY
+            ),
+            ["risk score 9 → 16"]
+        );
+        let project = |finish: &str| {
+            json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s",
+            "manager": "m", "state": "active", "phase": "execution",
+            "baseline": {"finish": finish, "budget": 100}})
+        };
+        let n = notes(
+            "project",
+            Some(&project("2026-12-18")),
+            Some(&project("2027-02-01")),
+            ("", ""),
+            &config,
+            TODAY,
+        );
+        assert!(
+            n.contains(&"baseline finish moved by +45 days (2026-12-18 → 2027-02-01)".to_owned()),
+            "{n:?}"
+        );
+        assert!(n.contains(&"baseline changed".to_owned()));
+    }
+
+    fn project(currency: &str, budget: f64) -> Value {
+        json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s", "manager": "m",
+               "state": "active", "phase": "execution", "currency": currency,
+               "baseline": {"finish": "2026-12-18", "budget": budget}})
+    }
+
+    #[test]
+    fn notes_write_amounts_as_money_in_each_side_currency() {
+        let config = Config::default();
+        let n = notes(
+            "project",
+            Some(&project("USD", 1_200_000.0)),
+            Some(&project("EUR", 1_250_000.5)),
+            ("USD", "EUR"),
+            &config,
+            TODAY,
+        );
+        assert!(
+            n.contains(&"baseline budget 1,200,000 USD → 1,250,000.50 EUR".to_owned()),
+            "{n:?}"
+        );
+        let change = |cost: u32| {
+            json!({"kind": "change", "id": "c", "project": "p", "title": "C",
+                   "requested_by": "m", "status": "draft", "impact": {"cost": cost}})
+        };
+        assert_eq!(
+            notes(
+                "change",
+                Some(&change(5000)),
+                Some(&change(7500)),
+                ("", ""),
+                &config,
+                TODAY
+            ),
+            ["cost 5,000 → 7,500"]
+        );
+    }
+
     #[test]
     fn approvals_are_data_and_notes_are_written_as_their_words() {
         let change = |approvals: Value| {
@@ -413,7 +506,7 @@ mod tests {
                 decision: Decision::Approve
             }
         );
-        let n = notes(
+        let n = super::notes(
             "change",
             Some(&old),
             Some(&new),
