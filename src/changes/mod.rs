@@ -20,7 +20,7 @@ pub(crate) use fields::{field_changes, mark_amounts};
 pub use findings::{Finding, Findings};
 pub use history::{Event, history};
 pub use identities::restore_identities;
-pub use judge::findings;
+pub use judge::{Judge, Judged, judge};
 pub(crate) use notes::Approval;
 pub use notes::{AmountField, DateField, Decision, Note, NoteField};
 pub use scope::Scope;

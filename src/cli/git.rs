@@ -41,7 +41,6 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     let config = pmo::repository::load_config(head_source).unwrap_or_default();
     let mut change = changes::diff(&git, base, head()?, &config, args.today())?;
     if cmd.check {
-        let today = args.today();
         let before = pmo::repository::load(&judge)?;
         // The base's configuration and overlays judge the head's documents.
         let mut after = pmo::repository::load_judged(head_source, &judge)?;
@@ -49,18 +48,14 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             Some(id) => id,
             None => git.resolve("HEAD")?,
         };
-        let extra = changes::findings(&git, base, tip, &change, &after)?;
-        changes::restore_identities(&change, &mut after);
-        let base_report = pmo::check::check(&before, today);
-        let mut head_report = pmo::check::check_with(&after, today, extra);
-        // The change's own pmo.yaml and overlays are checked as documents.
-        head_report
-            .diagnostics
-            .extend(pmo::repository::configuration_problems(head_source));
-        change.findings = Some(changes::Findings::compare(
-            &base_report.diagnostics,
-            &head_report.diagnostics,
-        ));
+        let judge = changes::Judge {
+            git: &git,
+            base,
+            tip,
+            source: head_source,
+            today: args.today(),
+        };
+        change.findings = changes::judge(&judge, &change, &mut after, Some(&before))?.findings;
     }
     // Like `check`: a change that introduces an error fails.
     let failed = change

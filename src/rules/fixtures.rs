@@ -11,7 +11,7 @@
 use super::{ALL, Rule};
 use crate::Error;
 use crate::changes;
-use crate::check::{Report, check, check_with};
+use crate::check::{Report, check};
 use crate::config;
 use crate::diagnostic::Diagnostic;
 use crate::git::{Git, GitTree, Head};
@@ -112,11 +112,18 @@ fn changed(folder: &Path) -> (Report, Texts) {
     let mut repo = repository::load_judged(&head, &judge).unwrap_or_else(|e| fail(e));
     let change = changes::diff(&git, base, Head::Commit(tip), &repo.config, today())
         .unwrap_or_else(|e| fail(e));
-    let extra = changes::findings(&git, base, tip, &change, &repo).unwrap_or_else(|e| fail(e));
-    changes::restore_identities(&change, &mut repo);
-    // The command then narrows the other rules' findings to what the change touches; a
-    // snapshot shows only its rule's, and these are all about the change.
-    let report = check_with(&repo, today(), extra);
+    // As the command judges it: a snapshot shows only its rule's findings, all about the
+    // change.
+    let judge = changes::Judge {
+        git: &git,
+        base,
+        tip,
+        source: &head,
+        today: today(),
+    };
+    let report = changes::judge(&judge, &change, &mut repo, None)
+        .unwrap_or_else(|e| fail(e))
+        .report;
     (report, texts_of(repo))
 }
 
