@@ -1,6 +1,7 @@
 //! What a change does to the portfolio's totals: budget, forecast and risk exposure per
 //! currency, and the count of projects by computed RAG.
 
+use super::Which;
 use super::matching::Doc;
 use crate::config::Config;
 use crate::metrics::{self, rag};
@@ -26,13 +27,6 @@ fn typed<'a, T: serde::Deserialize<'a>>(v: Option<&'a Value>) -> Option<T> {
 
 fn rag_name(r: Option<Rag>) -> &'static str {
     r.map_or("none", Rag::as_str)
-}
-
-/// One side of a diff.
-#[derive(Clone, Copy)]
-pub(super) enum Which {
-    Base,
-    Head,
 }
 
 /// The currency of the amounts of each project the diff reads, on each side.

@@ -1,7 +1,7 @@
 //! Which files a diff compares, the documents they hold, and which document of the base
 //! is which of the head: by id, or by file and kind when the id changed.
 
-use super::Unidentified;
+use super::{Unidentified, Unparsed, Which};
 use crate::git::Side;
 use crate::parse::{self, Limits};
 use globset::GlobSet;
@@ -146,8 +146,8 @@ pub(super) fn id_changes(
 pub(super) struct Documents {
     pub old: BTreeMap<String, Doc>,
     pub new: BTreeMap<String, Doc>,
-    /// `path (base|head)` of the changed files that do not parse on that side.
-    pub unparsed: Vec<String>,
+    /// The changed files that do not parse on one side.
+    pub unparsed: Vec<Unparsed>,
     pub unidentified: Vec<Unidentified>,
 }
 
@@ -163,9 +163,9 @@ pub(super) fn documents(
     let mut unidentified = Vec::new();
     let mut unreadable = BTreeSet::new();
     for path in changed {
-        for (side, docs, name) in [
-            (&base_side, &mut old, "base"),
-            (&head_side, &mut new, "head"),
+        for (side, docs, which) in [
+            (&base_side, &mut old, Which::Base),
+            (&head_side, &mut new, Which::Head),
         ] {
             if !side.files.contains_key(*path) {
                 continue;
@@ -180,7 +180,7 @@ pub(super) fn documents(
                             }
                             // What the change brings that pmo cannot place is said, not
                             // dropped; the base's is no longer there to review.
-                            Err(kind) if name == "head" => unidentified.push(Unidentified {
+                            Err(kind) if which == Which::Head => unidentified.push(Unidentified {
                                 file: doc.file,
                                 kind,
                             }),
@@ -189,15 +189,18 @@ pub(super) fn documents(
                     }
                 }
                 _ => {
-                    unparsed.push(format!("{path} ({name})"));
-                    unreadable.insert(path.to_string());
+                    unparsed.push(Unparsed {
+                        file: path.to_string(),
+                        side: which,
+                    });
+                    unreadable.insert(path.as_str());
                 }
             }
         }
     }
     // Documents of a file that does not parse on one side are not known to be gone.
-    old.retain(|id, d| new.contains_key(id) || !unreadable.contains(&d.file));
-    new.retain(|id, d| old.contains_key(id) || !unreadable.contains(&d.file));
+    old.retain(|id, d| new.contains_key(id) || !unreadable.contains(d.file.as_str()));
+    new.retain(|id, d| old.contains_key(id) || !unreadable.contains(d.file.as_str()));
     Documents {
         old,
         new,

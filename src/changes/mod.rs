@@ -28,7 +28,7 @@ pub use scope::Scope;
 use crate::Error;
 use crate::config::Config;
 use crate::git::{self, Git, Head};
-use deltas::{Currencies, Which, deltas};
+use deltas::{Currencies, deltas};
 use gix::ObjectId;
 use jiff::civil::Date;
 use matching::{Documents, compared, configuration_files, documents, id_changes};
@@ -71,6 +71,42 @@ pub struct DocDiff {
     pub new: Option<Value>,
 }
 
+/// One side of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Base,
+    Head,
+}
+
+impl Which {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Which::Base => "base",
+            Which::Head => "head",
+        }
+    }
+}
+
+/// A changed file that cannot be read as YAML on one side. Written `path (base|head)`,
+/// in JSON too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unparsed {
+    pub file: String,
+    pub side: Which,
+}
+
+impl std::fmt::Display for Unparsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.file, self.side.as_str())
+    }
+}
+
+impl Serialize for Unparsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A document of a changed file that pmo cannot match with its other side: it has no
 /// `kind` or no `id` it can read (missing, empty, not a text). Listed, never left out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -92,9 +128,9 @@ pub struct Change {
     /// when the file yields no document (invalid YAML, a list, no `kind`).
     #[serde(skip)]
     pub changed_files: Vec<String>,
-    /// Changed files that cannot be read as YAML on one side (`path (base|head)`): their
-    /// documents are not counted as added or removed.
-    pub unparsed: Vec<String>,
+    /// Changed files that cannot be read as YAML on one side: their documents are not
+    /// counted as added or removed.
+    pub unparsed: Vec<Unparsed>,
     /// Documents of the head's changed files that pmo could not identify, so could not
     /// compare.
     pub unidentified: Vec<Unidentified>,

@@ -68,7 +68,7 @@ fn strings<'v>(v: &'v Value, out: &mut BTreeSet<&'v str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::{ChangeKind, Deltas, DocDiff};
+    use crate::changes::{ChangeKind, Deltas, DocDiff, Unparsed, Which};
     use crate::code::Code;
 
     #[test]
@@ -81,7 +81,10 @@ mod tests {
             deltas: Deltas::default(),
             files_changed: 1,
             changed_files: vec!["risks/broken.yaml".into()],
-            unparsed: vec!["risks/broken.yaml (head)".into()],
+            unparsed: vec![Unparsed {
+                file: "risks/broken.yaml".into(),
+                side: Which::Head,
+            }],
             unidentified: Vec::new(),
             findings: None,
         };

@@ -234,7 +234,11 @@ fn headline(c: &changes::Change, esc: Escape) -> Vec<String> {
         lines.push(format!("Portfolio: {}.", totals.join(", ")));
     }
     if !c.unparsed.is_empty() {
-        let files: Vec<Cow<'_, str>> = c.unparsed.iter().map(|f| esc(f)).collect();
+        let files: Vec<String> = c
+            .unparsed
+            .iter()
+            .map(|f| esc(&f.to_string()).into_owned())
+            .collect();
         lines.push(format!(
             "Not readable as YAML, so not compared: {}.",
             files.join(", ")
