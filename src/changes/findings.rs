@@ -23,7 +23,7 @@ pub struct Finding {
 impl Findings {
     /// Findings compared by rule, document (else file) and message: moving a line does
     /// not make a finding new.
-    pub fn compare(
+    pub(crate) fn compare(
         base: &[crate::diagnostic::Diagnostic],
         head: &[crate::diagnostic::Diagnostic],
     ) -> Findings {

@@ -11,7 +11,7 @@ use serde_json::Value;
 /// base) as the base has them: what the change gives a person counts once merged, so a
 /// change cannot make its author an approver of itself. A person the change adds has no
 /// roles and no email yet.
-pub fn restore_identities(change: &Change, repo: &mut Repository) {
+pub(crate) fn restore_identities(change: &Change, repo: &mut Repository) {
     for d in change.documents.iter().filter(|d| d.kind == "person") {
         let person = repo
             .documents

@@ -19,11 +19,10 @@ pub use fields::FieldChange;
 pub(crate) use fields::{field_changes, mark_amounts};
 pub use findings::{Finding, Findings};
 pub use history::{Event, history};
-pub use identities::restore_identities;
+pub(crate) use identities::restore_identities;
 pub use judge::{Judge, Judged, judge};
 pub(crate) use notes::Approval;
 pub use notes::{AmountField, DateField, Decision, Note, NoteField};
-pub use scope::Scope;
 
 use crate::Error;
 use crate::config::Config;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 impl Change {
     /// What the change touches: changed files and documents, what they name, and
     /// whether the configuration changed.
-    pub fn scope(&self) -> Scope<'_> {
+    pub(crate) fn scope(&self) -> Scope<'_> {
         let mut scope = Scope {
             everything: self.documents.iter().any(|c| c.kind == "configuration"),
             files: self.changed_files.iter().map(String::as_str).collect(),
@@ -29,7 +29,7 @@ impl Change {
 
 /// What a change touches, for `check --changed-since`.
 #[derive(Debug, Default)]
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     /// The configuration or a schema overlay changed: any finding may have moved.
     pub everything: bool,
     pub files: BTreeSet<&'a str>,
