@@ -232,3 +232,89 @@ fn addresses<'a>(all: impl Iterator<Item = &'a str>) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::ChangeKind;
+    use serde_json::json;
+
+    /// A range of two commits answered from memory: the rule needs no git.
+    struct Range {
+        versions: Vec<Option<Value>>,
+        author: &'static str,
+        people: Vec<Value>,
+    }
+
+    impl History for Range {
+        fn versions(&self, _: &[&str], _: &[&str]) -> Vec<Option<Value>> {
+            self.versions.clone()
+        }
+        fn made_by(&self, i: usize) -> Option<(String, String)> {
+            Some((format!("c{i}"), self.author.to_owned()))
+        }
+        fn base_document(&self, id: &str) -> Option<Value> {
+            self.people.iter().find(|p| p["id"] == id).cloned()
+        }
+    }
+
+    const CHANGE: &str = "kind: change\nid: cr\nproject: p\ntitle: CR\nrequested_by: m\nstatus: approved\napprovals:\n  - {by: dave, date: 2026-11-18, decision: approve}\n";
+
+    fn messages(author: &'static str, people: Vec<Value>) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(crate::config::FILE), "version: 1\n").unwrap();
+        std::fs::write(dir.path().join("cr.yaml"), CHANGE).unwrap();
+        std::fs::write(
+            dir.path().join("dave.yaml"),
+            "kind: person\nid: dave\nname: Dave\nemail: dave@example.org\n",
+        )
+        .unwrap();
+        let repo = crate::repository::load(&crate::source::Worktree::at(dir.path())).unwrap();
+        let new = repo
+            .documents
+            .iter()
+            .find(|d| d.id() == Some("cr"))
+            .unwrap();
+        let mut old = new.value.clone();
+        old["approvals"] = json!([]);
+        let d = DocDiff {
+            id: "cr".into(),
+            kind: "change".into(),
+            change: ChangeKind::Modified,
+            file: "cr.yaml".into(),
+            old_file: None,
+            old_id: None,
+            fields: Vec::new(),
+            notes: Vec::new(),
+            old: Some(old.clone()),
+            new: Some(new.value.clone()),
+        };
+        let range = Range {
+            versions: vec![Some(old), Some(new.value.clone())],
+            author,
+            people,
+        };
+        check(&range, &d, &Portfolio::new(&repo))
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn an_approval_is_proved_by_the_approvers_own_commit_as_the_base_knows_them() {
+        let dave = json!({"kind": "person", "id": "dave", "email": "dave@example.org"});
+        assert!(messages("Dave@Example.org", vec![dave.clone()]).is_empty());
+        assert_eq!(
+            messages("erin@example.org", vec![dave]),
+            [
+                "approval by `dave` was added in c1 by erin@example.org, not by dave's email dave@example.org"
+            ]
+        );
+        // Not a person of the base: nothing proves who approved.
+        let found = messages("dave@example.org", Vec::new());
+        assert!(
+            found[0].contains("is not a person of the base revision"),
+            "{found:?}"
+        );
+    }
+}

@@ -93,3 +93,75 @@ pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> 
         &change.base,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::{Decision, Deltas};
+    use serde_json::json;
+
+    fn modified(id: &str, kind: &str, old: Value, new: Value, notes: Vec<Note>) -> DocDiff {
+        DocDiff {
+            id: id.into(),
+            kind: kind.into(),
+            change: ChangeKind::Modified,
+            file: format!("{id}.yaml"),
+            old_file: None,
+            old_id: None,
+            fields: Vec::new(),
+            notes,
+            old: Some(old),
+            new: Some(new),
+        }
+    }
+
+    /// Whether G005 finds the replanned project `p`, beside a change request of `p`
+    /// that was approved before the range and has these notes in it.
+    fn found(notes: Vec<Note>) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(crate::config::FILE), "version: 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("p.yaml"),
+            "kind: project\nid: p\ntitle: P\nsponsor: s\nmanager: m\nstate: active\nphase: execution\nbaseline:\n  finish: 2027-02-01\n",
+        )
+        .unwrap();
+        let repo = crate::repository::load(&crate::source::Worktree::at(dir.path())).unwrap();
+        let baseline = |finish: &str| {
+            json!({"kind": "project", "id": "p", "baseline": {"finish": finish,
+                   "approved_by": "s", "approved_on": "2026-01-02"}})
+        };
+        let request = json!({"kind": "change", "id": "cr", "project": "p", "status": "approved"});
+        let change = Change {
+            base: "base".into(),
+            head: "head".into(),
+            documents: vec![
+                modified(
+                    "p",
+                    "project",
+                    baseline("2026-12-18"),
+                    baseline("2027-02-01"),
+                    Vec::new(),
+                ),
+                modified("cr", "change", request.clone(), request, notes),
+            ],
+            deltas: Deltas::default(),
+            files_changed: 2,
+            changed_files: Vec::new(),
+            unparsed: Vec::new(),
+            unidentified: Vec::new(),
+            findings: None,
+        };
+        check(&change.documents[0], &change, &Portfolio::new(&repo)).is_some()
+    }
+
+    #[test]
+    fn an_approval_given_in_the_range_covers_the_new_baseline_a_rejection_does_not() {
+        let approval = |decision| Note::Approval {
+            by: "dave".into(),
+            decision,
+        };
+        assert!(found(Vec::new()));
+        assert!(found(vec![approval(Decision::Reject)]));
+        assert!(!found(vec![approval(Decision::Approve)]));
+    }
+}
