@@ -80,6 +80,10 @@ pub struct Diagnostic {
     pub id: Option<String>,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// The ids of the other documents the finding is about (the target of a reference,
+    /// an approver): a change to one of them brings the finding into that change's
+    /// scope (`check --changed-since`), which reads this, never the message's wording.
+    pub concerns: Vec<String>,
     /// Stable across commits: see [`crate::fingerprint`]. Empty until the report is made.
     pub fingerprint: String,
 }
@@ -96,6 +100,7 @@ impl Diagnostic {
             id: None,
             help: None,
             related: Vec::new(),
+            concerns: Vec::new(),
             fingerprint: String::new(),
         }
     }
@@ -112,6 +117,12 @@ impl Diagnostic {
 
     pub fn id(mut self, id: Option<&str>) -> Self {
         self.id = id.map(str::to_owned);
+        self
+    }
+
+    /// Records that the finding is about document `id` too.
+    pub fn concerning(mut self, id: &str) -> Self {
+        self.concerns.push(id.to_owned());
         self
     }
 

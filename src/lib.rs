@@ -1,4 +1,5 @@
 pub mod budget;
+pub mod changes;
 pub mod code;
 pub mod config;
 pub mod diagnostic;

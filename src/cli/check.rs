@@ -2,7 +2,6 @@ use super::args::{Args, CheckArgs, CheckFormat};
 use anyhow::Result;
 use pmo::Error;
 use pmo::check::{Report, check};
-use pmo::code::Code;
 use pmo::diagnostic::Severity;
 use pmo::render::{self, Style};
 use pmo::repository;
@@ -118,7 +117,8 @@ fn changed_since(
     source: &dyn Source,
     repo: &mut pmo::repository::Repository,
 ) -> Result<Report> {
-    use pmo::git::{self, Head};
+    use pmo::changes;
+    use pmo::git::Head;
     let Judged { git, base, .. } = *judged;
     let (head, tip) = match (judged.worktree, &args.rev) {
         (Some(tree), _) => (Head::Worktree(tree), git.resolve("HEAD")?),
@@ -127,30 +127,15 @@ fn changed_since(
             (Head::Commit(id), id)
         }
     };
-    let change = git::diff(git, base, head, &repo.config, args.today())?;
-    let extra = git::findings(git, base, tip, &change, repo)?;
-    git::guards::restore_identities(&change, repo);
-    let mut report = pmo::check::check_with(repo, args.today(), extra);
-    let mut scope = change.scope();
-    // The base's configuration judges: the change's edits to it move no finding (they
-    // are C006 findings of their own).
-    scope.everything = false;
-    // Other findings in pmo.yaml are about the base's file, at its lines, not the change's.
-    report
-        .diagnostics
-        .retain(|d| scope.concerns(d) && (d.file != pmo::config::FILE || d.code == Code::C006));
-    // Only the waived findings about the change count too.
-    report.waived.retain(|d| scope.concerns(d));
-    // The change's own pmo.yaml and overlays are checked as documents.
-    let mut own = pmo::repository::configuration_problems(source);
-    if !own.is_empty() {
-        pmo::fingerprint::assign(&mut own, None, &repo.config_text);
-        report.diagnostics.extend(own);
-        report
-            .diagnostics
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
-    Ok(report)
+    let change = changes::diff(git, base, head, &repo.config, args.today())?;
+    let judge = changes::Judge {
+        git,
+        base,
+        tip,
+        source,
+        today: args.today(),
+    };
+    Ok(changes::judge(&judge, &change, repo, None)?.report)
 }
 
 fn render_report(

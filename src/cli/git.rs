@@ -2,8 +2,9 @@
 
 use super::args::{Args, DiffArgs, DiffFormat, HistoryArgs};
 use anyhow::Result;
+use pmo::changes::{self, ChangeKind, DocDiff, FieldChange};
 use pmo::escape;
-use pmo::git::{self, ChangeKind, DocDiff, FieldChange, Head};
+use pmo::git::{self, Head};
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::process::ExitCode;
@@ -38,9 +39,8 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
     };
     // The head's configuration grades computed RAG on both sides.
     let config = pmo::repository::load_config(head_source).unwrap_or_default();
-    let mut change = git::diff(&git, base, head()?, &config, args.today())?;
+    let mut change = changes::diff(&git, base, head()?, &config, args.today())?;
     if cmd.check {
-        let today = args.today();
         let before = pmo::repository::load(&judge)?;
         // The base's configuration and overlays judge the head's documents.
         let mut after = pmo::repository::load_judged(head_source, &judge)?;
@@ -48,18 +48,14 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             Some(id) => id,
             None => git.resolve("HEAD")?,
         };
-        let extra = git::findings(&git, base, tip, &change, &after)?;
-        git::guards::restore_identities(&change, &mut after);
-        let base_report = pmo::check::check(&before, today);
-        let mut head_report = pmo::check::check_with(&after, today, extra);
-        // The change's own pmo.yaml and overlays are checked as documents.
-        head_report
-            .diagnostics
-            .extend(pmo::repository::configuration_problems(head_source));
-        change.findings = Some(git::Findings::compare(
-            &base_report.diagnostics,
-            &head_report.diagnostics,
-        ));
+        let judge = changes::Judge {
+            git: &git,
+            base,
+            tip,
+            source: head_source,
+            today: args.today(),
+        };
+        change.findings = changes::judge(&judge, &change, &mut after, Some(&before))?.findings;
     }
     // Like `check`: a change that introduces an error fails.
     let failed = change
@@ -190,7 +186,7 @@ fn verb(d: &DocDiff, esc: Escape) -> String {
 }
 
 /// `3 documents changed: 1 added, 2 changed` and the totals moved.
-fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
+fn headline(c: &changes::Change, esc: Escape) -> Vec<String> {
     let count = |k| c.documents.iter().filter(|d| d.change == k).count();
     let mut parts = Vec::new();
     for (k, word) in [
@@ -238,7 +234,11 @@ fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
         lines.push(format!("Portfolio: {}.", totals.join(", ")));
     }
     if !c.unparsed.is_empty() {
-        let files: Vec<Cow<'_, str>> = c.unparsed.iter().map(|f| esc(f)).collect();
+        let files: Vec<String> = c
+            .unparsed
+            .iter()
+            .map(|f| esc(&f.to_string()).into_owned())
+            .collect();
         lines.push(format!(
             "Not readable as YAML, so not compared: {}.",
             files.join(", ")
@@ -268,7 +268,7 @@ fn headline(c: &git::Change, esc: Escape) -> Vec<String> {
     lines
 }
 
-fn plain(c: &git::Change) -> String {
+fn plain(c: &changes::Change) -> String {
     let text = escape::terminal;
     let mut out = format!("{} → {}\n", text(&c.base), text(&c.head));
     for line in headline(c, text) {
@@ -298,7 +298,7 @@ fn plain(c: &git::Change) -> String {
             verb(d, text)
         );
         for note in &d.notes {
-            out += &format!("  * {}\n", text(note));
+            out += &format!("  * {}\n", text(&note.to_string()));
         }
         for f in &d.fields {
             out += &format!("  {}\n", field_line(f));
@@ -310,7 +310,7 @@ fn plain(c: &git::Change) -> String {
 /// A pull-request comment: the headline first, the details folded. Every text from the
 /// repository or git goes through [`escape::markdown`], also inside code spans (where it
 /// cannot close the span).
-fn markdown(c: &git::Change) -> String {
+fn markdown(c: &changes::Change) -> String {
     let md = escape::markdown;
     let mut out = String::from("### Portfolio change\n\n");
     for line in headline(c, md) {
@@ -337,7 +337,11 @@ fn markdown(c: &git::Change) -> String {
     if !noted.is_empty() {
         out += "\n| document | change | in governance terms |\n| --- | --- | --- |\n";
         for d in noted {
-            let notes: Vec<Cow<'_, str>> = d.notes.iter().map(|n| md(n)).collect();
+            let notes: Vec<String> = d
+                .notes
+                .iter()
+                .map(|n| md(&n.to_string()).into_owned())
+                .collect();
             out += &format!(
                 "| {} `{}` | {} | {} |\n",
                 md(&d.kind),
@@ -408,7 +412,7 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
         .ok()
         .and_then(|c| c.currency)
         .unwrap_or_default();
-    let events = git::history(&git, tip, &cmd.id, &currency)?;
+    let events = changes::history(&git, tip, &cmd.id, &currency)?;
     let text = match cmd.format {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&json!({"version": 1, "id": cmd.id, "history": events}))?

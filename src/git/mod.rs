@@ -1,15 +1,14 @@
-//! Git, read with gix (no `git` process, no checkout): the documents of any revision, the
-//! commits that changed a document, and who made them.
+//! Git, read with gix (no `git` process, no checkout): the files of any revision or of
+//! the working tree as git hashes them, blobs, commits and their authors, and where a
+//! document is at a commit. What a change means is [`crate::changes`]'s.
 
-mod diff;
-pub mod guards;
-mod history;
-mod provenance;
+mod lookup;
+mod sides;
 mod tree;
 
-pub use diff::{Change, ChangeKind, DocDiff, FieldChange, Finding, Findings, Head, diff};
-pub use history::{Event, history};
-pub use provenance::findings;
+pub(crate) use lookup::{find, find_in, locate, read};
+pub use sides::Head;
+pub(crate) use sides::{Side, commit_side, worktree_side};
 pub use tree::GitTree;
 
 use crate::Error;

@@ -43,9 +43,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 period.to,
                 parts.join(", ")
             );
+            let mut finding = ctx.diagnostic(RULE.code, doc, doc.mapping_span(), message);
+            for &i in &period.bookings {
+                finding = finding.concerning(booked[i].project);
+            }
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.mapping_span(), message)
-                    .help("reduce or move an allocation, or raise `capacity` if it is wrong"),
+                finding.help("reduce or move an allocation, or raise `capacity` if it is wrong"),
             );
         }
     }

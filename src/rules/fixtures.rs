@@ -10,10 +10,11 @@
 
 use super::{ALL, Rule};
 use crate::Error;
-use crate::check::{Report, check, check_with};
+use crate::changes;
+use crate::check::{Report, check};
 use crate::config;
 use crate::diagnostic::Diagnostic;
-use crate::git::{self, Git, GitTree, Head};
+use crate::git::{Git, GitTree, Head};
 use crate::render::{Style, human};
 use crate::repository::{self, Repository};
 use crate::source::{Source, Worktree};
@@ -109,13 +110,20 @@ fn changed(folder: &Path) -> (Report, Texts) {
     let judge = GitTree::new(&git, base).unwrap_or_else(|e| fail(e));
     let head = GitTree::new(&git, tip).unwrap_or_else(|e| fail(e));
     let mut repo = repository::load_judged(&head, &judge).unwrap_or_else(|e| fail(e));
-    let change =
-        git::diff(&git, base, Head::Commit(tip), &repo.config, today()).unwrap_or_else(|e| fail(e));
-    let extra = git::findings(&git, base, tip, &change, &repo).unwrap_or_else(|e| fail(e));
-    git::guards::restore_identities(&change, &mut repo);
-    // The command then narrows the other rules' findings to what the change touches; a
-    // snapshot shows only its rule's, and these are all about the change.
-    let report = check_with(&repo, today(), extra);
+    let change = changes::diff(&git, base, Head::Commit(tip), &repo.config, today())
+        .unwrap_or_else(|e| fail(e));
+    // As the command judges it: a snapshot shows only its rule's findings, all about the
+    // change.
+    let judge = changes::Judge {
+        git: &git,
+        base,
+        tip,
+        source: &head,
+        today: today(),
+    };
+    let report = changes::judge(&judge, &change, &mut repo, None)
+        .unwrap_or_else(|e| fail(e))
+        .report;
     (report, texts_of(repo))
 }
 

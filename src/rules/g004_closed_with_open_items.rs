@@ -56,9 +56,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let message = format!("project is closed but has {}", parts.join(", "));
-        out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("state")]), message)
-                .help("close or resolve them first, or set `state` back to `active`"),
-        );
+        let mut finding = ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("state")]), message);
+        for (_, ids) in &groups {
+            for id in ids {
+                finding = finding.concerning(id);
+            }
+        }
+        out.push(finding.help("close or resolve them first, or set `state` back to `active`"));
     }
 }

@@ -1,8 +1,12 @@
 use super::Rule;
+use crate::changes::{Change, ChangeKind, DocDiff, Note};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::Portfolio;
+use crate::parse::Seg;
+use serde_json::Value;
 
-/// Found by [`crate::git::provenance`], which knows the base revision.
+/// Judged by [`check`] on a change, which [`crate::changes::judge`] gives it.
 pub static RULE: Rule = Rule {
     code: Code::G005,
     name: "baseline-without-change",
@@ -37,4 +41,127 @@ pub fn finding(file: &str, span: Span, id: &str, base: &str) -> Diagnostic {
         .help(format!(
             "add an approved change request (`pmo new change --project {id}`), or take the baseline change out"
         ))
+}
+
+fn get<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+    v?.get(key)
+}
+
+/// G005 for project `d` of `change`, located in the head's `portfolio`: its approved
+/// baseline changed, and no change request of the project was added, approved or given
+/// an approval in the range.
+pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
+    if !matches!(
+        d.change,
+        ChangeKind::Modified | ChangeKind::Renamed | ChangeKind::IdChanged
+    ) {
+        return None;
+    }
+    // A draft baseline (not approved: `approved_by` and `approved_on` unset) is
+    // planning, not a change to the approved plan.
+    let old_baseline = get(d.old.as_ref(), "baseline")?;
+    old_baseline.get("approved_by")?;
+    old_baseline.get("approved_on")?;
+    if get(d.new.as_ref(), "baseline") == Some(old_baseline) {
+        return None;
+    }
+    let decided = |v: Option<&Value>| {
+        matches!(
+            get(v, "status").and_then(Value::as_str),
+            Some("approved" | "implemented")
+        )
+    };
+    // Added in the range, approved in it, or given an approval in it.
+    let covered = change.documents.iter().any(|c| {
+        c.kind == "change"
+            && get(c.new.as_ref(), "project")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p == d.id || Some(p) == d.old_id.as_deref())
+            && decided(c.new.as_ref())
+            && (c.change == ChangeKind::Added
+                || !decided(c.old.as_ref())
+                || c.notes.iter().any(Note::approves))
+    });
+    if covered {
+        return None;
+    }
+    let doc = portfolio.get(&d.id)?;
+    Some(finding(
+        portfolio.repo.path(doc),
+        doc.key_span([Seg::Key("baseline")]),
+        &d.id,
+        &change.base,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::{Decision, Deltas};
+    use serde_json::json;
+
+    fn modified(id: &str, kind: &str, old: Value, new: Value, notes: Vec<Note>) -> DocDiff {
+        DocDiff {
+            id: id.into(),
+            kind: kind.into(),
+            change: ChangeKind::Modified,
+            file: format!("{id}.yaml"),
+            old_file: None,
+            old_id: None,
+            fields: Vec::new(),
+            notes,
+            old: Some(old),
+            new: Some(new),
+        }
+    }
+
+    /// Whether G005 finds the replanned project `p`, beside a change request of `p`
+    /// that was approved before the range and has these notes in it.
+    fn found(notes: Vec<Note>) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(crate::config::FILE), "version: 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("p.yaml"),
+            "kind: project\nid: p\ntitle: P\nsponsor: s\nmanager: m\nstate: active\nphase: execution\nbaseline:\n  finish: 2027-02-01\n",
+        )
+        .unwrap();
+        let repo = crate::repository::load(&crate::source::Worktree::at(dir.path())).unwrap();
+        let baseline = |finish: &str| {
+            json!({"kind": "project", "id": "p", "baseline": {"finish": finish,
+                   "approved_by": "s", "approved_on": "2026-01-02"}})
+        };
+        let request = json!({"kind": "change", "id": "cr", "project": "p", "status": "approved"});
+        let change = Change {
+            base: "base".into(),
+            head: "head".into(),
+            documents: vec![
+                modified(
+                    "p",
+                    "project",
+                    baseline("2026-12-18"),
+                    baseline("2027-02-01"),
+                    Vec::new(),
+                ),
+                modified("cr", "change", request.clone(), request, notes),
+            ],
+            deltas: Deltas::default(),
+            files_changed: 2,
+            changed_files: Vec::new(),
+            unparsed: Vec::new(),
+            unidentified: Vec::new(),
+            findings: None,
+        };
+        check(&change.documents[0], &change, &Portfolio::new(&repo)).is_some()
+    }
+
+    #[test]
+    fn an_approval_given_in_the_range_covers_the_new_baseline_a_rejection_does_not() {
+        let approval = |decision| Note::Approval {
+            by: "dave".into(),
+            decision,
+        };
+        assert!(found(Vec::new()));
+        assert!(found(vec![approval(Decision::Reject)]));
+        assert!(!found(vec![approval(Decision::Approve)]));
+    }
 }

@@ -55,6 +55,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             out.push(
                 ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
+                    .concerning(&r.id)
                     .help(help),
             );
         }
@@ -84,6 +85,7 @@ fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     w.owner
                 ),
             )
+            .concerning(&w.owner)
             .help(help),
         );
     }

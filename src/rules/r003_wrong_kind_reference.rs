@@ -50,6 +50,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .unwrap_or_else(|| format!("use the id of {} {}", r.target.article(), r.target));
             out.push(
                 ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
+                    .concerning(&r.id)
                     .help(help),
             );
         }
@@ -82,6 +83,7 @@ fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     target.kind
                 ),
             )
+            .concerning(&w.owner)
             .help(help),
         );
     }

@@ -36,5 +36,8 @@ pub fn finding(span: Span, waiver: &Waiver) -> Diagnostic {
     let help = format!(
         "renew it with a new `expires` and reason (owner: {owner}), or remove it and fix the finding"
     );
-    Diagnostic::new(RULE.code, FILE, span, message).help(help)
+    Diagnostic::new(RULE.code, FILE, span, message)
+        .concerning(id)
+        .concerning(owner)
+        .help(help)
 }

@@ -39,5 +39,7 @@ pub fn unknown_id<'a>(
     let help = did_you_mean(&waiver.id, ids)
         .unwrap_or_else(|| "remove the waiver if the document is gone".into());
     let message = format!("waiver names id `{}`, which no document has", waiver.id);
-    Diagnostic::new(RULE.code, FILE, span, message).help(help)
+    Diagnostic::new(RULE.code, FILE, span, message)
+        .concerning(&waiver.id)
+        .help(help)
 }

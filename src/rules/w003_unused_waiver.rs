@@ -28,7 +28,9 @@ pub fn rule_off(span: Span, waiver: &Waiver) -> Diagnostic {
     let Waiver { rule, id, .. } = waiver;
     let message =
         format!("waiver of {rule} for `{id}` silences nothing: {rule} is off in `rules:`");
-    Diagnostic::new(RULE.code, FILE, span, message).help("remove the waiver")
+    Diagnostic::new(RULE.code, FILE, span, message)
+        .concerning(id)
+        .help("remove the waiver")
 }
 
 /// `waiver` that silenced no finding, at its `rule`.
@@ -36,5 +38,7 @@ pub fn unused(span: Span, waiver: &Waiver) -> Diagnostic {
     let Waiver { rule, id, .. } = waiver;
     let message =
         format!("waiver of {rule} for `{id}` silenced nothing: {rule} reports no finding on it");
-    Diagnostic::new(RULE.code, FILE, span, message).help("the problem is gone: remove the waiver")
+    Diagnostic::new(RULE.code, FILE, span, message)
+        .concerning(id)
+        .help("the problem is gone: remove the waiver")
 }

@@ -3,10 +3,11 @@
 //! looks the document's file up by path in each commit's tree; only the blobs that
 //! differ are read.
 
-use super::diff::{ChangeKind, FieldChange, field_changes, mark_amounts};
-use super::{Commit, Git};
+use super::ChangeKind;
+use super::fields::{FieldChange, field_changes, mark_amounts};
 use crate::Error;
-use crate::parse::{self, Limits, YamlFile};
+use crate::git::{Commit, Git, find, locate, read};
+use crate::parse::YamlFile;
 use gix::ObjectId;
 use serde::Serialize;
 use serde_json::Value;
@@ -22,52 +23,6 @@ pub struct Event {
     pub file: String,
     pub old_file: Option<String>,
     pub fields: Vec<FieldChange>,
-}
-
-/// The file at `path` with these bytes, read.
-fn read(path: &str, bytes: &[u8]) -> YamlFile {
-    parse::load(path, bytes, &Limits::default())
-}
-
-/// The document with `id` in a file.
-fn find(file: YamlFile, id: &str) -> Option<Value> {
-    file.docs
-        .into_iter()
-        .map(|d| d.value)
-        .find(|v| v.get("id").and_then(Value::as_str) == Some(id))
-}
-
-/// The document with `id` in a file's bytes.
-pub(super) fn find_in(bytes: &[u8], path: &str, id: &str) -> Option<Value> {
-    find(read(path, bytes), id)
-}
-
-/// Where document `id` is in `commit`: its path and value. Files named after the id are
-/// tried first, then every file that mentions it.
-pub(super) fn locate(
-    git: &Git,
-    repo: &gix::Repository,
-    commit: ObjectId,
-    id: &str,
-) -> Result<Option<(String, Value)>, Error> {
-    let files = git.files(commit)?;
-    let named = |p: &str| p.rsplit('/').next().is_some_and(|f| f.starts_with(id));
-    let (first, rest): (Vec<_>, Vec<_>) = files
-        .iter()
-        .filter(|(p, _)| crate::source::is_document_path(p))
-        .partition(|(p, _)| named(p));
-    for (path, blob) in first.into_iter().chain(rest) {
-        let Ok(bytes) = git.blob(repo, *blob) else {
-            continue;
-        };
-        if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
-            continue;
-        }
-        if let Some(value) = find_in(&bytes, path, id) {
-            return Ok(Some((path.clone(), value)));
-        }
-    }
-    Ok(None)
 }
 
 /// The fields that changed from `old` to `new`, amounts marked with their currency: a
