@@ -37,63 +37,19 @@ const LAYERS: &[&[&str]] = &[
 ];
 
 /// Edges that still go against `LAYERS`: `(from, to, why)`. This list may only shrink.
+#[rustfmt::skip]
 const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "source",
-        "config",
-        "the name `pmo.yaml` (config::FILE) is the configuration's",
-    ),
-    (
-        "parse",
-        "rules",
-        "the parser builds P001/P004/P005 findings with their rules' constructors",
-    ),
-    (
-        "diagnostic",
-        "rules",
-        "a new finding takes its rule's default severity from the catalogue",
-    ),
-    (
-        "model",
-        "repository",
-        "a Portfolio indexes a loaded Repository",
-    ),
-    (
-        "config",
-        "rules",
-        "pmo.yaml's findings are built by S001/S002's constructors",
-    ),
-    (
-        "config",
-        "schema",
-        "pmo.yaml is validated against its built-in schema",
-    ),
-    (
-        "schema",
-        "rules",
-        "schema violations are built by S001's constructors",
-    ),
-    (
-        "schema",
-        "metrics",
-        "a violation's message formats amounts with metrics::money",
-    ),
-    (
-        "repository",
-        "rules",
-        "the loader builds P002/P003/P006 findings with their rules' constructors",
-    ),
+    ("parse", "rules", "the parser builds P001/P004/P005 findings with their rules' constructors"),
+    ("diagnostic", "rules", "a new finding takes its rule's default severity from the catalogue"),
+    ("model", "repository", "a Portfolio indexes a loaded Repository"),
+    ("config", "rules", "pmo.yaml's findings are built by S001/S002's constructors"),
+    ("config", "schema", "pmo.yaml is validated against its built-in schema"),
+    ("schema", "rules", "schema violations are built by S001's constructors"),
+    ("schema", "metrics", "a violation's message formats amounts with metrics::money"),
+    ("repository", "rules", "the loader builds P002/P003/P006 findings with their rules' constructors"),
     ("rules", "check", "a rule's check takes check::Context"),
-    (
-        "rules",
-        "changes",
-        "G005, C005 and C006 judge a change's DocDiff/Change",
-    ),
-    (
-        "views",
-        "render",
-        "export writes its tables with render::table's CSV and JSON lines",
-    ),
+    ("rules", "changes", "G005, C005 and C006 judge a change's DocDiff/Change"),
+    ("views", "render", "export writes its tables with render::table's CSV and JSON lines"),
 ];
 
 /// The module a file belongs to: the first component under `src/`, `cli` for the binary.
