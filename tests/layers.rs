@@ -47,7 +47,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("schema", "rules", "schema violations are built by S001's constructors"),
     ("schema", "metrics", "a violation's message formats amounts with metrics::money"),
     ("repository", "rules", "the loader builds P002/P003/P006 findings with their rules' constructors"),
-    ("rules", "check", "a rule's check takes check::Context"),
     ("rules", "changes", "G005, C005 and C006 judge a change's DocDiff/Change"),
     ("views", "render", "export writes its tables with render::table's CSV and JSON lines"),
 ];
