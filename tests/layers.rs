@@ -48,7 +48,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("schema", "rules", "schema violations are built by S001's constructors"),
     ("repository", "rules", "the loader builds P002/P003/P006 findings with their rules' constructors"),
     ("rules", "changes", "G005, C005 and C006 judge a change's DocDiff/Change"),
-    ("views", "render", "export writes its tables with render::table's CSV and JSON lines"),
 ];
 
 /// The module a file belongs to: the first component under `src/`, `cli` for the binary.
