@@ -4,61 +4,13 @@
 mod waivers;
 
 use crate::code::Code;
-use crate::config::{Config, Level, Position};
-use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::model::{Document, Portfolio, Project};
+use crate::config::Level;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::repository::Repository;
 use crate::rules;
+pub use crate::rules::Context;
 use jiff::civil::Date;
 use rayon::prelude::*;
-
-/// What rules see: the portfolio (its methods are the context's, through `Deref`), the
-/// configuration and the date of the check.
-pub struct Context<'a> {
-    pub portfolio: Portfolio<'a>,
-    pub config: &'a Config,
-    pub today: Date,
-}
-
-impl<'a> Context<'a> {
-    pub fn new(repo: &'a Repository, today: Date) -> Self {
-        Context {
-            portfolio: Portfolio::new(repo),
-            config: &repo.config,
-            today,
-        }
-    }
-
-    /// Projects that are active, on hold or closed, with where they stand in a known
-    /// methodology: what the stage-gate rules look at.
-    pub fn gated_projects(
-        &self,
-    ) -> impl Iterator<Item = (&'a Document, &Project<'a>, Position<'a>)> {
-        self.projects()
-            .iter()
-            .filter(|(_, p)| p.state.is_gated())
-            .filter_map(|(doc, p)| Some((*doc, p, self.config.position(p)?)))
-    }
-
-    /// A finding on a document, carrying its id (waivers match on it).
-    pub fn diagnostic(
-        &self,
-        code: Code,
-        doc: &Document,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic::new(code, self.repo.path(doc), span, message).id(doc.id())
-    }
-}
-
-impl<'a> std::ops::Deref for Context<'a> {
-    type Target = Portfolio<'a>;
-
-    fn deref(&self) -> &Portfolio<'a> {
-        &self.portfolio
-    }
-}
 
 /// The outcome of `pmo check`.
 pub struct Report {

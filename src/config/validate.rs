@@ -8,7 +8,7 @@ use crate::rules::{s001_schema_violation as s001, s002_incoherent_configuration 
 use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
 
-pub const FILE: &str = "pmo.yaml";
+pub const FILE: &str = crate::source::CONFIG_FILE;
 
 /// The configuration, or the diagnostics that explain why it cannot be used.
 pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {

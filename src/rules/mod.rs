@@ -11,9 +11,11 @@
 //! `src/rules/<code>_<name>.rs` with a `pub static RULE`, and list it in [`ALL`] below;
 //! then accept the changed snapshot of the code list.
 
-use crate::check::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
+
+mod context;
+pub use context::Context;
 
 mod a001_over_allocated;
 mod c001_not_enough_approvals;

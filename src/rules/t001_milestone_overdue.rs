@@ -1,5 +1,5 @@
+use super::Context;
 use super::Rule;
-use crate::check::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Seg;

@@ -42,11 +42,15 @@ pub fn skip_set(exclude: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+/// The configuration's file name, at the root of a governance repository: what the walk
+/// up looks for, and the one YAML file that is not a document. `config::FILE` is this.
+pub const CONFIG_FILE: &str = "pmo.yaml";
+
 /// Whether `dir` holds a governance repository's configuration. `pmo.yaml` as a link
 /// counts (it is then refused, with the reason, when it is read): the walk up must not
 /// pass it by for another `pmo.yaml` further up.
 pub fn holds_config(dir: &Path) -> bool {
-    std::fs::symlink_metadata(dir.join(crate::config::FILE)).is_ok_and(|m| !m.is_dir())
+    std::fs::symlink_metadata(dir.join(CONFIG_FILE)).is_ok_and(|m| !m.is_dir())
 }
 
 /// Hidden files and folders (a part starting with `.`) are not documents.
@@ -62,5 +66,5 @@ pub fn is_selected_document(path: &str, skip: &GlobSet) -> bool {
 
 /// Document files are YAML files other than the configuration.
 pub fn is_document_path(path: &str) -> bool {
-    (path.ends_with(".yaml") || path.ends_with(".yml")) && path != crate::config::FILE
+    (path.ends_with(".yaml") || path.ends_with(".yml")) && path != CONFIG_FILE
 }

@@ -11,7 +11,6 @@ use crate::metrics::status::overdue;
 use crate::metrics::{self, allocation, change, rag, risk};
 use crate::model::portfolio::view_of;
 use crate::model::{Document, Kind};
-use crate::render;
 use crate::write::Files;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -312,8 +311,8 @@ pub fn write(
     };
     for (name, table) in tables {
         let text: String = match format {
-            Format::Csv => render::table::csv(table),
-            Format::Jsonl => render::table::json_rows(table, &table.rows)
+            Format::Csv => super::machine::csv(table),
+            Format::Jsonl => super::machine::json_rows(table, &table.rows)
                 .iter()
                 .map(|row| row.to_string() + "\n")
                 .collect(),
