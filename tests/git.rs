@@ -768,6 +768,32 @@ fn diff_check_fails_when_the_change_introduces_an_error() {
     );
 }
 
+/// A finding that stays where it was is the same finding though its figures move: the
+/// vendor risk's K001 (score 16, then 20) is neither fixed nor introduced.
+#[test]
+fn diff_check_matches_findings_by_fingerprint_not_wording() {
+    let repo = branch_behind_main();
+    let file = "projects/apollo/risks/apollo-vendor.yaml";
+    let repo = repo.file(file, &risk(4));
+    commit(&repo, BOB_ID, "Vendor risk high");
+    let repo = repo.file(file, &risk(5));
+    let v = json(&repo, &["diff", "HEAD", "--check", "--format", "json"]);
+    let codes = |key: &str| -> Vec<String> {
+        v["diff"]["findings"][key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v:#}"))
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes("introduced"), Vec::<String>::new(), "{v:#}");
+    assert_eq!(codes("fixed"), Vec::<String>::new(), "{v:#}");
+    // Lowering it below the threshold does fix it.
+    let repo = repo.file(file, &risk(3));
+    let v = json(&repo, &["diff", "HEAD", "--check", "--format", "json"]);
+    assert_eq!(v["diff"]["findings"]["fixed"][0]["code"], "K001", "{v:#}");
+}
+
 #[test]
 fn history_credits_a_repair_to_its_commit_and_lists_a_break() {
     const XAVIER: (&str, &str) = ("Xavier Roy", "xavier@example.org");

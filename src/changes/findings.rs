@@ -21,19 +21,15 @@ pub struct Finding {
 }
 
 impl Findings {
-    /// Findings compared by rule, document (else file) and message: moving a line does
-    /// not make a finding new.
+    /// Findings compared by their fingerprints (rule, document, field: see
+    /// [`crate::fingerprint`]): moving a line does not make a finding new, and neither does
+    /// a figure in its message that moved while the problem stayed where it was.
     pub(crate) fn compare(
         base: &[crate::diagnostic::Diagnostic],
         head: &[crate::diagnostic::Diagnostic],
     ) -> Findings {
-        type Key<'a> = (Code, &'a str, &'a str);
-        fn key(d: &crate::diagnostic::Diagnostic) -> Key<'_> {
-            (
-                d.code,
-                d.id.as_deref().unwrap_or(d.file.as_str()),
-                d.message.as_str(),
-            )
+        fn key(d: &crate::diagnostic::Diagnostic) -> &str {
+            &d.fingerprint
         }
         let finding = |d: &crate::diagnostic::Diagnostic| Finding {
             code: d.code,
@@ -43,8 +39,8 @@ impl Findings {
             id: d.id.clone(),
             message: d.message.clone(),
         };
-        let base_keys: BTreeSet<Key> = base.iter().map(key).collect();
-        let head_keys: BTreeSet<Key> = head.iter().map(key).collect();
+        let base_keys: BTreeSet<&str> = base.iter().map(key).collect();
+        let head_keys: BTreeSet<&str> = head.iter().map(key).collect();
         Findings {
             introduced: head
                 .iter()
