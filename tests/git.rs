@@ -577,6 +577,15 @@ fn changed_since_reports_a_new_file_that_is_not_yaml() {
         .stdout(predicate::str::contains("P001"));
 }
 
+/// A document whose `kind` is the word "configuration" is a document of an unknown kind
+/// (P003), not a change to the configuration (C006).
+#[test]
+fn a_document_of_kind_configuration_is_not_configuration() {
+    let repo = history_repo().file("people/sneaky.yaml", "kind: configuration\nid: sneaky\n");
+    let (_, found) = changed_since_head(&repo);
+    assert_eq!(found, [finding("P003", "people/sneaky.yaml")], "{found:?}");
+}
+
 #[test]
 fn changed_since_reports_a_document_edited_into_broken_yaml_or_a_list() {
     const VENDOR: &str = "projects/apollo/risks/apollo-vendor.yaml";

@@ -1,10 +1,12 @@
 //! What a change does to the portfolio's totals: budget, forecast and risk exposure per
 //! currency, and the count of projects by computed RAG.
 
+use super::Subject;
 use super::Which;
 use super::matching::Doc;
 use crate::config::Config;
 use crate::metrics::{self, rag};
+use crate::model::Kind;
 use crate::model::{Project, Rag, Risk};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -46,7 +48,7 @@ impl<'d> Currencies<'d> {
         let default = config.currency.clone().unwrap_or_default();
         let side = |docs: &'d BTreeMap<String, Doc>| {
             docs.iter()
-                .filter(|(_, d)| d.kind == "project")
+                .filter(|(_, d)| d.kind == Subject::Document(Kind::Project))
                 .map(|(id, d)| {
                     let own = d.value.get("currency").and_then(Value::as_str);
                     (
@@ -71,8 +73,8 @@ impl<'d> Currencies<'d> {
             Which::Base => (&self.base, &self.head),
             Which::Head => (&self.head, &self.base),
         };
-        let project = match doc.kind.as_str() {
-            "project" => doc.value.get("id"),
+        let project = match doc.kind.kind() {
+            Some(Kind::Project) => doc.value.get("id"),
             _ => doc.value.get("project"),
         }
         .and_then(Value::as_str)
@@ -94,8 +96,8 @@ pub(super) fn deltas(
     let mut d = Deltas::default();
     for (docs, sign, side) in [(old, -1.0, Which::Base), (new, 1.0, Which::Head)] {
         for doc in docs.values() {
-            match doc.kind.as_str() {
-                "project" => {
+            match doc.kind.kind() {
+                Some(Kind::Project) => {
                     let Some(p) = typed::<Project>(Some(&doc.value)) else {
                         continue;
                     };
@@ -106,7 +108,7 @@ pub(super) fn deltas(
                     let rag = rag_name(rag::computed(&p, &config.rag, today).overall);
                     *d.rag.entry(rag.to_owned()).or_default() += sign as i64;
                 }
-                "risk" => {
+                Some(Kind::Risk) => {
                     let Some(r) = typed::<Risk>(Some(&doc.value)) else {
                         continue;
                     };
@@ -150,7 +152,7 @@ mod tests {
         let config = Config::default();
         let doc = |kind: &str, value: Value| Doc {
             file: format!("{kind}.yaml"),
-            kind: kind.to_owned(),
+            kind: Subject::of(kind),
             value,
         };
         let risk = |probability: u8| {

@@ -32,8 +32,13 @@ impl FieldChange {
 
 /// Marks the amounts among `fields` of a `kind` document with the currencies of its two
 /// sides.
-pub fn mark_amounts(kind: &str, fields: &mut [FieldChange], old: &str, new: &str) {
-    let Some(kind) = crate::model::Kind::parse(kind) else {
+pub fn mark_amounts(
+    kind: Option<crate::model::Kind>,
+    fields: &mut [FieldChange],
+    old: &str,
+    new: &str,
+) {
+    let Some(kind) = kind else {
         return;
     };
     for f in fields {

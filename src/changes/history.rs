@@ -7,6 +7,7 @@ use super::ChangeKind;
 use super::fields::{FieldChange, field_changes, mark_amounts};
 use crate::Error;
 use crate::git::{Commit, Git, find, locate, read};
+use crate::model::Kind;
 use crate::parse::YamlFile;
 use gix::ObjectId;
 use serde::Serialize;
@@ -38,7 +39,7 @@ fn changes(old: &Value, new: &Value, currency: &str) -> Vec<FieldChange> {
             .to_owned()
     };
     let mut fields = field_changes(old, new);
-    mark_amounts(kind, &mut fields, &of(old), &of(new));
+    mark_amounts(Kind::parse(kind), &mut fields, &of(old), &of(new));
     fields
 }
 

@@ -2,6 +2,7 @@
 //! of the head are judged with the roles and addresses the base gives them.
 
 use super::Change;
+use super::Subject;
 use crate::model::Kind;
 use crate::repository::Repository;
 use crate::rules::c006_guard_changed::IDENTITY;
@@ -12,7 +13,11 @@ use serde_json::Value;
 /// change cannot make its author an approver of itself. A person the change adds has no
 /// roles and no email yet.
 pub(crate) fn restore_identities(change: &Change, repo: &mut Repository) {
-    for d in change.documents.iter().filter(|d| d.kind == "person") {
+    for d in change
+        .documents
+        .iter()
+        .filter(|d| d.kind == Subject::Document(Kind::Person))
+    {
         let person = repo
             .documents
             .iter_mut()
@@ -54,7 +59,7 @@ mod tests {
             head: "head".into(),
             documents: vec![DocDiff {
                 id: "carol".into(),
-                kind: "person".into(),
+                kind: Subject::Document(Kind::Person),
                 change: ChangeKind::Modified,
                 file: "carol.yaml".into(),
                 old_file: None,

@@ -10,6 +10,7 @@ use crate::check::{Report, check, check_with};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::git::{self, Git};
+use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::repository::Repository;
 use crate::rules::{
@@ -94,9 +95,9 @@ fn findings(
     let range = Range::new(git, base, tip)?;
     let mut out = Vec::new();
     for d in &change.documents {
-        match d.kind.as_str() {
-            "project" => out.extend(g005::check(d, change, &portfolio)),
-            "change" => out.extend(c005::check(&range, d, &portfolio)),
+        match d.kind.kind() {
+            Some(Kind::Project) => out.extend(g005::check(d, change, &portfolio)),
+            Some(Kind::Change) => out.extend(c005::check(&range, d, &portfolio)),
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
 //! Which files a diff compares, the documents they hold, and which document of the base
 //! is which of the head: by id, or by file and kind when the id changed.
 
+use super::Subject;
 use super::{Unidentified, Unparsed, Which};
 use crate::git::Side;
 use crate::parse::{self, Limits};
@@ -32,7 +33,7 @@ pub(super) fn configuration_files() -> Vec<String> {
 /// A parsed document of a changed file.
 pub(super) struct Doc {
     pub file: String,
-    pub kind: String,
+    pub kind: Subject,
     pub value: Value,
 }
 
@@ -53,7 +54,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(Identity, Doc)>> {
             Ok(format!(":{path}")),
             Doc {
                 file: path.to_owned(),
-                kind: "configuration".into(),
+                kind: Subject::Configuration,
                 value: Value::String(String::from_utf8_lossy(bytes).into_owned()),
             },
         )]);
@@ -63,7 +64,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(Identity, Doc)>> {
             Ok(format!(":{path}")),
             Doc {
                 file: path.to_owned(),
-                kind: "configuration".into(),
+                kind: Subject::Configuration,
                 value: serde_json::from_slice(bytes).unwrap_or(Value::Null),
             },
         )]);
@@ -82,7 +83,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(Identity, Doc)>> {
             Ok(CONFIGURATION.to_owned()),
             Doc {
                 file: path.to_owned(),
-                kind: "configuration".into(),
+                kind: Subject::Configuration,
                 value,
             },
         )]);
@@ -106,7 +107,7 @@ fn parse_docs(path: &str, bytes: &[u8]) -> Option<Vec<(Identity, Doc)>> {
             };
             let doc = Doc {
                 file: path.to_owned(),
-                kind: kind.unwrap_or_default(),
+                kind: Subject::of(kind.as_deref().unwrap_or_default()),
                 value: d.value,
             };
             (id, doc)

@@ -27,6 +27,7 @@ pub use notes::{AmountField, DateField, Decision, Note, NoteField};
 use crate::Error;
 use crate::config::Config;
 use crate::git::{self, Git, Head};
+use crate::model::Kind;
 use deltas::{Currencies, deltas};
 use gix::ObjectId;
 use jiff::civil::Date;
@@ -49,10 +50,49 @@ pub enum ChangeKind {
     Unreadable,
 }
 
+/// What an entry of a change is: a document of a kind pmo knows, a document whose `kind`
+/// it does not know (kept as written), or the configuration (`pmo.yaml`, a schema
+/// overlay, `.gitignore`). Written as its text: `project`, `riskk`, `configuration`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Document(Kind),
+    Unknown(String),
+    Configuration,
+}
+
+impl Subject {
+    /// The subject of a document whose `kind` is `text`.
+    pub fn of(text: &str) -> Subject {
+        Kind::parse(text).map_or_else(|| Subject::Unknown(text.to_owned()), Subject::Document)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Subject::Document(kind) => kind.as_str(),
+            Subject::Unknown(text) => text,
+            Subject::Configuration => "configuration",
+        }
+    }
+
+    /// The kind, for a document of a kind pmo knows.
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Subject::Document(kind) => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DocDiff {
     pub id: String,
-    pub kind: String,
+    pub kind: Subject,
     pub change: ChangeKind,
     pub file: String,
     pub old_file: Option<String>,
@@ -209,9 +249,9 @@ pub fn diff(
             o.map(|d| currencies.of(d, Which::Base)).unwrap_or_default(),
             n.map(|d| currencies.of(d, Which::Head)).unwrap_or_default(),
         );
-        mark_amounts(kind, &mut fields, &currency.0, &currency.1);
+        mark_amounts(kind.kind(), &mut fields, &currency.0, &currency.1);
         let mut notes = notes(
-            kind,
+            kind.kind(),
             o.map(|d| &d.value),
             n.map(|d| &d.value),
             (&currency.0, &currency.1),

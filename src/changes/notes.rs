@@ -4,6 +4,7 @@
 
 use crate::config::Config;
 use crate::metrics::{self, days_between, rag};
+use crate::model::Kind;
 use crate::model::{Project, Rag, Risk};
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
@@ -290,7 +291,7 @@ fn typed<'a, T: serde::Deserialize<'a>>(v: Option<&'a Value>) -> Option<T> {
 /// What the change from `old` to `new` does to a `kind` document; `currency` is that of
 /// the old and the new document's amounts.
 pub(crate) fn notes(
-    kind: &str,
+    kind: Option<Kind>,
     old: Option<&Value>,
     new: Option<&Value>,
     currency: (&str, &str),
@@ -316,7 +317,7 @@ pub(crate) fn notes(
         })
     };
     match kind {
-        "project" => {
+        Some(Kind::Project) => {
             out.extend(changed(NoteField::State));
             out.extend(changed(NoteField::Phase));
             out.extend(changed_amount(AmountField::BaselineBudget));
@@ -349,7 +350,7 @@ pub(crate) fn notes(
                 out.push(Note::BaselineChanged);
             }
         }
-        "risk" => {
+        Some(Kind::Risk) => {
             let score = |v| typed::<Risk>(v).map(|r| metrics::risk::score(&r));
             if let (Some(from), Some(to)) = (score(old), score(new))
                 && from != to
@@ -359,7 +360,7 @@ pub(crate) fn notes(
             out.extend(changed(NoteField::Status));
             out.extend(changed(NoteField::Response));
         }
-        "change" => {
+        Some(Kind::Change) => {
             out.extend(changed(NoteField::Status));
             out.extend(changed_amount(AmountField::Cost));
             let before = Approval::all(old);
@@ -373,7 +374,7 @@ pub(crate) fn notes(
                     }),
             );
         }
-        "status" => {
+        Some(Kind::Status) => {
             for field in [
                 NoteField::Overall,
                 NoteField::Schedule,
@@ -405,7 +406,7 @@ mod tests {
         config: &Config,
         today: Date,
     ) -> Vec<String> {
-        super::notes(kind, old, new, currency, config, today)
+        super::notes(Kind::parse(kind), old, new, currency, config, today)
             .iter()
             .map(ToString::to_string)
             .collect()
@@ -507,7 +508,7 @@ mod tests {
             }
         );
         let n = super::notes(
-            "change",
+            Some(Kind::Change),
             Some(&old),
             Some(&new),
             ("", ""),

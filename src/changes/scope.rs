@@ -2,6 +2,7 @@
 //! change's, the others were there before.
 
 use super::Change;
+use super::Subject;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -10,7 +11,10 @@ impl Change {
     /// whether the configuration changed.
     pub(crate) fn scope(&self) -> Scope<'_> {
         let mut scope = Scope {
-            everything: self.documents.iter().any(|c| c.kind == "configuration"),
+            everything: self
+                .documents
+                .iter()
+                .any(|c| c.kind == Subject::Configuration),
             files: self.changed_files.iter().map(String::as_str).collect(),
             ..Scope::default()
         };
@@ -99,7 +103,7 @@ mod tests {
         use crate::diagnostic::{Diagnostic, Span};
         let removed = DocDiff {
             id: "apollo".into(),
-            kind: "project".into(),
+            kind: Subject::Document(crate::model::Kind::Project),
             change: ChangeKind::Removed,
             file: "projects/apollo.yaml".into(),
             old_file: None,

@@ -292,7 +292,7 @@ fn plain(c: &changes::Change) -> String {
     for d in &c.documents {
         out += &format!(
             "\n{} {} ({}) {}\n",
-            text(&d.kind),
+            text(d.kind.as_str()),
             text(&d.id),
             text(&d.file),
             verb(d, text)
@@ -344,7 +344,7 @@ fn markdown(c: &changes::Change) -> String {
                 .collect();
             out += &format!(
                 "| {} `{}` | {} | {} |\n",
-                md(&d.kind),
+                md(d.kind.as_str()),
                 md(&d.id),
                 verb(d, md),
                 notes.join("; ")
@@ -356,7 +356,12 @@ fn markdown(c: &changes::Change) -> String {
     if !with_fields.is_empty() {
         out += "\n<details><summary>Field changes</summary>\n\n";
         for d in with_fields {
-            out += &format!("**{} `{}`** ({})\n\n", md(&d.kind), md(&d.id), md(&d.file));
+            out += &format!(
+                "**{} `{}`** ({})\n\n",
+                md(d.kind.as_str()),
+                md(&d.id),
+                md(&d.file)
+            );
             for f in &d.fields {
                 out += &field_item(f, md);
                 out.push('\n');

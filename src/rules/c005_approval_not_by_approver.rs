@@ -279,7 +279,7 @@ mod tests {
         old["approvals"] = json!([]);
         let d = DocDiff {
             id: "cr".into(),
-            kind: "change".into(),
+            kind: crate::changes::Subject::Document(crate::model::Kind::Change),
             change: ChangeKind::Modified,
             file: "cr.yaml".into(),
             old_file: None,

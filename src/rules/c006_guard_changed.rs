@@ -1,8 +1,10 @@
 use super::Rule;
+use crate::changes::Subject;
 use crate::changes::{Change, ChangeKind, DocDiff, FieldChange};
 use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::parse::{self, Limits, Seg};
 use serde_json::Value;
@@ -101,10 +103,10 @@ pub(crate) fn check(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &change.documents {
-        match d.kind.as_str() {
-            "configuration" if d.file == FILE => out.extend(configuration(d, config_text)),
-            "configuration" => out.push(file_changed(&d.file, verb(d.change))),
-            "person" => out.extend(person(d, portfolio)),
+        match d.kind {
+            Subject::Configuration if d.file == FILE => out.extend(configuration(d, config_text)),
+            Subject::Configuration => out.push(file_changed(&d.file, verb(d.change))),
+            Subject::Document(Kind::Person) => out.extend(person(d, portfolio)),
             _ => {}
         }
     }

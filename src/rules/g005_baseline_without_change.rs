@@ -1,7 +1,9 @@
 use super::Rule;
+use crate::changes::Subject;
 use crate::changes::{Change, ChangeKind, DocDiff, Note};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::parse::Seg;
 use serde_json::Value;
@@ -73,7 +75,7 @@ pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> 
     };
     // Added in the range, approved in it, or given an approval in it.
     let covered = change.documents.iter().any(|c| {
-        c.kind == "change"
+        c.kind == Subject::Document(Kind::Change)
             && get(c.new.as_ref(), "project")
                 .and_then(Value::as_str)
                 .is_some_and(|p| p == d.id || Some(p) == d.old_id.as_deref())
@@ -103,7 +105,7 @@ mod tests {
     fn modified(id: &str, kind: &str, old: Value, new: Value, notes: Vec<Note>) -> DocDiff {
         DocDiff {
             id: id.into(),
-            kind: kind.into(),
+            kind: Subject::of(kind),
             change: ChangeKind::Modified,
             file: format!("{id}.yaml"),
             old_file: None,
