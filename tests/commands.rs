@@ -396,80 +396,61 @@ fn global_options_are_refused_where_they_mean_nothing() {
             "{args:?}: {stderr}"
         );
     };
-    // A revision where nothing is read from git: before or after the command alike.
-    refused(
-        &["init", "x", "--rev", "nosuch"],
-        "--rev means nothing to `pmo init`",
-    );
-    refused(
-        &["--rev", "HEAD", "new", "person"],
-        "--rev means nothing to `pmo new`",
-    );
-    refused(
-        &["import", "a.csv", "--map", "m.yaml", "--rev", "HEAD"],
-        "--rev means nothing to `pmo import`",
-    );
-    refused(
-        &["rules", "--rev", "HEAD"],
-        "--rev means nothing to `pmo rules`",
-    );
-    refused(
-        &["schema", "--rev", "HEAD"],
-        "--rev means nothing to `pmo schema`",
-    );
-    // A date where no date is used.
-    refused(
-        &["init", "x", "--today", "2026-11-20"],
-        "--today means nothing to `pmo init`",
-    );
-    refused(
-        &["diff", "--today", "2026-11-20"],
-        "--today means nothing to `pmo diff`",
-    );
-    refused(
-        &["history", "apollo", "--today", "2026-11-20"],
-        "--today means nothing to `pmo history`",
-    );
-    refused(
-        &["explain", "R002", "--today", "2026-11-20"],
-        "--today means nothing to `pmo explain`",
-    );
-    refused(
-        &["schema", "--today", "2026-11-20"],
-        "--today means nothing to `pmo schema`",
-    );
-    // A directory where no repository is read and no file written.
-    refused(&["-C", ".", "rules"], "-C means nothing to `pmo rules`");
-    refused(
-        &["-C", ".", "explain", "R002"],
-        "-C means nothing to `pmo explain`",
-    );
-    // Colour where nothing is coloured.
-    refused(
-        &[
+    // (arguments, the option refused, the command it means nothing to)
+    let cases: &[(&[&str], &str, &str)] = &[
+        // A revision where nothing is read from git: before or after the command alike.
+        (&["init", "x", "--rev", "nosuch"], "--rev", "init"),
+        (&["--rev", "HEAD", "new", "person"], "--rev", "new"),
+        (
+            &["import", "a.csv", "--map", "m.yaml", "--rev", "HEAD"],
+            "--rev",
+            "import",
+        ),
+        (&["rules", "--rev", "HEAD"], "--rev", "rules"),
+        (&["schema", "--rev", "HEAD"], "--rev", "schema"),
+        // A date where no date is used.
+        (&["init", "x", "--today", "2026-11-20"], "--today", "init"),
+        (&["diff", "--today", "2026-11-20"], "--today", "diff"),
+        (
+            &["history", "apollo", "--today", "2026-11-20"],
+            "--today",
+            "history",
+        ),
+        (
+            &["explain", "R002", "--today", "2026-11-20"],
+            "--today",
+            "explain",
+        ),
+        (&["schema", "--today", "2026-11-20"], "--today", "schema"),
+        // A directory where no repository is read and no file written.
+        (&["-C", ".", "rules"], "-C", "rules"),
+        (&["-C", ".", "explain", "R002"], "-C", "explain"),
+        // Colour where nothing is coloured.
+        (
+            &[
+                "--color",
+                "always",
+                "report",
+                "status",
+                "--project",
+                "apollo",
+            ],
             "--color",
-            "always",
             "report",
-            "status",
-            "--project",
-            "apollo",
-        ],
-        "--color means nothing to `pmo report`",
-    );
-    refused(
-        &["new", "person", "--color", "never"],
-        "--color means nothing to `pmo new`",
-    );
-    refused(
-        &["export", "-o", "out", "--color", "never"],
-        "--color means nothing to `pmo export`",
-    );
-    // Quiet where there is nothing to leave out.
-    refused(&["-q", "diff"], "-q means nothing to `pmo diff`");
-    refused(
-        &["explain", "R002", "-q"],
-        "-q means nothing to `pmo explain`",
-    );
+        ),
+        (&["new", "person", "--color", "never"], "--color", "new"),
+        (
+            &["export", "-o", "out", "--color", "never"],
+            "--color",
+            "export",
+        ),
+        // Quiet where there is nothing to leave out.
+        (&["-q", "diff"], "-q", "diff"),
+        (&["explain", "R002", "-q"], "-q", "explain"),
+    ];
+    for (args, option, command) in cases {
+        refused(args, &format!("{option} means nothing to `pmo {command}`"));
+    }
     // Nothing was written by a refused command.
     assert!(!repo.join("x").exists() && !repo.join("out").exists());
     assert!(

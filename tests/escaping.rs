@@ -253,6 +253,7 @@ fn cases(id: &str) -> Vec<(Kind, Vec<String>)> {
         (Terminal, vec!["-q", "check"]),
         (Json, vec!["check", "--format", "json"]),
         (Json, vec!["check", "--format", "sarif"]),
+        (Json, vec!["check", "--format", "gitlab"]),
         (Github, vec!["check", "--format", "github"]),
         (Junit, vec!["check", "--format", "junit"]),
         (Terminal, vec!["check", "--changed-since", "HEAD~1"]),

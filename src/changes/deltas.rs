@@ -139,13 +139,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const TODAY: Date = jiff::civil::date(2026, 11, 20);
-
-    fn project(currency: &str, budget: f64) -> Value {
-        json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s", "manager": "m",
-               "state": "active", "phase": "execution", "currency": currency,
-               "baseline": {"finish": "2026-12-18", "budget": budget}})
-    }
+    use crate::changes::test_docs::{TODAY, project};
 
     #[test]
     fn deltas_count_each_side_in_its_currency_to_the_cent() {

@@ -296,3 +296,19 @@ pub fn diff(
         findings: None,
     })
 }
+
+/// Documents the tests of the change model share.
+#[cfg(test)]
+mod test_docs {
+    use jiff::civil::Date;
+    use serde_json::{Value, json};
+
+    pub const TODAY: Date = jiff::civil::date(2026, 11, 20);
+
+    /// An active project in `currency` with a baseline `budget`.
+    pub fn project(currency: &str, budget: f64) -> Value {
+        json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s", "manager": "m",
+               "state": "active", "phase": "execution", "currency": currency,
+               "baseline": {"finish": "2026-12-18", "budget": budget}})
+    }
+}

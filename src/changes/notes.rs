@@ -395,7 +395,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const TODAY: Date = jiff::civil::date(2026, 11, 20);
+    use crate::changes::test_docs::{TODAY, project};
 
     /// The notes of a change, in words.
     fn notes(
@@ -448,12 +448,6 @@ mod tests {
             "{n:?}"
         );
         assert!(n.contains(&"baseline changed".to_owned()));
-    }
-
-    fn project(currency: &str, budget: f64) -> Value {
-        json!({"kind": "project", "id": "p", "title": "P", "sponsor": "s", "manager": "m",
-               "state": "active", "phase": "execution", "currency": currency,
-               "baseline": {"finish": "2026-12-18", "budget": budget}})
     }
 
     #[test]

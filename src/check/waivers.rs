@@ -4,7 +4,6 @@
 use super::Context;
 use crate::config::Level;
 use crate::diagnostic::Diagnostic;
-use crate::parse::Seg;
 use crate::rules::{
     w001_expired_waiver as w001, w002_unknown_waiver_target as w002, w003_unused_waiver as w003,
 };
@@ -30,7 +29,7 @@ pub fn apply(ctx: &Context<'_>, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec
         });
 
     for (i, w) in waivers.iter().enumerate() {
-        let at = |field| config.span([Seg::Key("waivers"), Seg::Index(i), Seg::Key(field)]);
+        let at = |field| config.waiver_span(i, field);
         let Some(code) = w.rule.code else {
             kept.push(w002::unknown_rule(at("rule"), w));
             continue;

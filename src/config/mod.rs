@@ -381,6 +381,11 @@ impl Config {
         }
     }
 
+    /// Where `field` of the `i`th waiver is (W001-W003, and R002/R003 on its `owner`).
+    pub fn waiver_span(&self, i: usize, field: &str) -> Span {
+        self.span([Seg::Key("waivers"), Seg::Index(i), Seg::Key(field)])
+    }
+
     /// Where a configured mapping starts (its first key).
     pub fn mapping_span<'a>(&self, path: impl IntoIterator<Item = Seg<'a>>) -> Span {
         match &self.source {

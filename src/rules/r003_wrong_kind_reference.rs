@@ -4,7 +4,6 @@ use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
-use crate::parse::Seg;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
@@ -66,9 +65,7 @@ fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if target.kind == Kind::Person {
             continue;
         }
-        let span = ctx
-            .config
-            .span([Seg::Key("waivers"), Seg::Index(i), Seg::Key("owner")]);
+        let span = ctx.config.waiver_span(i, "owner");
         let help = did_you_mean(&w.owner, ctx.ids_of(Kind::Person))
             .unwrap_or_else(|| "use the id of a person".into());
         out.push(
