@@ -28,10 +28,11 @@ const LAYERS: &[&[&str]] = &[
     &["write"],
     &["repository"],
     &["fingerprint"],
+    &["changes"],
     &["rules"],
     &["check"],
     &["scaffold"],
-    &["changes", "views", "import"],
+    &["views", "import"],
     &["render"],
     &["report"],
     &["cli"],
@@ -47,7 +48,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("config", "schema", "pmo.yaml is validated against its built-in schema"),
     ("schema", "rules", "schema violations are built by S001's constructors"),
     ("repository", "rules", "the loader builds P002/P003/P006 findings with their rules' constructors"),
-    ("rules", "changes", "G005, C005 and C006 judge a change's DocDiff/Change"),
 ];
 
 /// The module a file belongs to: the first component under `src/`, `cli` for the binary.

@@ -5,8 +5,10 @@ use super::Change;
 use super::Subject;
 use crate::model::Kind;
 use crate::repository::Repository;
-use crate::rules::c006_guard_changed::IDENTITY;
 use serde_json::Value;
+
+/// The fields of a person that approvals are judged by.
+pub(crate) const IDENTITY: [&str; 3] = ["roles", "email", "emails"];
 
 /// The roles and emails of the people in `repo` (the head's documents, judged by the
 /// base) as the base has them: what the change gives a person counts once merged, so a

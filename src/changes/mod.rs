@@ -9,7 +9,6 @@ mod fields;
 mod findings;
 mod history;
 mod identities;
-mod judge;
 mod matching;
 mod notes;
 mod scope;
@@ -19,8 +18,7 @@ pub use fields::FieldChange;
 pub(crate) use fields::{field_changes, mark_amounts};
 pub use findings::{Finding, Findings};
 pub use history::{Event, history};
-pub(crate) use identities::restore_identities;
-pub use judge::{Judge, Judged, judge};
+pub(crate) use identities::{IDENTITY, restore_identities};
 pub(crate) use notes::Approval;
 pub use notes::{AmountField, DateField, Decision, Note, NoteField};
 

@@ -1,7 +1,10 @@
 //! Check: run every rule over a loaded repository, then apply the severity overrides and
 //! waivers of pmo.yaml.
 
+mod judge;
 mod waivers;
+
+pub use judge::{Judge, Judged, judge};
 
 use crate::code::Code;
 use crate::config::Level;

@@ -128,14 +128,14 @@ fn changed_since(
         }
     };
     let change = changes::diff(git, base, head, &repo.config, args.today())?;
-    let judge = changes::Judge {
+    let judge = pmo::check::Judge {
         git,
         base,
         tip,
         source,
         today: args.today(),
     };
-    Ok(changes::judge(&judge, &change, repo, None)?.report)
+    Ok(pmo::check::judge(&judge, &change, repo, None)?.report)
 }
 
 fn render_report(

@@ -48,14 +48,14 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             Some(id) => id,
             None => git.resolve("HEAD")?,
         };
-        let judge = changes::Judge {
+        let judge = pmo::check::Judge {
             git: &git,
             base,
             tip,
             source: head_source,
             today: args.today(),
         };
-        change.findings = changes::judge(&judge, &change, &mut after, Some(&before))?.findings;
+        change.findings = pmo::check::judge(&judge, &change, &mut after, Some(&before))?.findings;
     }
     // Like `check`: a change that introduces an error fails.
     let failed = change

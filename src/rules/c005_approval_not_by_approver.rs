@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// Judged by [`check`] on each change request of a change, with the [`History`] of the
-/// range that git supplies ([`crate::changes::judge`]).
+/// range that git supplies ([`crate::check::judge`]).
 pub static RULE: Rule = Rule {
     code: Code::C005,
     name: "approval-not-by-approver",

@@ -1,6 +1,6 @@
 use super::Rule;
 use crate::changes::Subject;
-use crate::changes::{Change, ChangeKind, DocDiff, FieldChange};
+use crate::changes::{Change, ChangeKind, DocDiff, FieldChange, IDENTITY};
 use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Severity, Span};
@@ -91,9 +91,6 @@ const GUARDS: [&str; 12] = [
     "exclude",
     "roles",
 ];
-
-/// The fields of a person that approvals are judged by.
-pub(crate) const IDENTITY: [&str; 3] = ["roles", "email", "emails"];
 
 /// C006 findings of `change`, located in the head: `config_text` is its `pmo.yaml`.
 pub(crate) fn check(

@@ -11,7 +11,7 @@
 use super::{ALL, Rule};
 use crate::Error;
 use crate::changes;
-use crate::check::{Report, check};
+use crate::check::{self, Report, check};
 use crate::config;
 use crate::diagnostic::Diagnostic;
 use crate::git::{Git, GitTree, Head};
@@ -114,14 +114,14 @@ fn changed(folder: &Path) -> (Report, Texts) {
         .unwrap_or_else(|e| fail(e));
     // As the command judges it: a snapshot shows only its rule's findings, all about the
     // change.
-    let judge = changes::Judge {
+    let judge = check::Judge {
         git: &git,
         base,
         tip,
         source: &head,
         today: today(),
     };
-    let report = changes::judge(&judge, &change, &mut repo, None)
+    let report = check::judge(&judge, &change, &mut repo, None)
         .unwrap_or_else(|e| fail(e))
         .report;
     (report, texts_of(repo))

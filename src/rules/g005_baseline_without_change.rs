@@ -8,7 +8,7 @@ use crate::model::Portfolio;
 use crate::parse::Seg;
 use serde_json::Value;
 
-/// Judged by [`check`] on a change, which [`crate::changes::judge`] gives it.
+/// Judged by [`check`] on a change, which [`crate::check::judge`] gives it.
 pub static RULE: Rule = Rule {
     code: Code::G005,
     name: "baseline-without-change",

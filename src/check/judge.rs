@@ -4,9 +4,9 @@
 //! for them; C006, what the change does to the inputs that guard the process), then
 //! scoped to the change, and compared with the base's findings when those are asked for.
 
-use super::{Change, Findings};
+use crate::changes::{Change, Findings, restore_identities};
 use crate::Error;
-use crate::check::{Report, check, check_with};
+use super::{Report, check, check_with};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::git::{self, Git};
@@ -54,7 +54,7 @@ pub fn judge(
     base: Option<&Repository>,
 ) -> Result<Judged, Error> {
     let extra = findings(judge.git, judge.base, judge.tip, change, repo)?;
-    super::restore_identities(change, repo);
+    restore_identities(change, repo);
     let mut report = check_with(repo, judge.today, extra);
     // The change's own pmo.yaml and overlays are checked as documents.
     let mut own = crate::repository::configuration_problems(judge.source);
