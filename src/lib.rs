@@ -1,3 +1,4 @@
+pub mod amount;
 pub mod budget;
 pub mod changes;
 pub mod code;

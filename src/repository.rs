@@ -90,7 +90,7 @@ fn load_with(
     judge: &dyn Source,
 ) -> Result<Repository, Error> {
     let config = config::load(config_bytes).map_err(Error::Config)?;
-    let schemas = Schemas::compile(&overlays(judge)?, &config)
+    let schemas = Schemas::compile(&overlays(judge)?, &config.project.optional)
         .map_err(|e| Error::Config(vec![s002::overlay_unusable(&e)]))?;
     let skip = source::skip_set(&config.exclude).map_err(|e| {
         Error::Config(vec![s002::finding(
@@ -166,7 +166,7 @@ pub fn configuration_problems(source: &dyn Source) -> Vec<Diagnostic> {
         Ok(found) => {
             // Whether an overlay compiles does not depend on which fields pmo.yaml makes
             // optional: the defaults will do.
-            if let Err(e) = Schemas::compile(&found, &config::Config::default()) {
+            if let Err(e) = Schemas::compile(&found, &[]) {
                 out.push(s002::overlay_unusable(&e));
             }
         }

@@ -4,9 +4,9 @@
 //! for them; C006, what the change does to the inputs that guard the process), then
 //! scoped to the change, and compared with the base's findings when those are asked for.
 
-use crate::changes::{Change, Findings, restore_identities};
-use crate::Error;
 use super::{Report, check, check_with};
+use crate::Error;
+use crate::changes::{Change, Findings, restore_identities};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::git::{self, Git};

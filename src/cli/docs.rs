@@ -41,7 +41,10 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
     let config = configuration(args)?;
     let Some(dir) = &cmd.out else {
         for file in &files {
-            super::print(&(serde_json::to_string_pretty(&schema::bundled(file, &config))? + "\n"))?;
+            super::print(
+                &(serde_json::to_string_pretty(&schema::bundled(file, &config.project.optional))?
+                    + "\n"),
+            )?;
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -51,7 +54,7 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
     for file in &files {
         set.add(
             file,
-            serde_json::to_string_pretty(&schema::bundled(file, &config))? + "\n",
+            serde_json::to_string_pretty(&schema::bundled(file, &config.project.optional))? + "\n",
         );
     }
     set.hint("choose another -o DIR");

@@ -147,7 +147,7 @@ fn schemas_at(dir: &Path) -> Result<Schemas> {
         }
         None => (HashMap::new(), pmo::config::Config::default()),
     };
-    Schemas::compile(&overlays, &config)
+    Schemas::compile(&overlays, &config.project.optional)
         .map_err(|e| anyhow::anyhow!("schema overlay cannot be used: {e}"))
 }
 

@@ -920,7 +920,7 @@ mod tests {
     }
 
     fn builtin() -> Schemas {
-        Schemas::compile(&HashMap::new(), &crate::config::Config::default()).unwrap()
+        Schemas::compile(&HashMap::new(), &[]).unwrap()
     }
 
     const PEOPLE: &str = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields:\n      name: {column: Name}\n      capacity: {column: Capacity, number: true}\n";

@@ -11,7 +11,6 @@ pub use navigate::known_properties;
 pub use prune::VALUES;
 pub use violations::{LISTED, violations};
 
-use crate::config::Config;
 use crate::model::Kind;
 use crate::model::kind::ROWS;
 use jsonschema::{Registry, Validator};
@@ -60,12 +59,11 @@ pub fn builtin(file: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// The built-in schema as `config` shapes it: the project fields pmo.yaml
-/// `project.optional` lists are no longer required. S001 checks against this and
+/// The built-in schema as the configuration shapes it: the project fields pmo.yaml
+/// `project.optional` lists (`optional`) are no longer required. S001 checks against this and
 /// `pmo schema` prints it, so a check and an editor agree.
-pub fn configured(file: &str, config: &Config) -> Value {
+pub fn configured(file: &str, optional: &[String]) -> Value {
     let mut json = builtin(file);
-    let optional = &config.project.optional;
     if file == "project.schema.json"
         && !optional.is_empty()
         && let Some(Value::Array(required)) = json.get_mut("required")
@@ -77,7 +75,7 @@ pub fn configured(file: &str, config: &Config) -> Value {
 
 /// The configured schema with the shared definitions copied in, for editors and the YAML
 /// language server: one self-contained file per kind.
-pub fn bundled(file: &str, config: &Config) -> Value {
+pub fn bundled(file: &str, optional: &[String]) -> Value {
     const SHARED: &str = "defs.schema.json#";
     fn rewrite(v: &mut Value) {
         match v {
@@ -93,7 +91,7 @@ pub fn bundled(file: &str, config: &Config) -> Value {
             _ => {}
         }
     }
-    let mut schema = configured(file, config);
+    let mut schema = configured(file, optional);
     if file == "defs.schema.json" || !builtin_text(file).is_some_and(|t| t.contains(SHARED)) {
         return schema;
     }
@@ -159,13 +157,17 @@ pub struct Schemas {
 
 impl Schemas {
     /// `overlays` holds a governance repository's `schema/<kind>.schema.json`, parsed.
-    /// An overlay applies in addition to the built-in schema, as `config` shapes it, and
+    /// An overlay applies in addition to the built-in schema, as [`configured`] by the
+    /// project fields pmo.yaml makes `optional`, and
     /// may declare extra fields.
-    pub fn compile(overlays: &HashMap<Kind, Value>, config: &Config) -> Result<Schemas, String> {
+    pub fn compile(
+        overlays: &HashMap<Kind, Value>,
+        optional: &[String],
+    ) -> Result<Schemas, String> {
         let mut kinds = HashMap::new();
         for kind in Kind::ALL {
             let file = format!("{kind}.schema.json");
-            let mut json = configured(&file, config);
+            let mut json = configured(&file, optional);
             if let Some(overlay) = overlays.get(&kind) {
                 json = with_overlay(json, overlay.clone());
             }
@@ -238,7 +240,7 @@ mod tests {
             let json = builtin(file);
             assert!(json.is_object(), "{file} is not JSON");
             compile(&json).unwrap_or_else(|e| panic!("{file}: {e}"));
-            let bundled = bundled(file, &Config::default());
+            let bundled = bundled(file, &[]);
             assert!(
                 !bundled.to_string().contains("defs.schema.json#"),
                 "{file} bundle still refers out"
@@ -271,7 +273,7 @@ mod tests {
 
     #[test]
     fn dates_must_be_real() {
-        let schemas = Schemas::compile(&HashMap::new(), &Config::default()).unwrap();
+        let schemas = Schemas::compile(&HashMap::new(), &[]).unwrap();
         let v = &schemas.get(Kind::Status).validator;
         let ok = json!({"kind": "status", "id": "s", "project": "p", "date": "2026-06-30", "overall": "red"});
         assert!(v.is_valid(&ok));
@@ -324,7 +326,7 @@ mod tests {
 
     #[test]
     fn links_are_web_mail_or_relative() {
-        let schemas = Schemas::compile(&HashMap::new(), &Config::default()).unwrap();
+        let schemas = Schemas::compile(&HashMap::new(), &[]).unwrap();
         let v = &schemas.get(Kind::Lesson).validator;
         let with = |url: &str| json!({"kind": "lesson", "id": "l", "project": "p", "title": "t", "links": [{"url": url}]});
         for url in SAFE_URLS {
@@ -341,11 +343,7 @@ mod tests {
             "properties": {"cost_centre": {"type": "string", "pattern": "^CC-[0-9]{4}$"}},
             "required": ["cost_centre"]
         });
-        let schemas = Schemas::compile(
-            &HashMap::from([(Kind::Lesson, overlay)]),
-            &Config::default(),
-        )
-        .unwrap();
+        let schemas = Schemas::compile(&HashMap::from([(Kind::Lesson, overlay)]), &[]).unwrap();
         let v = &schemas.get(Kind::Lesson).validator;
         let base = json!({"kind": "lesson", "id": "l", "project": "p", "title": "t"});
         assert!(!v.is_valid(&base));

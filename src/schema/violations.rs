@@ -4,8 +4,8 @@
 use super::Schema;
 use super::message::{count, describe_first};
 use super::prune::{Pruned, VALUES, too_large};
+use crate::amount::money as grouped;
 use crate::diagnostic::Diagnostic;
-use crate::metrics::money as grouped;
 use crate::parse::Spans;
 use crate::rules::s001_schema_violation as s001;
 use serde_json::Value;
