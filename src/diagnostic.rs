@@ -68,6 +68,40 @@ pub struct Related {
     pub message: String,
 }
 
+/// A rule of the catalogue (SPEC section 5): its code, default severity and
+/// documentation, which `pmo explain` prints and `docs/rules.md` is generated from. Each
+/// rule's file owns its `static RULE` and the constructors of its findings; the stage
+/// that detects the problem calls them. The catalogue in code order is
+/// `crate::rules::ALL`.
+pub struct Rule {
+    pub code: Code,
+    /// Kebab-case name, e.g. `dangling-reference`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// Markdown: why it matters, an example, how to fix it.
+    pub doc: &'static str,
+}
+
+impl Rule {
+    /// The part of the catalogue a rule belongs to, named by its code's letter.
+    pub fn category(&self) -> &'static str {
+        match self.code.as_str().as_bytes().first() {
+            Some(b'P' | b'S') => "parse-and-schema",
+            Some(b'R') => "references",
+            Some(b'G') => "gates",
+            Some(b'K') => "risk",
+            Some(b'C') => "change-control",
+            Some(b'F') => "finance",
+            Some(b'T') => "schedule",
+            Some(b'A') => "capacity",
+            Some(b'W') => "waivers",
+            _ => "other",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -89,11 +123,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding with the rule's default severity; `check` applies overrides later.
-    pub fn new(code: Code, file: &str, span: Span, message: impl Into<String>) -> Self {
+    /// A finding of `rule`, with its default severity; `check` applies overrides later.
+    pub fn new(rule: &Rule, file: &str, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
-            code,
-            severity: crate::rules::get(code).severity,
+            code: rule.code,
+            severity: rule.severity,
             message: message.into(),
             file: file.to_owned(),
             span,

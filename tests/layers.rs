@@ -3,10 +3,8 @@
 //! crate::...` lines and their `{...}` groups (nested, over several lines), inline
 //! `crate::x::` paths, and `super::` paths that climb out of a top-level module. Test
 //! code (`#[cfg(test)]` items and the files of `#[cfg(test)] mod x;`) is skipped.
-//!
-//! The code does not meet the order everywhere yet: `KNOWN` lists the edges that still
-//! go against it, each with its reason. It is a ratchet: the test fails on a new edge
-//! against the order, and on a listed edge that is no longer there (remove it).
+//! There are no exceptions: an import that the order does not allow fails the test,
+//! and the fix is to move the code to the layer where it belongs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -36,17 +34,6 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["report"],
     &["cli"],
-];
-
-/// Edges that still go against `LAYERS`: `(from, to, why)`. This list may only shrink.
-#[rustfmt::skip]
-const KNOWN: &[(&str, &str, &str)] = &[
-    ("parse", "rules", "the parser builds P001/P004/P005 findings with their rules' constructors"),
-    ("diagnostic", "rules", "a new finding takes its rule's default severity from the catalogue"),
-    ("model", "repository", "a Portfolio indexes a loaded Repository"),
-    ("config", "rules", "pmo.yaml's findings are built by S001/S002's constructors"),
-    ("schema", "rules", "schema violations are built by S001's constructors"),
-    ("repository", "rules", "the loader builds P002/P003/P006 findings with their rules' constructors"),
 ];
 
 /// The module a file belongs to: the first component under `src/`, `cli` for the binary.
@@ -492,20 +479,12 @@ fn imports_follow_the_layers() {
             ));
             continue;
         }
-        if allowed(from, to) || KNOWN.iter().any(|(f, t, _)| f == from && t == to) {
+        if allowed(from, to) {
             continue;
         }
         for (file, line) in places {
             problems.push(format!(
                 "{file}:{line}: {from} -> {to} goes against the layers"
-            ));
-        }
-    }
-    for (from, to, _) in KNOWN {
-        let needed = !allowed(from, to) && edges.contains_key(&(from.to_string(), to.to_string()));
-        if !needed {
-            problems.push(format!(
-                "the exception {from} -> {to} is no longer needed: remove it from KNOWN in tests/layers.rs"
             ));
         }
     }

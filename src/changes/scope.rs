@@ -93,7 +93,14 @@ mod tests {
             findings: None,
         };
         let scope = change.scope();
-        let at = |file| Diagnostic::new(Code::P001, file, Span::at(2, 5), "invalid YAML");
+        let at = |file| {
+            Diagnostic::new(
+                crate::rules::get(Code::P001),
+                file,
+                Span::at(2, 5),
+                "invalid YAML",
+            )
+        };
         assert!(scope.concerns(&at("risks/broken.yaml")));
         assert!(!scope.concerns(&at("risks/old.yaml")));
     }
@@ -127,7 +134,7 @@ mod tests {
         let scope = change.scope();
         let dangling = || {
             Diagnostic::new(
-                Code::R002,
+                crate::rules::get(Code::R002),
                 "risks/r.yaml",
                 Span::at(3, 10),
                 "project `apollo` is not a project: no document has that id",

@@ -11,7 +11,6 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::git::{self, Git};
 use crate::model::Kind;
-use crate::model::Portfolio;
 use crate::repository::Repository;
 use crate::rules::{
     c005_approval_not_by_approver as c005, c006_guard_changed as c006,
@@ -91,7 +90,7 @@ fn findings(
     change: &Change,
     repo: &Repository,
 ) -> Result<Vec<Diagnostic>, Error> {
-    let portfolio = Portfolio::new(repo);
+    let portfolio = repo.portfolio();
     let range = Range::new(git, base, tip)?;
     let mut out = Vec::new();
     for d in &change.documents {

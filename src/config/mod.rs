@@ -1,5 +1,6 @@
 //! `pmo.yaml`: the repository's configuration (SPEC section 3), with its defaults.
 
+pub(crate) mod s002_incoherent_configuration;
 mod validate;
 
 pub use validate::{FILE, load};

@@ -2,9 +2,10 @@
 //! (exit 2): a check under a broken configuration cannot be trusted.
 
 use super::Config;
+use super::s002_incoherent_configuration as s002;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::{self, Limits, Seg};
-use crate::rules::{s001_schema_violation as s001, s002_incoherent_configuration as s002};
+use crate::schema::s001_schema_violation as s001;
 use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
 

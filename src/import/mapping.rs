@@ -4,7 +4,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::parse::{self, Limits, Spans};
-use crate::rules::s001_schema_violation as s001;
+use crate::schema::s001_schema_violation as s001;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;

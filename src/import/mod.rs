@@ -9,7 +9,7 @@ pub mod mapping;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Kind, valid_id};
 use crate::parse::Spans;
-use crate::rules::s001_schema_violation as s001;
+use crate::schema::s001_schema_violation as s001;
 use crate::schema::{Schema, Schemas};
 use jsonschema::error::ValidationErrorKind as E;
 use jsonschema::paths::LocationSegment;

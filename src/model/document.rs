@@ -6,6 +6,12 @@ use crate::diagnostic::Span;
 use crate::parse::{Seg, Spans};
 use serde_json::Value;
 
+/// A file that was read: its path and text (kept for snippets in reports).
+pub struct File {
+    pub path: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Index of the file in [`crate::repository::Repository::files`].

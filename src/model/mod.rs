@@ -9,7 +9,7 @@ pub mod records;
 pub mod refs;
 pub mod strategy;
 
-pub use document::Document;
+pub use document::{Document, File};
 pub use kind::Kind;
 pub use portfolio::{Portfolio, View};
 pub use project::Project;

@@ -3,10 +3,9 @@
 
 use super::refs::Reference;
 use super::{
-    Change, Decision, Document, Issue, Kind, Lesson, Objective, Person, Program, Project, Risk,
-    Status,
+    Change, Decision, Document, File, Issue, Kind, Lesson, Objective, Person, Program, Project,
+    Risk, Status,
 };
-use crate::repository::Repository;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
@@ -15,7 +14,10 @@ use std::sync::OnceLock;
 /// The documents of a repository with the indices that rules, views and reports share.
 /// Typed views and indices are built on first use, once.
 pub struct Portfolio<'a> {
-    pub repo: &'a Repository,
+    /// The files read, in path order: a document's `file` indexes them.
+    files: &'a [File],
+    /// Every document, in path order, then file order.
+    documents: &'a [Document],
     /// id -> the first document with it, in path order. (Fx hashing: ids are not
     /// adversarial, and SipHash showed in profiles of large portfolios.)
     index: HashMap<&'a str, &'a Document>,
@@ -32,10 +34,10 @@ pub struct Portfolio<'a> {
 }
 
 impl<'a> Portfolio<'a> {
-    pub fn new(repo: &'a Repository) -> Self {
-        let mut index = HashMap::with_capacity_and_hasher(repo.documents.len(), Default::default());
+    pub fn new(files: &'a [File], documents: &'a [Document]) -> Self {
+        let mut index = HashMap::with_capacity_and_hasher(documents.len(), Default::default());
         let mut duplicates = Vec::new();
-        for doc in &repo.documents {
+        for doc in documents {
             if let Some(id) = doc.id() {
                 let first = *index.entry(id).or_insert(doc);
                 if !std::ptr::eq(first, doc) {
@@ -44,7 +46,8 @@ impl<'a> Portfolio<'a> {
             }
         }
         Portfolio {
-            repo,
+            files,
+            documents,
             index,
             duplicates,
             views: Views::default(),
@@ -54,11 +57,21 @@ impl<'a> Portfolio<'a> {
         }
     }
 
+    /// Every document, in path order, then file order.
+    pub fn documents(&self) -> &'a [Document] {
+        self.documents
+    }
+
+    /// The path of the file `doc` was read from.
+    pub fn path(&self, doc: &Document) -> &'a str {
+        &self.files[doc.file].path
+    }
+
     /// The schema-valid documents of a kind with their typed view, in path order. Rules
     /// about methodology look only at documents that pass their schema: S001 findings
     /// come first.
     pub fn all<T: View<'a>>(&self) -> &[(&'a Document, T)] {
-        T::cache(&self.views).get_or_init(|| typed(&self.repo.documents, T::KIND))
+        T::cache(&self.views).get_or_init(|| typed(self.documents, T::KIND))
     }
 
     // The kinds most rules read, by name.
@@ -114,7 +127,7 @@ impl<'a> Portfolio<'a> {
     pub fn related(&self, kind: Kind, project: &str) -> impl Iterator<Item = &'a Document> {
         let index = self.by_project.get_or_init(|| {
             let mut index: HashMap<_, Vec<_>> = HashMap::default();
-            for doc in &self.repo.documents {
+            for doc in self.documents {
                 if let Some(project) = doc.project() {
                     index.entry(project).or_default().push(doc);
                 }
@@ -146,10 +159,7 @@ impl<'a> Portfolio<'a> {
 
     /// Every document with the references it makes.
     pub fn references(&self) -> impl Iterator<Item = (&'a Document, &'a [Reference])> {
-        self.repo
-            .documents
-            .iter()
-            .map(|doc| (doc, doc.references()))
+        self.documents.iter().map(|doc| (doc, doc.references()))
     }
 
     /// Documents whose id an earlier one (in path order) has, each with that earlier one.
@@ -162,7 +172,7 @@ impl<'a> Portfolio<'a> {
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Document> + 'a {
-        self.repo.documents.iter().filter(move |d| d.kind == kind)
+        self.documents.iter().filter(move |d| d.kind == kind)
     }
 
     pub fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &'a str> + 'a {
@@ -252,7 +262,7 @@ mod tests {
                 .join("examples")
                 .join(example);
             let repo = crate::repository::load(&Worktree::at(root)).unwrap();
-            let portfolio = Portfolio::new(&repo);
+            let portfolio = repo.portfolio();
             for kind in Kind::ALL {
                 let valid = portfolio.of_kind(kind).filter(|d| d.valid).count();
                 assert_eq!(viewed(&portfolio, kind), valid, "{example}: {kind}");

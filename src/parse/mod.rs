@@ -2,6 +2,9 @@
 
 pub mod fast;
 pub mod input;
+pub(crate) mod p001_invalid_yaml;
+pub(crate) mod p004_duplicate_key;
+pub(crate) mod p005_rejected_file;
 pub mod scalar;
 pub mod spans;
 #[cfg(test)]

@@ -298,7 +298,7 @@ fn findings_on_every_prefix_of_the_suite_are_inside_the_text() {
 fn every_refusal_is_documented() {
     let readme = include_str!("../../README.md");
     let yaml = &readme[readme.find("### YAML").expect("a YAML section")..];
-    let p001 = crate::rules::get(Code::P001).doc;
+    let p001 = super::p001_invalid_yaml::RULE.doc;
     for what in [
         COLLECTION_KEY,
         ALIAS_KEY,

@@ -14,11 +14,9 @@ use super::fast::{self, Unsupported};
 use super::input::Text;
 use super::scalar::{resolve_core, resolve_plain};
 use super::spans::{NodeSpan, Spans};
+use super::{p001_invalid_yaml as p001, p004_duplicate_key as p004, p005_rejected_file as p005};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Pos, Span};
-use crate::rules::{
-    p001_invalid_yaml as p001, p004_duplicate_key as p004, p005_rejected_file as p005,
-};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 use serde_json::{Map, Value};
 use std::cell::RefCell;

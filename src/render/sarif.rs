@@ -1,7 +1,8 @@
 use crate::check::Report;
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape::sarif_message;
-use crate::rules::{self, Rule};
+use crate::rules;
 use serde_json::{Value, json};
 
 /// Where the rule catalogue is published when `pmo.yaml` names no `docs_url`:

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::allocation::{bookings, fte, load, over_capacity};
 
 pub static RULE: Rule = Rule {
@@ -19,10 +18,9 @@ kind: person
 id: alice   # A001: alice is allocated 1.2 FTE against a capacity of 1.0 from 2026-04-01 to 2026-06-30: apollo 0.6, hermes 0.6
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bookings = bookings(ctx.running_projects().map(|(_, p)| p));
     for (doc, person) in ctx.people() {
         let Some(booked) = bookings.get(person.id) else {
@@ -43,7 +41,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 period.to,
                 parts.join(", ")
             );
-            let mut finding = ctx.diagnostic(RULE.code, doc, doc.mapping_span(), message);
+            let mut finding = ctx.diagnostic(&RULE, doc, doc.mapping_span(), message);
             for &i in &period.bookings {
                 finding = finding.concerning(booked[i].project);
             }

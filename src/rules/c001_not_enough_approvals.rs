@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::change::{level, review};
 use crate::metrics::money;
 use crate::model::records::{ApprovalDecision, ChangeStatus};
@@ -26,10 +25,9 @@ approvals:
   - {by: dave, date: 2026-10-02, decision: approve}
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let control = &ctx.config.change_control;
     for (doc, change) in ctx.changes() {
         if !matches!(
@@ -71,7 +69,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             message += &format!("; rejected by {}", rejected.join(", "));
         }
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("status")]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("status")]), message)
                 .help("record the missing approvals, or set `status` back to `submitted`"),
         );
     }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::change::{level, review};
 use crate::metrics::money;
 use crate::parse::Seg;
@@ -26,10 +25,9 @@ approvals:
 Ask a holder of the role to approve, or give the person the role in their document if
 they hold it.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let control = &ctx.config.change_control;
     for (doc, change) in ctx.changes() {
         let Some((index, lvl)) = level(control, change) else {
@@ -47,7 +45,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             let span = doc.span([Seg::Key("approvals"), Seg::Index(i), Seg::Key("by")]);
             out.push(
-                ctx.diagnostic(RULE.code, doc, span, message)
+                ctx.diagnostic(&RULE, doc, span, message)
                     .help(format!("ask a person with role `{role}` to approve")),
             );
         }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::change::{level, review};
 use crate::parse::Seg;
 
@@ -21,10 +20,9 @@ approvals:
   - {by: alice, date: 2026-10-02, decision: approve}   # C003: alice approved the change they requested
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let control = &ctx.config.change_control;
     if !control.segregation_of_duties {
         return;
@@ -39,7 +37,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 format!("{by} approved the change they requested (segregation of duties)");
             let span = doc.span([Seg::Key("approvals"), Seg::Index(i), Seg::Key("by")]);
             out.push(
-                ctx.diagnostic(RULE.code, doc, span, message)
+                ctx.diagnostic(&RULE, doc, span, message)
                     .help("another person must approve; remove this entry"),
             );
         }

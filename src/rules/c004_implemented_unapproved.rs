@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::records::{ApprovalDecision, ChangeStatus};
 use crate::parse::Seg;
 
@@ -20,10 +19,9 @@ status: implemented   # C004: change is implemented but has no `approve` decisio
 approvals: []
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, change) in ctx.changes() {
         if change.status != ChangeStatus::Implemented
             || change
@@ -35,7 +33,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             ctx.diagnostic(
-                RULE.code,
+                &RULE,
                 doc,
                 doc.span([Seg::Key("status")]),
                 "change is implemented but has no `approve` decision",

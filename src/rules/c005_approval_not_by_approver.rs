@@ -1,7 +1,6 @@
-use super::Rule;
 use crate::changes::{Approval, DocDiff};
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::Portfolio;
 use crate::parse::Seg;
 use serde_json::Value;
@@ -33,7 +32,6 @@ approvals:
 Have the approver commit their approval, or add the address they commit with to their
 `email` or `emails` (in a change of its own, which counts once merged).
 "#,
-    check: None,
 };
 
 /// Why the commit that added an approval does not prove who approved: what [`check`]
@@ -94,7 +92,7 @@ pub fn finding(
             base.join(", ")
         ),
     };
-    Diagnostic::new(RULE.code, file, span, message)
+    Diagnostic::new(&RULE, file, span, message)
         .id(Some(id))
         .concerning(by)
         .help(format!(
@@ -181,7 +179,7 @@ pub(crate) fn check(
             Some(base) => Mismatch::OtherAuthor { base },
         };
         out.push(finding(
-            portfolio.repo.path(doc),
+            portfolio.path(doc),
             doc.span([Seg::Key("approvals"), Seg::Index(i), Seg::Key("by")]),
             &d.id,
             by,
@@ -294,7 +292,7 @@ mod tests {
             author,
             people,
         };
-        check(&range, &d, &Portfolio::new(&repo))
+        check(&range, &d, &repo.portfolio())
             .into_iter()
             .map(|f| f.message)
             .collect()

@@ -1,9 +1,8 @@
-use super::Rule;
 use crate::changes::Subject;
 use crate::changes::{Change, ChangeKind, DocDiff, FieldChange, IDENTITY};
 use crate::code::Code;
 use crate::config::FILE;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::parse::{self, Limits, Seg};
@@ -41,7 +40,6 @@ rules:
 Have the owners of the process review such changes: CODEOWNERS on `pmo.yaml`, `schema/`,
 `.gitignore` and `people/` makes the forge ask them.
 "#,
-    check: None,
 };
 
 const HELP: &str = "have the owners of the process review it (CODEOWNERS on pmo.yaml, schema/, .gitignore and people/); it applies once merged";
@@ -54,7 +52,7 @@ pub fn file_changed(file: &str, verb: &str) -> Diagnostic {
         ("schema overlay", "overlays")
     };
     let message = format!("{what} {file} {verb}: the base revision's {judges} judge this change");
-    Diagnostic::new(RULE.code, file, Span::at(1, 1), message).help(HELP)
+    Diagnostic::new(&RULE, file, Span::at(1, 1), message).help(HELP)
 }
 
 /// An entry of a guarding section of pmo.yaml (`rules.G005`), at its key; `summary` says
@@ -62,7 +60,7 @@ pub fn file_changed(file: &str, verb: &str) -> Diagnostic {
 pub fn config_changed(span: Span, entry: &str, summary: &str) -> Diagnostic {
     let message =
         format!("`{entry}` changed ({summary}): the base revision's pmo.yaml judges this change");
-    Diagnostic::new(RULE.code, FILE, span, message).help(HELP)
+    Diagnostic::new(&RULE, FILE, span, message).help(HELP)
 }
 
 /// The fields of person `id` that approvals are judged by, at the first that changed;
@@ -71,7 +69,7 @@ pub fn person_changed(file: &str, span: Span, id: &str, summary: &str) -> Diagno
     let message = format!(
         "person `{id}`: {summary}: approvals in this change are judged by the base revision's people"
     );
-    Diagnostic::new(RULE.code, file, span, message)
+    Diagnostic::new(&RULE, file, span, message)
         .id(Some(id))
         .help(HELP)
 }
@@ -202,7 +200,7 @@ fn person(d: &DocDiff, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
     let doc = portfolio.get(&d.id)?;
     let first = fields[0].field.split('.').next().unwrap_or_default();
     Some(person_changed(
-        portfolio.repo.path(doc),
+        portfolio.path(doc),
         doc.key_span([Seg::Key(first)]),
         &d.id,
         &summary(&fields.iter().collect::<Vec<_>>()),

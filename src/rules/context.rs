@@ -1,9 +1,8 @@
 //! What a rule's check sees. It is the rules' own type: `check` builds it and runs the
 //! rules over it (and re-exports it as `check::Context`), views and reports read it.
 
-use crate::code::Code;
 use crate::config::{Config, Position};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Rule, Span};
 use crate::model::{Document, Portfolio, Project};
 use crate::repository::Repository;
 use jiff::civil::Date;
@@ -12,6 +11,8 @@ use jiff::civil::Date;
 /// configuration and the date of the check.
 pub struct Context<'a> {
     pub portfolio: Portfolio<'a>,
+    /// What the portfolio was loaded from: its files, and the findings of loading.
+    pub repo: &'a Repository,
     pub config: &'a Config,
     pub today: Date,
 }
@@ -19,7 +20,8 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(repo: &'a Repository, today: Date) -> Self {
         Context {
-            portfolio: Portfolio::new(repo),
+            portfolio: repo.portfolio(),
+            repo,
             config: &repo.config,
             today,
         }
@@ -39,12 +41,12 @@ impl<'a> Context<'a> {
     /// A finding on a document, carrying its id (waivers match on it).
     pub fn diagnostic(
         &self,
-        code: Code,
+        rule: &Rule,
         doc: &Document,
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::new(code, self.repo.path(doc), span, message).id(doc.id())
+        Diagnostic::new(rule, self.repo.path(doc), span, message).id(doc.id())
     }
 }
 

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::{money, tolerance};
 use crate::parse::Seg;
 
@@ -23,10 +22,9 @@ forecast:
   cost: 1350000   # F001: forecast cost 1,350,000 is 12.5% over the baseline budget 1,200,000; tolerance 10%
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project) in ctx.running_projects() {
         let (Some(forecast), Some(budget)) = (project.forecast.cost, project.baseline.budget)
         else {
@@ -48,7 +46,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             t.cost_pct
         );
         let span = doc.span([Seg::Key("forecast"), Seg::Key("cost")]);
-        out.push(ctx.diagnostic(RULE.code, doc, span, message).help(
+        out.push(ctx.diagnostic(&RULE, doc, span, message).help(
             "escalate to the sponsor: raise a change request to re-baseline, or bring the forecast back within tolerance",
         ));
     }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::rag::computed;
 use crate::parse::Seg;
 
@@ -28,10 +27,9 @@ overall: green   # F002: reported `overall: green` but the computed overall RAG 
 
 Report the computed colour, or explain in `override_reason` why the figures mislead.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (_, project) in ctx.running_projects() {
         let Some((doc, status)) = ctx.latest_status(project.id) else {
             continue;
@@ -75,7 +73,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 message += &format!(" ({why})");
             }
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key(field)]), message)
+                ctx.diagnostic(&RULE, doc, doc.span([Seg::Key(field)]), message)
                     .help(format!(
                         "report `{field}: {actual}`, or say why in `override_reason`"
                     )),

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
@@ -26,10 +25,9 @@ gates:
 Record the decision (`- {phase: execution, decision: go, date: ..., approvers: [...]}`),
 or set `phase` back to the phase the project is really in.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project, position) in ctx.gated_projects() {
         if position.phase == 0 || !position.methodology.gate_decisions {
             continue;
@@ -58,7 +56,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("phase")]), message)
                 .help(help),
         );
     }

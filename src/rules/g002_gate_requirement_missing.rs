@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::gate::missing;
 use crate::parse::Seg;
 
@@ -29,10 +28,9 @@ phase: execution   # G002: gate `execution` requires `baseline.approved_by`, whi
 baseline: {start: 2026-01-05, finish: 2026-12-18, budget: 1200000}
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, _, position) in ctx.gated_projects() {
         for (gate_phase, gate) in position.passed_gates() {
             for field in &gate.require {
@@ -47,7 +45,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "set `{field}`, or set `phase` back to before `{gate_phase}` if the gate is not passed"
                 );
                 out.push(
-                    ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+                    ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("phase")]), message)
                         .help(help),
                 );
             }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
 use crate::parse::Seg;
 
@@ -24,10 +23,9 @@ phase: closure   # G003: gate `closure` requires at least 1 lesson for this proj
 
 Add the documents (`pmo new lesson --project ID`).
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project, position) in ctx.gated_projects() {
         for (gate_phase, gate) in position.passed_gates() {
             for (kind_name, min) in &gate.min_related {
@@ -44,7 +42,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 let help = format!("add one with `pmo new {kind} --project {}`", project.id);
                 out.push(
-                    ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+                    ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("phase")]), message)
                         .help(help),
                 );
             }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
 use crate::model::project::State;
 use crate::parse::Seg;
@@ -22,10 +21,9 @@ state: closed   # G004: project is closed but has 1 open risk (orion-data-loss)
 
 Close, resolve, withdraw or transfer the items, or set `state` back to `active`.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project) in ctx.projects() {
         if project.state != State::Closed {
             continue;
@@ -56,7 +54,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let message = format!("project is closed but has {}", parts.join(", "));
-        let mut finding = ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("state")]), message);
+        let mut finding = ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("state")]), message);
         for (_, ids) in &groups {
             for id in ids {
                 finding = finding.concerning(id);

@@ -1,8 +1,7 @@
-use super::Rule;
 use crate::changes::Subject;
 use crate::changes::{Change, ChangeKind, DocDiff, Note};
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::parse::Seg;
@@ -30,7 +29,6 @@ baseline:        # G005: baseline changed since origin/main without an approved 
 Raise the change request (`pmo new change --project apollo`), have it approved in the
 same pull request, or take the baseline change out.
 "#,
-    check: None,
 };
 
 /// The baseline of project `id`, changed since `base` with no approved change request.
@@ -38,7 +36,7 @@ pub fn finding(file: &str, span: Span, id: &str, base: &str) -> Diagnostic {
     let message = format!(
         "baseline of `{id}` changed since {base} without a change request of `{id}` approved in the range"
     );
-    Diagnostic::new(RULE.code, file, span, message)
+    Diagnostic::new(&RULE, file, span, message)
         .id(Some(id))
         .help(format!(
             "add an approved change request (`pmo new change --project {id}`), or take the baseline change out"
@@ -89,7 +87,7 @@ pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> 
     }
     let doc = portfolio.get(&d.id)?;
     Some(finding(
-        portfolio.repo.path(doc),
+        portfolio.path(doc),
         doc.key_span([Seg::Key("baseline")]),
         &d.id,
         &change.base,
@@ -153,7 +151,7 @@ mod tests {
             unidentified: Vec::new(),
             findings: None,
         };
-        check(&change.documents[0], &change, &Portfolio::new(&repo)).is_some()
+        check(&change.documents[0], &change, &repo.portfolio()).is_some()
     }
 
     #[test]

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::risk::{is_high, score};
 use crate::model::records::Nature;
 use crate::parse::Seg;
@@ -23,10 +22,9 @@ impact: 5
 response: reduce
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let high = ctx.config.risk.high_score;
     for (doc, risk) in ctx.risks() {
         if risk.nature != Nature::Threat || !is_high(risk, high) {
@@ -52,7 +50,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("probability")]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("probability")]), message)
                 .help(help),
         );
     }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::days_between;
 use crate::model::records::OpenClosed;
 use crate::parse::Seg;
@@ -24,10 +23,9 @@ last_reviewed: 2026-08-01   # K002: last reviewed 111 days ago, more than 30 (ri
 
 Review the risk and set `last_reviewed` to the review date.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let limit = ctx.config.risk.review_days;
     for (doc, risk) in ctx.risks() {
         if risk.status != OpenClosed::Open {
@@ -39,7 +37,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (None, None) => {
                 out.push(
                     ctx.diagnostic(
-                        RULE.code,
+                        &RULE,
                         doc,
                         doc.mapping_span(),
                         "open risk has neither `last_reviewed` nor `raised`: it cannot be known to be reviewed",
@@ -61,7 +59,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             format!("open risk last reviewed {age} days ago, more than {limit} (risk.review_days)")
         };
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key(field)]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key(field)]), message)
                 .help("review the risk and set `last_reviewed` to the review date"),
         );
     }

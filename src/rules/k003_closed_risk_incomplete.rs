@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::records::OpenClosed;
 use crate::parse::Seg;
 
@@ -19,10 +18,9 @@ status: closed   # K003: closed risk has no `closure_reason`
 closed_on: 2026-10-01
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, risk) in ctx.risks() {
         if risk.status != OpenClosed::Closed {
             continue;
@@ -41,7 +39,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let message = format!("closed risk has no {}", missing.join(" and no "));
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("status")]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("status")]), message)
                 .help("add `closed_on: YYYY-MM-DD` and `closure_reason: ...`"),
         );
     }

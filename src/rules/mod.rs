@@ -12,10 +12,16 @@
 //! then accept the changed snapshot of the code list.
 
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule};
 
 mod context;
 pub use context::Context;
+
+// The rules whose findings a stage below this one detects live with that stage.
+use crate::config::s002_incoherent_configuration;
+use crate::parse::{p001_invalid_yaml, p004_duplicate_key, p005_rejected_file};
+use crate::repository::{p002_not_a_document, p003_unknown_kind, p006_link_not_followed};
+use crate::schema::s001_schema_violation;
 
 mod a001_over_allocated;
 mod c001_not_enough_approvals;
@@ -36,19 +42,11 @@ pub(crate) mod g005_baseline_without_change;
 mod k001_high_risk_unmitigated;
 mod k002_risk_not_reviewed;
 mod k003_closed_risk_incomplete;
-pub(crate) mod p001_invalid_yaml;
-pub(crate) mod p002_not_a_document;
-pub(crate) mod p003_unknown_kind;
-pub(crate) mod p004_duplicate_key;
-pub(crate) mod p005_rejected_file;
-pub(crate) mod p006_link_not_followed;
 mod r001_duplicate_id;
 mod r002_dangling_reference;
 mod r003_wrong_kind_reference;
 mod r004_unknown_phase;
 mod r005_unknown_configured_name;
-pub(crate) mod s001_schema_violation;
-pub(crate) mod s002_incoherent_configuration;
 mod t001_milestone_overdue;
 mod t002_status_overdue;
 mod t003_inconsistent_dates;
@@ -57,19 +55,76 @@ pub(crate) mod w001_expired_waiver;
 pub(crate) mod w002_unknown_waiver_target;
 pub(crate) mod w003_unused_waiver;
 
-pub struct Rule {
-    pub code: Code,
-    /// Kebab-case name, e.g. `dangling-reference`.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line: what the rule finds.
-    pub summary: &'static str,
-    /// Markdown: why it matters, an example, how to fix it.
-    pub doc: &'static str,
-    /// Rules that look at the loaded portfolio. Parse, schema and waiver findings are
-    /// produced by the stages that detect them.
-    pub check: Option<fn(&Context<'_>, &mut Vec<Diagnostic>)>,
-}
+/// A check of the loaded portfolio: it adds its rule's findings to `out`.
+pub type Check = fn(&Context<'_>, &mut Vec<Diagnostic>);
+
+/// The rules that look at the loaded portfolio, with their checks, in code order. The
+/// other rules' findings are made by the stages that detect them (the parser, the
+/// loader, the schema, the configuration, the waivers, a change's judge).
+pub static CHECKS: &[(&Rule, Check)] = &[
+    (&a001_over_allocated::RULE, a001_over_allocated::check),
+    (
+        &c001_not_enough_approvals::RULE,
+        c001_not_enough_approvals::check,
+    ),
+    (
+        &c002_approver_without_role::RULE,
+        c002_approver_without_role::check,
+    ),
+    (&c003_self_approval::RULE, c003_self_approval::check),
+    (
+        &c004_implemented_unapproved::RULE,
+        c004_implemented_unapproved::check,
+    ),
+    (
+        &f001_cost_over_tolerance::RULE,
+        f001_cost_over_tolerance::check,
+    ),
+    (&f002_optimistic_status::RULE, f002_optimistic_status::check),
+    (&g001_gate_not_passed::RULE, g001_gate_not_passed::check),
+    (
+        &g002_gate_requirement_missing::RULE,
+        g002_gate_requirement_missing::check,
+    ),
+    (&g003_too_few_related::RULE, g003_too_few_related::check),
+    (
+        &g004_closed_with_open_items::RULE,
+        g004_closed_with_open_items::check,
+    ),
+    (
+        &k001_high_risk_unmitigated::RULE,
+        k001_high_risk_unmitigated::check,
+    ),
+    (&k002_risk_not_reviewed::RULE, k002_risk_not_reviewed::check),
+    (
+        &k003_closed_risk_incomplete::RULE,
+        k003_closed_risk_incomplete::check,
+    ),
+    (&r001_duplicate_id::RULE, r001_duplicate_id::check),
+    (
+        &r002_dangling_reference::RULE,
+        r002_dangling_reference::check,
+    ),
+    (
+        &r003_wrong_kind_reference::RULE,
+        r003_wrong_kind_reference::check,
+    ),
+    (&r004_unknown_phase::RULE, r004_unknown_phase::check),
+    (
+        &r005_unknown_configured_name::RULE,
+        r005_unknown_configured_name::check,
+    ),
+    (&t001_milestone_overdue::RULE, t001_milestone_overdue::check),
+    (&t002_status_overdue::RULE, t002_status_overdue::check),
+    (
+        &t003_inconsistent_dates::RULE,
+        t003_inconsistent_dates::check,
+    ),
+    (
+        &t004_schedule_over_tolerance::RULE,
+        t004_schedule_over_tolerance::check,
+    ),
+];
 
 /// Every rule, in code order: one per [`Code`], at its position in [`Code::ALL`] (a test
 /// checks it), so that [`get`] is an index.
@@ -112,24 +167,6 @@ pub static ALL: &[&Rule] = &[
     &w002_unknown_waiver_target::RULE,
     &w003_unused_waiver::RULE,
 ];
-
-impl Rule {
-    /// The part of the catalogue a rule belongs to, named by its code's letter.
-    pub fn category(&self) -> &'static str {
-        match self.code.as_str().as_bytes().first() {
-            Some(b'P' | b'S') => "parse-and-schema",
-            Some(b'R') => "references",
-            Some(b'G') => "gates",
-            Some(b'K') => "risk",
-            Some(b'C') => "change-control",
-            Some(b'F') => "finance",
-            Some(b'T') => "schedule",
-            Some(b'A') => "capacity",
-            Some(b'W') => "waivers",
-            _ => "other",
-        }
-    }
-}
 
 /// The rule that owns `code`. Every finding asks it for its default severity: an index,
 /// not a search.

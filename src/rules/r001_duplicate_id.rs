@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
@@ -25,17 +24,16 @@ id: apollo-vendor-delay   # R001: first used in projects/apollo/risks/vendor.yam
 slug of their title while it is free), so two branches do not collide; an explicit `--id`
 already in use is refused.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for &(doc, earlier) in ctx.duplicates() {
         let id = doc.id().unwrap_or_default();
         let where_ = ctx.repo.path(earlier);
         let span = doc.span([Seg::Key("id")]);
         out.push(
             ctx.diagnostic(
-                RULE.code,
+                &RULE,
                 doc,
                 span,
                 format!(

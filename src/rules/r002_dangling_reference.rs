@@ -1,8 +1,7 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
 use crate::config::FILE;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
 use crate::suggest::did_you_mean;
 
@@ -29,10 +28,9 @@ waivers:
   - {rule: K002, id: apollo-vendor-delay, reason: "audit pending", owner: alcie, expires: 2026-12-31}   # R002
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     waiver_owners(ctx, out);
     for (doc, refs) in ctx.references() {
         for r in refs {
@@ -53,7 +51,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.target
             );
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
+                ctx.diagnostic(&RULE, doc, doc.span(r.path()), message)
                     .concerning(&r.id)
                     .help(help),
             );
@@ -74,7 +72,7 @@ fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         });
         out.push(
             Diagnostic::new(
-                RULE.code,
+                &RULE,
                 FILE,
                 span,
                 format!(

@@ -1,8 +1,7 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
 use crate::config::FILE;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
 use crate::suggest::did_you_mean;
 
@@ -23,10 +22,9 @@ owner: apollo   # R003: owner `apollo` is a project, not a person
 
 A waiver's `owner` in pmo.yaml must be a person as well.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     waiver_owners(ctx, out);
     for (doc, refs) in ctx.references() {
         for r in refs {
@@ -48,7 +46,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let help = did_you_mean(&r.id, ctx.ids_of(r.target))
                 .unwrap_or_else(|| format!("use the id of {} {}", r.target.article(), r.target));
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.span(r.path()), message)
+                ctx.diagnostic(&RULE, doc, doc.span(r.path()), message)
                     .concerning(&r.id)
                     .help(help),
             );
@@ -70,7 +68,7 @@ fn waiver_owners(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| "use the id of a person".into());
         out.push(
             Diagnostic::new(
-                RULE.code,
+                &RULE,
                 FILE,
                 span,
                 format!(

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
 use crate::parse::Seg;
 use crate::suggest::{did_you_mean, list};
@@ -21,10 +20,9 @@ methodology: agile   # phases: discovery, delivery, closure
 phase: execution     # R004: `execution` is not a phase of methodology `agile`
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for doc in ctx.of_kind(Kind::Project) {
         let Some(phase) = doc.str("phase") else {
             continue;
@@ -47,7 +45,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| format!("the phases of `{name}` are {}", list(&phases)));
         let message = format!("phase `{phase}` is not a phase of methodology `{name}`");
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("phase")]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("phase")]), message)
                 .help(help),
         );
     }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
 use crate::parse::Seg;
 use crate::suggest::{did_you_mean, list};
@@ -25,10 +24,9 @@ name: Dave Ng
 roles: [ccb, sponser]   # R005: role `sponser` is not in pmo.yaml `roles` (did you mean `sponsor`?)
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let config = ctx.config;
     let methodologies: Vec<&str> = config
         .methodologies
@@ -65,13 +63,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let (message, help) =
                         unknown("methodology", m, &methodologies, "methodologies");
                     out.push(
-                        ctx.diagnostic(
-                            RULE.code,
-                            doc,
-                            doc.span([Seg::Key("methodology")]),
-                            message,
-                        )
-                        .help(help),
+                        ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("methodology")]), message)
+                            .help(help),
                     );
                 }
                 if let Some(Value::Object(scores)) = doc.value.get("scores") {
@@ -80,7 +73,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             let (message, help) =
                                 unknown("scoring criterion", name, &criteria, "scoring.criteria");
                             let span = doc.key_span([Seg::Key("scores"), Seg::Key(name)]);
-                            out.push(ctx.diagnostic(RULE.code, doc, span, message).help(help));
+                            out.push(ctx.diagnostic(&RULE, doc, span, message).help(help));
                         }
                     }
                 }
@@ -93,7 +86,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         {
                             let (message, help) = unknown("role", role, &roles, "roles");
                             let span = doc.span([Seg::Key("roles"), Seg::Index(i)]);
-                            out.push(ctx.diagnostic(RULE.code, doc, span, message).help(help));
+                            out.push(ctx.diagnostic(&RULE, doc, span, message).help(help));
                         }
                     }
                 }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
@@ -20,10 +19,9 @@ milestones:
   - {name: Go-live, baseline: 2026-10-30}   # T001: milestone `Go-live` was due 2026-10-30 and has no `actual`
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project) in ctx.running_projects() {
         for (i, m) in project.milestones.iter().enumerate() {
             let (field, due) = match m.forecast {
@@ -39,7 +37,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             let span = doc.span([Seg::Key("milestones"), Seg::Index(i), Seg::Key(field)]);
             out.push(
-                ctx.diagnostic(RULE.code, doc, span, message)
+                ctx.diagnostic(&RULE, doc, span, message)
                     .help("record the `actual` date if it was reached, else a new `forecast`"),
             );
         }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::status::{Overdue, overdue};
 use crate::parse::Seg;
 
@@ -22,10 +21,9 @@ state: active   # T002: latest status update is 30 days old (2026-10-21), more t
 
 Write the update: `pmo new status --project ID`.
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let cadence = ctx.config.status.cadence_days;
     for (doc, project) in ctx.projects() {
         let latest = ctx.latest_status(project.id).map(|(_, s)| s.date);
@@ -38,7 +36,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("state")]), message)
+            ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("state")]), message)
                 .help(format!(
                     "write one: `pmo new status --project {}`",
                     project.id

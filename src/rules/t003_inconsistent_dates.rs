@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
 
 pub static RULE: Rule = Rule {
@@ -21,10 +20,9 @@ baseline:
   finish: 2026-03-31   # T003: baseline finish 2026-03-31 is before baseline start 2026-06-01
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let today = ctx.today;
     for (doc, project) in ctx.projects() {
         if let Some(start) = project.baseline.start {
@@ -37,7 +35,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let message =
                         format!("{section} finish {finish} is before baseline start {start}");
                     let span = doc.span([Seg::Key(section), Seg::Key("finish")]);
-                    out.push(ctx.diagnostic(RULE.code, doc, span, message));
+                    out.push(ctx.diagnostic(&RULE, doc, span, message));
                 }
             }
         }
@@ -49,7 +47,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 let span = doc.span([Seg::Key("milestones"), Seg::Index(i), Seg::Key("actual")]);
                 out.push(
-                    ctx.diagnostic(RULE.code, doc, span, message)
+                    ctx.diagnostic(&RULE, doc, span, message)
                         .help("an actual date is when it happened; a date to come is a `forecast`"),
                 );
             }
@@ -60,14 +58,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && closed < raised
         {
             let message = format!("risk closed on {closed}, before it was raised on {raised}");
-            out.push(ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("closed_on")]), message));
+            out.push(ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("closed_on")]), message));
         }
     }
     for (doc, status) in ctx.statuses() {
         if status.date > today {
             let message = format!("status update dated {}, after today ({today})", status.date);
             out.push(
-                ctx.diagnostic(RULE.code, doc, doc.span([Seg::Key("date")]), message)
+                ctx.diagnostic(&RULE, doc, doc.span([Seg::Key("date")]), message)
                     .help("date the update on the day it reports; pass `--today` to check as of another day"),
             );
         }

@@ -1,7 +1,6 @@
 use super::Context;
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::{days_between, tolerance};
 use crate::parse::Seg;
 
@@ -22,10 +21,9 @@ forecast:
   finish: 2027-02-01   # T004: forecast finish is 45 days after the baseline finish 2026-12-18; tolerance 30 days
 ```
 "#,
-    check: Some(check),
 };
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project) in ctx.running_projects() {
         let (Some(forecast), Some(baseline)) = (project.forecast.finish, project.baseline.finish)
         else {
@@ -41,7 +39,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             t.schedule_days
         );
         let span = doc.span([Seg::Key("forecast"), Seg::Key("finish")]);
-        out.push(ctx.diagnostic(RULE.code, doc, span, message).help(
+        out.push(ctx.diagnostic(&RULE, doc, span, message).help(
             "escalate to the sponsor: raise a change request to re-baseline, or recover the schedule",
         ));
     }

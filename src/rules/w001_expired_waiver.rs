@@ -1,7 +1,6 @@
-use super::Rule;
 use crate::code::Code;
 use crate::config::{FILE, Waiver};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 
 pub static RULE: Rule = Rule {
     code: Code::W001,
@@ -19,7 +18,6 @@ waivers:
   - {rule: K002, id: apollo-vendor-delay, reason: "supplier audit pending", owner: alice, expires: 2026-10-31}
 ```
 "#,
-    check: None,
 };
 
 /// `waiver`, expired, at its `expires`.
@@ -36,7 +34,7 @@ pub fn finding(span: Span, waiver: &Waiver) -> Diagnostic {
     let help = format!(
         "renew it with a new `expires` and reason (owner: {owner}), or remove it and fix the finding"
     );
-    Diagnostic::new(RULE.code, FILE, span, message)
+    Diagnostic::new(&RULE, FILE, span, message)
         .concerning(id)
         .concerning(owner)
         .help(help)

@@ -1,7 +1,6 @@
-use super::Rule;
 use crate::code::Code;
 use crate::config::{FILE, Waiver};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {
@@ -18,7 +17,6 @@ waivers:
   - {rule: K020, id: apollo-vendor-delay, reason: "audit", owner: alice, expires: 2026-12-31}   # no rule K020
 ```
 "#,
-    check: None,
 };
 
 /// `waiver` names no rule, at its `rule`.
@@ -27,7 +25,7 @@ pub fn unknown_rule(span: Span, waiver: &Waiver) -> Diagnostic {
     let help = did_you_mean(written, Code::ALL.iter().map(|c| c.as_str()))
         .unwrap_or_else(|| "`pmo rules` lists the rule codes".into());
     let message = format!("waiver names rule `{written}`, which does not exist");
-    Diagnostic::new(RULE.code, FILE, span, message).help(help)
+    Diagnostic::new(&RULE, FILE, span, message).help(help)
 }
 
 /// `waiver` names an id no document has, at its `id`; `ids` are the ones there are.
@@ -39,7 +37,7 @@ pub fn unknown_id<'a>(
     let help = did_you_mean(&waiver.id, ids)
         .unwrap_or_else(|| "remove the waiver if the document is gone".into());
     let message = format!("waiver names id `{}`, which no document has", waiver.id);
-    Diagnostic::new(RULE.code, FILE, span, message)
+    Diagnostic::new(&RULE, FILE, span, message)
         .concerning(&waiver.id)
         .help(help)
 }

@@ -1,7 +1,6 @@
-use super::Rule;
 use crate::code::Code;
 use crate::config::{FILE, Waiver};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 
 pub static RULE: Rule = Rule {
     code: Code::W003,
@@ -20,7 +19,6 @@ waivers:
   - {rule: K002, id: apollo-vendor-delay, reason: "audit", owner: alice, expires: 2026-12-31}   # W003: K002 is off
 ```
 "#,
-    check: None,
 };
 
 /// `waiver` of a rule that is `off` in `rules:`, at its `rule`.
@@ -28,7 +26,7 @@ pub fn rule_off(span: Span, waiver: &Waiver) -> Diagnostic {
     let Waiver { rule, id, .. } = waiver;
     let message =
         format!("waiver of {rule} for `{id}` silences nothing: {rule} is off in `rules:`");
-    Diagnostic::new(RULE.code, FILE, span, message)
+    Diagnostic::new(&RULE, FILE, span, message)
         .concerning(id)
         .help("remove the waiver")
 }
@@ -38,7 +36,7 @@ pub fn unused(span: Span, waiver: &Waiver) -> Diagnostic {
     let Waiver { rule, id, .. } = waiver;
     let message =
         format!("waiver of {rule} for `{id}` silenced nothing: {rule} reports no finding on it");
-    Diagnostic::new(RULE.code, FILE, span, message)
+    Diagnostic::new(&RULE, FILE, span, message)
         .concerning(id)
         .help("the problem is gone: remove the waiver")
 }

@@ -166,7 +166,7 @@ fn rag_lines(rag: &crate::metrics::rag::ComputedRag) -> String {
 /// The computed RAG of project `id` under the repository's thresholds; none when the
 /// project does not pass its schema.
 fn computed_rag(repo: &Repository, id: &str, today: Date) -> crate::metrics::rag::ComputedRag {
-    let portfolio = crate::model::Portfolio::new(repo);
+    let portfolio = repo.portfolio();
     portfolio
         .projects()
         .iter()

@@ -1,9 +1,9 @@
 //! Schema violations in governance terms: which field, what is wrong, what is allowed.
 
 use super::navigate::{description, known_properties};
+use super::s001_schema_violation as s001;
 use crate::diagnostic::Diagnostic;
 use crate::parse::{Seg, Spans};
-use crate::rules::s001_schema_violation as s001;
 use crate::suggest::{did_you_mean, list};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as E};

@@ -4,6 +4,7 @@
 mod message;
 mod navigate;
 mod prune;
+pub(crate) mod s001_schema_violation;
 mod violations;
 
 pub use message::describe;

@@ -4,10 +4,10 @@
 use super::Schema;
 use super::message::{count, describe_first};
 use super::prune::{Pruned, VALUES, too_large};
+use super::s001_schema_violation as s001;
 use crate::amount::money as grouped;
 use crate::diagnostic::Diagnostic;
 use crate::parse::Spans;
-use crate::rules::s001_schema_violation as s001;
 use serde_json::Value;
 
 /// S001 findings listed per document. A real document has a handful; past this many,

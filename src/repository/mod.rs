@@ -1,28 +1,28 @@
 //! Load a governance repository from a source: configuration, overlays, then every
 //! document file parsed and schema-checked in parallel as the source finds it.
 
+pub(crate) mod p002_not_a_document;
+pub(crate) mod p003_unknown_kind;
+pub(crate) mod p006_link_not_followed;
+
+use p002_not_a_document as p002;
+use p003_unknown_kind as p003;
+use p006_link_not_followed as p006;
+
 use crate::Error;
 use crate::code::Code;
+use crate::config::s002_incoherent_configuration as s002;
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::{Document, Kind};
+use crate::model::{Document, File, Kind, Portfolio};
+use crate::parse::p005_rejected_file as p005;
 use crate::parse::{self, Limits, Seg};
-use crate::rules::{
-    p002_not_a_document as p002, p003_unknown_kind as p003, p005_rejected_file as p005,
-    p006_link_not_followed as p006, s002_incoherent_configuration as s002,
-};
 use crate::schema::{self, Schemas};
 use crate::source::{self, Source, Unread};
 use rayon::slice::ParallelSliceMut;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
-
-/// A file that was read: its path and text (kept for snippets in reports).
-pub struct File {
-    pub path: String,
-    pub text: String,
-}
 
 pub struct Repository {
     pub config: Config,
@@ -51,6 +51,11 @@ impl Repository {
 
     pub fn path(&self, doc: &Document) -> &str {
         &self.files[doc.file].path
+    }
+
+    /// The documents indexed for rules, views and reports.
+    pub fn portfolio(&self) -> Portfolio<'_> {
+        Portfolio::new(&self.files, &self.documents)
     }
 }
 

@@ -1,6 +1,5 @@
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::Kind;
 use crate::suggest::{did_you_mean, list};
 use serde_json::Value;
@@ -19,7 +18,6 @@ every rule and report.
 kind: risks   # did you mean `risk`?
 ```
 "#,
-    check: None,
 };
 
 /// A `kind` that is no kind, at its value; `id` is the document's, if it has one.
@@ -34,7 +32,7 @@ pub fn finding(file: &str, span: Span, kind: &Value, id: Option<&str>) -> Diagno
     } else {
         format!("`{name}`")
     };
-    Diagnostic::new(RULE.code, file, span, format!("unknown kind {shown}"))
+    Diagnostic::new(&RULE, file, span, format!("unknown kind {shown}"))
         .help(help)
         .id(id)
 }

@@ -1,6 +1,5 @@
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::Kind;
 use crate::suggest::list;
 
@@ -21,7 +20,6 @@ kind: risk                  # fixed: a mapping with a kind
 id: apollo-vendor-delay
 ```
 "#,
-    check: None,
 };
 
 // The findings, made where the repository sorts a file's documents by kind.
@@ -29,14 +27,14 @@ id: apollo-vendor-delay
 /// A document that is not a mapping; `found` says what it is (`a list`).
 pub fn not_a_mapping(file: &str, span: Span, found: &str) -> Diagnostic {
     let message = format!("a document must be a mapping with a `kind`, this one is {found}");
-    Diagnostic::new(RULE.code, file, span, message)
+    Diagnostic::new(&RULE, file, span, message)
         .help("start the document with `kind: <kind>` and `id: <id>` lines")
 }
 
 /// A mapping without `kind`, at its first key; `id` is the document's, if it has one.
 pub fn no_kind(file: &str, span: Span, id: Option<&str>) -> Diagnostic {
     let kinds = Kind::ALL.map(Kind::as_str);
-    Diagnostic::new(RULE.code, file, span, "document has no `kind`")
+    Diagnostic::new(&RULE, file, span, "document has no `kind`")
         .help(format!("add `kind:` with one of {}", list(&kinds)))
         .id(id)
 }
@@ -44,7 +42,7 @@ pub fn no_kind(file: &str, span: Span, id: Option<&str>) -> Diagnostic {
 /// `kind:` with nothing after it: missing, not an unknown kind named "null".
 pub fn kind_without_value(file: &str, span: Span, id: Option<&str>) -> Diagnostic {
     let kinds = Kind::ALL.map(Kind::as_str);
-    Diagnostic::new(RULE.code, file, span, "`kind` has no value")
+    Diagnostic::new(&RULE, file, span, "`kind` has no value")
         .help(format!("write one of {} after `kind:`", list(&kinds)))
         .id(id)
 }

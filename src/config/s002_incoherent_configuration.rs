@@ -1,7 +1,6 @@
-use super::Rule;
 use crate::code::Code;
 use crate::config::FILE;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::Kind;
 use crate::suggest::{did_you_mean, list};
 
@@ -26,14 +25,13 @@ methodologies:
       exection: {require: [baseline.budget]}   # not a phase: did you mean `execution`?
 ```
 "#,
-    check: None,
 };
 
 // The findings, made where pmo.yaml and the schema overlays are read.
 
 /// A problem of pmo.yaml or an overlay that `message` says in full.
 pub fn finding(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(RULE.code, file, span, message)
+    Diagnostic::new(&RULE, file, span, message)
 }
 
 /// A key of `rules:` that names no rule, at the key.

@@ -1,6 +1,5 @@
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 
 pub static RULE: Rule = Rule {
     code: Code::P004,
@@ -17,14 +16,13 @@ title: Vendor delay
 owner: bob      # P004: which owner is meant?
 ```
 "#,
-    check: None,
 };
 
 /// The second `name` of a mapping, at `span`; `first` is where the kept one is, when the
 /// reader knows it.
 pub fn finding(file: &str, span: Span, name: &str, first: Option<Span>) -> Diagnostic {
     let d = Diagnostic::new(
-        RULE.code,
+        &RULE,
         file,
         span,
         format!("duplicate key `{name}` in this mapping"),

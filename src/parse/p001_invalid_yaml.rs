@@ -1,6 +1,5 @@
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 
 pub static RULE: Rule = Rule {
     code: Code::P001,
@@ -36,18 +35,17 @@ budget: !!int 12k   # P001: `12k` is not a value of the tag `!!int`
 budget: 12000       # fixed
 ```
 "#,
-    check: None,
 };
 
 // The findings, made by the YAML reader where it stops.
 
 fn finding(file: &str, span: Span, message: impl Into<String>, help: &str) -> Diagnostic {
-    Diagnostic::new(RULE.code, file, span, message).help(help)
+    Diagnostic::new(&RULE, file, span, message).help(help)
 }
 
 /// The scanner's own error, `info` in its words, with a hint for the ones people meet most.
 pub fn syntax(file: &str, span: Span, info: &str) -> Diagnostic {
-    Diagnostic::new(RULE.code, file, span, format!("invalid YAML: {info}"))
+    Diagnostic::new(&RULE, file, span, format!("invalid YAML: {info}"))
         .maybe_help(syntax_help(info).map(str::to_owned))
 }
 

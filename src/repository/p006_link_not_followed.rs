@@ -1,6 +1,5 @@
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 
 pub static RULE: Rule = Rule {
     code: Code::P006,
@@ -23,13 +22,12 @@ itself, or list its path in `exclude` when it is not part of the governance data
 exclude: [projects/apollo/risks/shared.yaml]   # pmo.yaml: not a document, not reported
 ```
 "#,
-    check: None,
 };
 
 /// A link at `file` in the tree; what it points to was not read.
 pub fn finding(file: &str) -> Diagnostic {
     Diagnostic::new(
-        RULE.code,
+        &RULE,
         file,
         Span::at(1, 1),
         "symbolic link not followed: what it points to was not read",

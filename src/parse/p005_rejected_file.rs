@@ -1,6 +1,5 @@
-use super::Rule;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
+use crate::diagnostic::{Diagnostic, Pos, Rule, Severity, Span};
 
 pub static RULE: Rule = Rule {
     code: Code::P005,
@@ -21,7 +20,6 @@ b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
 c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]   # grows tenfold per line: rejected
 ```
 "#,
-    check: None,
 };
 
 // The findings, made where a file is read (the source, the YAML reader).
@@ -36,20 +34,20 @@ pub fn too_large(file: &str, reason: &str) -> Diagnostic {
 
 /// A file that could not be read; `reason` follows its name (`cannot be read: ...`).
 pub fn unread(file: &str, reason: &str) -> Diagnostic {
-    Diagnostic::new(RULE.code, file, Span::at(1, 1), format!("file {reason}"))
+    Diagnostic::new(&RULE, file, Span::at(1, 1), format!("file {reason}"))
 }
 
 /// `byte` is the first byte that is not UTF-8, at `at`.
 pub fn not_utf8(file: &str, at: Pos, byte: u8) -> Diagnostic {
     let message = format!("file is not valid UTF-8 (byte 0x{byte:02x})");
-    Diagnostic::new(RULE.code, file, Span::at(at.line, at.column), message)
+    Diagnostic::new(&RULE, file, Span::at(at.line, at.column), message)
         .help("save the file as UTF-8")
 }
 
 /// Nesting deeper than `max_depth`, at the collection that passes it.
 pub fn too_deep(file: &str, span: Span, max_depth: usize) -> Diagnostic {
     let message = format!("nesting is deeper than {max_depth} levels; the file was not read");
-    Diagnostic::new(RULE.code, file, span, message).help("flatten the structure")
+    Diagnostic::new(&RULE, file, span, message).help("flatten the structure")
 }
 
 /// Aliases that expand to `expanded` nodes, over `factor` times the file's `own` nodes.
@@ -57,6 +55,6 @@ pub fn alias_bomb(file: &str, expanded: usize, factor: usize, own: usize) -> Dia
     let message = format!(
         "aliases expand to {expanded} nodes, more than {factor} times the file's own {own} nodes; the file was not read"
     );
-    Diagnostic::new(RULE.code, file, Span::at(1, 1), message)
+    Diagnostic::new(&RULE, file, Span::at(1, 1), message)
         .help("this looks like an alias bomb; write the values out or use fewer nested aliases")
 }

@@ -1,7 +1,6 @@
-use super::Rule;
 use crate::code::Code;
-use crate::config::FILE;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
+use crate::source::CONFIG_FILE as FILE;
 
 pub static RULE: Rule = Rule {
     code: Code::S001,
@@ -42,14 +41,13 @@ probability: 7       # must be at most 5
 raised: 2026-06-31   # June 2026 has 30 days
 ```
 "#,
-    check: None,
 };
 
 // The findings, made where a document, pmo.yaml or an import mapping is validated.
 
 /// A violation that `message` says in full.
 pub fn finding(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(RULE.code, file, span, message)
+    Diagnostic::new(&RULE, file, span, message)
 }
 
 /// pmo.yaml without a document.
@@ -74,7 +72,7 @@ mod tests {
     fn the_documented_caps_are_the_caps() {
         let listed = format!("first {} violations", crate::schema::LISTED);
         assert!(super::RULE.doc.contains(&listed));
-        let values = crate::metrics::money(crate::schema::VALUES as f64);
+        let values = crate::amount::money(crate::schema::VALUES as f64);
         assert!(super::RULE.doc.contains(&format!("first {values} values")));
     }
 }
