@@ -16,16 +16,16 @@ macro_rules! codes {
         /// Declared in the byte order of the codes' text, so that the derived `Ord` sorts
         /// findings as sorting their codes' text would (a test checks it).
         ///
-        /// Room for an organisation's own codes: they will be one more variant (such as
-        /// `Org(OrgCode)`, a small `Copy` handle to the configured code). Every `match` on
-        /// `Code` is in this file ([`Code::as_str`], [`Code::parse`]); elsewhere codes are
-        /// compared with `==`, so that variant touches this file and the rule lookup, not
-        /// every stage. `#[non_exhaustive]` keeps code outside the library from matching
-        /// exhaustively in the meantime.
+        /// An organisation's own code (`policies:` in pmo.yaml) is [`Code::Org`]: its text,
+        /// which always holds a `-` (`ORG-001`), so it never reads as a built-in code. It
+        /// sorts after every built-in code. Every `match` on `Code` is in this file;
+        /// elsewhere codes are compared with `==`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum Code {
             $($code,)*
+            /// An organisation's code, interned by [`Code::org`].
+            Org(&'static str),
         }
 
         impl Code {
@@ -35,6 +35,7 @@ macro_rules! codes {
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Code::$code => stringify!($code),)*
+                    Code::Org(text) => text,
                 }
             }
         }
@@ -55,13 +56,58 @@ codes! {
 }
 
 impl Code {
-    /// The code `text` names, ignoring case (`k002` is `K002`), as pmo.yaml reads it.
+    /// The built-in code `text` names, ignoring case (`k002` is `K002`), as pmo.yaml
+    /// reads it.
     pub fn parse(text: &str) -> Option<Code> {
         Code::ALL
             .iter()
             .copied()
             .find(|c| c.as_str().eq_ignore_ascii_case(text))
     }
+
+    /// The organisation code `text` (upper case, with a `-`: `ORG-001`), or `None` when
+    /// `text` is not one. Interned: a process keeps one copy of each code's text, however
+    /// often pmo.yaml is read.
+    pub fn org(text: &str) -> Option<Code> {
+        use std::collections::HashSet;
+        use std::sync::{Mutex, OnceLock, PoisonError};
+        if !is_org_code(text) {
+            return None;
+        }
+        static TEXTS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+        let mut texts = TEXTS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let text = match texts.get(text) {
+            Some(known) => *known,
+            None => {
+                let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
+                texts.insert(leaked);
+                leaked
+            }
+        };
+        Some(Code::Org(text))
+    }
+
+    pub fn is_org(self) -> bool {
+        matches!(self, Code::Org(_))
+    }
+}
+
+/// An organisation code: a prefix of capital letters, a `-`, then capital letters and
+/// digits (`ORG-001`, `FIN-12`, `PMO-R7`), at most 32 characters.
+pub fn is_org_code(text: &str) -> bool {
+    let Some((prefix, rest)) = text.split_once('-') else {
+        return false;
+    };
+    text.len() <= 32
+        && !prefix.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_uppercase())
+        && !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A text that names no rule code.
@@ -119,6 +165,19 @@ mod tests {
         assert_eq!(Code::parse("P0O5"), None);
         assert_eq!(Code::parse(""), None);
         assert_eq!(Code::parse("K0021"), None);
+        assert_eq!(Code::parse("ORG-001"), None);
+    }
+
+    #[test]
+    fn organisation_codes_have_a_dash_and_sort_after_built_in_ones() {
+        let org = Code::org("ORG-001").unwrap();
+        assert_eq!(org.as_str(), "ORG-001");
+        assert_eq!(Code::org("ORG-001"), Some(org));
+        assert!(org > Code::W003);
+        assert!(org.is_org() && !Code::A001.is_org());
+        for bad in ["P001", "org-001", "ORG-", "-001", "ORG 001", "ORG-0x1", ""] {
+            assert_eq!(Code::org(bad), None, "{bad}");
+        }
     }
 
     #[test]

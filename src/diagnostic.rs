@@ -43,7 +43,7 @@ impl Span {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -72,19 +72,21 @@ pub struct Related {
 /// documentation, which `pmo explain` prints and `docs/rules.md` is generated from. Each
 /// rule's file owns its `static RULE` and the constructors of its findings; the stage
 /// that detects the problem calls them. The catalogue in code order is
-/// `crate::rules::ALL`.
-pub struct Rule {
+/// `crate::rules::ALL`. An organisation's rule (`policies:` in pmo.yaml) is a `Rule`
+/// that borrows its words from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule<'a> {
     pub code: Code,
     /// Kebab-case name, e.g. `dangling-reference`.
-    pub name: &'static str,
+    pub name: &'a str,
     pub severity: Severity,
     /// One line: what the rule finds.
-    pub summary: &'static str,
+    pub summary: &'a str,
     /// Markdown: why it matters, an example, how to fix it.
-    pub doc: &'static str,
+    pub doc: &'a str,
 }
 
-impl Rule {
+impl Rule<'_> {
     /// The part of the catalogue a rule belongs to, named by its code's letter.
     pub fn category(&self) -> &'static str {
         match self.code.as_str().as_bytes().first() {
@@ -97,6 +99,7 @@ impl Rule {
             Some(b'T') => "schedule",
             Some(b'A') => "capacity",
             Some(b'W') => "waivers",
+            _ if self.code.is_org() => "organisation",
             _ => "other",
         }
     }
@@ -124,7 +127,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding of `rule`, with its default severity; `check` applies overrides later.
-    pub fn new(rule: &Rule, file: &str, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(rule: &Rule<'_>, file: &str, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code: rule.code,
             severity: rule.severity,

@@ -12,6 +12,7 @@ pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod parse;
+pub mod policy;
 pub mod repository;
 pub mod rules;
 pub mod schema;

@@ -423,8 +423,6 @@ fn global_options_are_refused_where_they_mean_nothing() {
         ),
         (&["schema", "--today", "2026-11-20"], "--today", "schema"),
         // A directory where no repository is read and no file written.
-        (&["-C", ".", "rules"], "-C", "rules"),
-        (&["-C", ".", "explain", "R002"], "-C", "explain"),
         // Colour where nothing is coloured.
         (
             &[

@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["git"],
     &["model"],
     &["schema"],
+    &["policy"],
     &["config"],
     &["metrics"],
     &["write"],

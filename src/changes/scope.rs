@@ -95,7 +95,7 @@ mod tests {
         let scope = change.scope();
         let at = |file| {
             Diagnostic::new(
-                crate::rules::get(Code::P001),
+                crate::rules::get(Code::P001).unwrap(),
                 file,
                 Span::at(2, 5),
                 "invalid YAML",
@@ -134,7 +134,7 @@ mod tests {
         let scope = change.scope();
         let dangling = || {
             Diagnostic::new(
-                crate::rules::get(Code::R002),
+                crate::rules::get(Code::R002).unwrap(),
                 "risks/r.yaml",
                 Span::at(3, 10),
                 "project `apollo` is not a project: no document has that id",

@@ -2,6 +2,7 @@
 //! waivers of pmo.yaml.
 
 mod judge;
+mod policies;
 mod waivers;
 
 pub use judge::{Judge, Judged, judge};
@@ -62,6 +63,9 @@ pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Rep
     let ctx = Context::new(repo, today);
     let mut found = repo.diagnostics.clone();
     found.extend(run_rules(&ctx, |_| true));
+    found.extend(policies::run(&ctx, |code| {
+        ctx.config.rule_level(code) != Some(Level::Off)
+    }));
     found.extend(extra);
     let (mut diagnostics, waived) = configured(&ctx, found);
     diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -368,18 +368,16 @@ impl Args {
         let c = &self.command;
         match id {
             // Where the repository is looked for, or what paths are relative to.
-            "chdir" => match c {
-                C::Rules(_) | C::Explain(_) => Some("it reads no repository and writes no file"),
-                // `schema` reads the repository's pmo.yaml, which shapes the schemas.
-                _ => None,
-            },
+            // `schema` reads the repository's pmo.yaml, which shapes the schemas; `rules`
+            // and `explain` read its policies.
+            "chdir" => None,
             // The documents of a revision: only for the commands that read them.
             "rev" => match c {
                 C::Init(_) | C::New(_) | C::Import(_) => {
                     Some("it writes into the working tree and reads no revision")
                 }
                 C::Schema(_) => Some("it shapes the schemas by the working tree's pmo.yaml"),
-                C::Rules(_) | C::Explain(_) => Some("it reads no repository"),
+                C::Rules(_) | C::Explain(_) => Some("it reads the working tree's pmo.yaml"),
                 _ => None,
             },
             "today" => match c {

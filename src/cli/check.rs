@@ -81,6 +81,7 @@ fn run_on(
                 &texts,
                 &[pmo::config::FILE],
                 render::DOCS_URL,
+                &[],
             ))?;
             noteln!("pmo: {}", pmo::escape::terminal(&cause));
             return Ok(ExitCode::from(2));
@@ -96,7 +97,15 @@ fn run_on(
         .chain(repo.files.iter().map(|f| f.path.as_str()))
         .collect();
     let docs = repo.config.docs_url.as_deref().unwrap_or(render::DOCS_URL);
-    super::print(&render_report(args, cmd, &report, &texts, &files, docs))?;
+    let policies: Vec<_> = repo
+        .config
+        .policies
+        .iter()
+        .filter_map(|p| p.rule())
+        .collect();
+    super::print(&render_report(
+        args, cmd, &report, &texts, &files, docs, &policies,
+    ))?;
     let failed =
         report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
     // The process ends here: freeing a large repository's every node one by one would
@@ -145,6 +154,7 @@ fn render_report(
     texts: &dyn Fn(&str) -> Option<String>,
     files: &[&str],
     docs: &str,
+    policies: &[pmo::diagnostic::Rule<'_>],
 ) -> String {
     let folder = match cmd.format {
         CheckFormat::Human => None,
@@ -164,7 +174,7 @@ fn render_report(
         ),
         CheckFormat::Json => render::json(report, folder.as_deref()),
         CheckFormat::Github => render::github(&ci()),
-        CheckFormat::Sarif => render::sarif(&ci(), docs),
+        CheckFormat::Sarif => render::sarif(&ci(), docs, policies),
         CheckFormat::Gitlab => render::gitlab(&ci()),
         CheckFormat::Junit => {
             let files: Vec<String> = files.iter().map(|f| format!("{prefix}{f}")).collect();

@@ -1,8 +1,8 @@
 use super::args::{Args, ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use pmo::code::Code;
 use pmo::config::Config;
+use pmo::diagnostic::Rule;
 use pmo::rules;
 use pmo::schema;
 use std::process::ExitCode;
@@ -75,11 +75,19 @@ fn configuration(args: &Args) -> Result<Config> {
     super::with_source(args, |source, _| Ok(pmo::repository::load_config(source)?))
 }
 
-pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
+/// The built-in rules, then the policies of the repository's pmo.yaml.
+fn catalogue(config: &Config) -> Vec<Rule<'_>> {
+    let policies = config.policies.iter().filter_map(|p| p.rule());
+    rules::ALL.iter().map(|r| **r).chain(policies).collect()
+}
+
+pub fn rules(args: &Args, cmd: &RulesArgs) -> Result<ExitCode> {
+    let config = configuration(args)?;
+    let all = catalogue(&config);
     let text = match cmd.format {
-        RulesFormat::Md => rules::markdown(),
+        RulesFormat::Md => rules::markdown(&all),
         RulesFormat::Json => {
-            let list: Vec<serde_json::Value> = rules::ALL
+            let list: Vec<serde_json::Value> = all
                 .iter()
                 .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity.as_str(), "summary": r.summary}))
                 .collect();
@@ -90,7 +98,7 @@ pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
             table
                 .load_style(UTF8_FULL_CONDENSED)
                 .set_header(["code", "name", "severity", "finds"]);
-            for r in rules::ALL {
+            for r in &all {
                 table.add_row([r.code.as_str(), r.name, r.severity.as_str(), r.summary]);
             }
             format!("{table}\n")
@@ -100,9 +108,14 @@ pub fn rules(cmd: &RulesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn explain(cmd: &ExplainArgs) -> Result<ExitCode> {
-    let Some(rule) = Code::parse(&cmd.code).map(rules::get) else {
-        let hint = pmo::suggest::did_you_mean(&cmd.code, Code::ALL.iter().map(|c| c.as_str()))
+pub fn explain(args: &Args, cmd: &ExplainArgs) -> Result<ExitCode> {
+    let config = configuration(args)?;
+    let all = catalogue(&config);
+    let Some(rule) = all
+        .iter()
+        .find(|r| r.code.as_str().eq_ignore_ascii_case(&cmd.code))
+    else {
+        let hint = pmo::suggest::did_you_mean(&cmd.code, all.iter().map(|r| r.code.as_str()))
             .unwrap_or_else(|| "`pmo rules` lists them".into());
         bail!("no rule `{}`: {hint}", cmd.code);
     };

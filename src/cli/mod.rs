@@ -53,8 +53,8 @@ pub fn run() -> ExitCode {
         Command::Diff(c) => git::diff(&args, c),
         Command::History(c) => git::history(&args, c),
         Command::Schema(c) => docs::schema(&args, c),
-        Command::Rules(c) => docs::rules(c),
-        Command::Explain(c) => docs::explain(c),
+        Command::Rules(c) => docs::rules(&args, c),
+        Command::Explain(c) => docs::explain(&args, c),
     };
     match result {
         Ok(code) => code,

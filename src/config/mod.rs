@@ -9,6 +9,7 @@ use crate::code::Code;
 use crate::diagnostic::Span;
 use crate::model::Project;
 use crate::parse::{Seg, YamlDoc};
+use crate::policy::Policy;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value;
@@ -43,9 +44,14 @@ pub struct Config {
     #[serde(deserialize_with = "ordered")]
     pub rules: Vec<(CodeName, Level)>,
     pub waivers: Vec<Waiver>,
+    /// The organisation's own rules (docs/policies.md).
+    pub policies: Vec<Policy>,
     /// The parsed file, to point findings at the line that configures them.
     #[serde(skip)]
     pub source: Option<YamlDoc>,
+    /// Its text, to point at a character inside a policy's expression.
+    #[serde(skip)]
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -194,7 +200,9 @@ impl Default for Config {
             scoring: Scoring::default(),
             rules: Vec::new(),
             waivers: Vec::new(),
+            policies: Vec::new(),
             source: None,
+            text: String::new(),
         }
     }
 }
@@ -380,6 +388,46 @@ impl Config {
             Some(doc) => doc.spans.value_at(&doc.value, path),
             None => Span::at(1, 1),
         }
+    }
+
+    /// The S002 finding of a policy's problem, at the character it names.
+    pub fn policy_problem(
+        &self,
+        problem: &crate::policy::Problem,
+    ) -> crate::diagnostic::Diagnostic {
+        let path = [
+            Seg::Key("policies"),
+            Seg::Index(problem.policy),
+            Seg::Key(problem.field),
+        ];
+        let mut span = self.span(path);
+        if let (Some(offset), Some(policy)) = (problem.offset, self.policies.get(problem.policy)) {
+            let expr = match problem.field {
+                "when" => policy.when.as_deref().unwrap_or_default(),
+                "message" => &policy.message,
+                _ => &policy.assert,
+            };
+            span = crate::policy::locate(&self.text, span, expr, offset);
+        }
+        let code = &self
+            .policies
+            .get(problem.policy)
+            .map_or("", |p| p.code.as_str());
+        s002_incoherent_configuration::finding(
+            FILE,
+            span,
+            format!("policy `{code}`: {}", problem.message),
+        )
+        .maybe_help(problem.help.clone())
+    }
+
+    /// The organisation code `text` names (ignoring case), when a policy has it.
+    pub fn policy_code(&self, text: &str) -> Option<Code> {
+        self.policies
+            .iter()
+            .filter_map(|p| p.compiled.as_ref())
+            .find(|c| c.code.as_str().eq_ignore_ascii_case(text))
+            .map(|c| c.code)
     }
 
     /// Where `field` of the `i`th waiver is (W001-W003, and R002/R003 on its `owner`).

@@ -44,11 +44,33 @@ pub fn load(bytes: &[u8]) -> Result<Config, Vec<Diagnostic>> {
         }
     };
     config.source = Some(doc);
+    config.text = String::from_utf8_lossy(bytes).into_owned();
+    policies(&mut config, &mut diags);
     coherence(&config, &mut diags);
     if diags.is_empty() {
         Ok(config)
     } else {
         Err(diags)
+    }
+}
+
+/// Compiles the policies (S002 for what is wrong in them) and reads the organisation
+/// codes that `rules:` and `waivers:` name.
+fn policies(config: &mut Config, out: &mut Vec<Diagnostic>) {
+    let problems = crate::policy::compile(&mut config.policies);
+    out.extend(problems.iter().map(|p| config.policy_problem(p)));
+    let mut names: Vec<&mut super::CodeName> = config.rules.iter_mut().map(|(c, _)| c).collect();
+    names.extend(config.waivers.iter_mut().map(|w| &mut w.rule));
+    let codes: Vec<crate::code::Code> = config
+        .policies
+        .iter()
+        .filter_map(|p| p.compiled.as_ref().map(|c| c.code))
+        .collect();
+    for name in names.into_iter().filter(|n| n.code.is_none()) {
+        name.code = codes
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(&name.written));
     }
 }
 

@@ -37,7 +37,7 @@ mod tests {
     #[test]
     fn one_line_per_finding_whatever_the_text() {
         let d = Diagnostic::new(
-            crate::rules::get(Code::S001),
+            crate::rules::get(Code::S001).unwrap(),
             "a,b:c\n.yaml",
             Span::at(2, 3),
             "50% `x\n::error::y`",

@@ -14,10 +14,16 @@ pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/doc
 const SRCROOT: &str = "%SRCROOT%";
 
 /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. `docs` is the rule
-/// catalogue each rule's `helpUri` points into.
-pub fn sarif(report: &Report, docs: &str) -> String {
-    let rule_list: Vec<Value> = rules::ALL.iter().map(|r| rule(r, docs)).collect();
-    let results: Vec<Value> = report.diagnostics.iter().map(result).collect();
+/// catalogue each built-in rule's `helpUri` points into; `policies` are the
+/// organisation's rules, after the built-in ones.
+pub fn sarif(report: &Report, docs: &str, policies: &[Rule<'_>]) -> String {
+    let catalogue: Vec<&Rule<'_>> = rules::ALL.iter().copied().chain(policies).collect();
+    let rule_list: Vec<Value> = catalogue.iter().map(|r| rule(r, docs)).collect();
+    let results: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| result(d, catalogue.iter().position(|r| r.code == d.code)))
+        .collect();
     let value = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -39,8 +45,8 @@ pub fn sarif(report: &Report, docs: &str) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
-fn rule(r: &Rule, docs: &str) -> Value {
-    json!({
+fn rule(r: &Rule<'_>, docs: &str) -> Value {
+    let mut rule = json!({
         "id": r.code,
         "name": r.name,
         "shortDescription": {"text": r.summary},
@@ -54,7 +60,15 @@ fn rule(r: &Rule, docs: &str) -> Value {
             "precision": "very-high",
             "problem.severity": level(r.severity),
         },
-    })
+    });
+    // An organisation's rule is documented in its pmo.yaml (`pmo explain`), not in the
+    // catalogue of built-in rules.
+    if r.code.is_org()
+        && let Some(rule) = rule.as_object_mut()
+    {
+        rule.remove("helpUri");
+    }
+    rule
 }
 
 fn level(s: Severity) -> &'static str {
@@ -78,7 +92,7 @@ fn location(file: &str, span: crate::diagnostic::Span) -> Value {
     }})
 }
 
-fn result(d: &Diagnostic) -> Value {
+fn result(d: &Diagnostic, index: Option<usize>) -> Value {
     let mut text = sarif_message(&d.message).into_owned();
     // Each related place is named in the message as an embedded link to its location.
     for (i, rel) in d.related.iter().enumerate() {
@@ -89,7 +103,7 @@ fn result(d: &Diagnostic) -> Value {
     }
     let mut r = json!({
         "ruleId": d.code,
-        "ruleIndex": rules::ALL.iter().position(|r| r.code == d.code),
+        "ruleIndex": index,
         "level": level(d.severity),
         "message": {"text": text},
         "locations": [location(&d.file, d.span)],

@@ -97,6 +97,13 @@ fn load_with(
     let config = config::load(config_bytes).map_err(Error::Config)?;
     let schemas = Schemas::compile(&overlays(judge)?, &config.project.optional)
         .map_err(|e| Error::Config(vec![s002::overlay_unusable(&e)]))?;
+    // A policy's fields are checked against the schemas as the overlays extend them.
+    let problems = crate::policy::check_fields(&config.policies, |kind| &schemas.get(kind).json);
+    if !problems.is_empty() {
+        return Err(Error::Config(
+            problems.iter().map(|p| config.policy_problem(p)).collect(),
+        ));
+    }
     let skip = source::skip_set(&config.exclude).map_err(|e| {
         Error::Config(vec![s002::finding(
             config::FILE,

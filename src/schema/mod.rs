@@ -2,7 +2,7 @@
 //! `schema/` folder, embedded here) plus a governance repository's overlays.
 
 mod message;
-mod navigate;
+pub(crate) mod navigate;
 mod prune;
 pub(crate) mod s001_schema_violation;
 mod violations;

@@ -104,7 +104,7 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
             .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
     };
     let command = args.first().copied().unwrap_or_default();
-    let chdir = !matches!(command, "rules" | "explain");
+    let chdir = true;
     let today = match command {
         "history" | "import" | "schema" | "rules" | "explain" => false,
         "init" => has("--example"),

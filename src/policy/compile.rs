@@ -1,0 +1,509 @@
+//! Compiling policies: every expression parsed once, its names checked, its cost bounded.
+//! A problem is returned with the field of the policy it is in and, inside an expression,
+//! its offset: `config` turns it into a located S002 finding.
+
+use super::Policy;
+use crate::code::Code;
+use crate::model::Kind;
+use crate::parse::Seg;
+use crate::schema::navigate;
+use crate::suggest::{did_you_mean, list};
+use cel::common::ast::{EntryExpr, Expr, IdedExpr};
+use cel::{Env, Program};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+/// The variables an expression sees (docs/policies.md describes each).
+pub const VARIABLES: [&str; 7] = [
+    "doc", "item", "project", "today", "figures", "related", "config",
+];
+
+/// A policy, compiled.
+pub struct Compiled {
+    pub code: Code,
+    pub kinds: Vec<Kind>,
+    pub when: Option<Program>,
+    pub assert: Program,
+    pub message: Vec<Part>,
+    /// The deepest nesting of comprehensions (`all`, `exists`, `map`...) in its
+    /// expressions, and how many nodes they have: the terms of its step bound.
+    pub depth: u32,
+    pub nodes: usize,
+    /// The variables and lookups (`people`, `projects`...) its expressions read: only
+    /// those are made for an evaluation.
+    pub uses: BTreeSet<String>,
+    /// The fields its expressions name, checked against the schemas with overlays.
+    fields: Vec<FieldRef>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("code", &self.code)
+            .finish()
+    }
+}
+
+/// A part of a message: text, or an expression whose value is written there.
+pub enum Part {
+    Text(String),
+    Expr(Program),
+}
+
+/// What a chain of field selections starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root {
+    Doc,
+    Item,
+    Project,
+}
+
+struct FieldRef {
+    root: Root,
+    path: Vec<String>,
+    /// Where each field of the path is written (its offset in `at`'s field).
+    offsets: Vec<usize>,
+    at: Problem,
+}
+
+/// A problem of one policy: the field it is in (`assert`, `kinds`...) and, inside an
+/// expression, the character offset.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub policy: usize,
+    pub field: &'static str,
+    pub offset: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The CEL environment: the standard library, and `days(n)` / `inDays(duration)`.
+pub fn env() -> &'static Arc<Env> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        use cel::common::types::{CelDuration, CelInt};
+        fn days(n: &CelInt) -> Result<CelDuration, cel::ExecutionError> {
+            chrono::Duration::try_days(*n.inner())
+                .map(CelDuration::from)
+                .ok_or_else(|| cel::ExecutionError::function_error("days", "out of range"))
+        }
+        fn in_days(d: &CelDuration) -> CelInt {
+            CelInt::from(d.inner().num_days())
+        }
+        let mut env = Env::stdlib();
+        // Both names are new to the standard library: declaring them cannot fail.
+        let _ = cel::add_overload!(env, fn days: (CelInt) -> Result<CelDuration>);
+        let _ = cel::add_overload!(env, fn in_days: (CelDuration) -> CelInt);
+        Arc::new(env)
+    })
+}
+
+/// The lookup maps: a kind's plural (`people`) reads a document of it by id.
+fn lookup(name: &str) -> Option<Kind> {
+    Kind::from_plural(name)
+}
+
+/// Compiles every policy; what is wrong is returned, all of it.
+pub fn compile(policies: &mut [Policy]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut codes: Vec<String> = Vec::new();
+    for (i, p) in policies.iter_mut().enumerate() {
+        let mut problem = |field, offset, message: String, help: Option<String>| {
+            problems.push(Problem {
+                policy: i,
+                field,
+                offset,
+                message,
+                help,
+            })
+        };
+        let code = Code::org(&p.code);
+        if code.is_none() {
+            problem(
+                "code",
+                None,
+                format!("`{}` is not an organisation code", p.code),
+                Some(
+                    "write capitals, a `-`, then capitals or digits (`ORG-001`): such a code never clashes with a built-in one".into(),
+                ),
+            );
+        } else if codes.contains(&p.code) {
+            problem(
+                "code",
+                None,
+                format!("code `{}` is used by an earlier policy", p.code),
+                None,
+            );
+        }
+        codes.push(p.code.clone());
+        let mut kinds = Vec::new();
+        for name in &p.kinds {
+            match Kind::parse(name) {
+                Some(k) => kinds.push(k),
+                None => {
+                    let names = Kind::ALL.map(Kind::as_str);
+                    problem(
+                        "kinds",
+                        None,
+                        format!("`{name}` is not a kind"),
+                        Some(
+                            did_you_mean(name, names)
+                                .unwrap_or_else(|| format!("kinds are {}", list(&names))),
+                        ),
+                    );
+                }
+            }
+        }
+        if p.kinds.is_empty() {
+            problem(
+                "kinds",
+                None,
+                "a policy applies to at least one kind".into(),
+                None,
+            );
+        }
+        let mut walk = Walk::new(i, p.each.is_some());
+        let when = p
+            .when
+            .as_deref()
+            .and_then(|src| walk.program("when", src, 0));
+        let assert = walk.program("assert", &p.assert, 0);
+        let message = walk.message(&p.message);
+        if let Some(each) = &p.each {
+            for &kind in &kinds {
+                let schema = crate::schema::builtin(&format!("{kind}.schema.json"));
+                let nodes = navigate::at_path(&schema, &[Seg::Key(each)]);
+                if !nodes.iter().any(|n| n.get("items").is_some()) {
+                    walk.problems.push(Problem {
+                        policy: i,
+                        field: "each",
+                        offset: None,
+                        message: format!("`{each}` is not a list of {}", kind.article()),
+                        help: None,
+                    });
+                }
+            }
+        }
+        problems.append(&mut walk.problems);
+        if let (Some(code), Some(assert), Some(message)) = (code, assert, message)
+            && (p.when.is_none() || when.is_some())
+        {
+            p.compiled = Some(Arc::new(Compiled {
+                code,
+                kinds,
+                when,
+                assert,
+                message,
+                depth: walk.max_depth,
+                nodes: walk.nodes,
+                uses: walk.uses,
+                fields: walk.fields,
+            }));
+        }
+    }
+    problems
+}
+
+/// The fields each policy names that the schema of what it reads does not declare:
+/// `schema_of(kind)` is the kind's schema with the repository's overlays.
+pub fn check_fields<'s>(
+    policies: &[Policy],
+    schema_of: impl Fn(Kind) -> &'s Value,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for p in policies {
+        let Some(compiled) = &p.compiled else {
+            continue;
+        };
+        for field in &compiled.fields {
+            let (kinds, prefix): (Vec<Kind>, Vec<Seg<'_>>) = match field.root {
+                Root::Doc => (compiled.kinds.clone(), vec![]),
+                Root::Item => (
+                    compiled.kinds.clone(),
+                    vec![
+                        Seg::Key(p.each.as_deref().unwrap_or_default()),
+                        Seg::Index(0),
+                    ],
+                ),
+                Root::Project => (vec![Kind::Project], vec![]),
+            };
+            for kind in kinds {
+                let schema = schema_of(kind);
+                let mut nodes = navigate::at_path(schema, &prefix);
+                for (depth, name) in field.path.iter().enumerate() {
+                    let declared = navigate::declared(&nodes);
+                    if !declared.contains(&name.as_str()) && navigate::refuses_others(&nodes) {
+                        let whose = match (field.root, depth) {
+                            (Root::Project, 0) => "a project".to_owned(),
+                            (Root::Item, 0) => format!("an element of `{}`", prefix_name(p)),
+                            (_, 0) => kind.article().to_owned(),
+                            _ => format!("`{}`", field.path[..depth].join(".")),
+                        };
+                        problems.push(Problem {
+                            offset: Some(field.offsets[depth]),
+                            message: format!("{whose} has no field `{name}`"),
+                            help: Some(
+                                did_you_mean(name, declared.iter().copied()).unwrap_or_else(|| {
+                                    format!("its fields are {}", list(&declared))
+                                }),
+                            ),
+                            ..field.at.clone()
+                        });
+                        break;
+                    }
+                    nodes = navigate::step(schema, &nodes, Seg::Key(name));
+                    if nodes.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    problems.dedup_by(|a, b| a.offset == b.offset && a.field == b.field && a.message == b.message);
+    problems
+}
+
+fn prefix_name(p: &Policy) -> &str {
+    p.each.as_deref().unwrap_or_default()
+}
+
+/// A walk over the expressions of one policy.
+struct Walk {
+    policy: usize,
+    each: bool,
+    problems: Vec<Problem>,
+    fields: Vec<FieldRef>,
+    uses: BTreeSet<String>,
+    bound: Vec<String>,
+    depth: u32,
+    max_depth: u32,
+    nodes: usize,
+    /// Where the expression being walked is: its field, its offset there, its program.
+    field: &'static str,
+    base: usize,
+}
+
+impl Walk {
+    fn new(policy: usize, each: bool) -> Walk {
+        Walk {
+            policy,
+            each,
+            problems: Vec::new(),
+            fields: Vec::new(),
+            uses: BTreeSet::new(),
+            bound: Vec::new(),
+            depth: 0,
+            max_depth: 0,
+            nodes: 0,
+            field: "assert",
+            base: 0,
+        }
+    }
+
+    fn problem(&mut self, offset: usize, message: String, help: Option<String>) {
+        self.problems.push(Problem {
+            policy: self.policy,
+            field: self.field,
+            offset: Some(self.base + offset),
+            message,
+            help,
+        });
+    }
+
+    /// `src` compiled, its names checked; `base` is its offset in its field.
+    fn program(&mut self, field: &'static str, src: &str, base: usize) -> Option<Program> {
+        self.field = field;
+        self.base = base;
+        match env().compile(src) {
+            Ok(program) => {
+                let offsets = |id| {
+                    program
+                        .source_info()
+                        .offset_for(id)
+                        .map_or(0, |(start, _)| start as usize)
+                };
+                self.expr(program.expression(), &offsets);
+                Some(program)
+            }
+            Err(errors) => {
+                for e in errors.errors.iter().take(3) {
+                    let offset = offset_of(src, e.pos.0, e.pos.1);
+                    let message = e.msg.trim_start_matches("Syntax error: ").to_owned();
+                    self.problem(offset, format!("syntax error: {message}"), None);
+                }
+                None
+            }
+        }
+    }
+
+    /// The message's text and `{{ expression }}` parts.
+    fn message(&mut self, text: &str) -> Option<Vec<Part>> {
+        let mut parts = Vec::new();
+        let mut rest = 0;
+        let mut ok = true;
+        while let Some(open) = text[rest..].find("{{").map(|i| rest + i) {
+            if open > rest {
+                parts.push(Part::Text(text[rest..open].to_owned()));
+            }
+            let Some(close) = text[open..].find("}}").map(|i| open + i) else {
+                self.field = "message";
+                self.base = 0;
+                self.problem(
+                    text[..open].chars().count(),
+                    "`{{` is not closed by `}}`".into(),
+                    None,
+                );
+                return None;
+            };
+            let inner = &text[open + 2..close];
+            let base = text[..open + 2].chars().count();
+            match self.program("message", inner, base) {
+                Some(p) => parts.push(Part::Expr(p)),
+                None => ok = false,
+            }
+            rest = close + 2;
+        }
+        if rest < text.len() {
+            parts.push(Part::Text(text[rest..].to_owned()));
+        }
+        ok.then_some(parts)
+    }
+
+    fn expr(&mut self, e: &IdedExpr, offsets: &dyn Fn(u64) -> usize) {
+        self.nodes += 1;
+        match &e.expr {
+            Expr::Ident(name) => self.ident(name, offsets(e.id)),
+            Expr::Select(select) => {
+                // A chain `doc.a.b`: its fields are checked against the schema.
+                // A select's node is at its `.`: the field's name follows it.
+                let mut path = vec![select.field.clone()];
+                let mut at = vec![self.base + offsets(e.id) + 1];
+                let mut base = &select.operand;
+                while let Expr::Select(inner) = &base.expr {
+                    path.push(inner.field.clone());
+                    at.push(self.base + offsets(base.id) + 1);
+                    base = &inner.operand;
+                }
+                path.reverse();
+                at.reverse();
+                if let Expr::Ident(name) = &base.expr
+                    && !self.bound.contains(name)
+                {
+                    let root = match name.as_str() {
+                        "doc" => Some(Root::Doc),
+                        "item" => Some(Root::Item),
+                        "project" => Some(Root::Project),
+                        _ => None,
+                    };
+                    if let Some(root) = root {
+                        self.fields.push(FieldRef {
+                            root,
+                            path,
+                            offsets: at,
+                            at: Problem {
+                                policy: self.policy,
+                                field: self.field,
+                                offset: Some(self.base + offsets(e.id)),
+                                message: String::new(),
+                                help: None,
+                            },
+                        });
+                    }
+                }
+                self.expr(&select.operand, offsets);
+            }
+            Expr::Call(call) => {
+                if let Some(target) = &call.target {
+                    self.expr(target, offsets);
+                }
+                for arg in &call.args {
+                    self.expr(arg, offsets);
+                }
+            }
+            Expr::List(l) => l.elements.iter().for_each(|x| self.expr(x, offsets)),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(me) => {
+                            self.expr(&me.key, offsets);
+                            self.expr(&me.value, offsets);
+                        }
+                        EntryExpr::StructField(sf) => self.expr(&sf.value, offsets),
+                    }
+                }
+            }
+            Expr::Struct(s) => {
+                for entry in &s.entries {
+                    if let EntryExpr::StructField(sf) = &entry.expr {
+                        self.expr(&sf.value, offsets);
+                    }
+                }
+            }
+            Expr::Comprehension(c) => {
+                if let Expr::Ident(name) = &c.iter_range.expr
+                    && lookup(name).is_some()
+                    && !self.bound.contains(name)
+                {
+                    self.problem(
+                        offsets(c.iter_range.id),
+                        format!("a policy cannot loop over every document of `{name}`"),
+                        Some(format!("look one up by its id: `{name}[doc.sponsor]`")),
+                    );
+                }
+                self.expr(&c.iter_range, offsets);
+                let vars = [Some(&c.iter_var), c.iter_var2.as_ref(), Some(&c.accu_var)];
+                let pushed = vars.iter().flatten().count();
+                self.bound.extend(vars.into_iter().flatten().cloned());
+                self.depth += 1;
+                self.max_depth = self.max_depth.max(self.depth);
+                for part in [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result] {
+                    self.expr(part, offsets);
+                }
+                self.depth -= 1;
+                self.bound.truncate(self.bound.len() - pushed);
+            }
+            Expr::Literal(_) | Expr::Unspecified => {}
+        }
+    }
+
+    fn ident(&mut self, name: &str, offset: usize) {
+        if self.bound.iter().any(|b| b == name) {
+            return;
+        }
+        if name == "item" && !self.each {
+            self.problem(
+                offset,
+                "`item` is only defined with `each`".into(),
+                Some(
+                    "add `each: milestones` (a list field) to evaluate the policy on each element"
+                        .into(),
+                ),
+            );
+        } else if VARIABLES.contains(&name) || lookup(name).is_some() {
+            self.uses.insert(name.to_owned());
+        } else {
+            let plurals = Kind::ALL.map(|k| k.spec().plural);
+            let known = VARIABLES.iter().copied().chain(plurals);
+            let help = did_you_mean(name, known).unwrap_or_else(|| {
+                format!(
+                    "the variables are {}, and a lookup by id per kind ({})",
+                    list(&VARIABLES),
+                    list(&plurals)
+                )
+            });
+            self.problem(offset, format!("unknown variable `{name}`"), Some(help));
+        }
+    }
+}
+
+/// The character offset of a 1-based line and column in `src`.
+fn offset_of(src: &str, line: isize, column: isize) -> usize {
+    let line = line.max(1) as usize;
+    let before: usize = src
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(|l| l.chars().count())
+        .sum();
+    before + (column.max(1) as usize - 1)
+}

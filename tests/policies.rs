@@ -1,0 +1,185 @@
+//! Organisation rules (`policies:` in pmo.yaml) end to end: findings at file:line, a
+//! broken policy located inside its expression (exit 2), the catalogue, severities,
+//! waivers and the bounds on an evaluation.
+
+mod common;
+use common::{APOLLO, BOB, Repo, f};
+use predicates::prelude::*;
+
+const SPONSOR: &str = r#"version: 1
+roles: [sponsor, executive]
+policies:
+  - code: ORG-001
+    name: large-project-executive-sponsor
+    kinds: [project]
+    when: has(doc.baseline.budget) && doc.baseline.budget > 1000000
+    assert: "'executive' in people[doc.sponsor].roles"
+    message: "project {{ doc.id }} has a budget of {{ doc.baseline.budget }}; its sponsor {{ doc.sponsor }} is not an executive"
+    help: a project over 1,000,000 is sponsored by a member of the executive
+    at: sponsor
+    doc: |
+      A large project needs an executive sponsor.
+"#;
+
+/// Apollo with a baseline budget written as `budget`.
+fn apollo(budget: &str) -> String {
+    format!("{APOLLO}baseline: {{start: 2026-01-05, finish: 2026-12-18, budget: {budget}}}\n")
+}
+
+#[test]
+fn a_policy_finds_at_its_field_and_numbers_compare_across_int_and_float() {
+    let repo = Repo::with_config(SPONSOR)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &apollo("1.2e6"));
+    assert_eq!(
+        repo.findings(),
+        [f("ORG-001", "projects/apollo/project.yaml", 4, 10)]
+    );
+    let json = repo.check_json();
+    let finding = &json["diagnostics"][0];
+    assert_eq!(
+        finding["message"],
+        "project apollo has a budget of 1200000; its sponsor bob is not an executive"
+    );
+    assert_eq!(finding["severity"], "error");
+    // Under the threshold, nothing.
+    let small = Repo::with_config(SPONSOR)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &apollo("900000"));
+    assert_eq!(small.findings(), []);
+}
+
+#[test]
+fn explain_rules_and_sarif_list_the_policy() {
+    let repo = Repo::with_config(SPONSOR)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &apollo("2000000"));
+    let explained = repo.stdout(&["explain", "org-001"]);
+    assert!(explained.starts_with("ORG-001 large-project-executive-sponsor (error)"));
+    assert!(explained.contains("A large project needs an executive sponsor."));
+    assert!(repo.stdout(&["rules"]).contains("ORG-001"));
+    let sarif = repo.pmo(&["check", "--format", "sarif"]).output().unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let index = run["results"][0]["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "ORG-001");
+    assert_eq!(rules[index]["properties"]["tags"][0], "organisation");
+}
+
+#[test]
+fn severity_overrides_and_waivers_apply_to_a_policy() {
+    let config = format!("{SPONSOR}rules:\n  ORG-001: warning\n");
+    let repo = Repo::with_config(&config)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &apollo("2000000"));
+    assert_eq!(repo.check_json()["diagnostics"][0]["severity"], "warning");
+    let config = format!(
+        "{SPONSOR}waivers:\n  - {{rule: ORG-001, id: apollo, reason: interim sponsor, owner: bob, expires: 2027-01-31}}\n"
+    );
+    let repo = Repo::with_config(&config)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &apollo("2000000"));
+    let json = repo.check_json();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 0, "{json}");
+    assert_eq!(json["summary"]["waived"], 1);
+}
+
+/// A broken policy stops the check (exit 2) at the character inside its expression.
+#[test]
+fn a_broken_policy_is_located_inside_its_expression() {
+    let broken = |policy: &str, at: &str, says: &str| {
+        let config = format!(
+            "version: 1\npolicies:\n  - code: ORG-001\n    name: x\n    kinds: [project]\n    message: m\n{policy}"
+        );
+        let repo = Repo::with_config(&config).file("projects/apollo/project.yaml", APOLLO);
+        repo.pmo(&["check"])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains(at).and(predicate::str::contains(says)));
+    };
+    broken(
+        "    assert: doc.baseline.budgt > 1\n",
+        "pmo.yaml:7:26",
+        "`baseline` has no field `budgt`",
+    );
+    broken(
+        "    assert: doc.baseline.budgt > 1\n",
+        "",
+        "did you mean `budget`?",
+    );
+    broken(
+        "    assert: |\n      doc.state == 'active'\n        && projct.id != ''\n",
+        "pmo.yaml:9:12",
+        "unknown variable `projct`",
+    );
+    broken(
+        "    assert: \"doc.state == \"\n",
+        "pmo.yaml:7:",
+        "syntax error",
+    );
+    broken(
+        "    assert: item.name != ''\n",
+        "pmo.yaml:7:13",
+        "`item` is only defined with `each`",
+    );
+    broken(
+        "    assert: people.all(p, p != '')\n",
+        "pmo.yaml:7:13",
+        "cannot loop over every document of `people`",
+    );
+}
+
+#[test]
+fn a_policy_that_cannot_evaluate_is_an_error_not_a_pass() {
+    let config = "version: 1\npolicies:\n  - code: ORG-002\n    name: forecast\n    kinds: [project]\n    severity: warning\n    assert: doc.forecast.cost > 0\n    message: m\n";
+    let repo = Repo::with_config(config).file("projects/apollo/project.yaml", APOLLO);
+    let json = repo.check_json();
+    let finding = &json["diagnostics"][0];
+    assert_eq!(finding["code"], "ORG-002");
+    assert_eq!(finding["severity"], "error");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot evaluate"),
+        "{finding}"
+    );
+}
+
+/// Nested loops over a document's long list are refused before they start.
+#[test]
+fn an_evaluation_over_the_step_limit_is_a_finding() {
+    let config = "version: 1\npolicies:\n  - code: ORG-003\n    name: tags\n    kinds: [project]\n    assert: doc.tags.all(a, doc.tags.all(b, doc.tags.all(c, a != '')))\n    message: m\n";
+    let tags: Vec<String> = (0..400).map(|i| format!("t{i}")).collect();
+    let project = format!("{APOLLO}tags: [{}]\n", tags.join(", "));
+    let repo = Repo::with_config(config).file("projects/apollo/project.yaml", &project);
+    let json = repo.check_json();
+    let message = json["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.starts_with("cannot evaluate: over the step limit"),
+        "{message}"
+    );
+}
+
+#[test]
+fn each_evaluates_every_element_and_dates_are_dates() {
+    let config = "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-004\n    name: go-live\n    kinds: [project]\n    each: milestones\n    when: item.name == 'Go-live'\n    assert: inDays(item.forecast - item.baseline) <= 30 && item.baseline + days(1) > item.baseline\n    message: \"Go-live slips {{ inDays(item.forecast - item.baseline) }} days to {{ item.forecast }}\"\n    at: forecast\n";
+    let project = format!(
+        "{APOLLO}milestones:\n  - {{name: Design, baseline: 2026-03-01, forecast: 2026-09-01}}\n  - {{name: Go-live, baseline: 2026-06-01, forecast: 2026-08-15}}\n"
+    );
+    let repo = Repo::with_config(config)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &project);
+    let json = repo.check_json();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 1, "{json}");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["message"], "Go-live slips 75 days to 2026-08-15");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(10), Some(53))
+    );
+}
