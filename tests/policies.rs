@@ -12,7 +12,7 @@ policies:
   - code: ORG-001
     name: large-project-executive-sponsor
     kinds: [project]
-    when: has(doc.baseline.budget) && doc.baseline.budget > 1000000
+    when: has(doc.baseline) && has(doc.baseline.budget) && doc.baseline.budget > 1000000
     assert: "'executive' in people[doc.sponsor].roles"
     message: "project {{ doc.id }} has a budget of {{ doc.baseline.budget }}; its sponsor {{ doc.sponsor }} is not an executive"
     help: a project over 1,000,000 is sponsored by a member of the executive
@@ -182,4 +182,67 @@ fn each_evaluates_every_element_and_dates_are_dates() {
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(10), Some(53))
     );
+}
+
+/// Under `--changed-since`, the base revision's policies judge the change: a pull
+/// request that loosens a policy is still judged by it, and C006 shows the edit.
+#[test]
+fn the_base_revision_s_policies_judge_a_change() {
+    let policy = |minimum: u32| {
+        format!(
+            "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-001\n    name: titled\n    kinds: [project]\n    assert: size(doc.title) > {minimum}\n    message: \"project {{{{ doc.id }}}} has a short title\"\n"
+        )
+    };
+    let author = ("Alice Martin", "alice@example.org");
+    let repo = Repo::with_config(&policy(3))
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    common::git(repo.path(), author, &["init", "-q"]);
+    common::git(repo.path(), author, &["add", "-A"]);
+    common::git(repo.path(), author, &["commit", "-qm", "base"]);
+    let short = APOLLO.replace("title: Apollo", "title: Ap");
+    let repo = repo
+        .file("pmo.yaml", &policy(0))
+        .file("projects/apollo/project.yaml", &short);
+    let (code, json) = repo.report(&["check", "--changed-since", "HEAD"]);
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["C006", "ORG-001"], "{json:#}");
+    assert_eq!(code, 1);
+    // Merged, the loosened policy is the one that judges.
+    assert_eq!(repo.findings(), []);
+}
+
+/// `pmo rules --test` judges each policy on its examples and fails on a disagreement.
+#[test]
+fn rules_test_judges_policies_on_their_examples() {
+    let config = format!(
+        "{SPONSOR}    examples:\n      - name: executive passes\n        expect: pass\n        documents:\n          - {{kind: project, id: big, title: Big, sponsor: eve, manager: eve, state: proposed, phase: initiation, baseline: {{budget: 2000000}}}}\n          - {{kind: person, id: eve, name: Eve, roles: [executive]}}\n      - name: a small project fails\n        expect: fail\n        documents:\n          - {{kind: project, id: small, title: Small, sponsor: eve, manager: eve, state: proposed, phase: initiation, baseline: {{budget: 10}}}}\n      - name: a broken document\n        expect: pass\n        documents:\n          - {{kind: project, id: x}}\n"
+    );
+    let repo = Repo::with_config(&config);
+    let out = repo.pmo(&["rules", "--test"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "ok    ORG-001  executive passes");
+    assert_eq!(
+        lines[1],
+        "FAIL  ORG-001  a small project fails: expected a finding, got none"
+    );
+    assert!(
+        lines[2].starts_with("FAIL  ORG-001  a broken document: examples/0.yaml: S001"),
+        "{stdout}"
+    );
+    assert_eq!(lines[3], "3 examples: 1 passed, 2 failed");
+    // The bundled example's policies agree with their examples.
+    let acme = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/acme");
+    let mut cmd = assert_cmd::Command::cargo_bin("pmo").unwrap();
+    cmd.args(["-C", acme, "--today", "2026-11-20", "rules", "--test"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 examples: 2 passed, 0 failed"));
 }

@@ -1,10 +1,12 @@
 //! Check: run every rule over a loaded repository, then apply the severity overrides and
 //! waivers of pmo.yaml.
 
+mod examples;
 mod judge;
 mod policies;
 mod waivers;
 
+pub use examples::{Outcome, examples};
 pub use judge::{Judge, Judged, judge};
 
 use crate::code::Code;

@@ -317,8 +317,8 @@ fn related(ctx: &Context<'_>, doc: &Document) -> Value {
 mod tests {
     use crate::model::Kind;
 
-    /// Every recipe of docs/policies.md's cookbook compiles, and every field it names is
-    /// one the built-in schemas declare.
+    /// Every recipe of docs/policies.md's cookbook compiles, every field it names is one
+    /// the built-in schemas declare, and it agrees with its examples.
     #[test]
     fn cookbook() {
         let doc = include_str!("../../docs/policies.md");
@@ -334,5 +334,9 @@ mod tests {
             .collect();
         let problems = crate::policy::check_fields(&config.policies, |k| &schemas[k as usize]);
         assert!(problems.is_empty(), "{problems:#?}");
+        let outcomes = crate::check::examples(&config, jiff::civil::date(2026, 11, 20));
+        assert_eq!(outcomes.len(), 2 * config.policies.len());
+        let failed: Vec<_> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
+        assert!(failed.is_empty(), "{failed:#?}");
     }
 }

@@ -314,6 +314,9 @@ pub struct SchemaArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+    /// Judge each policy of pmo.yaml on its `examples`; exit 1 when one disagrees.
+    #[arg(long, conflicts_with = "format")]
+    pub test: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -384,7 +387,8 @@ impl Args {
                 C::Init(i) if !i.example => Some("without --example it writes no date"),
                 C::Diff(d) if !d.check => Some("only `--check` uses the date, for the rules"),
                 C::Report(r) if r.list => Some("--list renders nothing"),
-                C::History(_) | C::Import(_) | C::Schema(_) | C::Rules(_) | C::Explain(_) => {
+                C::Rules(r) if !r.test => Some("only `--test` uses the date, for the examples"),
+                C::History(_) | C::Import(_) | C::Schema(_) | C::Explain(_) => {
                     Some("it uses no date")
                 }
                 _ => None,

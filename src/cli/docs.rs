@@ -83,6 +83,9 @@ fn catalogue(config: &Config) -> Vec<Rule<'_>> {
 
 pub fn rules(args: &Args, cmd: &RulesArgs) -> Result<ExitCode> {
     let config = configuration(args)?;
+    if cmd.test {
+        return test(args, &config);
+    }
     let all = catalogue(&config);
     let text = match cmd.format {
         RulesFormat::Md => rules::markdown(&all),
@@ -106,6 +109,28 @@ pub fn rules(args: &Args, cmd: &RulesArgs) -> Result<ExitCode> {
     };
     super::print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `pmo rules --test`: one line per example, then the count; exit 1 on a failure.
+fn test(args: &Args, config: &Config) -> Result<ExitCode> {
+    let outcomes = pmo::check::examples(config, args.today());
+    let mut text = String::new();
+    for o in &outcomes {
+        let (status, why) = match &o.failure {
+            None => ("ok  ", String::new()),
+            Some(why) => ("FAIL", format!(": {why}")),
+        };
+        text += &pmo::escape::terminal(&format!("{status}  {}  {}{why}", o.code, o.example));
+        text.push('\n');
+    }
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    text += &format!(
+        "{} examples: {} passed, {failed} failed\n",
+        outcomes.len(),
+        outcomes.len() - failed
+    );
+    super::print(&text)?;
+    Ok(ExitCode::from(u8::from(failed > 0)))
 }
 
 pub fn explain(args: &Args, cmd: &ExplainArgs) -> Result<ExitCode> {

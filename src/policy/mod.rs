@@ -40,6 +40,9 @@ pub struct Policy {
     /// The field a finding points at, dotted (`sponsor`, `baseline.budget`), of the
     /// element with `each`; by default the document (or the element).
     pub at: Option<String>,
+    /// Documents it must pass and must fail on: `pmo rules --test` judges them.
+    #[serde(default)]
+    pub examples: Vec<Example>,
     /// Set when pmo.yaml is loaded.
     #[serde(skip)]
     pub compiled: Option<Arc<Compiled>>,
@@ -47,6 +50,22 @@ pub struct Policy {
 
 fn error() -> Severity {
     Severity::Error
+}
+
+/// A small repository a policy must pass or fail on.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Example {
+    pub name: String,
+    pub expect: Expect,
+    /// Its documents; the first is the one the policy judges.
+    pub documents: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    Pass,
+    Fail,
 }
 
 impl Policy {

@@ -21,15 +21,15 @@ pub static RULE: Rule = Rule {
     doc: r#"
 Active only when a base revision is known: `pmo check --changed-since REV` or
 `pmo diff --check`. There, the base revision judges the change: its `pmo.yaml` (rules and
-severities, waivers, methodologies and gates, the project fields it makes optional,
+severities, policies, waivers, methodologies and gates, the project fields it makes optional,
 change control, risk, status, tolerance and RAG settings, `exclude`, roles), its schema
 overlays, its `.gitignore` rules and its people's roles and emails, so that a pull
 request cannot switch off the rule that would stop it. What the change does to them
 takes effect once it is merged, and each edit is this finding, so that reviewers see it:
-a rule switched off or downgraded, a waiver added or extended, a threshold moved, a gate
-requirement dropped, a project field made optional, an `exclude` widened, an overlay or
-the root `.gitignore` changed, a role or an address (`email` or `emails`) given to a
-person.
+a rule switched off or downgraded, an organisation policy removed or rewritten, a waiver
+added or extended, a threshold moved, a gate requirement dropped, a project field made
+optional, an `exclude` widened, an overlay or the root `.gitignore` changed, a role or an
+address (`email` or `emails`) given to a person.
 
 ```yaml
 # pmo.yaml in the pull request
@@ -75,8 +75,9 @@ pub fn person_changed(file: &str, span: Span, id: &str, summary: &str) -> Diagno
 }
 
 /// The sections of `pmo.yaml` that decide what passes.
-const GUARDS: [&str; 12] = [
+const GUARDS: [&str; 13] = [
     "rules",
+    "policies",
     "waivers",
     "methodologies",
     "default_methodology",

@@ -3,10 +3,12 @@
 
 pub mod file;
 mod ignores;
+mod memory;
 mod worktree;
 
 pub use file::{MAX_BYTES, Unread};
 pub use ignores::Ignores;
+pub use memory::Memory;
 pub use worktree::Worktree;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};

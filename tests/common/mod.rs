@@ -106,7 +106,8 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
     let command = args.first().copied().unwrap_or_default();
     let chdir = true;
     let today = match command {
-        "history" | "import" | "schema" | "rules" | "explain" => false,
+        "history" | "import" | "schema" | "explain" => false,
+        "rules" => has("--test"),
         "init" => has("--example"),
         "diff" => has("--check"),
         "report" => !has("--list"),
