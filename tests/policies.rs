@@ -246,3 +246,48 @@ fn rules_test_judges_policies_on_their_examples() {
         .success()
         .stdout(predicate::str::contains("2 examples: 2 passed, 0 failed"));
 }
+
+/// `figures` holds pmo's own computed figures, defined as everywhere else.
+#[test]
+fn figures_are_pmo_s_computed_figures() {
+    let config = r#"version: 1
+roles: [sponsor]
+policies:
+  - {code: ORG-010, name: project, kinds: [project], assert: "false", message: "rag {{ figures.rag }}, overrun {{ figures.cost_overrun_pct }}%, fte {{ figures.fte }}"}
+  - {code: ORG-011, name: person, kinds: [person], assert: "false", message: "booked {{ figures.fte }}"}
+  - {code: ORG-012, name: risk, kinds: [risk], assert: "false", message: "score {{ figures.score }}, exposure {{ figures.exposure }}"}
+  - {code: ORG-013, name: change, kinds: [change], assert: "false", message: "level {{ figures.level }}, {{ related.risks }} risks, {{ related.changes }} change"}
+"#;
+    let project = format!(
+        "{APOLLO}baseline: {{start: 2026-01-05, finish: 2026-12-18, budget: 100000}}\nforecast: {{cost: 120000}}\nallocations:\n  - {{person: bob, fte: 0.5, from: 2026-01-01, to: 2026-12-31}}\n  - {{person: bob, fte: 0.25, from: 2027-01-01, to: 2027-06-30}}\n"
+    );
+    let repo = Repo::with_config(config)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &project)
+        .file(
+            "projects/apollo/risks/r.yaml",
+            "kind: risk\nid: r\nproject: apollo\ntitle: R\nowner: bob\nprobability: 4\nimpact: 5\nstatus: open\ncost_impact: 10000\n",
+        )
+        .file(
+            "projects/apollo/changes/c.yaml",
+            "kind: change\nid: c\nproject: apollo\ntitle: C\nrequested_by: bob\nraised: 2026-11-01\nstatus: draft\n",
+        );
+    let json = repo.check_json();
+    let messages: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with("ORG"))
+        .map(|d| (d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("ORG-011", "booked 0.5"),
+            ("ORG-013", "level 1, 1 risks, 1 change"),
+            ("ORG-010", "rag red, overrun 20%, fte 0.5"),
+            ("ORG-012", "score 20, exposure 7000"),
+        ],
+        "{json:#}"
+    );
+}

@@ -9,70 +9,121 @@
 //! reads, not the size of the portfolio.
 
 use super::Context;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::metrics::{earned_value::earned_value, rag, risk};
-use crate::model::{Document, Kind, Project, Risk};
+use crate::metrics::{allocation, change, earned_value::earned_value, rag, risk};
+use crate::model::{Change, Document, Kind, Project, Risk};
 use crate::parse::Seg;
-use crate::policy::value::{self, from_json};
+use crate::policy::value::{self, Cel, from_json};
 use crate::policy::{Compiled, Part, Policy, env};
 use cel::Value;
+use cel::common::value::{CowVal, Val};
+use cel::context::VariableResolver;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The most steps one evaluation may take (see the module's documentation).
 pub const STEPS: f64 = 1e7;
 
-/// The findings of every policy the configuration has, over the whole portfolio.
-pub fn run(
-    ctx: &Context<'_>,
-    wanted: impl Fn(crate::code::Code) -> bool + Sync,
-) -> Vec<Diagnostic> {
-    let shared = Shared::new(ctx);
-    ctx.config
+/// The findings of the policies `wanted` names, over the whole portfolio: each document
+/// is made a CEL value once, for every policy of its kind.
+pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagnostic> {
+    let policies: Vec<(&Policy, &Compiled)> = ctx
+        .config
         .policies
         .iter()
         .filter_map(|p| Some((p, p.compiled.as_deref()?)))
         .filter(|(_, c)| wanted(c.code))
-        .flat_map(|(policy, compiled)| {
-            let docs: Vec<&Document> = compiled
-                .kinds
+        .collect();
+    if policies.is_empty() {
+        return Vec::new();
+    }
+    let shared = Shared::new(ctx, &policies);
+    ctx.documents()
+        .par_iter()
+        .filter(|doc| doc.valid)
+        .flat_map_iter(|doc| {
+            let mine: Vec<_> = policies
                 .iter()
-                .flat_map(|k| ctx.of_kind(*k))
-                .filter(|d| d.valid)
+                .filter(|(_, c)| c.kinds.contains(&doc.kind))
                 .collect();
-            docs.into_par_iter()
-                .flat_map_iter(|doc| evaluate(ctx, &shared, policy, compiled, doc))
-                .collect::<Vec<_>>()
+            if mine.is_empty() {
+                return Vec::new();
+            }
+            let uses = |name: &str| mine.iter().any(|(_, c)| c.uses.contains(name));
+            // Only the fields the policies read, unless one reads the document whole.
+            let fields: Option<BTreeSet<&str>> =
+                mine.iter().try_fold(BTreeSet::new(), |mut all, (_, c)| {
+                    all.extend(c.doc_fields.as_ref()?.iter().map(String::as_str));
+                    Some(all)
+                });
+            let (value, size) = match &fields {
+                Some(fields) => value::from_json_fields(&doc.value, fields),
+                None => from_json(&doc.value),
+            };
+            let project = if uses("project") {
+                shared.project(doc)
+            } else {
+                None
+            };
+            let figures = if uses("figures") {
+                figures(ctx, &shared, doc)
+            } else {
+                value::map([])
+            };
+            let related = if uses("related") {
+                related(ctx, doc)
+            } else {
+                value::map([])
+            };
+            let null: Cel<'_> = Box::new(cel::common::types::CelNull);
+            let vars = Vars {
+                doc: value.as_ref(),
+                item: None,
+                project: project.map_or(null.as_ref(), |(p, _)| p.as_ref()),
+                today: shared.today.as_ref(),
+                figures: figures.as_ref(),
+                related: related.as_ref(),
+                config: shared.config.as_ref(),
+                lookups: &shared.lookups,
+            };
+            let size = size + project.map_or(0, |(_, s)| *s) + shared.largest;
+            let mut out = Vec::new();
+            for (policy, compiled) in mine {
+                evaluate(ctx, &vars, size, policy, compiled, doc, &mut out);
+            }
+            out
         })
         .collect()
 }
 
-/// What every evaluation shares: built once, only for what some policy reads.
-struct Shared {
-    config: Value,
-    /// A kind's plural (`people`) -> its documents by id, and the largest one's size.
-    lookups: HashMap<&'static str, (Value, usize)>,
+/// What every evaluation shares: made once, only for what some policy reads.
+struct Shared<'a> {
+    today: Cel<'static>,
+    config: Cel<'a>,
+    /// A kind's plural (`people`) -> its documents by id.
+    lookups: HashMap<&'static str, Cel<'a>>,
+    /// Project id -> the project, for `project`, with its size.
+    projects: HashMap<&'a str, (Cel<'a>, usize)>,
+    /// The size of the largest document a lookup can read.
+    largest: usize,
+    /// Person id -> their allocations over every project, for a person's `figures.fte`.
+    bookings: HashMap<&'a str, Vec<allocation::Booking<'a>>>,
 }
 
-impl Shared {
-    fn new(ctx: &Context<'_>) -> Shared {
-        let uses = |name: &str| {
-            ctx.config
-                .policies
-                .iter()
-                .filter_map(|p| p.compiled.as_ref())
-                .any(|c| c.uses.contains(name))
-        };
+impl<'a> Shared<'a> {
+    fn new(ctx: &Context<'a>, policies: &[(&Policy, &Compiled)]) -> Shared<'a> {
+        let uses = |name: &str| policies.iter().any(|(_, c)| c.uses.contains(name));
         let config = match (&ctx.config.source, uses("config")) {
             (Some(doc), true) => from_json(&doc.value).0,
-            _ => Value::Null,
+            _ => Box::new(cel::common::types::CelNull),
         };
         let mut lookups = HashMap::new();
+        let mut largest = 0;
         for kind in Kind::ALL {
             let plural = kind.spec().plural;
-            if uses(plural) || (kind == Kind::Project && uses("project")) {
-                let mut largest = 0;
-                let entries: Vec<(&str, Value)> = ctx
+            if uses(plural) {
+                let entries: Vec<(&str, Cel<'a>)> = ctx
                     .of_kind(kind)
                     .filter(|d| d.valid)
                     .filter_map(|d| {
@@ -81,47 +132,86 @@ impl Shared {
                         Some((d.id()?, v))
                     })
                     .collect();
-                lookups.insert(plural, (value::map(entries), largest));
+                lookups.insert(plural, value::map(entries));
             }
         }
-        Shared { config, lookups }
+        let projects = if uses("project") {
+            ctx.of_kind(Kind::Project)
+                .filter(|d| d.valid)
+                .filter_map(|d| Some((d.id()?, from_json(&d.value))))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let people_figures = policies
+            .iter()
+            .any(|(_, c)| c.uses.contains("figures") && c.kinds.contains(&Kind::Person));
+        let bookings = if people_figures {
+            allocation::bookings(ctx.projects().iter().map(|(_, p)| p))
+        } else {
+            HashMap::new()
+        };
+        Shared {
+            today: value::day(ctx.today),
+            bookings,
+            config,
+            lookups,
+            projects,
+            largest,
+        }
     }
 
     /// The project `doc` belongs to (itself for a project), and its size.
-    fn project(&self, doc: &Document) -> (Value, usize) {
+    fn project(&self, doc: &Document) -> Option<&(Cel<'a>, usize)> {
         let id = if doc.kind == Kind::Project {
             doc.id()
         } else {
             doc.value.get("project").and_then(|p| p.as_str())
         };
-        match (id, self.lookups.get("projects")) {
-            (Some(id), Some((Value::Map(m), largest))) => {
-                let key = cel::objects::Key::String(std::sync::Arc::new(id.to_owned()));
-                (m.map.get(&key).cloned().unwrap_or(Value::Null), *largest)
-            }
-            _ => (Value::Null, 0),
-        }
+        self.projects.get(id?)
+    }
+}
+
+/// The variables of one evaluation, borrowed from the values made for the document.
+struct Vars<'v> {
+    doc: &'v (dyn Val + 'v),
+    item: Option<&'v (dyn Val + 'v)>,
+    project: &'v (dyn Val + 'v),
+    today: &'v (dyn Val + 'v),
+    figures: &'v (dyn Val + 'v),
+    related: &'v (dyn Val + 'v),
+    config: &'v (dyn Val + 'v),
+    lookups: &'v HashMap<&'static str, Cel<'v>>,
+}
+
+impl VariableResolver for Vars<'_> {
+    fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
+        let value: &(dyn Val + 'b) = match name {
+            "doc" => self.doc,
+            "item" => self.item?,
+            "project" => self.project,
+            "today" => self.today,
+            "figures" => self.figures,
+            "related" => self.related,
+            "config" => self.config,
+            _ => self.lookups.get(name)?.as_ref(),
+        };
+        Some(CowVal::Borrowed(value))
     }
 }
 
 /// The policy on one document: on each element of its `each` list, or on it.
 fn evaluate(
     ctx: &Context<'_>,
-    shared: &Shared,
+    vars: &Vars<'_>,
+    size: usize,
     policy: &Policy,
     compiled: &Compiled,
     doc: &Document,
-) -> Vec<Diagnostic> {
-    let (doc_value, doc_size) = from_json(&doc.value);
-    let (project, project_size) = if compiled.uses.contains("project") {
-        shared.project(doc)
-    } else {
-        (Value::Null, 0)
-    };
-    let lookup_size = shared.lookups.values().map(|(_, s)| *s).max().unwrap_or(0);
-    let size = doc_size + project_size + lookup_size;
+    out: &mut Vec<Diagnostic>,
+) {
     let steps = compiled.nodes as f64 * (size as f64 + 1.0).powi(compiled.depth as i32);
-    let items: Vec<Option<(usize, Value)>> = match &policy.each {
+    let items: Vec<Option<(usize, Cel<'_>)>> = match &policy.each {
         Some(each) => match doc.value.get(each).and_then(|v| v.as_array()) {
             Some(items) => items
                 .iter()
@@ -133,8 +223,7 @@ fn evaluate(
         None => vec![None],
     };
     let rule = policy.rule().expect("a compiled policy has a rule");
-    let mut out = Vec::new();
-    for item in items {
+    for item in &items {
         let index = item.as_ref().map(|(i, _)| *i);
         let finding = |message: String| finding(ctx, &rule, policy, doc, index, message);
         if steps > STEPS {
@@ -144,28 +233,12 @@ fn evaluate(
             ))));
             continue;
         }
-        let mut cel = cel::Context::with_env(env().clone());
-        let mut bind = |name: &str, value: Value| {
-            if compiled.uses.contains(name) {
-                cel.add_variable_from_value(name, value);
-            }
+        let vars = Vars {
+            item: item.as_ref().map(|(_, v)| v.as_ref()),
+            ..*vars
         };
-        bind("doc", doc_value.clone());
-        bind("project", project.clone());
-        bind("today", value::day(ctx.today));
-        bind("config", shared.config.clone());
-        if compiled.uses.contains("figures") {
-            bind("figures", figures(ctx, doc));
-        }
-        if compiled.uses.contains("related") {
-            bind("related", related(ctx, doc));
-        }
-        if let Some((_, item)) = item {
-            bind("item", item);
-        }
-        for (name, (lookup, _)) in &shared.lookups {
-            bind(name, lookup.clone());
-        }
+        let mut cel = cel::Context::with_env(env().clone());
+        cel.set_variable_resolver(&vars);
         if let Some(when) = &compiled.when {
             match when.execute(&cel) {
                 Ok(Value::Bool(true)) => {}
@@ -195,7 +268,6 @@ fn evaluate(
             Err(e) => out.push(cannot(finding(format!("cannot evaluate: {e}")))),
         }
     }
-    out
 }
 
 /// A finding of `policy` on `doc`, at its `at` field (of element `index` with `each`).
@@ -246,9 +318,9 @@ fn message(parts: &[Part], cel: &cel::Context<'_, '_>) -> String {
 }
 
 /// The figures pmo computes for `doc` (docs/policies.md lists them).
-fn figures(ctx: &Context<'_>, doc: &Document) -> Value {
-    let number = |x: Option<f64>| x.map_or(Value::Null, Value::Float);
-    let mut entries: Vec<(&str, Value)> = Vec::new();
+fn figures<'a>(ctx: &Context<'a>, shared: &Shared<'a>, doc: &Document) -> Cel<'a> {
+    let number = value::number;
+    let mut entries: Vec<(&str, Cel<'a>)> = Vec::new();
     match doc.kind {
         Kind::Project => {
             if let Some((_, p)) = viewed(ctx.all::<Project>(), doc) {
@@ -259,24 +331,28 @@ fn figures(ctx: &Context<'_>, doc: &Document) -> Value {
                         "rag",
                         computed
                             .overall
-                            .map_or(Value::Null, |r| Value::String(r.as_str().to_owned().into())),
+                            .map_or(number(None), |r| value::string(r.as_str())),
                     ),
                     ("cost_overrun_pct", number(computed.cost_overrun_pct)),
                     (
                         "days_late",
-                        computed.days_late.map_or(Value::Null, Value::Int),
+                        computed.days_late.map_or(number(None), value::int),
                     ),
                     ("cpi", number(ev.and_then(|e| e.cpi))),
                     ("spi", number(ev.and_then(|e| e.spi))),
                     ("eac", number(ev.and_then(|e| e.eac))),
                     ("vac", number(ev.and_then(|e| e.vac))),
+                    (
+                        "fte",
+                        number(Some(allocation::on_day(&bookings(p), ctx.today))),
+                    ),
                 ]);
             }
         }
         Kind::Risk => {
             if let Some((_, r)) = viewed(ctx.all::<Risk>(), doc) {
                 entries.extend([
-                    ("score", Value::Int(i64::from(risk::score(r)))),
+                    ("score", value::int(i64::from(risk::score(r)))),
                     (
                         "exposure",
                         number(risk::exposure(r).map(crate::metrics::cents)),
@@ -284,9 +360,30 @@ fn figures(ctx: &Context<'_>, doc: &Document) -> Value {
                 ]);
             }
         }
+        Kind::Person => {
+            let booked = doc
+                .id()
+                .and_then(|id| shared.bookings.get(id))
+                .map_or(0.0, |b| allocation::on_day(b, ctx.today));
+            entries.push(("fte", number(Some(booked))));
+        }
+        Kind::Change => {
+            if let Some((_, c)) = viewed(ctx.all::<Change>(), doc) {
+                let level = change::level(&ctx.config.change_control, c);
+                entries.push((
+                    "level",
+                    level.map_or(number(None), |(i, _)| value::int(i as i64 + 1)),
+                ));
+            }
+        }
         _ => {}
     }
     value::map(entries)
+}
+
+/// A project's own allocations, as bookings.
+fn bookings<'a>(p: &Project<'a>) -> Vec<allocation::Booking<'a>> {
+    allocation::bookings([p]).into_values().flatten().collect()
 }
 
 /// The typed view of `doc` among `views`: both are in the order of the repository's
@@ -300,7 +397,7 @@ fn viewed<'v, T>(views: &'v [(&Document, T)], doc: &Document) -> Option<&'v (&'v
 }
 
 /// How many documents of each kind belong to `doc`'s project.
-fn related(ctx: &Context<'_>, doc: &Document) -> Value {
+fn related<'a>(ctx: &Context<'a>, doc: &Document) -> Cel<'a> {
     let project = if doc.kind == Kind::Project {
         doc.id()
     } else {
@@ -308,7 +405,7 @@ fn related(ctx: &Context<'_>, doc: &Document) -> Value {
     };
     let entries = Kind::ALL.iter().map(|&kind| {
         let count = project.map_or(0, |p| ctx.related(kind, p).filter(|d| d.valid).count());
-        (kind.spec().plural, Value::Int(count as i64))
+        (kind.spec().plural, value::int(count as i64))
     });
     value::map(entries)
 }

@@ -33,6 +33,9 @@ pub struct Compiled {
     /// The variables and lookups (`people`, `projects`...) its expressions read: only
     /// those are made for an evaluation.
     pub uses: BTreeSet<String>,
+    /// The fields of `doc` its expressions read (`doc.baseline.budget` reads
+    /// `baseline`): only those are made CEL values. `None` when `doc` is read whole.
+    pub doc_fields: Option<BTreeSet<String>>,
     /// The fields its expressions name, checked against the schemas with overlays.
     fields: Vec<FieldRef>,
 }
@@ -198,6 +201,7 @@ pub fn compile(policies: &mut [Policy]) -> Vec<Problem> {
                 depth: walk.max_depth,
                 nodes: walk.nodes,
                 uses: walk.uses,
+                doc_fields: walk.doc_fields,
                 fields: walk.fields,
             }));
         }
@@ -275,6 +279,7 @@ struct Walk {
     problems: Vec<Problem>,
     fields: Vec<FieldRef>,
     uses: BTreeSet<String>,
+    doc_fields: Option<BTreeSet<String>>,
     bound: Vec<String>,
     depth: u32,
     max_depth: u32,
@@ -292,6 +297,7 @@ impl Walk {
             problems: Vec::new(),
             fields: Vec::new(),
             uses: BTreeSet::new(),
+            doc_fields: Some(BTreeSet::new()),
             bound: Vec::new(),
             depth: 0,
             max_depth: 0,
@@ -373,7 +379,7 @@ impl Walk {
     fn expr(&mut self, e: &IdedExpr, offsets: &dyn Fn(u64) -> usize) {
         self.nodes += 1;
         match &e.expr {
-            Expr::Ident(name) => self.ident(name, offsets(e.id)),
+            Expr::Ident(name) => self.name(name, offsets(e.id), false),
             Expr::Select(select) => {
                 // A chain `doc.a.b`: its fields are checked against the schema.
                 // A select's node is at its `.`: the field's name follows it.
@@ -387,6 +393,7 @@ impl Walk {
                 }
                 path.reverse();
                 at.reverse();
+                let length = path.len();
                 if let Expr::Ident(name) = &base.expr
                     && !self.bound.contains(name)
                 {
@@ -396,6 +403,11 @@ impl Walk {
                         "project" => Some(Root::Project),
                         _ => None,
                     };
+                    if root == Some(Root::Doc)
+                        && let Some(fields) = &mut self.doc_fields
+                    {
+                        fields.insert(path[0].clone());
+                    }
                     if let Some(root) = root {
                         self.fields.push(FieldRef {
                             root,
@@ -410,8 +422,12 @@ impl Walk {
                             },
                         });
                     }
+                    // The chain is selects down to this name: nothing else to walk.
+                    self.nodes += length;
+                    self.name(name, offsets(base.id), true);
+                } else {
+                    self.expr(&select.operand, offsets);
                 }
-                self.expr(&select.operand, offsets);
             }
             Expr::Call(call) => {
                 if let Some(target) = &call.target {
@@ -467,9 +483,13 @@ impl Walk {
         }
     }
 
-    fn ident(&mut self, name: &str, offset: usize) {
+    /// A name; `selected` when fields of it are selected (`doc.x`), not the whole value.
+    fn name(&mut self, name: &str, offset: usize, selected: bool) {
         if self.bound.iter().any(|b| b == name) {
             return;
+        }
+        if name == "doc" && !selected {
+            self.doc_fields = None;
         }
         if name == "item" && !self.each {
             self.problem(

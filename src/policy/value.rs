@@ -7,82 +7,121 @@
 //! `1.2e6`).
 
 use cel::Value;
-use cel::objects::{Key, Map};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelTimestamp,
+    CelUInt,
+};
+use cel::common::value::Val;
+use cel::objects::Key;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use jiff::civil::Date;
 use serde_json::Value as Json;
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+
+/// A CEL value that borrows its text from the document it was made from.
+pub type Cel<'a> = Box<dyn Val + 'a>;
 
 /// `json` as CEL sees it, and how many list elements and map entries it holds (a term
-/// of the step bound).
-pub fn from_json(json: &Json) -> (Value, usize) {
+/// of the step bound). Text is borrowed, not copied.
+pub fn from_json(json: &Json) -> (Cel<'_>, usize) {
     let mut size = 0;
     let value = convert(json, &mut size);
     (value, size)
 }
 
-fn convert(json: &Json, size: &mut usize) -> Value {
+/// [`from_json`] of a mapping's `fields` alone: what a document's policies read of it.
+pub fn from_json_fields<'a>(json: &'a Json, fields: &BTreeSet<&str>) -> (Cel<'a>, usize) {
+    let Json::Object(map) = json else {
+        return from_json(json);
+    };
+    let mut size = 0;
+    let map: HashMap<CelMapKey<'a>, Cel<'a>> = map
+        .iter()
+        .filter(|(k, _)| fields.contains(k.as_str()))
+        .map(|(k, v)| (CelMapKey::from(k.as_str()), convert(v, &mut size)))
+        .collect();
+    size += map.len();
+    (Box::new(CelMap::from(map)), size)
+}
+
+fn convert<'a>(json: &'a Json, size: &mut usize) -> Cel<'a> {
     match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
+        Json::Null => Box::new(CelNull),
+        Json::Bool(b) => Box::new(CelBool::from(*b)),
         Json::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Value::Int(i),
-            (None, Some(u)) => Value::UInt(u),
-            _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            (Some(i), _) => Box::new(CelInt::from(i)),
+            (None, Some(u)) => Box::new(CelUInt::from(u)),
+            _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
         },
-        Json::String(s) => date(s).unwrap_or_else(|| Value::String(Arc::new(s.clone()))),
+        Json::String(s) => match date(s) {
+            Some(day) => Box::new(timestamp(day)),
+            None => Box::new(CelString::from(s.as_str())),
+        },
         Json::Array(items) => {
             *size += items.len();
-            Value::List(Arc::new(items.iter().map(|i| convert(i, size)).collect()))
+            let items: Vec<Cel<'a>> = items.iter().map(|i| convert(i, size)).collect();
+            Box::new(CelList::from(items))
         }
         Json::Object(map) => {
             *size += map.len();
-            let map: HashMap<Key, Value> = map
+            let map: HashMap<CelMapKey<'a>, Cel<'a>> = map
                 .iter()
-                .map(|(k, v)| (Key::String(Arc::new(k.clone())), convert(v, size)))
+                .map(|(k, v)| (CelMapKey::from(k.as_str()), convert(v, size)))
                 .collect();
-            Value::Map(Map { map: Arc::new(map) })
+            Box::new(CelMap::from(map))
         }
     }
 }
 
-/// A string in the form of a calendar date, as a timestamp.
-fn date(s: &str) -> Option<Value> {
+/// A string in the form of a calendar date, as that day.
+fn date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    Some(timestamp(day))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-fn timestamp(day: NaiveDate) -> Value {
+fn timestamp(day: NaiveDate) -> CelTimestamp {
     let utc = FixedOffset::east_opt(0).expect("zero is a valid offset");
     let at: DateTime<FixedOffset> = day
         .and_time(chrono::NaiveTime::MIN)
         .and_utc()
         .with_timezone(&utc);
-    Value::Timestamp(at)
+    CelTimestamp::from(at)
 }
 
 /// A day as CEL's timestamp at midnight UTC (`today`).
-pub fn day(d: Date) -> Value {
-    NaiveDate::from_ymd_opt(
-        i32::from(d.year()),
-        u32::from(d.month() as u8),
-        u32::from(d.day() as u8),
-    )
-    .map_or(Value::Null, timestamp)
+pub fn day(d: Date) -> Cel<'static> {
+    match NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32) {
+        Some(day) => Box::new(timestamp(day)),
+        None => Box::new(CelNull),
+    }
 }
 
-/// A map of names to values (`figures`, `related`).
-pub fn map<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-    let map: HashMap<Key, Value> = entries
+/// A number, or null.
+pub fn number(x: Option<f64>) -> Cel<'static> {
+    match x {
+        Some(x) => Box::new(CelDouble::from(x)),
+        None => Box::new(CelNull),
+    }
+}
+
+pub fn int(i: i64) -> Cel<'static> {
+    Box::new(CelInt::from(i))
+}
+
+pub fn string(s: &str) -> Cel<'_> {
+    Box::new(CelString::from(s))
+}
+
+/// A map of names to values (`figures`, `related`, a lookup).
+pub fn map<'a>(entries: impl IntoIterator<Item = (&'a str, Cel<'a>)>) -> Cel<'a> {
+    let map: HashMap<CelMapKey<'a>, Cel<'a>> = entries
         .into_iter()
-        .map(|(k, v)| (Key::String(Arc::new(k.to_owned())), v))
+        .map(|(k, v)| (CelMapKey::from(k), v))
         .collect();
-    Value::Map(Map { map: Arc::new(map) })
+    Box::new(CelMap::from(map))
 }
 
 /// A value as a message writes it: text as it is, a date as `YYYY-MM-DD`, a whole
@@ -148,25 +187,25 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// What CEL makes of a JSON value, as a `Value`.
+    fn value(json: &Json) -> Value {
+        Value::try_from(from_json(json).0.as_ref()).unwrap()
+    }
+
     #[test]
     fn dates_are_dates_and_sizes_are_counted() {
-        let (v, size) = from_json(&json!({"start": "2026-01-31", "tags": ["a", "b"], "n": 1.5}));
-        assert_eq!(size, 3 + 2);
-        let Value::Map(m) = v else { panic!() };
-        let start = &m.map[&Key::String(Arc::new("start".into()))];
+        let doc = json!({"start": "2026-01-31", "tags": ["a", "b"], "n": 1.5});
+        assert_eq!(from_json(&doc).1, 3 + 2);
+        let start = value(&json!("2026-01-31"));
         assert!(matches!(start, Value::Timestamp(_)));
-        assert_eq!(text(start), "2026-01-31");
-        assert_eq!(text(&from_json(&json!("2026-02-30")).0), "2026-02-30");
-        assert!(matches!(
-            from_json(&json!("2026-02-30")).0,
-            Value::String(_)
-        ));
+        assert_eq!(text(&start), "2026-01-31");
+        assert!(matches!(value(&json!("2026-02-30")), Value::String(_)));
     }
 
     #[test]
     fn values_as_text() {
         assert_eq!(text(&Value::Float(1.2e6)), "1200000");
         assert_eq!(text(&Value::Float(0.85)), "0.85");
-        assert_eq!(text(&from_json(&json!(["x", 2])).0), "[x, 2]");
+        assert_eq!(text(&value(&json!(["x", 2]))), "[x, 2]");
     }
 }
