@@ -124,6 +124,16 @@ fn a_broken_policy_is_located_inside_its_expression() {
         "`item` is only defined with `each`",
     );
     broken(
+        "    assert: doc.title > 5\n",
+        "pmo.yaml:7:25",
+        "`title` of a project is text, compared here with a number",
+    );
+    broken(
+        "    assert: \"doc.baseline.finish < '2027-01-01'\"\n",
+        "pmo.yaml:7:36",
+        "`baseline.finish` of a project is a date, compared here with text",
+    );
+    broken(
         "    assert: people.all(p, p != '')\n",
         "pmo.yaml:7:13",
         "cannot loop over every document of `people`",
@@ -289,5 +299,50 @@ policies:
             ("ORG-012", "score 20, exposure 7000"),
         ],
         "{json:#}"
+    );
+}
+
+#[test]
+fn an_unknown_field_names_the_kind_and_each_must_be_a_list() {
+    let config = "version: 1\npolicies:\n  - code: ORG-001\n    name: x\n    kinds: [risk]\n    message: m\n    assert: doc.ownr != ''\n";
+    Repo::with_config(config)
+        .pmo(&["check"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("a risk has no field `ownr`"));
+    let config = "version: 1\npolicies:\n  - code: ORG-001\n    name: x\n    kinds: [risk]\n    each: title\n    message: m\n    assert: 'true'\n";
+    Repo::with_config(config)
+        .pmo(&["check"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("`title` of a risk is not a list"));
+}
+
+/// A policy's words are pmo.yaml's text: escaped wherever they are printed.
+#[test]
+fn a_policy_s_words_cannot_forge_output() {
+    let config = "version: 1\npolicies:\n  - code: ORG-001\n    name: \"x\\e[31m\"\n    kinds: [risk]\n    message: m\n    assert: 'true'\n    doc: \"::error::forged\\n[link](http://x) \\e[2J\"\n";
+    let repo = Repo::with_config(config);
+    let explained = repo.stdout(&["explain", "ORG-001"]);
+    assert!(!explained.contains('\u{1b}'), "{explained:?}");
+    assert!(
+        !explained.lines().any(|l| l.starts_with("::")),
+        "{explained}"
+    );
+    let rules = repo.stdout(&["rules"]);
+    assert!(!rules.contains('\u{1b}'), "{rules:?}");
+    let sarif = repo.pmo(&["check", "--format", "sarif"]).output().unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let rule = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "ORG-001")
+        .unwrap()
+        .clone();
+    let help = rule["help"]["markdown"].as_str().unwrap();
+    assert!(
+        help.contains("\\[link\\]") && !help.contains('\u{1b}'),
+        "{help}"
     );
 }

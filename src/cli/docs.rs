@@ -102,7 +102,13 @@ pub fn rules(args: &Args, cmd: &RulesArgs) -> Result<ExitCode> {
                 .load_style(UTF8_FULL_CONDENSED)
                 .set_header(["code", "name", "severity", "finds"]);
             for r in &all {
-                table.add_row([r.code.as_str(), r.name, r.severity.as_str(), r.summary]);
+                let text = |t| pmo::escape::terminal(t).into_owned();
+                table.add_row([
+                    r.code.as_str().into(),
+                    text(r.name),
+                    r.severity.as_str().into(),
+                    text(r.summary),
+                ]);
             }
             format!("{table}\n")
         }
@@ -144,13 +150,15 @@ pub fn explain(args: &Args, cmd: &ExplainArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| "`pmo rules` lists them".into());
         bail!("no rule `{}`: {hint}", cmd.code);
     };
+    // An organisation's rule is pmo.yaml's text: each line as a terminal line.
+    let doc: Vec<_> = rule.doc.trim().lines().map(pmo::escape::terminal).collect();
     super::print(&format!(
         "{} {} ({})\n\n{}\n\n{}\n",
         rule.code,
-        rule.name,
+        pmo::escape::terminal(rule.name),
         rule.severity.as_str(),
-        rule.summary,
-        rule.doc.trim()
+        pmo::escape::terminal(rule.summary),
+        doc.join("\n")
     ))?;
     Ok(ExitCode::SUCCESS)
 }

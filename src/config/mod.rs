@@ -421,15 +421,6 @@ impl Config {
         .maybe_help(problem.help.clone())
     }
 
-    /// The organisation code `text` names (ignoring case), when a policy has it.
-    pub fn policy_code(&self, text: &str) -> Option<Code> {
-        self.policies
-            .iter()
-            .filter_map(|p| p.compiled.as_ref())
-            .find(|c| c.code.as_str().eq_ignore_ascii_case(text))
-            .map(|c| c.code)
-    }
-
     /// Where `field` of the `i`th waiver is (W001-W003, and R002/R003 on its `owner`).
     pub fn waiver_span(&self, i: usize, field: &str) -> Span {
         self.span([Seg::Key("waivers"), Seg::Index(i), Seg::Key(field)])

@@ -65,9 +65,12 @@ pub enum Root {
 struct FieldRef {
     root: Root,
     path: Vec<String>,
-    /// Where each field of the path is written (its offset in `at`'s field).
+    /// A literal it is compared with (`doc.title > 5`): its type, and where it is.
+    compared: Option<(Type, usize)>,
+    /// The policy's field the expression is in (`assert`), and where each field of the
+    /// path is written there.
+    field: &'static str,
     offsets: Vec<usize>,
-    at: Problem,
 }
 
 /// A problem of one policy: the field it is in (`assert`, `kinds`...) and, inside an
@@ -81,11 +84,12 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
-/// The CEL environment: the standard library, and `days(n)` / `inDays(duration)`.
+/// The CEL environment: the standard library, `days(n)`, `inDays(duration)` and
+/// `date('2026-11-20')`.
 pub fn env() -> &'static Arc<Env> {
     static ENV: OnceLock<Arc<Env>> = OnceLock::new();
     ENV.get_or_init(|| {
-        use cel::common::types::{CelDuration, CelInt};
+        use cel::common::types::{CelDuration, CelInt, CelString, CelTimestamp};
         fn days(n: &CelInt) -> Result<CelDuration, cel::ExecutionError> {
             chrono::Duration::try_days(*n.inner())
                 .map(CelDuration::from)
@@ -94,10 +98,16 @@ pub fn env() -> &'static Arc<Env> {
         fn in_days(d: &CelDuration) -> CelInt {
             CelInt::from(d.inner().num_days())
         }
+        fn date(text: &CelString<'_>) -> Result<CelTimestamp, cel::ExecutionError> {
+            super::value::date_of(text.inner()).ok_or_else(|| {
+                cel::ExecutionError::function_error("date", "not a date written YYYY-MM-DD")
+            })
+        }
         let mut env = Env::stdlib();
         // Both names are new to the standard library: declaring them cannot fail.
         let _ = cel::add_overload!(env, fn days: (CelInt) -> Result<CelDuration>);
         let _ = cel::add_overload!(env, fn in_days: (CelDuration) -> CelInt);
+        let _ = cel::add_overload!(env, fn date: (CelString) -> Result<CelTimestamp>);
         Arc::new(env)
     })
 }
@@ -182,7 +192,7 @@ pub fn compile(policies: &mut [Policy]) -> Vec<Problem> {
                         policy: i,
                         field: "each",
                         offset: None,
-                        message: format!("`{each}` is not a list of {}", kind.article()),
+                        message: format!("`{each}` of {} {kind} is not a list", kind.article()),
                         help: None,
                     });
                 }
@@ -216,7 +226,7 @@ pub fn check_fields<'s>(
     schema_of: impl Fn(Kind) -> &'s Value,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for p in policies {
+    for (i, p) in policies.iter().enumerate() {
         let Some(compiled) = &p.compiled else {
             continue;
         };
@@ -235,16 +245,21 @@ pub fn check_fields<'s>(
             for kind in kinds {
                 let schema = schema_of(kind);
                 let mut nodes = navigate::at_path(schema, &prefix);
+                let mut declared_whole = true;
                 for (depth, name) in field.path.iter().enumerate() {
                     let declared = navigate::declared(&nodes);
                     if !declared.contains(&name.as_str()) && navigate::refuses_others(&nodes) {
                         let whose = match (field.root, depth) {
                             (Root::Project, 0) => "a project".to_owned(),
-                            (Root::Item, 0) => format!("an element of `{}`", prefix_name(p)),
-                            (_, 0) => kind.article().to_owned(),
+                            (Root::Item, 0) => {
+                                format!("an element of `{}`", p.each.as_deref().unwrap_or_default())
+                            }
+                            (_, 0) => format!("{} {kind}", kind.article()),
                             _ => format!("`{}`", field.path[..depth].join(".")),
                         };
                         problems.push(Problem {
+                            policy: i,
+                            field: field.field,
                             offset: Some(field.offsets[depth]),
                             message: format!("{whose} has no field `{name}`"),
                             help: Some(
@@ -252,14 +267,33 @@ pub fn check_fields<'s>(
                                     format!("its fields are {}", list(&declared))
                                 }),
                             ),
-                            ..field.at.clone()
                         });
+                        declared_whole = false;
                         break;
                     }
                     nodes = navigate::step(schema, &nodes, Seg::Key(name));
                     if nodes.is_empty() {
+                        declared_whole = false;
                         break;
                     }
+                }
+                if let (true, Some((literal, offset)), Some(declared)) =
+                    (declared_whole, field.compared, Type::declared(&nodes))
+                    && !declared.compares_with(literal)
+                {
+                    let name = field.path.join(".");
+                    problems.push(Problem {
+                        policy: i,
+                        field: field.field,
+                        offset: Some(offset),
+                        message: format!(
+                            "`{name}` of {} {kind} is {}, compared here with {}",
+                            kind.article(),
+                            declared.name(),
+                            literal.name()
+                        ),
+                        help: declared.hint(),
+                    });
                 }
             }
         }
@@ -268,8 +302,73 @@ pub fn check_fields<'s>(
     problems
 }
 
-fn prefix_name(p: &Policy) -> &str {
-    p.each.as_deref().unwrap_or_default()
+/// What the schema declares a field to be, or what a literal is, as far as comparing
+/// them goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Type {
+    Text,
+    Number,
+    Bool,
+    Date,
+    Null,
+}
+
+impl Type {
+    fn of(literal: &cel::common::ast::LiteralValue) -> Option<Type> {
+        use cel::common::ast::LiteralValue as L;
+        match literal {
+            L::String(_) => Some(Type::Text),
+            L::Int(_) | L::UInt(_) | L::Double(_) => Some(Type::Number),
+            L::Boolean(_) => Some(Type::Bool),
+            L::Null => Some(Type::Null),
+            L::Bytes(_) => None,
+        }
+    }
+
+    /// The one type the schema nodes of a field agree on, if they say.
+    fn declared(nodes: &[&Value]) -> Option<Type> {
+        let mut found = None;
+        for node in nodes {
+            let t = if node.get("format").and_then(Value::as_str) == Some("date") {
+                Type::Date
+            } else {
+                match node.get("type").and_then(Value::as_str) {
+                    Some("string") => Type::Text,
+                    Some("number" | "integer") => Type::Number,
+                    Some("boolean") => Type::Bool,
+                    _ => continue,
+                }
+            };
+            match found {
+                None | Some(Type::Text) if t == Type::Date => found = Some(t),
+                None => found = Some(t),
+                Some(Type::Date) if t == Type::Text => {}
+                Some(other) if other != t => return None,
+                _ => {}
+            }
+        }
+        found
+    }
+
+    fn compares_with(self, literal: Type) -> bool {
+        literal == Type::Null || literal == self
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Type::Text => "text",
+            Type::Number => "a number",
+            Type::Bool => "true or false",
+            Type::Date => "a date",
+            Type::Null => "null",
+        }
+    }
+
+    fn hint(self) -> Option<String> {
+        (self == Type::Date).then(|| {
+            "compare a date with a date: `today`, `date('2027-01-01')`, another date field, or one moved by `days(n)`".into()
+        })
+    }
 }
 
 /// A walk over the expressions of one policy.
@@ -412,14 +511,9 @@ impl Walk {
                         self.fields.push(FieldRef {
                             root,
                             path,
+                            compared: None,
+                            field: self.field,
                             offsets: at,
-                            at: Problem {
-                                policy: self.policy,
-                                field: self.field,
-                                offset: Some(self.base + offsets(e.id)),
-                                message: String::new(),
-                                help: None,
-                            },
                         });
                     }
                     // The chain is selects down to this name: nothing else to walk.
@@ -430,11 +524,31 @@ impl Walk {
                 }
             }
             Expr::Call(call) => {
+                let before = self.fields.len();
                 if let Some(target) = &call.target {
                     self.expr(target, offsets);
                 }
                 for arg in &call.args {
                     self.expr(arg, offsets);
+                }
+                // A field compared with a literal: the schema knows whether they can be.
+                const COMPARE: [&str; 6] = ["_<_", "_<=_", "_>_", "_>=_", "_==_", "_!=_"];
+                if let ([left, right], true) = (
+                    call.args.as_slice(),
+                    COMPARE.contains(&call.func_name.as_str()),
+                ) && self.fields.len() == before + 1
+                {
+                    let literal = match (&left.expr, &right.expr) {
+                        (Expr::Select(s), Expr::Literal(l)) if !s.test => Some((l, right.id)),
+                        (Expr::Literal(l), Expr::Select(s)) if !s.test => Some((l, left.id)),
+                        _ => None,
+                    };
+                    if let Some((literal, id)) = literal
+                        && let Some(t) = Type::of(literal)
+                        && let Some(field) = self.fields.last_mut()
+                    {
+                        field.compared = Some((t, self.base + offsets(id)));
+                    }
                 }
             }
             Expr::List(l) => l.elements.iter().for_each(|x| self.expr(x, offsets)),
@@ -526,4 +640,40 @@ fn offset_of(src: &str, line: isize, column: isize) -> usize {
         .map(|l| l.chars().count())
         .sum();
     before + (column.max(1) as usize - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::env;
+    use cel::Value;
+
+    fn eval(src: &str) -> Value {
+        let program = env().compile(src).unwrap();
+        program
+            .execute(&cel::Context::with_env(env().clone()))
+            .unwrap()
+    }
+
+    #[test]
+    fn dates_take_and_give_days() {
+        assert_eq!(
+            eval("date('2026-03-01') - date('2026-02-01') == days(28)"),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            eval("inDays(date('2026-12-25') - date('2026-11-20'))"),
+            Value::Int(35)
+        );
+        assert_eq!(
+            eval("date('2026-11-20') + days(11) == date('2026-12-01')"),
+            Value::Bool(true)
+        );
+        assert!(
+            env()
+                .compile("date('2026-02-30')")
+                .unwrap()
+                .execute(&cel::Context::with_env(env().clone()))
+                .is_err()
+        );
+    }
 }

@@ -91,6 +91,11 @@ fn timestamp(day: NaiveDate) -> CelTimestamp {
     CelTimestamp::from(at)
 }
 
+/// `text` written as a calendar date, as that day (CEL's `date()`).
+pub fn date_of(text: &str) -> Option<CelTimestamp> {
+    date(text).map(timestamp)
+}
+
 /// A day as CEL's timestamp at midnight UTC (`today`).
 pub fn day(d: Date) -> Cel<'static> {
     match NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32) {

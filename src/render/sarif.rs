@@ -62,11 +62,18 @@ fn rule(r: &Rule<'_>, docs: &str) -> Value {
         },
     });
     // An organisation's rule is documented in its pmo.yaml (`pmo explain`), not in the
-    // catalogue of built-in rules.
+    // catalogue of built-in rules; its words are pmo.yaml's text, escaped as a message.
     if r.code.is_org()
         && let Some(rule) = rule.as_object_mut()
     {
         rule.remove("helpUri");
+        let summary = sarif_message(r.summary);
+        let lines: Vec<_> = r.doc.trim().lines().map(sarif_message).collect();
+        let doc = lines.join("\n");
+        rule.insert("name".into(), json!(sarif_message(r.name)));
+        rule.insert("shortDescription".into(), json!({"text": summary}));
+        rule.insert("fullDescription".into(), json!({"text": summary}));
+        rule.insert("help".into(), json!({"text": doc, "markdown": doc}));
     }
     rule
 }
