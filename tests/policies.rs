@@ -346,3 +346,29 @@ fn a_policy_s_words_cannot_forge_output() {
         "{help}"
     );
 }
+
+/// An expression too long or too deep to parse and evaluate safely is refused when
+/// pmo.yaml is read, not a crash when it is evaluated.
+#[test]
+fn expressions_are_bounded_in_length_and_depth() {
+    let policy = |assert: String| {
+        format!(
+            "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-001\n    name: x\n    kinds: [project]\n    message: m\n    assert: \"{assert}\"\n"
+        )
+    };
+    let chain = |n: usize| vec!["1"; n].join("+") + " > 0";
+    let refused = |assert: String, says: &str| {
+        Repo::with_config(&policy(assert))
+            .file("projects/apollo/project.yaml", APOLLO)
+            .pmo(&["check"])
+            .assert()
+            .code(2)
+            .stdout(predicate::str::contains(says));
+    };
+    refused(chain(2000), "nests 2001 levels deep, over 256");
+    refused(chain(50_000), "characters long, over 4096");
+    let repo = Repo::with_config(&policy(chain(200)))
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    assert_eq!(repo.findings(), []);
+}

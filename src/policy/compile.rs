@@ -371,6 +371,13 @@ impl Type {
     }
 }
 
+/// How deep an expression may nest: evaluating is recursive, and a chain of thousands of
+/// `+` would exhaust a thread's stack.
+const MAX_LEVELS: usize = 256;
+
+/// How long an expression may be, so that parsing it stays bounded too.
+const MAX_CHARS: usize = 4096;
+
 /// A walk over the expressions of one policy.
 struct Walk {
     policy: usize,
@@ -383,6 +390,9 @@ struct Walk {
     depth: u32,
     max_depth: u32,
     nodes: usize,
+    /// How deep the node being walked is, and the deepest of the expression.
+    level: usize,
+    max_level: usize,
     /// Where the expression being walked is: its field, its offset there, its program.
     field: &'static str,
     base: usize,
@@ -401,6 +411,8 @@ impl Walk {
             depth: 0,
             max_depth: 0,
             nodes: 0,
+            level: 0,
+            max_level: 0,
             field: "assert",
             base: 0,
         }
@@ -420,6 +432,15 @@ impl Walk {
     fn program(&mut self, field: &'static str, src: &str, base: usize) -> Option<Program> {
         self.field = field;
         self.base = base;
+        let length = src.chars().count();
+        if length > MAX_CHARS {
+            self.problem(
+                0,
+                format!("the expression is {length} characters long, over {MAX_CHARS}"),
+                Some("split it into several policies".into()),
+            );
+            return None;
+        }
         match env().compile(src) {
             Ok(program) => {
                 let offsets = |id| {
@@ -428,7 +449,16 @@ impl Walk {
                         .offset_for(id)
                         .map_or(0, |(start, _)| start as usize)
                 };
+                self.max_level = 0;
                 self.expr(program.expression(), &offsets);
+                if self.max_level > MAX_LEVELS {
+                    self.problem(
+                        0,
+                        format!("the expression nests {} levels deep, over {MAX_LEVELS}", self.max_level),
+                        Some("split it into several policies, or loop over a list with `all` or `exists`".into()),
+                    );
+                    return None;
+                }
                 Some(program)
             }
             Err(errors) => {
@@ -476,6 +506,13 @@ impl Walk {
     }
 
     fn expr(&mut self, e: &IdedExpr, offsets: &dyn Fn(u64) -> usize) {
+        self.level += 1;
+        self.max_level = self.max_level.max(self.level);
+        self.node(e, offsets);
+        self.level -= 1;
+    }
+
+    fn node(&mut self, e: &IdedExpr, offsets: &dyn Fn(u64) -> usize) {
         self.nodes += 1;
         match &e.expr {
             Expr::Ident(name) => self.name(name, offsets(e.id), false),
