@@ -372,3 +372,50 @@ fn expressions_are_bounded_in_length_and_depth() {
         .file("projects/apollo/project.yaml", APOLLO);
     assert_eq!(repo.findings(), []);
 }
+
+/// The change's own pmo.yaml is checked as it is, its policies' fields included, while
+/// the base's judges; `diff --check` lists a policy's finding the change introduces.
+#[test]
+fn a_change_s_own_policies_are_checked_and_diff_check_lists_findings() {
+    let policy = |field: &str| {
+        format!(
+            "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-001\n    name: titled\n    kinds: [project]\n    assert: size(doc.{field}) > 3\n    message: short\n"
+        )
+    };
+    let author = ("Alice Martin", "alice@example.org");
+    let repo = Repo::with_config(&policy("title"))
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    common::git(repo.path(), author, &["init", "-q"]);
+    common::git(repo.path(), author, &["add", "-A"]);
+    common::git(repo.path(), author, &["commit", "-qm", "base"]);
+    let short = APOLLO.replace("title: Apollo", "title: Ap");
+    let repo = repo
+        .file("pmo.yaml", &policy("titel"))
+        .file("projects/apollo/project.yaml", &short);
+    let (_, json) = repo.report(&["check", "--changed-since", "HEAD"]);
+    let found: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert!(found.contains(&("ORG-001", "short")), "{json:#}");
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| *c == "S002" && m.contains("has no field `titel`")),
+        "{json:#}"
+    );
+    common::git(repo.path(), author, &["add", "-A"]);
+    common::git(repo.path(), author, &["commit", "-qm", "change"]);
+    let out = repo
+        .pmo(&["diff", "HEAD~1", "HEAD", "--check", "--format", "json"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{diff}");
+    let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
+    let introduced = diff["diff"]["findings"]["introduced"].to_string();
+    assert!(introduced.contains("\"ORG-001\""), "{diff:#}");
+}

@@ -169,17 +169,28 @@ pub fn configuration_problems(source: &dyn Source) -> Vec<Diagnostic> {
         )],
     };
     let mut out = Vec::new();
-    match source.read(config::FILE) {
-        Ok(Some(bytes)) => out.extend(config::load(&bytes).err().unwrap_or_default()),
-        Ok(None) => {}
-        Err(e) => out.extend(problems(e)),
-    }
+    let config = match source.read(config::FILE) {
+        Ok(Some(bytes)) => config::load(&bytes).map_err(|d| out.extend(d)).ok(),
+        Ok(None) => None,
+        Err(e) => {
+            out.extend(problems(e));
+            None
+        }
+    };
     match overlays(source) {
         Ok(found) => {
-            // Whether an overlay compiles does not depend on which fields pmo.yaml makes
-            // optional: the defaults will do.
-            if let Err(e) = Schemas::compile(&found, &[]) {
-                out.push(s002::overlay_unusable(&e));
+            let optional = config.as_ref().map_or(&[][..], |c| &c.project.optional[..]);
+            match Schemas::compile(&found, optional) {
+                Err(e) => out.push(s002::overlay_unusable(&e)),
+                // Its policies name fields of the schemas as its own overlays shape them.
+                Ok(schemas) => {
+                    if let Some(config) = &config {
+                        let fields = crate::policy::check_fields(&config.policies, |kind| {
+                            &schemas.get(kind).json
+                        });
+                        out.extend(fields.iter().map(|p| config.policy_problem(p)));
+                    }
+                }
             }
         }
         Err(e) => out.extend(problems(e)),
