@@ -119,6 +119,11 @@ fn a_broken_policy_is_located_inside_its_expression() {
         "syntax error",
     );
     broken(
+        "    assert: 'true'\n    at: sponsr\n",
+        "pmo.yaml:8:9",
+        "a project has no field `sponsr`",
+    );
+    broken(
         "    assert: item.name != ''\n",
         "pmo.yaml:7:13",
         "`item` is only defined with `each`",

@@ -402,12 +402,16 @@ impl Config {
         ];
         let mut span = self.span(path);
         if let (Some(offset), Some(policy)) = (problem.offset, self.policies.get(problem.policy)) {
+            // Inside an expression: at its character. Elsewhere (`at`): the value.
             let expr = match problem.field {
-                "when" => policy.when.as_deref().unwrap_or_default(),
-                "message" => &policy.message,
-                _ => &policy.assert,
+                "when" => policy.when.as_deref(),
+                "message" => Some(policy.message.as_str()),
+                "assert" => Some(policy.assert.as_str()),
+                _ => None,
             };
-            span = crate::policy::locate(&self.text, span, expr, offset);
+            if let Some(expr) = expr {
+                span = crate::policy::locate(&self.text, span, expr, offset);
+            }
         }
         let code = &self
             .policies

@@ -104,7 +104,7 @@ pub fn env() -> &'static Arc<Env> {
             })
         }
         let mut env = Env::stdlib();
-        // Both names are new to the standard library: declaring them cannot fail.
+        // These names are new to the standard library: declaring them cannot fail.
         let _ = cel::add_overload!(env, fn days: (CelInt) -> Result<CelDuration>);
         let _ = cel::add_overload!(env, fn in_days: (CelDuration) -> CelInt);
         let _ = cel::add_overload!(env, fn date: (CelString) -> Result<CelTimestamp>);
@@ -197,6 +197,21 @@ pub fn compile(policies: &mut [Policy]) -> Vec<Problem> {
                     });
                 }
             }
+        }
+        // The field a finding points at is checked like a field an expression reads.
+        if let Some(at) = &p.at {
+            let path: Vec<String> = at.split('.').map(str::to_owned).collect();
+            walk.fields.push(FieldRef {
+                root: if p.each.is_some() {
+                    Root::Item
+                } else {
+                    Root::Doc
+                },
+                offsets: vec![0; path.len()],
+                path,
+                compared: None,
+                field: "at",
+            });
         }
         problems.append(&mut walk.problems);
         if let (Some(code), Some(assert), Some(message)) = (code, assert, message)
