@@ -199,6 +199,23 @@ fn each_evaluates_every_element_and_dates_are_dates() {
     );
 }
 
+const AUTHOR: (&str, &str) = ("Alice Martin", "alice@example.org");
+
+fn commit(repo: &Repo, message: &str) {
+    common::git(repo.path(), AUTHOR, &["add", "-A"]);
+    common::git(repo.path(), AUTHOR, &["commit", "-qm", message]);
+}
+
+/// Bob and Apollo under `config`, committed: the base of a change.
+fn committed(config: &str) -> Repo {
+    let repo = Repo::with_config(config)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", APOLLO);
+    common::git(repo.path(), AUTHOR, &["init", "-q"]);
+    commit(&repo, "base");
+    repo
+}
+
 /// Under `--changed-since`, the base revision's policies judge the change: a pull
 /// request that loosens a policy is still judged by it, and C006 shows the edit.
 #[test]
@@ -208,13 +225,7 @@ fn the_base_revision_s_policies_judge_a_change() {
             "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-001\n    name: titled\n    kinds: [project]\n    assert: size(doc.title) > {minimum}\n    message: \"project {{{{ doc.id }}}} has a short title\"\n"
         )
     };
-    let author = ("Alice Martin", "alice@example.org");
-    let repo = Repo::with_config(&policy(3))
-        .file("people/bob.yaml", BOB)
-        .file("projects/apollo/project.yaml", APOLLO);
-    common::git(repo.path(), author, &["init", "-q"]);
-    common::git(repo.path(), author, &["add", "-A"]);
-    common::git(repo.path(), author, &["commit", "-qm", "base"]);
+    let repo = committed(&policy(3));
     let short = APOLLO.replace("title: Apollo", "title: Ap");
     let repo = repo
         .file("pmo.yaml", &policy(0))
@@ -387,13 +398,7 @@ fn a_change_s_own_policies_are_checked_and_diff_check_lists_findings() {
             "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-001\n    name: titled\n    kinds: [project]\n    assert: size(doc.{field}) > 3\n    message: short\n"
         )
     };
-    let author = ("Alice Martin", "alice@example.org");
-    let repo = Repo::with_config(&policy("title"))
-        .file("people/bob.yaml", BOB)
-        .file("projects/apollo/project.yaml", APOLLO);
-    common::git(repo.path(), author, &["init", "-q"]);
-    common::git(repo.path(), author, &["add", "-A"]);
-    common::git(repo.path(), author, &["commit", "-qm", "base"]);
+    let repo = committed(&policy("title"));
     let short = APOLLO.replace("title: Apollo", "title: Ap");
     let repo = repo
         .file("pmo.yaml", &policy("titel"))
@@ -412,8 +417,7 @@ fn a_change_s_own_policies_are_checked_and_diff_check_lists_findings() {
             .any(|(c, m)| *c == "S002" && m.contains("has no field `titel`")),
         "{json:#}"
     );
-    common::git(repo.path(), author, &["add", "-A"]);
-    common::git(repo.path(), author, &["commit", "-qm", "change"]);
+    commit(&repo, "change");
     let out = repo
         .pmo(&["diff", "HEAD~1", "HEAD", "--check", "--format", "json"])
         .output()
@@ -423,4 +427,34 @@ fn a_change_s_own_policies_are_checked_and_diff_check_lists_findings() {
     let diff: serde_json::Value = serde_json::from_str(&diff).unwrap();
     let introduced = diff["diff"]["findings"]["introduced"].to_string();
     assert!(introduced.contains("\"ORG-001\""), "{diff:#}");
+}
+
+/// Document text a message interpolates, and a policy's words in `pmo rules --format
+/// md`, cannot forge a line of a CI log or a Markdown structure.
+#[test]
+fn interpolated_and_configured_text_is_escaped() {
+    let config = "version: 1\nroles: [sponsor]\npolicies:\n  - code: ORG-001\n    name: \"x | y\\n## forged\"\n    kinds: [project]\n    assert: 'false'\n    message: \"title {{ doc.title }}\"\n";
+    let project = APOLLO.replace(
+        "title: Apollo",
+        "title: \"Apollo\\n::error file=x.yaml::forged\\e[31m\"",
+    );
+    let repo = Repo::with_config(config)
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo/project.yaml", &project);
+    let out = repo.pmo(&["check", "--format", "github"]).output().unwrap();
+    let github = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(github.lines().count(), 1, "{github}");
+    assert!(
+        github.starts_with("::error file=projects/apollo/project.yaml"),
+        "{github}"
+    );
+    assert!(!github.contains('\u{1b}'), "{github:?}");
+    let human = repo.pmo(&["check", "-q"]).output().unwrap().stdout;
+    let human = String::from_utf8(human).unwrap();
+    assert_eq!(human.lines().count(), 1, "{human}");
+    assert!(!human.lines().any(|l| l.starts_with("::")), "{human}");
+    let md = repo.stdout(&["rules", "--format", "md"]);
+    let row = md.lines().find(|l| l.contains("[ORG-001]")).unwrap();
+    assert_eq!(row.matches(" | ").count(), 3, "{row}");
+    assert!(!md.lines().any(|l| l == "## forged"), "{md}");
 }

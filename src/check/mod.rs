@@ -92,12 +92,13 @@ pub fn findings_of(ctx: &Context<'_>, codes: &[Code]) -> Vec<Diagnostic> {
 /// The findings of the portfolio rules that `wanted` names and the configuration does
 /// not switch off. Rules are independent of each other: they run side by side.
 fn run_rules(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagnostic> {
-    let by_rule: Vec<Vec<Diagnostic>> = rules::CHECKS
+    let by_rule: Vec<Vec<Diagnostic>> = rules::ALL
         .par_iter()
         .filter(|(rule, _)| {
             wanted(rule.code) && ctx.config.rule_level(rule.code) != Some(Level::Off)
         })
-        .map(|(_, run)| {
+        .filter_map(|(_, check)| *check)
+        .map(|run| {
             let mut found = Vec::new();
             run(ctx, &mut found);
             found

@@ -163,12 +163,7 @@ impl<'a> Shared<'a> {
 
     /// The project `doc` belongs to (itself for a project), and its size.
     fn project(&self, doc: &Document) -> Option<&(Cel<'a>, usize)> {
-        let id = if doc.kind == Kind::Project {
-            doc.id()
-        } else {
-            doc.value.get("project").and_then(|p| p.as_str())
-        };
-        self.projects.get(id?)
+        self.projects.get(project_of(doc)?)
     }
 }
 
@@ -396,18 +391,27 @@ fn viewed<'v, T>(views: &'v [(&Document, T)], doc: &Document) -> Option<&'v (&'v
         .map(|i| &views[i])
 }
 
-/// How many documents of each kind belong to `doc`'s project.
-fn related<'a>(ctx: &Context<'a>, doc: &Document) -> Cel<'a> {
-    let project = if doc.kind == Kind::Project {
+/// The id of the project `doc` belongs to: its `project`, or its own for a project.
+fn project_of(doc: &Document) -> Option<&str> {
+    if doc.kind == Kind::Project {
         doc.id()
     } else {
-        doc.value.get("project").and_then(|p| p.as_str())
-    };
-    let entries = Kind::ALL.iter().map(|&kind| {
-        let count = project.map_or(0, |p| ctx.related(kind, p).filter(|d| d.valid).count());
-        (kind.spec().plural, value::int(count as i64))
-    });
-    value::map(entries)
+        doc.project()
+    }
+}
+
+/// How many schema-valid documents of each kind belong to `doc`'s project.
+fn related<'a>(ctx: &Context<'a>, doc: &Document) -> Cel<'a> {
+    let mut counts = [0i64; Kind::ALL.len()];
+    let docs = project_of(doc).map_or(&[][..], |p| ctx.of_project(p));
+    for d in docs.iter().filter(|d| d.valid) {
+        counts[d.kind as usize] += 1;
+    }
+    value::map(
+        Kind::ALL
+            .iter()
+            .map(|&k| (k.spec().plural, value::int(counts[k as usize]))),
+    )
 }
 
 #[cfg(test)]

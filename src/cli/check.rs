@@ -81,7 +81,7 @@ fn run_on(
                 &texts,
                 &[pmo::config::FILE],
                 render::DOCS_URL,
-                &[],
+                &pmo::rules::catalogue(&pmo::config::Config::default()),
             ))?;
             noteln!("pmo: {}", pmo::escape::terminal(&cause));
             return Ok(ExitCode::from(2));
@@ -97,14 +97,9 @@ fn run_on(
         .chain(repo.files.iter().map(|f| f.path.as_str()))
         .collect();
     let docs = repo.config.docs_url.as_deref().unwrap_or(render::DOCS_URL);
-    let policies: Vec<_> = repo
-        .config
-        .policies
-        .iter()
-        .filter_map(|p| p.rule())
-        .collect();
+    let catalogue = pmo::rules::catalogue(&repo.config);
     super::print(&render_report(
-        args, cmd, &report, &texts, &files, docs, &policies,
+        args, cmd, &report, &texts, &files, docs, &catalogue,
     ))?;
     let failed =
         report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
@@ -154,7 +149,7 @@ fn render_report(
     texts: &dyn Fn(&str) -> Option<String>,
     files: &[&str],
     docs: &str,
-    policies: &[pmo::diagnostic::Rule<'_>],
+    catalogue: &[pmo::diagnostic::Rule<'_>],
 ) -> String {
     let folder = match cmd.format {
         CheckFormat::Human => None,
@@ -174,7 +169,7 @@ fn render_report(
         ),
         CheckFormat::Json => render::json(report, folder.as_deref()),
         CheckFormat::Github => render::github(&ci()),
-        CheckFormat::Sarif => render::sarif(&ci(), docs, policies),
+        CheckFormat::Sarif => render::sarif(&ci(), docs, catalogue),
         CheckFormat::Gitlab => render::gitlab(&ci()),
         CheckFormat::Junit => {
             let files: Vec<String> = files.iter().map(|f| format!("{prefix}{f}")).collect();

@@ -2,7 +2,6 @@ use super::args::{Args, ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use pmo::config::Config;
-use pmo::diagnostic::Rule;
 use pmo::rules;
 use pmo::schema;
 use std::process::ExitCode;
@@ -75,18 +74,12 @@ fn configuration(args: &Args) -> Result<Config> {
     super::with_source(args, |source, _| Ok(pmo::repository::load_config(source)?))
 }
 
-/// The built-in rules, then the policies of the repository's pmo.yaml.
-fn catalogue(config: &Config) -> Vec<Rule<'_>> {
-    let policies = config.policies.iter().filter_map(|p| p.rule());
-    rules::ALL.iter().map(|r| **r).chain(policies).collect()
-}
-
 pub fn rules(args: &Args, cmd: &RulesArgs) -> Result<ExitCode> {
     let config = configuration(args)?;
     if cmd.test {
         return test(args, &config);
     }
-    let all = catalogue(&config);
+    let all = rules::catalogue(&config);
     let text = match cmd.format {
         RulesFormat::Md => rules::markdown(&all),
         RulesFormat::Json => {
@@ -141,7 +134,7 @@ fn test(args: &Args, config: &Config) -> Result<ExitCode> {
 
 pub fn explain(args: &Args, cmd: &ExplainArgs) -> Result<ExitCode> {
     let config = configuration(args)?;
-    let all = catalogue(&config);
+    let all = rules::catalogue(&config);
     let Some(rule) = all
         .iter()
         .find(|r| r.code.as_str().eq_ignore_ascii_case(&cmd.code))

@@ -125,6 +125,12 @@ impl<'a> Portfolio<'a> {
 
     /// Documents of `kind` whose `project` is `project`, in path order.
     pub fn related(&self, kind: Kind, project: &str) -> impl Iterator<Item = &'a Document> {
+        let docs = self.of_project(project);
+        docs.iter().copied().filter(move |d| d.kind == kind)
+    }
+
+    /// Every document whose `project` is `project`, in path order.
+    pub fn of_project(&self, project: &str) -> &[&'a Document] {
         let index = self.by_project.get_or_init(|| {
             let mut index: HashMap<_, Vec<_>> = HashMap::default();
             for doc in self.documents {
@@ -134,8 +140,7 @@ impl<'a> Portfolio<'a> {
             }
             index
         });
-        let docs = index.get(project).map_or(&[][..], Vec::as_slice);
-        docs.iter().copied().filter(move |d| d.kind == kind)
+        index.get(project).map_or(&[][..], Vec::as_slice)
     }
 
     /// A project's latest status update: the latest `date`; on a tie, the later one in

@@ -112,11 +112,6 @@ pub fn env() -> &'static Arc<Env> {
     })
 }
 
-/// The lookup maps: a kind's plural (`people`) reads a document of it by id.
-fn lookup(name: &str) -> Option<Kind> {
-    Kind::from_plural(name)
-}
-
 /// Compiles every policy; what is wrong is returned, all of it.
 pub fn compile(policies: &mut [Policy]) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -624,7 +619,7 @@ impl Walk {
             }
             Expr::Comprehension(c) => {
                 if let Expr::Ident(name) = &c.iter_range.expr
-                    && lookup(name).is_some()
+                    && Kind::from_plural(name).is_some()
                     && !self.bound.contains(name)
                 {
                     self.problem(
@@ -666,7 +661,7 @@ impl Walk {
                         .into(),
                 ),
             );
-        } else if VARIABLES.contains(&name) || lookup(name).is_some() {
+        } else if VARIABLES.contains(&name) || Kind::from_plural(name).is_some() {
             self.uses.insert(name.to_owned());
         } else {
             let plurals = Kind::ALL.map(|k| k.spec().plural);

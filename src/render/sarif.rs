@@ -2,7 +2,6 @@ use crate::check::Report;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape::sarif_message;
-use crate::rules;
 use serde_json::{Value, json};
 
 /// Where the rule catalogue is published when `pmo.yaml` names no `docs_url`:
@@ -14,10 +13,9 @@ pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/doc
 const SRCROOT: &str = "%SRCROOT%";
 
 /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers. `docs` is the rule
-/// catalogue each built-in rule's `helpUri` points into; `policies` are the
-/// organisation's rules, after the built-in ones.
-pub fn sarif(report: &Report, docs: &str, policies: &[Rule<'_>]) -> String {
-    let catalogue: Vec<&Rule<'_>> = rules::ALL.iter().copied().chain(policies).collect();
+/// catalogue each built-in rule's `helpUri` points into; `catalogue` is every rule, the
+/// organisation's after the built-in ones ([`crate::rules::catalogue`]).
+pub fn sarif(report: &Report, docs: &str, catalogue: &[Rule<'_>]) -> String {
     let rule_list: Vec<Value> = catalogue.iter().map(|r| rule(r, docs)).collect();
     let results: Vec<Value> = report
         .diagnostics

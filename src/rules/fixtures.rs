@@ -215,7 +215,7 @@ fn rendered(rule: &Rule) -> (Vec<Diagnostic>, String) {
 #[test]
 fn every_rule_has_a_fixture() {
     let mut missing = Vec::new();
-    for rule in ALL {
+    for (rule, _) in ALL {
         if !has_fixture(&fixtures().join(name(rule))) {
             missing.push(name(rule));
         }
@@ -235,7 +235,7 @@ fn every_rule_has_a_fixture() {
         if !entry.path().is_dir() || folder == "snapshots" {
             continue;
         }
-        if !ALL.iter().any(|r| name(r) == folder) {
+        if !ALL.iter().any(|(r, _)| name(r) == folder) {
             stray.push(folder);
         }
     }
@@ -250,7 +250,7 @@ fn every_rule_has_a_fixture() {
         let Some(code) = file.strip_suffix(".snap") else {
             continue;
         };
-        if !ALL.iter().any(|r| name(r) == code) {
+        if !ALL.iter().any(|(r, _)| name(r) == code) {
             stray.push(format!("snapshots/{file}"));
         }
     }
@@ -264,7 +264,7 @@ fn every_rule_has_a_fixture() {
 fn each_rule_fires_on_its_fixture() {
     let runs: Vec<(&Rule, Vec<Diagnostic>, String)> = ALL
         .iter()
-        .map(|&rule| {
+        .map(|&(rule, _)| {
             let (own, text) = rendered(rule);
             (rule, own, text)
         })

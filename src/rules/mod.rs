@@ -8,11 +8,15 @@
 //! to its documentation.
 //!
 //! To add a rule: add its code to [`Code`] (`src/code.rs`), write
-//! `src/rules/<code>_<name>.rs` with a `pub static RULE`, and list it in [`ALL`] below;
-//! then accept the changed snapshot of the code list.
+//! `src/rules/<code>_<name>.rs` with a `pub static RULE` (and its `check`, when it looks
+//! at the loaded portfolio), and list them in [`ALL`] below; then accept the changed
+//! snapshot of the code list.
 
 use crate::code::Code;
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule};
+use crate::escape;
+use std::borrow::Cow;
 
 mod context;
 pub use context::Context;
@@ -58,120 +62,131 @@ pub(crate) mod w003_unused_waiver;
 /// A check of the loaded portfolio: it adds its rule's findings to `out`.
 pub type Check = fn(&Context<'_>, &mut Vec<Diagnostic>);
 
-/// The rules that look at the loaded portfolio, with their checks, in code order. The
-/// other rules' findings are made by the stages that detect them (the parser, the
-/// loader, the schema, the configuration, the waivers, a change's judge).
-pub static CHECKS: &[(&Rule<'static>, Check)] = &[
-    (&a001_over_allocated::RULE, a001_over_allocated::check),
-    (
-        &c001_not_enough_approvals::RULE,
-        c001_not_enough_approvals::check,
-    ),
-    (
-        &c002_approver_without_role::RULE,
-        c002_approver_without_role::check,
-    ),
-    (&c003_self_approval::RULE, c003_self_approval::check),
-    (
-        &c004_implemented_unapproved::RULE,
-        c004_implemented_unapproved::check,
-    ),
-    (
-        &f001_cost_over_tolerance::RULE,
-        f001_cost_over_tolerance::check,
-    ),
-    (&f002_optimistic_status::RULE, f002_optimistic_status::check),
-    (&g001_gate_not_passed::RULE, g001_gate_not_passed::check),
-    (
-        &g002_gate_requirement_missing::RULE,
-        g002_gate_requirement_missing::check,
-    ),
-    (&g003_too_few_related::RULE, g003_too_few_related::check),
-    (
-        &g004_closed_with_open_items::RULE,
-        g004_closed_with_open_items::check,
-    ),
-    (
-        &k001_high_risk_unmitigated::RULE,
-        k001_high_risk_unmitigated::check,
-    ),
-    (&k002_risk_not_reviewed::RULE, k002_risk_not_reviewed::check),
-    (
-        &k003_closed_risk_incomplete::RULE,
-        k003_closed_risk_incomplete::check,
-    ),
-    (&r001_duplicate_id::RULE, r001_duplicate_id::check),
-    (
-        &r002_dangling_reference::RULE,
-        r002_dangling_reference::check,
-    ),
-    (
-        &r003_wrong_kind_reference::RULE,
-        r003_wrong_kind_reference::check,
-    ),
-    (&r004_unknown_phase::RULE, r004_unknown_phase::check),
-    (
-        &r005_unknown_configured_name::RULE,
-        r005_unknown_configured_name::check,
-    ),
-    (&t001_milestone_overdue::RULE, t001_milestone_overdue::check),
-    (&t002_status_overdue::RULE, t002_status_overdue::check),
-    (
-        &t003_inconsistent_dates::RULE,
-        t003_inconsistent_dates::check,
-    ),
-    (
-        &t004_schedule_over_tolerance::RULE,
-        t004_schedule_over_tolerance::check,
-    ),
-];
+/// A rule of the catalogue and, for a rule that looks at the loaded portfolio, its
+/// check. The other rules' findings are made by the stages that detect them (the
+/// parser, the loader, the schema, the configuration, the waivers, a change's judge).
+pub type Entry = (&'static Rule<'static>, Option<Check>);
 
 /// Every rule, in code order: one per [`Code`], at its position in [`Code::ALL`] (a test
 /// checks it), so that [`get`] is an index.
-pub static ALL: &[&Rule] = &[
-    &a001_over_allocated::RULE,
-    &c001_not_enough_approvals::RULE,
-    &c002_approver_without_role::RULE,
-    &c003_self_approval::RULE,
-    &c004_implemented_unapproved::RULE,
-    &c005_approval_not_by_approver::RULE,
-    &c006_guard_changed::RULE,
-    &f001_cost_over_tolerance::RULE,
-    &f002_optimistic_status::RULE,
-    &g001_gate_not_passed::RULE,
-    &g002_gate_requirement_missing::RULE,
-    &g003_too_few_related::RULE,
-    &g004_closed_with_open_items::RULE,
-    &g005_baseline_without_change::RULE,
-    &k001_high_risk_unmitigated::RULE,
-    &k002_risk_not_reviewed::RULE,
-    &k003_closed_risk_incomplete::RULE,
-    &p001_invalid_yaml::RULE,
-    &p002_not_a_document::RULE,
-    &p003_unknown_kind::RULE,
-    &p004_duplicate_key::RULE,
-    &p005_rejected_file::RULE,
-    &p006_link_not_followed::RULE,
-    &r001_duplicate_id::RULE,
-    &r002_dangling_reference::RULE,
-    &r003_wrong_kind_reference::RULE,
-    &r004_unknown_phase::RULE,
-    &r005_unknown_configured_name::RULE,
-    &s001_schema_violation::RULE,
-    &s002_incoherent_configuration::RULE,
-    &t001_milestone_overdue::RULE,
-    &t002_status_overdue::RULE,
-    &t003_inconsistent_dates::RULE,
-    &t004_schedule_over_tolerance::RULE,
-    &w001_expired_waiver::RULE,
-    &w002_unknown_waiver_target::RULE,
-    &w003_unused_waiver::RULE,
+pub static ALL: &[Entry] = &[
+    (&a001_over_allocated::RULE, Some(a001_over_allocated::check)),
+    (
+        &c001_not_enough_approvals::RULE,
+        Some(c001_not_enough_approvals::check),
+    ),
+    (
+        &c002_approver_without_role::RULE,
+        Some(c002_approver_without_role::check),
+    ),
+    (&c003_self_approval::RULE, Some(c003_self_approval::check)),
+    (
+        &c004_implemented_unapproved::RULE,
+        Some(c004_implemented_unapproved::check),
+    ),
+    (&c005_approval_not_by_approver::RULE, None),
+    (&c006_guard_changed::RULE, None),
+    (
+        &f001_cost_over_tolerance::RULE,
+        Some(f001_cost_over_tolerance::check),
+    ),
+    (
+        &f002_optimistic_status::RULE,
+        Some(f002_optimistic_status::check),
+    ),
+    (
+        &g001_gate_not_passed::RULE,
+        Some(g001_gate_not_passed::check),
+    ),
+    (
+        &g002_gate_requirement_missing::RULE,
+        Some(g002_gate_requirement_missing::check),
+    ),
+    (
+        &g003_too_few_related::RULE,
+        Some(g003_too_few_related::check),
+    ),
+    (
+        &g004_closed_with_open_items::RULE,
+        Some(g004_closed_with_open_items::check),
+    ),
+    (&g005_baseline_without_change::RULE, None),
+    (
+        &k001_high_risk_unmitigated::RULE,
+        Some(k001_high_risk_unmitigated::check),
+    ),
+    (
+        &k002_risk_not_reviewed::RULE,
+        Some(k002_risk_not_reviewed::check),
+    ),
+    (
+        &k003_closed_risk_incomplete::RULE,
+        Some(k003_closed_risk_incomplete::check),
+    ),
+    (&p001_invalid_yaml::RULE, None),
+    (&p002_not_a_document::RULE, None),
+    (&p003_unknown_kind::RULE, None),
+    (&p004_duplicate_key::RULE, None),
+    (&p005_rejected_file::RULE, None),
+    (&p006_link_not_followed::RULE, None),
+    (&r001_duplicate_id::RULE, Some(r001_duplicate_id::check)),
+    (
+        &r002_dangling_reference::RULE,
+        Some(r002_dangling_reference::check),
+    ),
+    (
+        &r003_wrong_kind_reference::RULE,
+        Some(r003_wrong_kind_reference::check),
+    ),
+    (&r004_unknown_phase::RULE, Some(r004_unknown_phase::check)),
+    (
+        &r005_unknown_configured_name::RULE,
+        Some(r005_unknown_configured_name::check),
+    ),
+    (&s001_schema_violation::RULE, None),
+    (&s002_incoherent_configuration::RULE, None),
+    (
+        &t001_milestone_overdue::RULE,
+        Some(t001_milestone_overdue::check),
+    ),
+    (&t002_status_overdue::RULE, Some(t002_status_overdue::check)),
+    (
+        &t003_inconsistent_dates::RULE,
+        Some(t003_inconsistent_dates::check),
+    ),
+    (
+        &t004_schedule_over_tolerance::RULE,
+        Some(t004_schedule_over_tolerance::check),
+    ),
+    (&w001_expired_waiver::RULE, None),
+    (&w002_unknown_waiver_target::RULE, None),
+    (&w003_unused_waiver::RULE, None),
 ];
 
 /// The built-in rule that owns `code` (`None` for an organisation code, whose rule is in
 /// pmo.yaml).
 pub fn get(code: Code) -> Option<&'static Rule<'static>> {
-    Code::ALL.binary_search(&code).ok().map(|i| ALL[i])
+    Code::ALL.binary_search(&code).ok().map(|i| ALL[i].0)
+}
+
+/// The built-in rules, then the policies of `config` (`pmo rules`, `pmo explain`, SARIF).
+pub fn catalogue(config: &Config) -> Vec<Rule<'_>> {
+    let policies = config.policies.iter().filter_map(|p| p.rule());
+    ALL.iter().map(|(r, _)| **r).chain(policies).collect()
+}
+
+/// A rule's name, summary and documentation as Markdown: an organisation's rule is
+/// pmo.yaml's text, each escaped to one line; a built-in rule's is pmo's own Markdown.
+fn words<'r>(r: &'r Rule<'_>) -> (Cow<'r, str>, Cow<'r, str>, Cow<'r, str>) {
+    if r.code.is_org() {
+        (
+            escape::markdown(r.name),
+            escape::markdown(r.summary),
+            escape::markdown(r.doc.trim()),
+        )
+    } else {
+        (r.name.into(), r.summary.into(), r.doc.trim().into())
+    }
 }
 
 /// `docs/rules.md`: the catalogue as Markdown, generated from the rules themselves.
@@ -182,23 +197,27 @@ pub fn markdown(all: &[Rule<'_>]) -> String {
          for one document until a date.\n\n| code | name | severity | finds |\n|---|---|---|---|\n",
     );
     for r in all {
+        let (name, summary, _) = words(r);
         out += &format!(
-            "| [{}](#{}) | {} | {} | {} |\n",
+            "| [{}](#{}) | {name} | {} | {summary} |\n",
             r.code,
             r.code.as_str().to_lowercase(),
-            r.name,
             r.severity.as_str(),
-            r.summary
         );
     }
     for r in all {
+        let (name, summary, doc) = words(r);
+        // A built-in name is code; an organisation's is escaped text, which a code span
+        // would show with its escapes.
+        let name = if r.code.is_org() {
+            name.into_owned()
+        } else {
+            format!("`{name}`")
+        };
         out += &format!(
-            "\n## {}\n\n`{}` · default severity: **{}**\n\n{}\n\n{}\n",
+            "\n## {}\n\n{name} · default severity: **{}**\n\n{summary}\n\n{doc}\n",
             r.code,
-            r.name,
             r.severity.as_str(),
-            r.summary,
-            r.doc.trim()
         );
     }
     out
@@ -210,12 +229,12 @@ mod tests {
 
     #[test]
     fn one_rule_per_code_in_code_order_and_documented() {
-        let codes: Vec<Code> = ALL.iter().map(|r| r.code).collect();
+        let codes: Vec<Code> = ALL.iter().map(|(r, _)| r.code).collect();
         assert_eq!(codes, Code::ALL);
         for &code in Code::ALL {
             assert_eq!(get(code).unwrap().code, code);
         }
-        for r in ALL {
+        for (r, _) in ALL {
             assert_ne!(r.category(), "other", "{} has no category", r.code);
             assert!(r.doc.contains("```yaml"), "{} has no example", r.code);
             assert!(
@@ -245,7 +264,7 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
         let current = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
-            current == markdown(&ALL.iter().map(|r| **r).collect::<Vec<_>>()),
+            current == markdown(&catalogue(&Config::default())),
             "docs/rules.md is stale: run `cargo run -- rules --format md > docs/rules.md`"
         );
     }
