@@ -39,39 +39,33 @@ pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagn
         return Vec::new();
     }
     let shared = Shared::new(ctx, &policies);
+    let by_kind: Vec<OfKind<'_>> = Kind::ALL
+        .iter()
+        .map(|&kind| OfKind::new(&policies, kind))
+        .collect();
     ctx.documents()
         .par_iter()
         .filter(|doc| doc.valid)
         .flat_map_iter(|doc| {
-            let mine: Vec<_> = policies
-                .iter()
-                .filter(|(_, c)| c.kinds.contains(&doc.kind))
-                .collect();
-            if mine.is_empty() {
+            let mine = &by_kind[doc.kind as usize];
+            if mine.policies.is_empty() {
                 return Vec::new();
             }
-            let uses = |name: &str| mine.iter().any(|(_, c)| c.uses.contains(name));
-            // Only the fields the policies read, unless one reads the document whole.
-            let fields: Option<BTreeSet<&str>> =
-                mine.iter().try_fold(BTreeSet::new(), |mut all, (_, c)| {
-                    all.extend(c.doc_fields.as_ref()?.iter().map(String::as_str));
-                    Some(all)
-                });
-            let (value, size) = match &fields {
+            let (value, size) = match &mine.fields {
                 Some(fields) => value::from_json_fields(&doc.value, fields),
                 None => from_json(&doc.value),
             };
-            let project = if uses("project") {
+            let project = if mine.project {
                 shared.project(doc)
             } else {
                 None
             };
-            let figures = if uses("figures") {
+            let figures = if mine.figures {
                 figures(ctx, &shared, doc)
             } else {
                 value::map([])
             };
-            let related = if uses("related") {
+            let related = if mine.related {
                 related(ctx, doc)
             } else {
                 value::map([])
@@ -89,12 +83,48 @@ pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagn
             };
             let size = size + project.map_or(0, |(_, s)| *s) + shared.largest;
             let mut out = Vec::new();
-            for (policy, compiled) in mine {
+            for &(policy, compiled) in &mine.policies {
                 evaluate(ctx, &vars, size, policy, compiled, doc, &mut out);
             }
             out
         })
         .collect()
+}
+
+/// The policies of one kind, and what they read of a document: worked out once per
+/// check, not once per document.
+struct OfKind<'p> {
+    policies: Vec<(&'p Policy, &'p Compiled)>,
+    /// The fields they read, unless one reads the document whole (`None`).
+    fields: Option<BTreeSet<&'p str>>,
+    /// Whether one reads `project`, `figures`, `related`.
+    project: bool,
+    figures: bool,
+    related: bool,
+}
+
+impl<'p> OfKind<'p> {
+    fn new(all: &[(&'p Policy, &'p Compiled)], kind: Kind) -> OfKind<'p> {
+        let policies: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|(_, c)| c.kinds.contains(&kind))
+            .collect();
+        let fields = policies
+            .iter()
+            .try_fold(BTreeSet::new(), |mut all, (_, c)| {
+                all.extend(c.doc_fields.as_ref()?.iter().map(String::as_str));
+                Some(all)
+            });
+        let uses = |name: &str| policies.iter().any(|(_, c)| c.uses.contains(name));
+        OfKind {
+            fields,
+            project: uses("project"),
+            figures: uses("figures"),
+            related: uses("related"),
+            policies,
+        }
+    }
 }
 
 /// What every evaluation shares: made once, only for what some policy reads.
