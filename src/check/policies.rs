@@ -12,21 +12,27 @@ use super::Context;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::{allocation, change, earned_value::earned_value, rag, risk};
+use crate::model::portfolio::view_of;
 use crate::model::{Change, Document, Kind, Project, Risk};
 use crate::parse::Seg;
-use crate::policy::value::{self, Cel, from_json};
+use crate::policy::value::{self, Cel, Entries, Lazy};
 use crate::policy::{Compiled, Part, Policy, env};
-use cel::Value;
+use cel::ExecutionError;
+use cel::common::traits::{Container, Indexer};
+use cel::common::types::{CelNull, MAP_TYPE, Type};
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 /// The most steps one evaluation may take (see the module's documentation).
 pub const STEPS: f64 = 1e7;
 
-/// The findings of the policies `wanted` names, over the whole portfolio: each document
-/// is made a CEL value once, for every policy of its kind.
+/// The findings of the policies `wanted` names, over the whole portfolio. Every value an
+/// expression reads is made as it reads it: a document's fields, another document by
+/// id, a figure.
 pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagnostic> {
     let policies: Vec<(&Policy, &Compiled)> = ctx
         .config
@@ -51,37 +57,42 @@ pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagn
             if mine.policies.is_empty() {
                 return Vec::new();
             }
-            let (value, size) = match &mine.fields {
-                Some(fields) => value::from_json_fields(&doc.value, fields),
-                None => from_json(&doc.value),
+            let this = value::from_json(&doc.value);
+            let project = ProjectOf {
+                shared: &shared,
+                doc,
+                value: OnceLock::new(),
             };
-            let project = if mine.project {
-                shared.project(doc)
-            } else {
-                None
-            };
-            let figures = if mine.figures {
-                figures(ctx, &shared, doc)
-            } else {
-                value::map([])
-            };
-            let related = if mine.related {
-                related(ctx, doc)
-            } else {
-                value::map([])
-            };
-            let null: Cel<'_> = Box::new(cel::common::types::CelNull);
+            let figures = Lazy::new(Figures {
+                ctx,
+                shared: &shared,
+                doc,
+            });
+            let related = Lazy::new(Related { ctx, doc });
             let vars = Vars {
-                doc: value.as_ref(),
+                doc: this.as_ref(),
                 item: None,
-                project: project.map_or(null.as_ref(), |(p, _)| p.as_ref()),
+                project: &project,
                 today: shared.today.as_ref(),
-                figures: figures.as_ref(),
-                related: related.as_ref(),
+                figures: &figures,
+                related: &related,
                 config: shared.config.as_ref(),
                 lookups: &shared.lookups,
             };
-            let size = size + project.map_or(0, |(_, s)| *s) + shared.largest;
+            // The values an evaluation can read, for the step bound of the policies
+            // that loop; the others take one step per node, whatever the size.
+            let size = match &mine.sizing {
+                None => 0,
+                Some(fields) => {
+                    let of_doc = match fields {
+                        Some(fields) => value::size_of_fields(&doc.value, fields),
+                        None => value::size(&doc.value),
+                    };
+                    let owner = mine.project.then(|| shared.project(doc)).flatten();
+                    let owner = owner.filter(|p| !std::ptr::eq(*p, doc));
+                    of_doc + owner.map_or(0, |p| value::size(&p.value)) + shared.largest
+                }
+            };
             let mut out = Vec::new();
             for &(policy, compiled) in &mine.policies {
                 evaluate(ctx, &vars, size, policy, compiled, doc, &mut out);
@@ -91,16 +102,14 @@ pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagn
         .collect()
 }
 
-/// The policies of one kind, and what they read of a document: worked out once per
-/// check, not once per document.
+/// The policies of one kind: worked out once per check, not once per document.
 struct OfKind<'p> {
     policies: Vec<(&'p Policy, &'p Compiled)>,
-    /// The fields they read, unless one reads the document whole (`None`).
-    fields: Option<BTreeSet<&'p str>>,
-    /// Whether one reads `project`, `figures`, `related`.
+    /// When one of them loops (its step bound depends on sizes): the fields they read,
+    /// unless one reads the document whole (`None`).
+    sizing: Option<Option<BTreeSet<&'p str>>>,
+    /// Whether one reads `project` (for the step bound).
     project: bool,
-    figures: bool,
-    related: bool,
 }
 
 impl<'p> OfKind<'p> {
@@ -110,32 +119,31 @@ impl<'p> OfKind<'p> {
             .copied()
             .filter(|(_, c)| c.kinds.contains(&kind))
             .collect();
-        let fields = policies
-            .iter()
-            .try_fold(BTreeSet::new(), |mut all, (_, c)| {
-                all.extend(c.doc_fields.as_ref()?.iter().map(String::as_str));
-                Some(all)
-            });
-        let uses = |name: &str| policies.iter().any(|(_, c)| c.uses.contains(name));
+        let fields = || {
+            policies
+                .iter()
+                .try_fold(BTreeSet::new(), |mut all, (_, c)| {
+                    all.extend(c.doc_fields.as_ref()?.iter().map(String::as_str));
+                    Some(all)
+                })
+        };
+        let loops = policies.iter().any(|(_, c)| c.depth > 0);
         OfKind {
-            fields,
-            project: uses("project"),
-            figures: uses("figures"),
-            related: uses("related"),
+            sizing: loops.then(fields),
+            project: policies.iter().any(|(_, c)| c.uses.contains("project")),
             policies,
         }
     }
 }
 
-/// What every evaluation shares: made once, only for what some policy reads.
+/// What every evaluation shares: made once.
 struct Shared<'a> {
     today: Cel<'static>,
     config: Cel<'a>,
-    /// A kind's plural (`people`) -> its documents by id.
-    lookups: HashMap<&'static str, Cel<'a>>,
-    /// Project id -> the project, for `project`, with its size.
-    projects: HashMap<&'a str, (Cel<'a>, usize)>,
-    /// The size of the largest document a lookup can read.
+    /// The lookups the policies read (`people`), and `projects` for `project`.
+    lookups: Vec<(&'static str, Lookup<'a>)>,
+    /// The size of the largest document a lookup can read, when a policy that loops
+    /// reads one.
     largest: usize,
     /// Person id -> their allocations over every project, for a person's `figures.fte`.
     bookings: HashMap<&'a str, Vec<allocation::Booking<'a>>>,
@@ -144,35 +152,28 @@ struct Shared<'a> {
 impl<'a> Shared<'a> {
     fn new(ctx: &Context<'a>, policies: &[(&Policy, &Compiled)]) -> Shared<'a> {
         let uses = |name: &str| policies.iter().any(|(_, c)| c.uses.contains(name));
-        let config = match (&ctx.config.source, uses("config")) {
-            (Some(doc), true) => from_json(&doc.value).0,
-            _ => Box::new(cel::common::types::CelNull),
+        let config = match &ctx.config.source {
+            Some(doc) => value::from_json(&doc.value),
+            None => Box::new(CelNull),
         };
-        let mut lookups = HashMap::new();
-        let mut largest = 0;
-        for kind in Kind::ALL {
-            let plural = kind.spec().plural;
-            if uses(plural) {
-                let entries: Vec<(&str, Cel<'a>)> = ctx
-                    .of_kind(kind)
-                    .filter(|d| d.valid)
-                    .filter_map(|d| {
-                        let (v, size) = from_json(&d.value);
-                        largest = largest.max(size);
-                        Some((d.id()?, v))
-                    })
-                    .collect();
-                lookups.insert(plural, value::map(entries));
-            }
-        }
-        let projects = if uses("project") {
-            ctx.of_kind(Kind::Project)
-                .filter(|d| d.valid)
-                .filter_map(|d| Some((d.id()?, from_json(&d.value))))
-                .collect()
-        } else {
-            HashMap::new()
+        let lookups: Vec<_> = Kind::ALL
+            .iter()
+            .map(|&kind| (kind.spec().plural, kind))
+            .filter(|&(plural, kind)| uses(plural) || kind == Kind::Project && uses("project"))
+            .map(|(plural, kind)| (plural, Lookup::new(ctx, kind)))
+            .collect();
+        let looped = |name: &str| {
+            policies
+                .iter()
+                .any(|(_, c)| c.depth > 0 && c.uses.contains(name))
         };
+        let largest = lookups
+            .iter()
+            .filter(|(plural, _)| looped(plural))
+            .flat_map(|(_, l)| l.by_id.values())
+            .map(|d| value::size(&d.value))
+            .max()
+            .unwrap_or(0);
         let people_figures = policies
             .iter()
             .any(|(_, c)| c.uses.contains("figures") && c.kinds.contains(&Kind::Person));
@@ -186,40 +187,148 @@ impl<'a> Shared<'a> {
             bookings,
             config,
             lookups,
-            projects,
             largest,
         }
     }
 
-    /// The project `doc` belongs to (itself for a project), and its size.
-    fn project(&self, doc: &Document) -> Option<&(Cel<'a>, usize)> {
-        self.projects.get(project_of(doc)?)
+    /// The project `doc` belongs to (itself for a project), when a policy reads it.
+    fn project(&self, doc: &Document) -> Option<&'a Document> {
+        let (_, projects) = self.lookups.iter().find(|(_, l)| l.kind == Kind::Project)?;
+        projects.by_id.get(project_of(doc)?).copied()
+    }
+}
+
+/// A kind's schema-valid documents by id (`people[doc.sponsor]`, `doc.sponsor in
+/// people`): the one read is made a CEL value then. A lookup cannot be iterated,
+/// counted or compared, so no evaluation reads every document of a kind. (Its own
+/// index, not the portfolio's: a kind's is small enough to stay in the cache.)
+#[derive(Clone)]
+struct Lookup<'a> {
+    kind: Kind,
+    by_id: Arc<FxHashMap<&'a str, &'a Document>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(ctx: &Context<'a>, kind: Kind) -> Lookup<'a> {
+        let mut by_id = FxHashMap::default();
+        for doc in ctx.of_kind(kind).filter(|d| d.valid) {
+            if let Some(id) = doc.id() {
+                by_id.entry(id).or_insert(doc);
+            }
+        }
+        Lookup {
+            kind,
+            by_id: Arc::new(by_id),
+        }
+    }
+}
+
+impl std::fmt::Debug for Lookup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.kind.spec().plural)
+    }
+}
+
+impl Val for Lookup<'_> {
+    fn get_type(&self) -> &Type {
+        &MAP_TYPE
+    }
+
+    fn cel_type() -> &'static Type {
+        &MAP_TYPE
+    }
+
+    fn as_container(&self) -> Option<&dyn Container> {
+        Some(self)
+    }
+
+    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
+    where
+        Self: 'v,
+    {
+        Some(self)
+    }
+
+    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
+    where
+        Self: 'v,
+    {
+        Box::new(self.clone())
+    }
+}
+
+impl Indexer for Lookup<'_> {
+    fn get<'b, 'v>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        let id = value::key(idx)?;
+        match self.by_id.get(id) {
+            Some(doc) => Ok(CowVal::Owned(value::from_json(&doc.value))),
+            None => Err(ExecutionError::no_such_key(id)),
+        }
+    }
+
+    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        self.get(idx).map(CowVal::into_owned)
+    }
+}
+
+impl Container for Lookup<'_> {
+    fn contains(&self, value: &dyn Val) -> Result<bool, ExecutionError> {
+        Ok(value::key(value).is_ok_and(|id| self.by_id.contains_key(id)))
+    }
+}
+
+/// The project a document belongs to (itself for a project), or null: found when an
+/// expression first reads `project`, which most evaluations never do.
+struct ProjectOf<'p, 'a> {
+    shared: &'p Shared<'a>,
+    doc: &'a Document,
+    value: OnceLock<Cel<'a>>,
+}
+
+impl<'a> ProjectOf<'_, 'a> {
+    fn get(&self) -> &(dyn Val + 'a) {
+        let made = || match self.shared.project(self.doc) {
+            Some(project) => value::from_json(&project.value),
+            None => Box::new(CelNull),
+        };
+        self.value.get_or_init(made).as_ref()
     }
 }
 
 /// The variables of one evaluation, borrowed from the values made for the document.
-struct Vars<'v> {
+struct Vars<'v, 'a> {
     doc: &'v (dyn Val + 'v),
     item: Option<&'v (dyn Val + 'v)>,
-    project: &'v (dyn Val + 'v),
+    project: &'v ProjectOf<'v, 'a>,
     today: &'v (dyn Val + 'v),
     figures: &'v (dyn Val + 'v),
     related: &'v (dyn Val + 'v),
     config: &'v (dyn Val + 'v),
-    lookups: &'v HashMap<&'static str, Cel<'v>>,
+    lookups: &'v [(&'static str, Lookup<'v>)],
 }
 
-impl VariableResolver for Vars<'_> {
+impl VariableResolver for Vars<'_, '_> {
     fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
+        // The interpreter asks for `doc.baseline.budget` and `doc.baseline` before
+        // `doc`: no variable has a dot in its name.
+        if name.contains('.') {
+            return None;
+        }
         let value: &(dyn Val + 'b) = match name {
             "doc" => self.doc,
             "item" => self.item?,
-            "project" => self.project,
+            "project" => self.project.get(),
             "today" => self.today,
             "figures" => self.figures,
             "related" => self.related,
             "config" => self.config,
-            _ => self.lookups.get(name)?.as_ref(),
+            _ => &self.lookups.iter().find(|(plural, _)| *plural == name)?.1,
         };
         Some(CowVal::Borrowed(value))
     }
@@ -228,69 +337,57 @@ impl VariableResolver for Vars<'_> {
 /// The policy on one document: on each element of its `each` list, or on it.
 fn evaluate(
     ctx: &Context<'_>,
-    vars: &Vars<'_>,
+    vars: &Vars<'_, '_>,
     size: usize,
     policy: &Policy,
     compiled: &Compiled,
     doc: &Document,
     out: &mut Vec<Diagnostic>,
 ) {
-    let steps = compiled.nodes as f64 * (size as f64 + 1.0).powi(compiled.depth as i32);
-    let items: Vec<Option<(usize, Cel<'_>)>> = match &policy.each {
-        Some(each) => match doc.value.get(each).and_then(|v| v.as_array()) {
-            Some(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| Some((i, from_json(v).0)))
-                .collect(),
-            None => Vec::new(),
-        },
-        None => vec![None],
-    };
     let rule = policy.rule().expect("a compiled policy has a rule");
-    for item in &items {
-        let index = item.as_ref().map(|(i, _)| *i);
+    let judge = |index: Option<usize>, item: Option<&dyn Val>| {
         let finding = |message: String| finding(ctx, &rule, policy, doc, index, message);
+        let steps = compiled.nodes as f64 * (size as f64 + 1.0).powi(compiled.depth as i32);
         if steps > STEPS {
-            out.push(cannot(finding(format!(
+            return Some(cannot(finding(format!(
                 "cannot evaluate: over the step limit ({size} values, comprehensions {} deep)",
                 compiled.depth
             ))));
-            continue;
         }
-        let vars = Vars {
-            item: item.as_ref().map(|(_, v)| v.as_ref()),
-            ..*vars
-        };
-        let mut cel = cel::Context::with_env(env().clone());
+        let vars = Vars { item, ..*vars };
+        let mut cel = cel::Context::with_env(env());
         cel.set_variable_resolver(&vars);
+        let run = |program: &cel::Program| {
+            cel::Value::resolve_val(program.expression(), &cel)
+                .map(|v| value::truth(v.as_ref()).ok_or_else(|| value::type_name(v.as_ref())))
+        };
         if let Some(when) = &compiled.when {
-            match when.execute(&cel) {
-                Ok(Value::Bool(true)) => {}
-                Ok(Value::Bool(false)) => continue,
-                Ok(other) => {
-                    let got = value::type_name(&other);
-                    out.push(cannot(finding(format!(
-                        "cannot evaluate: `when` gave {got}, not a bool"
-                    ))));
-                    continue;
+            match run(when) {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => return None,
+                Ok(Err(got)) => {
+                    let message = format!("cannot evaluate: `when` gave {got}, not a bool");
+                    return Some(cannot(finding(message)));
                 }
-                Err(e) => {
-                    out.push(cannot(finding(format!("cannot evaluate `when`: {e}"))));
-                    continue;
-                }
+                Err(e) => return Some(cannot(finding(format!("cannot evaluate `when`: {e}")))),
             }
         }
-        match compiled.assert.execute(&cel) {
-            Ok(Value::Bool(true)) => {}
-            Ok(Value::Bool(false)) => out.push(finding(message(&compiled.message, &cel))),
-            Ok(other) => {
-                let got = value::type_name(&other);
-                out.push(cannot(finding(format!(
-                    "cannot evaluate: the assertion gave {got}, not a bool"
-                ))));
+        match run(&compiled.assert) {
+            Ok(Ok(true)) => None,
+            Ok(Ok(false)) => Some(finding(message(&compiled.message, &cel))),
+            Ok(Err(got)) => Some(cannot(finding(format!(
+                "cannot evaluate: the assertion gave {got}, not a bool"
+            )))),
+            Err(e) => Some(cannot(finding(format!("cannot evaluate: {e}")))),
+        }
+    };
+    match &policy.each {
+        None => out.extend(judge(None, None)),
+        Some(each) => {
+            let items = doc.value.get(each).and_then(|v| v.as_array());
+            for (i, item) in items.into_iter().flatten().enumerate() {
+                out.extend(judge(Some(i), Some(value::from_json(item).as_ref())));
             }
-            Err(e) => out.push(cannot(finding(format!("cannot evaluate: {e}")))),
         }
     }
 }
@@ -334,91 +431,110 @@ fn message(parts: &[Part], cel: &cel::Context<'_, '_>) -> String {
         .iter()
         .map(|part| match part {
             Part::Text(text) => text.clone(),
-            Part::Expr(program) => match program.execute(cel) {
-                Ok(v) => value::text(&v),
+            Part::Expr(program) => match cel::Value::resolve_val(program.expression(), cel) {
+                Ok(v) => value::text(v.as_ref()),
                 Err(_) => "(cannot evaluate)".into(),
             },
         })
         .collect()
 }
 
-/// The figures pmo computes for `doc` (docs/policies.md lists them).
-fn figures<'a>(ctx: &Context<'a>, shared: &Shared<'a>, doc: &Document) -> Cel<'a> {
-    let number = value::number;
-    let mut entries: Vec<(&str, Cel<'a>)> = Vec::new();
-    match doc.kind {
-        Kind::Project => {
-            if let Some((_, p)) = viewed(ctx.all::<Project>(), doc) {
-                let computed = rag::computed(p, &ctx.config.rag, ctx.today);
-                let ev = earned_value(p, ctx.today);
-                entries.extend([
-                    (
-                        "rag",
-                        computed
-                            .overall
-                            .map_or(number(None), |r| value::string(r.as_str())),
-                    ),
-                    ("cost_overrun_pct", number(computed.cost_overrun_pct)),
-                    (
-                        "days_late",
-                        computed.days_late.map_or(number(None), value::int),
-                    ),
-                    ("cpi", number(ev.and_then(|e| e.cpi))),
-                    ("spi", number(ev.and_then(|e| e.spi))),
-                    ("eac", number(ev.and_then(|e| e.eac))),
-                    ("vac", number(ev.and_then(|e| e.vac))),
-                    (
-                        "fte",
-                        number(Some(allocation::on_day(&bookings(p), ctx.today))),
-                    ),
-                ]);
-            }
-        }
-        Kind::Risk => {
-            if let Some((_, r)) = viewed(ctx.all::<Risk>(), doc) {
-                entries.extend([
-                    ("score", value::int(i64::from(risk::score(r)))),
-                    (
-                        "exposure",
-                        number(risk::exposure(r).map(crate::metrics::cents)),
-                    ),
-                ]);
-            }
-        }
-        Kind::Person => {
-            let booked = doc
-                .id()
-                .and_then(|id| shared.bookings.get(id))
-                .map_or(0.0, |b| allocation::on_day(b, ctx.today));
-            entries.push(("fte", number(Some(booked))));
-        }
-        Kind::Change => {
-            if let Some((_, c)) = viewed(ctx.all::<Change>(), doc) {
-                let level = change::level(&ctx.config.change_control, c);
-                entries.push((
-                    "level",
-                    level.map_or(number(None), |(i, _)| value::int(i as i64 + 1)),
-                ));
-            }
-        }
-        _ => {}
+/// The figures pmo computes for a document (docs/policies.md lists them), each computed
+/// when an expression reads it.
+#[derive(Clone, Copy)]
+struct Figures<'p, 'a> {
+    ctx: &'p Context<'a>,
+    shared: &'p Shared<'a>,
+    doc: &'a Document,
+}
+
+impl std::fmt::Debug for Figures<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "figures of {:?}", self.doc.id())
     }
-    value::map(entries)
 }
 
-/// A project's own allocations, as bookings.
-fn bookings<'a>(p: &Project<'a>) -> Vec<allocation::Booking<'a>> {
-    allocation::bookings([p]).into_values().flatten().collect()
-}
+impl<'p, 'a: 'p> Entries<'p> for Figures<'p, 'a> {
+    fn keys(&self) -> Vec<&'p str> {
+        let keys: &[&str] = match self.doc.kind {
+            Kind::Project => &[
+                "rag",
+                "cost_overrun_pct",
+                "days_late",
+                "cpi",
+                "spi",
+                "eac",
+                "vac",
+                "fte",
+            ],
+            Kind::Risk => &["score", "exposure"],
+            Kind::Person => &["fte"],
+            Kind::Change => &["level"],
+            _ => &[],
+        };
+        keys.to_vec()
+    }
 
-/// The typed view of `doc` among `views`: both are in the order of the repository's
-/// documents, which is their order in memory.
-fn viewed<'v, T>(views: &'v [(&Document, T)], doc: &Document) -> Option<&'v (&'v Document, T)> {
-    let at = |d: &Document| d as *const Document;
-    views
-        .binary_search_by(|(d, _)| at(d).cmp(&at(doc)))
-        .ok()
-        .map(|i| &views[i])
+    fn get(&self, key: &str) -> Option<Cel<'p>> {
+        let Figures { ctx, shared, doc } = *self;
+        let number = value::number;
+        let null = || number(None);
+        Some(match doc.kind {
+            Kind::Project => {
+                let p = view_of(ctx.all::<Project>(), doc)?;
+                match key {
+                    "rag" | "cost_overrun_pct" | "days_late" => {
+                        let computed = rag::computed(p, &ctx.config.rag, ctx.today);
+                        match key {
+                            "rag" => computed
+                                .overall
+                                .map_or_else(null, |r| value::string(r.as_str())),
+                            "cost_overrun_pct" => number(computed.cost_overrun_pct),
+                            _ => computed.days_late.map_or_else(null, value::int),
+                        }
+                    }
+                    "cpi" | "spi" | "eac" | "vac" => {
+                        let ev = earned_value(p, ctx.today);
+                        number(ev.and_then(|e| match key {
+                            "cpi" => e.cpi,
+                            "spi" => e.spi,
+                            "eac" => e.eac,
+                            _ => e.vac,
+                        }))
+                    }
+                    "fte" => {
+                        let own = allocation::bookings([p]).into_values().flatten();
+                        number(Some(allocation::on_day(
+                            &own.collect::<Vec<_>>(),
+                            ctx.today,
+                        )))
+                    }
+                    _ => return None,
+                }
+            }
+            Kind::Risk => {
+                let r = view_of(ctx.all::<Risk>(), doc)?;
+                match key {
+                    "score" => value::int(i64::from(risk::score(r))),
+                    "exposure" => number(risk::exposure(r).map(crate::metrics::cents)),
+                    _ => return None,
+                }
+            }
+            Kind::Person if key == "fte" => {
+                let booked = doc
+                    .id()
+                    .and_then(|id| shared.bookings.get(id))
+                    .map_or(0.0, |b| allocation::on_day(b, ctx.today));
+                number(Some(booked))
+            }
+            Kind::Change if key == "level" => {
+                let c = view_of(ctx.all::<Change>(), doc)?;
+                let level = change::level(&ctx.config.change_control, c);
+                level.map_or_else(null, |(i, _)| value::int(i as i64 + 1))
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// The id of the project `doc` belongs to: its `project`, or its own for a project.
@@ -430,18 +546,31 @@ fn project_of(doc: &Document) -> Option<&str> {
     }
 }
 
-/// How many schema-valid documents of each kind belong to `doc`'s project.
-fn related<'a>(ctx: &Context<'a>, doc: &Document) -> Cel<'a> {
-    let mut counts = [0i64; Kind::ALL.len()];
-    let docs = project_of(doc).map_or(&[][..], |p| ctx.of_project(p));
-    for d in docs.iter().filter(|d| d.valid) {
-        counts[d.kind as usize] += 1;
+/// How many schema-valid documents of each kind belong to a document's project, by
+/// plural, each counted when an expression reads it.
+#[derive(Clone, Copy)]
+struct Related<'p, 'a> {
+    ctx: &'p Context<'a>,
+    doc: &'a Document,
+}
+
+impl std::fmt::Debug for Related<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "related of {:?}", self.doc.id())
     }
-    value::map(
-        Kind::ALL
-            .iter()
-            .map(|&k| (k.spec().plural, value::int(counts[k as usize]))),
-    )
+}
+
+impl<'p, 'a: 'p> Entries<'p> for Related<'p, 'a> {
+    fn keys(&self) -> Vec<&'p str> {
+        Kind::ALL.iter().map(|k| k.spec().plural).collect()
+    }
+
+    fn get(&self, key: &str) -> Option<Cel<'p>> {
+        let kind = Kind::from_plural(key)?;
+        let docs = project_of(self.doc).map_or(&[][..], |p| self.ctx.of_project(p));
+        let count = docs.iter().filter(|d| d.valid && d.kind == kind).count();
+        Some(value::int(count as i64))
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use cel::common::ast::{EntryExpr, Expr, IdedExpr};
 use cel::{Env, Program};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The variables an expression sees (docs/policies.md describes each).
 pub const VARIABLES: [&str; 7] = [
@@ -85,31 +85,36 @@ pub struct Problem {
 }
 
 /// The CEL environment: the standard library, `days(n)`, `inDays(duration)` and
-/// `date('2026-11-20')`.
-pub fn env() -> &'static Arc<Env> {
-    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        use cel::common::types::{CelDuration, CelInt, CelString, CelTimestamp};
-        fn days(n: &CelInt) -> Result<CelDuration, cel::ExecutionError> {
-            chrono::Duration::try_days(*n.inner())
-                .map(CelDuration::from)
-                .ok_or_else(|| cel::ExecutionError::function_error("days", "out of range"))
-        }
-        fn in_days(d: &CelDuration) -> CelInt {
-            CelInt::from(d.inner().num_days())
-        }
-        fn date(text: &CelString<'_>) -> Result<CelTimestamp, cel::ExecutionError> {
-            super::value::date_of(text.inner()).ok_or_else(|| {
-                cel::ExecutionError::function_error("date", "not a date written YYYY-MM-DD")
-            })
-        }
-        let mut env = Env::stdlib();
-        // These names are new to the standard library: declaring them cannot fail.
-        let _ = cel::add_overload!(env, fn days: (CelInt) -> Result<CelDuration>);
-        let _ = cel::add_overload!(env, fn in_days: (CelDuration) -> CelInt);
-        let _ = cel::add_overload!(env, fn date: (CelString) -> Result<CelTimestamp>);
-        Arc::new(env)
-    })
+/// `date('2026-11-20')`. Each thread has its own: every evaluation holds a reference to
+/// it, and two threads counting references to one would wait on each other.
+pub fn env() -> Arc<Env> {
+    thread_local! {
+        static ENV: Arc<Env> = Arc::new(make_env());
+    }
+    ENV.with(Arc::clone)
+}
+
+fn make_env() -> Env {
+    use cel::common::types::{CelDuration, CelInt, CelString, CelTimestamp};
+    fn days(n: &CelInt) -> Result<CelDuration, cel::ExecutionError> {
+        chrono::Duration::try_days(*n.inner())
+            .map(CelDuration::from)
+            .ok_or_else(|| cel::ExecutionError::function_error("days", "out of range"))
+    }
+    fn in_days(d: &CelDuration) -> CelInt {
+        CelInt::from(d.inner().num_days())
+    }
+    fn date(text: &CelString<'_>) -> Result<CelTimestamp, cel::ExecutionError> {
+        super::value::date_of(text.inner()).ok_or_else(|| {
+            cel::ExecutionError::function_error("date", "not a date written YYYY-MM-DD")
+        })
+    }
+    let mut env = Env::stdlib();
+    // These names are new to the standard library: declaring them cannot fail.
+    let _ = cel::add_overload!(env, fn days: (CelInt) -> Result<CelDuration>);
+    let _ = cel::add_overload!(env, fn in_days: (CelDuration) -> CelInt);
+    let _ = cel::add_overload!(env, fn date: (CelString) -> Result<CelTimestamp>);
+    env
 }
 
 /// Compiles every policy; what is wrong is returned, all of it.
@@ -696,9 +701,7 @@ mod tests {
 
     fn eval(src: &str) -> Value {
         let program = env().compile(src).unwrap();
-        program
-            .execute(&cel::Context::with_env(env().clone()))
-            .unwrap()
+        program.execute(&cel::Context::with_env(env())).unwrap()
     }
 
     #[test]
@@ -719,7 +722,7 @@ mod tests {
             env()
                 .compile("date('2026-02-30')")
                 .unwrap()
-                .execute(&cel::Context::with_env(env().clone()))
+                .execute(&cel::Context::with_env(env()))
                 .is_err()
         );
     }
