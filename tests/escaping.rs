@@ -200,7 +200,9 @@ impl Texts<'_> {
     fn config(&self) -> String {
         format!(
             "version: 1\norganisation: {}\ncurrency: EUR\nroles: [sponsor, ccb]\nexclude: [import/**]\n\
-             scoring: {{criteria: {{value: 2}}}}\n",
+             scoring: {{criteria: {{value: 2}}}}\n\
+             policies:\n  - {{code: ORG-001, name: named, kinds: [project], severity: warning, \
+             assert: 'false', message: \"{{{{ doc.title }}}} {{{{ doc.milestones }}}}\"}}\n",
             self.q("# ")
         )
     }
@@ -565,6 +567,17 @@ fn machine_formats_keep_the_text_whole() {
         .expect("a finding in the hostile file");
     let message = finding["message"].as_str().unwrap();
     assert!(message.contains(&hostile("::error:: v2")), "{message}");
+    // A policy's message interpolates document text: it arrives whole too (and every
+    // other format of `hostile_text_changes_no_output_structure` shows it inert).
+    let policy = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "ORG-001");
+    let policy = policy.expect("the policy's finding")["message"]
+        .as_str()
+        .unwrap();
+    assert!(policy.matches(BODY).count() >= 2, "{policy}");
     // An export: CSV cells are inert; JSON Lines keep the text.
     for format in ["csv", "jsonl"] {
         let args = ["export", "--format", format, "-o", format].map(str::to_owned);

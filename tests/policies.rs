@@ -383,7 +383,7 @@ fn expressions_are_bounded_in_length_and_depth() {
     };
     refused(chain(2000), "nests 2001 levels deep, over 256");
     refused(chain(50_000), "characters long, over 4096");
-    let repo = Repo::with_config(&policy(chain(200)))
+    let repo = Repo::with_config(&policy(chain(255)))
         .file("people/bob.yaml", BOB)
         .file("projects/apollo/project.yaml", APOLLO);
     assert_eq!(repo.findings(), []);

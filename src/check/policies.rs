@@ -17,9 +17,7 @@ use crate::model::{Change, Document, Kind, Project, Risk};
 use crate::parse::Seg;
 use crate::policy::value::{self, Cel, Entries, Lazy};
 use crate::policy::{Compiled, Part, Policy, env};
-use cel::ExecutionError;
-use cel::common::traits::{Container, Indexer};
-use cel::common::types::{CelNull, MAP_TYPE, Type};
+use cel::common::types::CelNull;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use rayon::prelude::*;
@@ -49,57 +47,79 @@ pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagn
         .iter()
         .map(|&kind| OfKind::new(&policies, kind))
         .collect();
-    ctx.documents()
-        .par_iter()
-        .filter(|doc| doc.valid)
-        .flat_map_iter(|doc| {
-            let mine = &by_kind[doc.kind as usize];
-            if mine.policies.is_empty() {
-                return Vec::new();
-            }
-            let this = value::from_json(&doc.value);
-            let project = ProjectOf {
-                shared: &shared,
-                doc,
-                value: OnceLock::new(),
-            };
-            let figures = Lazy::new(Figures {
-                ctx,
-                shared: &shared,
-                doc,
-            });
-            let related = Lazy::new(Related { ctx, doc });
-            let vars = Vars {
-                doc: this.as_ref(),
-                item: None,
-                project: &project,
-                today: shared.today.as_ref(),
-                figures: &figures,
-                related: &related,
-                config: shared.config.as_ref(),
-                lookups: &shared.lookups,
-            };
-            // The values an evaluation can read, for the step bound of the policies
-            // that loop; the others take one step per node, whatever the size.
-            let size = match &mine.sizing {
-                None => 0,
-                Some(fields) => {
-                    let of_doc = match fields {
-                        Some(fields) => value::size_of_fields(&doc.value, fields),
-                        None => value::size(&doc.value),
-                    };
-                    let owner = mine.project.then(|| shared.project(doc)).flatten();
-                    let owner = owner.filter(|p| !std::ptr::eq(*p, doc));
-                    of_doc + owner.map_or(0, |p| value::size(&p.value)) + shared.largest
+    let evaluate_all = || {
+        ctx.documents()
+            .par_iter()
+            .filter(|doc| doc.valid)
+            .flat_map_iter(|doc| {
+                let mine = &by_kind[doc.kind as usize];
+                if mine.policies.is_empty() {
+                    return Vec::new();
                 }
-            };
-            let mut out = Vec::new();
-            for &(policy, compiled) in &mine.policies {
-                evaluate(ctx, &vars, size, policy, compiled, doc, &mut out);
-            }
-            out
-        })
-        .collect()
+                let this = value::from_json(&doc.value);
+                let project = ProjectOf {
+                    shared: &shared,
+                    doc,
+                    value: OnceLock::new(),
+                };
+                let figures = Lazy::new(Figures {
+                    ctx,
+                    shared: &shared,
+                    doc,
+                });
+                let related = Lazy::new(Related { ctx, doc });
+                let vars = Vars {
+                    doc: this.as_ref(),
+                    item: None,
+                    project: &project,
+                    today: shared.today.as_ref(),
+                    figures: &figures,
+                    related: &related,
+                    config: shared.config.as_ref(),
+                    lookups: &shared.lookups,
+                };
+                // The values an evaluation can read, for the step bound of the policies
+                // that loop; the others take one step per node, whatever the size.
+                let size = match &mine.sizing {
+                    None => 0,
+                    Some(fields) => {
+                        let of_doc = match fields {
+                            Some(fields) => value::size_of_fields(&doc.value, fields),
+                            None => value::size(&doc.value),
+                        };
+                        let owner = mine.project.then(|| shared.project(doc)).flatten();
+                        let owner = owner.filter(|p| !std::ptr::eq(*p, doc));
+                        of_doc + owner.map_or(0, |p| value::size(&p.value)) + shared.largest
+                    }
+                };
+                let mut out = Vec::new();
+                for &(policy, compiled) in &mine.policies {
+                    evaluate(ctx, &vars, size, policy, compiled, doc, &mut out);
+                }
+                out
+            })
+            .collect()
+    };
+    match pool() {
+        Some(pool) => pool.install(evaluate_all),
+        // The system has no threads to give: the global pool's, with their own stacks.
+        None => evaluate_all(),
+    }
+}
+
+/// The threads policies are evaluated on. Evaluating is recursive, one frame per level
+/// of an expression ([`crate::policy`] allows 256): more than the 2 MiB a thread has
+/// by default. (Only the pages a thread touches are memory.)
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("pmo-policy-{i}"))
+            .stack_size(16 << 20)
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// The policies of one kind: worked out once per check, not once per document.
@@ -160,7 +180,7 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|&kind| (kind.spec().plural, kind))
             .filter(|&(plural, kind)| uses(plural) || kind == Kind::Project && uses("project"))
-            .map(|(plural, kind)| (plural, Lookup::new(ctx, kind)))
+            .map(|(plural, kind)| (plural, ById::new(ctx, kind)))
             .collect();
         let looped = |name: &str| {
             policies
@@ -170,7 +190,7 @@ impl<'a> Shared<'a> {
         let largest = lookups
             .iter()
             .filter(|(plural, _)| looped(plural))
-            .flat_map(|(_, l)| l.by_id.values())
+            .flat_map(|(_, l)| l.entries().by_id.values())
             .map(|d| value::size(&d.value))
             .max()
             .unwrap_or(0);
@@ -193,8 +213,11 @@ impl<'a> Shared<'a> {
 
     /// The project `doc` belongs to (itself for a project), when a policy reads it.
     fn project(&self, doc: &Document) -> Option<&'a Document> {
-        let (_, projects) = self.lookups.iter().find(|(_, l)| l.kind == Kind::Project)?;
-        projects.by_id.get(project_of(doc)?).copied()
+        let (_, projects) = self
+            .lookups
+            .iter()
+            .find(|(_, l)| l.entries().kind == Kind::Project)?;
+        projects.entries().by_id.get(project_of(doc)?).copied()
     }
 }
 
@@ -203,12 +226,14 @@ impl<'a> Shared<'a> {
 /// counted or compared, so no evaluation reads every document of a kind. (Its own
 /// index, not the portfolio's: a kind's is small enough to stay in the cache.)
 #[derive(Clone)]
-struct Lookup<'a> {
+struct ById<'a> {
     kind: Kind,
     by_id: Arc<FxHashMap<&'a str, &'a Document>>,
 }
 
-impl<'a> Lookup<'a> {
+type Lookup<'a> = Lazy<'a, ById<'a>>;
+
+impl<'a> ById<'a> {
     fn new(ctx: &Context<'a>, kind: Kind) -> Lookup<'a> {
         let mut by_id = FxHashMap::default();
         for doc in ctx.of_kind(kind).filter(|d| d.valid) {
@@ -216,70 +241,32 @@ impl<'a> Lookup<'a> {
                 by_id.entry(id).or_insert(doc);
             }
         }
-        Lookup {
+        Lazy::new(ById {
             kind,
             by_id: Arc::new(by_id),
-        }
+        })
     }
 }
 
-impl std::fmt::Debug for Lookup<'_> {
+impl std::fmt::Debug for ById<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.kind.spec().plural)
     }
 }
 
-impl Val for Lookup<'_> {
-    fn get_type(&self) -> &Type {
-        &MAP_TYPE
+impl<'a> Entries<'a> for ById<'a> {
+    const WHOLE: bool = false;
+
+    fn keys(&self) -> Vec<&'a str> {
+        Vec::new()
     }
 
-    fn cel_type() -> &'static Type {
-        &MAP_TYPE
+    fn get(&self, id: &str) -> Option<Cel<'a>> {
+        Some(value::from_json(&self.by_id.get(id)?.value))
     }
 
-    fn as_container(&self) -> Option<&dyn Container> {
-        Some(self)
-    }
-
-    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
-    where
-        Self: 'v,
-    {
-        Some(self)
-    }
-
-    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
-    where
-        Self: 'v,
-    {
-        Box::new(self.clone())
-    }
-}
-
-impl Indexer for Lookup<'_> {
-    fn get<'b, 'v>(&'b self, idx: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
-    where
-        Self: 'v,
-    {
-        let id = value::key(idx)?;
-        match self.by_id.get(id) {
-            Some(doc) => Ok(CowVal::Owned(value::from_json(&doc.value))),
-            None => Err(ExecutionError::no_such_key(id)),
-        }
-    }
-
-    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
-    where
-        Self: 'v,
-    {
-        self.get(idx).map(CowVal::into_owned)
-    }
-}
-
-impl Container for Lookup<'_> {
-    fn contains(&self, value: &dyn Val) -> Result<bool, ExecutionError> {
-        Ok(value::key(value).is_ok_and(|id| self.by_id.contains_key(id)))
+    fn has(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
     }
 }
 
@@ -310,7 +297,7 @@ struct Vars<'v, 'a> {
     figures: &'v (dyn Val + 'v),
     related: &'v (dyn Val + 'v),
     config: &'v (dyn Val + 'v),
-    lookups: &'v [(&'static str, Lookup<'v>)],
+    lookups: &'v [(&'static str, Lookup<'a>)],
 }
 
 impl VariableResolver for Vars<'_, '_> {

@@ -67,7 +67,10 @@ pub fn size_of_fields(json: &Json, fields: &BTreeSet<&str>) -> usize {
 
 /// The entries of a map that makes its values when an expression reads them.
 pub trait Entries<'a>: std::fmt::Debug + Clone + Send + Sync + 'a {
-    /// Its keys, for iteration, `size()`, equality and text.
+    /// Whether it can be taken whole: iterated, counted, compared. A lookup of every
+    /// document of a kind cannot, so that no evaluation reads them all.
+    const WHOLE: bool = true;
+    /// Its keys, for iteration, `size()`, equality and text (when [`Self::WHOLE`]).
     fn keys(&self) -> Vec<&'a str>;
     /// The value at `key`, made now.
     fn get(&self, key: &str) -> Option<Cel<'a>>;
@@ -96,6 +99,10 @@ impl<'a, E: Entries<'a>> Lazy<'a, E> {
             entries,
             keys: OnceLock::new(),
         }
+    }
+
+    pub fn entries(&self) -> &E {
+        &self.entries
     }
 
     /// The built-in map with the same entries.
@@ -132,16 +139,16 @@ impl<'a, E: Entries<'a>> Val for Lazy<'a, E> {
     where
         Self: 'v,
     {
-        Some(self)
+        E::WHOLE.then_some(self)
     }
 
     fn as_sizer(&self) -> Option<&dyn Sizer> {
-        Some(self)
+        E::WHOLE.then_some(self)
     }
 
     fn equals(&self, other: &dyn Val) -> bool {
         // `project == null` is the common case: decided without making the map.
-        if other.get_type().kind() != Kind::Map {
+        if !E::WHOLE || other.get_type().kind() != Kind::Map {
             return false;
         }
         // The built-in map asks for a built-in map: when `other` is lazy too, let it
@@ -214,7 +221,7 @@ impl<'b, 'a: 'v, 'v> traits::Iterator<'b, 'v> for Keys<'b, 'a> {
 }
 
 /// The text of a map key: only strings are keys of a [`Lazy`] map.
-pub fn key(idx: &dyn Val) -> Result<&str, ExecutionError> {
+fn key(idx: &dyn Val) -> Result<&str, ExecutionError> {
     match idx.downcast_ref::<CelString>() {
         Some(k) => Ok(k.inner()),
         None => Err(ExecutionError::no_such_key(&text(idx))),
