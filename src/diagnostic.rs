@@ -5,7 +5,7 @@ use crate::code::Code;
 use serde::Serialize;
 
 /// A 1-based position: line, and column counted in Unicode characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash, Serialize)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,

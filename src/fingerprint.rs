@@ -9,10 +9,12 @@
 //! changes none of these. Findings that share all three (two missing fields of one
 //! mapping) are told apart by their order in the report: `…:1`, `…:2`.
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::parse::{self, Limits, Seg, Spans};
 use crate::repository::Repository;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -36,9 +38,37 @@ type Doc<'a> = (Option<&'a str>, &'a Value, &'a Spans);
 /// `config_text` is the text the `pmo.yaml` findings point into (the change's own file
 /// under a base).
 pub fn assign(diagnostics: &mut [Diagnostic], repo: Option<&Repository>, config_text: &str) {
+    assign_with(diagnostics, repo, config_text, &mut Memo::default());
+}
+
+/// The bases of fingerprints already made, by file, then code and position: a base
+/// depends on nothing else but the documents of its file.
+#[derive(Default)]
+pub struct Memo(FxHashMap<String, FxHashMap<(Code, Pos), u64>>);
+
+impl Memo {
+    /// Forgets the bases of findings in `path`, whose documents changed.
+    pub fn forget(&mut self, path: &str) {
+        self.0.remove(path);
+    }
+}
+
+/// [`assign`], with the bases `memo` holds, and keeping those it makes.
+pub fn assign_with(
+    diagnostics: &mut [Diagnostic],
+    repo: Option<&Repository>,
+    config_text: &str,
+    memo: &mut Memo,
+) {
+    let known = |d: &Diagnostic| {
+        memo.0
+            .get(d.file.as_str())
+            .and_then(|bases| bases.get(&(d.code, d.span.start)))
+            .copied()
+    };
     let config = diagnostics
         .iter()
-        .any(|d| d.file == crate::config::FILE)
+        .any(|d| d.file == crate::config::FILE && known(d).is_none())
         .then(|| {
             parse::load(
                 crate::config::FILE,
@@ -46,9 +76,12 @@ pub fn assign(diagnostics: &mut [Diagnostic], repo: Option<&Repository>, config_
                 &Limits::default(),
             )
         });
-    let bases: Vec<u64> = diagnostics
+    let bases: Vec<(u64, bool)> = diagnostics
         .par_iter()
         .map(|d| {
+            if let Some(base) = known(d) {
+                return (base, false);
+            }
             let docs: Vec<Doc<'_>> = match (&config, repo) {
                 (Some(config), _) if d.file == crate::config::FILE => config
                     .docs
@@ -58,11 +91,17 @@ pub fn assign(diagnostics: &mut [Diagnostic], repo: Option<&Repository>, config_
                 (_, Some(repo)) => documents_of(repo, &d.file),
                 _ => Vec::new(),
             };
-            base(d, &docs)
+            (base(d, &docs), true)
         })
         .collect();
     let mut seen: HashMap<u64, u32> = HashMap::with_capacity(bases.len());
-    for (d, base) in diagnostics.iter_mut().zip(bases) {
+    for (d, (base, new)) in diagnostics.iter_mut().zip(bases) {
+        if new {
+            memo.0
+                .entry(d.file.clone())
+                .or_default()
+                .insert((d.code, d.span.start), base);
+        }
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         d.fingerprint = format!("{base:016x}:{n}");
@@ -74,10 +113,8 @@ fn documents_of<'a>(repo: &'a Repository, path: &str) -> Vec<Doc<'a>> {
     let Ok(file) = repo.files.binary_search_by(|f| f.path.as_str().cmp(path)) else {
         return Vec::new();
     };
-    let first = repo.documents.partition_point(|d| d.file < file);
-    repo.documents[first..]
+    repo.documents[repo.documents_of(file)]
         .iter()
-        .take_while(|d| d.file == file)
         .map(|d| (d.id(), &d.value, &d.spans))
         .collect()
 }

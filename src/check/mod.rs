@@ -1,17 +1,21 @@
 //! Check: run every rule over a loaded repository, then apply the severity overrides and
 //! waivers of pmo.yaml.
 
+mod engine;
 mod examples;
+mod found;
 mod judge;
 mod policies;
 mod waivers;
 
+pub use engine::{Edited, Engine};
 pub use examples::{Outcome, examples};
 pub use judge::{Judge, Judged, judge};
 
 use crate::code::Code;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fingerprint::Memo;
 use crate::repository::Repository;
 use crate::rules;
 pub use crate::rules::Context;
@@ -63,15 +67,29 @@ pub fn check(repo: &Repository, today: Date) -> Report {
 /// the same severity overrides and waivers.
 pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Report {
     let ctx = Context::new(repo, today);
-    let mut found = repo.diagnostics.clone();
-    found.extend(run_rules(&ctx, |_| true));
-    found.extend(policies::run(&ctx, |code| {
-        ctx.config.rule_level(code) != Some(Level::Off)
-    }));
-    found.extend(extra);
-    let (mut diagnostics, waived) = configured(&ctx, found);
+    let found = found::Found::new(&ctx);
+    report(&ctx, &found, extra, &mut Memo::default())
+}
+
+/// The report of what `found` holds, the findings of loading `ctx`'s repository and
+/// `extra`: under pmo.yaml's severities and waivers, in report order, fingerprinted.
+fn report(
+    ctx: &Context<'_>,
+    found: &found::Found,
+    extra: Vec<Diagnostic>,
+    memo: &mut Memo,
+) -> Report {
+    let repo = ctx.repo;
+    let all = repo
+        .diagnostics
+        .iter()
+        .chain(found.all())
+        .cloned()
+        .chain(extra)
+        .collect();
+    let (mut diagnostics, waived) = configured(ctx, all);
     diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    crate::fingerprint::assign(&mut diagnostics, Some(repo), &repo.config_text);
+    crate::fingerprint::assign_with(&mut diagnostics, Some(repo), &repo.config_text, memo);
     Report {
         files: repo.files.len(),
         documents: repo.documents.len(),
@@ -98,7 +116,7 @@ fn run_rules(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Dia
             wanted(rule.code) && ctx.config.rule_level(rule.code) != Some(Level::Off)
         })
         .filter_map(|(_, check)| *check)
-        .map(|run| {
+        .map(|(run, _)| {
             let mut found = Vec::new();
             run(ctx, &mut found);
             found

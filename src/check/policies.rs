@@ -17,6 +17,7 @@ use crate::model::{Change, Document, Kind, Project, Risk};
 use crate::parse::Seg;
 use crate::policy::value::{self, Cel, Entries, Lazy};
 use crate::policy::{Compiled, Part, Policy, env};
+use crate::rules::Reads;
 use cel::common::types::CelNull;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
@@ -27,6 +28,19 @@ use std::sync::{Arc, OnceLock};
 
 /// The most steps one evaluation may take (see the module's documentation).
 pub const STEPS: f64 = 1e7;
+
+/// What a policy's findings on a document depend on, by the variables it reads.
+pub fn reads(compiled: &Compiled) -> Reads {
+    let uses = |name: &str| compiled.uses.contains(name);
+    // Another document by id, or a figure (a person's FTE sums every project).
+    if uses("figures") || Kind::ALL.iter().any(|k| uses(k.spec().plural)) {
+        Reads::Portfolio
+    } else if uses("project") || uses("related") {
+        Reads::Project
+    } else {
+        Reads::Document
+    }
+}
 
 /// The findings of the policies `wanted` names, over the whole portfolio. Every value an
 /// expression reads is made as it reads it: a document's fields, another document by
@@ -51,7 +65,7 @@ pub fn run(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagn
         ctx.documents()
             .par_iter()
             .filter(|doc| doc.valid)
-            .flat_map_iter(|doc| {
+            .flat_map_iter(|&doc| {
                 let mine = &by_kind[doc.kind as usize];
                 if mine.policies.is_empty() {
                     return Vec::new();
@@ -236,7 +250,7 @@ type Lookup<'a> = Lazy<'a, ById<'a>>;
 impl<'a> ById<'a> {
     fn new(ctx: &Context<'a>, kind: Kind) -> Lookup<'a> {
         let mut by_id = FxHashMap::default();
-        for doc in ctx.of_kind(kind).filter(|d| d.valid) {
+        for doc in ctx.every_of_kind(kind).filter(|d| d.valid) {
             if let Some(id) = doc.id() {
                 by_id.entry(id).or_insert(doc);
             }

@@ -1,7 +1,7 @@
 use super::args::{Args, CheckArgs, CheckFormat};
 use anyhow::Result;
 use pmo::Error;
-use pmo::check::{Report, check};
+use pmo::check::{Engine, Report};
 use pmo::diagnostic::Severity;
 use pmo::render::{self, Style};
 use pmo::repository;
@@ -89,7 +89,13 @@ fn run_on(
         Err(e) => return Err(e.into()),
     };
     let report = match judged {
-        None => check(&repo, args.today()),
+        None => {
+            // The engine an editor's server keeps, run once.
+            let mut engine = Engine::new(repo, args.today());
+            let report = engine.report();
+            repo = engine.into_repository();
+            report
+        }
         Some(judged) => changed_since(args, judged, source, &mut repo)?,
     };
     let texts = |path: &str| repo.text(path).map(str::to_owned);

@@ -23,6 +23,11 @@ pub struct Portfolio<'a> {
     index: HashMap<&'a str, &'a Document>,
     /// Every later document with an id already taken, beside the first one, in path order.
     duplicates: Vec<(&'a Document, &'a Document)>,
+    /// The documents rules go through (see [`Portfolio::focused`]), and their typed
+    /// views; `None` for every document. Lookups always see every document.
+    focus: Option<(Vec<&'a Document>, Views<'a>)>,
+    /// Every document, as rules go through them without a focus.
+    every: OnceLock<Vec<&'a Document>>,
     views: Views<'a>,
     /// id -> the schema-valid person with it (the first document with that id).
     /// (An index into the people's typed views.)
@@ -50,6 +55,8 @@ impl<'a> Portfolio<'a> {
             documents,
             index,
             duplicates,
+            focus: None,
+            every: OnceLock::new(),
             views: Views::default(),
             people: OnceLock::new(),
             by_project: OnceLock::new(),
@@ -57,9 +64,32 @@ impl<'a> Portfolio<'a> {
         }
     }
 
-    /// Every document, in path order, then file order.
-    pub fn documents(&self) -> &'a [Document] {
-        self.documents
+    /// The same portfolio, in which rules go through only `focus` (documents of this
+    /// portfolio, in its order): the documents whose findings an edit may have changed.
+    /// What a rule looks up (`get`, `person`, `related`, `latest_status`, `ids_of`)
+    /// still sees every document, so a rule run on the focus finds on each of its
+    /// documents what it finds on them in the whole portfolio.
+    pub fn focused(mut self, focus: Vec<&'a Document>) -> Self {
+        self.focus = Some((focus, Views::default()));
+        self
+    }
+
+    /// Whether rules go through `doc` (every document, without a focus).
+    fn in_focus(&self, doc: &Document) -> bool {
+        self.focus.as_ref().is_none_or(|(focus, _)| {
+            focus
+                .binary_search_by_key(&address(doc), |d| address(d))
+                .is_ok()
+        })
+    }
+
+    /// The documents rules go through: every document, in path order, then file order;
+    /// or the focus.
+    pub fn documents(&self) -> &[&'a Document] {
+        match &self.focus {
+            Some((focus, _)) => focus,
+            None => self.every.get_or_init(|| self.documents.iter().collect()),
+        }
     }
 
     /// The path of the file `doc` was read from.
@@ -71,7 +101,17 @@ impl<'a> Portfolio<'a> {
     /// about methodology look only at documents that pass their schema: S001 findings
     /// come first.
     pub fn all<T: View<'a>>(&self) -> &[(&'a Document, T)] {
-        T::cache(&self.views).get_or_init(|| typed(self.documents, T::KIND))
+        match &self.focus {
+            Some((focus, views)) => {
+                T::cache(views).get_or_init(|| typed(focus.par_iter().copied(), T::KIND))
+            }
+            None => self.every(),
+        }
+    }
+
+    /// The typed views of every document of a kind, focus or not: what lookups read.
+    fn every<T: View<'a>>(&self) -> &[(&'a Document, T)] {
+        T::cache(&self.views).get_or_init(|| typed(self.documents.par_iter(), T::KIND))
     }
 
     // The kinds most rules read, by name.
@@ -99,19 +139,22 @@ impl<'a> Portfolio<'a> {
 
     /// Schema-valid people, each once (the first document with its id).
     pub fn people(&self) -> impl Iterator<Item = &(&'a Document, Person<'a>)> {
-        let all = self.all::<Person>();
-        self.people_by_id().values().map(move |&i| &all[i])
+        let all = self.every::<Person>();
+        self.people_by_id()
+            .values()
+            .map(move |&i| &all[i])
+            .filter(|(doc, _)| self.in_focus(doc))
     }
 
     /// The person with this id, when that document is a schema-valid person.
     pub fn person(&self, id: &str) -> Option<&Person<'a>> {
         let i = *self.people_by_id().get(id)?;
-        Some(&self.all::<Person>()[i].1)
+        Some(&self.every::<Person>()[i].1)
     }
 
     fn people_by_id(&self) -> &HashMap<&'a str, usize> {
         self.people.get_or_init(|| {
-            self.all::<Person>()
+            self.every::<Person>()
                 .iter()
                 .enumerate()
                 .filter(|(_, (doc, p))| {
@@ -146,7 +189,7 @@ impl<'a> Portfolio<'a> {
     /// A project's latest status update: the latest `date`; on a tie, the later one in
     /// path order, then file order.
     pub fn latest_status(&self, project: &str) -> Option<&(&'a Document, Status<'a>)> {
-        let statuses = self.statuses();
+        let statuses = self.every::<Status>();
         let latest = self.latest_status.get_or_init(|| {
             let mut latest: HashMap<&str, usize> = HashMap::default();
             for (i, (_, status)) in statuses.iter().enumerate() {
@@ -164,24 +207,33 @@ impl<'a> Portfolio<'a> {
 
     /// Every document with the references it makes.
     pub fn references(&self) -> impl Iterator<Item = (&'a Document, &'a [Reference])> {
-        self.documents.iter().map(|doc| (doc, doc.references()))
+        self.documents().iter().map(|&doc| (doc, doc.references()))
     }
 
     /// Documents whose id an earlier one (in path order) has, each with that earlier one.
-    pub fn duplicates(&self) -> &[(&'a Document, &'a Document)] {
-        &self.duplicates
+    pub fn duplicates(&self) -> impl Iterator<Item = &(&'a Document, &'a Document)> {
+        self.duplicates.iter().filter(|(doc, _)| self.in_focus(doc))
     }
 
     pub fn get(&self, id: &str) -> Option<&'a Document> {
         self.index.get(id).copied()
     }
 
-    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Document> + 'a {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Document> + '_ {
+        self.documents()
+            .iter()
+            .copied()
+            .filter(move |d| d.kind == kind)
+    }
+
+    /// Every document of a kind, focus or not: for lookups.
+    pub fn every_of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Document> + 'a {
         self.documents.iter().filter(move |d| d.kind == kind)
     }
 
+    /// The ids of every document of a kind (focus or not).
     pub fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &'a str> + 'a {
-        self.of_kind(kind).filter_map(Document::id)
+        self.every_of_kind(kind).filter_map(Document::id)
     }
 }
 
@@ -235,20 +287,24 @@ views! {
 /// The typed view of `doc` in a list of typed views. Both are in repository order, so
 /// the document's address finds it.
 pub fn view_of<'v, T>(views: &'v [(&Document, T)], doc: &Document) -> Option<&'v T> {
-    let address = |d: &Document| d as *const Document as usize;
     views
         .binary_search_by_key(&address(doc), |(d, _)| address(d))
         .ok()
         .map(|i| &views[i].1)
 }
 
+/// Where a document is: documents are in one list in repository order, so their
+/// addresses are in that order too.
+fn address(doc: &Document) -> usize {
+    doc as *const Document as usize
+}
+
 /// Typed views of the schema-valid documents of one kind, in path order.
 fn typed<'a, T: Deserialize<'a> + Send>(
-    docs: &'a [Document],
+    docs: impl IndexedParallelIterator<Item = &'a Document>,
     kind: Kind,
 ) -> Vec<(&'a Document, T)> {
-    docs.par_iter()
-        .filter(|d| d.kind == kind && d.valid)
+    docs.filter(|d| d.kind == kind && d.valid)
         .filter_map(|d| Some((d, T::deserialize(&d.value).ok()?)))
         .collect()
 }

@@ -19,6 +19,7 @@ use crate::parse::p005_rejected_file as p005;
 use crate::parse::{self, Limits, Seg};
 use crate::schema::{self, Schemas};
 use crate::source::{self, Source, Unread};
+use globset::GlobSet;
 use rayon::slice::ParallelSliceMut;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -34,6 +35,15 @@ pub struct Repository {
     pub diagnostics: Vec<Diagnostic>,
     /// The text of `pmo.yaml`, for snippets.
     pub config_text: String,
+    /// How a document file was read: what reading one again after an edit needs.
+    reader: Reader,
+}
+
+/// How the repository's document files are selected and read.
+struct Reader {
+    schemas: Schemas,
+    skip: GlobSet,
+    limits: Limits,
 }
 
 impl Repository {
@@ -56,6 +66,76 @@ impl Repository {
     /// The documents indexed for rules, views and reports.
     pub fn portfolio(&self) -> Portfolio<'_> {
         Portfolio::new(&self.files, &self.documents)
+    }
+
+    /// Whether `path` is one of the repository's document files by its name: a YAML
+    /// file that is not pmo.yaml, hidden, a template, an overlay or `exclude`d. (Whether
+    /// `.gitignore` leaves it out is the caller's to know.)
+    pub fn selects(&self, path: &str) -> bool {
+        source::is_selected_document(path, &self.reader.skip)
+    }
+
+    /// The documents of the file at index `file`, as a range of [`Self::documents`].
+    pub fn documents_of(&self, file: usize) -> std::ops::Range<usize> {
+        let first = self.documents.partition_point(|d| d.file < file);
+        let end = self.documents.partition_point(|d| d.file <= file);
+        first..end
+    }
+
+    /// Puts `bytes` at `path` (`None`: the file is gone), read and checked against the
+    /// schemas as loading reads a file; returns the documents the file held before.
+    /// `path` must be one the repository [selects](Self::selects).
+    pub fn set_file(&mut self, path: &str, bytes: Option<Vec<u8>>) -> Vec<Document> {
+        let at = self.files.binary_search_by(|f| f.path.as_str().cmp(path));
+        let index = at.unwrap_or_else(|i| i);
+        let range = match at {
+            Ok(i) => self.documents_of(i),
+            Err(i) => {
+                let first = self.documents.partition_point(|d| d.file < i);
+                first..first
+            }
+        };
+        self.diagnostics.retain(|d| d.file != path);
+        let (docs, shift) = match (at.is_ok(), bytes) {
+            (_, Some(bytes)) => {
+                // As a file on disk is read: one too large is not read.
+                let bytes = match bytes.len() {
+                    n if n > source::MAX_BYTES => Err(Unread::TooLarge(n as u64)),
+                    _ => Ok(bytes),
+                };
+                let (file, mut docs, diags) = load_file(
+                    path.to_owned(),
+                    bytes,
+                    &self.reader.limits,
+                    &self.reader.schemas,
+                );
+                docs.iter_mut().for_each(|d| d.file = index);
+                self.diagnostics.extend(diags);
+                match at {
+                    Ok(i) => {
+                        self.files[i] = file;
+                        (docs, 0)
+                    }
+                    Err(i) => {
+                        self.files.insert(i, file);
+                        (docs, 1)
+                    }
+                }
+            }
+            (true, None) => {
+                self.files.remove(index);
+                (Vec::new(), -1)
+            }
+            (false, None) => return Vec::new(),
+        };
+        let end = range.start + docs.len();
+        let old: Vec<Document> = self.documents.splice(range, docs).collect();
+        if shift != 0 {
+            for doc in &mut self.documents[end..] {
+                doc.file = doc.file.wrapping_add_signed(shift);
+            }
+        }
+        old
     }
 }
 
@@ -112,16 +192,20 @@ fn load_with(
         )])
     })?;
 
-    let limits = Limits::default();
+    let reader = Reader {
+        schemas,
+        skip,
+        limits: Limits::default(),
+    };
     let loaded = Mutex::new(Vec::new());
     let links = Mutex::new(Vec::new());
-    source.for_each_document(&skip, &|path, bytes| {
+    source.for_each_document(&reader.skip, &|path, bytes| {
         if matches!(bytes, Err(Unread::Link)) {
             // Not a file that was read: a finding, and no entry among the files.
             lock(&links).push(p006::finding(&path));
             return;
         }
-        let file = load_file(path, bytes, &limits, &schemas);
+        let file = load_file(path, bytes, &reader.limits, &reader.schemas);
         lock(&loaded).push(file);
     });
     let mut loaded = loaded.into_inner().unwrap_or_else(PoisonError::into_inner);
@@ -142,6 +226,7 @@ fn load_with(
                     .sum::<usize>(),
         ),
         config_text,
+        reader,
     };
     for (file_index, (file, mut docs, diags)) in loaded.into_iter().enumerate() {
         docs.iter_mut().for_each(|d| d.file = file_index);

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::allocation::{bookings, fte, load, over_capacity};
@@ -19,6 +19,9 @@ id: alice   # A001: alice is allocated 1.2 FTE against a capacity of 1.0 from 20
 ```
 "#,
 };
+
+/// A person's allocation is summed over every running project.
+pub(super) const READS: Reads = Reads::Portfolio;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let bookings = bookings(ctx.running_projects().map(|(_, p)| p));

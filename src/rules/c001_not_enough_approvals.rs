@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::change::{level, review};
@@ -26,6 +26,9 @@ approvals:
 ```
 "#,
 };
+
+/// Approvers are looked up among the people.
+pub(super) const READS: Reads = Reads::People;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let control = &ctx.config.change_control;

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::change::{level, review};
@@ -26,6 +26,9 @@ Ask a holder of the role to approve, or give the person the role in their docume
 they hold it.
 "#,
 };
+
+/// Approvers' roles are the people's.
+pub(super) const READS: Reads = Reads::People;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let control = &ctx.config.change_control;

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::records::{ApprovalDecision, ChangeStatus};
@@ -20,6 +20,9 @@ approvals: []
 ```
 "#,
 };
+
+/// A change's own status and approvals.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, change) in ctx.changes() {

@@ -27,6 +27,15 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The same context, in which rules go through only `focus` (see
+    /// [`Portfolio::focused`]).
+    pub fn focused(self, focus: Vec<&'a Document>) -> Self {
+        Context {
+            portfolio: self.portfolio.focused(focus),
+            ..self
+        }
+    }
+
     /// Projects that are active, on hold or closed, with where they stand in a known
     /// methodology: what the stage-gate rules look at.
     pub fn gated_projects(

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::rag::computed;
@@ -28,6 +28,9 @@ overall: green   # F002: reported `overall: green` but the computed overall RAG 
 Report the computed colour, or explain in `override_reason` why the figures mislead.
 "#,
 };
+
+/// A project's latest status update.
+pub(super) const READS: Reads = Reads::Project;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (_, project) in ctx.running_projects() {

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
@@ -26,6 +26,9 @@ Record the decision (`- {phase: execution, decision: go, date: ..., approvers: [
 or set `phase` back to the phase the project is really in.
 "#,
 };
+
+/// A project's own phase and gate decisions.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project, position) in ctx.gated_projects() {

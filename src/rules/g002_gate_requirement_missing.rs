@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::gate::missing;
@@ -29,6 +29,9 @@ baseline: {start: 2026-01-05, finish: 2026-12-18, budget: 1200000}
 ```
 "#,
 };
+
+/// A project's own fields.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, _, position) in ctx.gated_projects() {

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
@@ -24,6 +24,9 @@ phase: closure   # G003: gate `closure` requires at least 1 lesson for this proj
 Add the documents (`pmo new lesson --project ID`).
 "#,
 };
+
+/// The documents of a project are counted.
+pub(super) const READS: Reads = Reads::Project;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project, position) in ctx.gated_projects() {

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
@@ -22,6 +22,9 @@ state: closed   # G004: project is closed but has 1 open risk (orion-data-loss)
 Close, resolve, withdraw or transfer the items, or set `state` back to `active`.
 "#,
 };
+
+/// The open items of a project are its documents.
+pub(super) const READS: Reads = Reads::Project;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project) in ctx.projects() {

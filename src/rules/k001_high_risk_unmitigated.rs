@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::risk::{is_high, score};
@@ -23,6 +23,9 @@ response: reduce
 ```
 "#,
 };
+
+/// A risk's own score and plan.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let high = ctx.config.risk.high_score;

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::days_between;
@@ -24,6 +24,9 @@ last_reviewed: 2026-08-01   # K002: last reviewed 111 days ago, more than 30 (ri
 Review the risk and set `last_reviewed` to the review date.
 "#,
 };
+
+/// A risk's own review date.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let limit = ctx.config.risk.review_days;

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::records::OpenClosed;
@@ -19,6 +19,9 @@ closed_on: 2026-10-01
 ```
 "#,
 };
+
+/// A risk's own fields.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, risk) in ctx.risks() {

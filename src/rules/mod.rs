@@ -62,66 +62,118 @@ pub(crate) mod w003_unused_waiver;
 /// A check of the loaded portfolio: it adds its rule's findings to `out`.
 pub type Check = fn(&Context<'_>, &mut Vec<Diagnostic>);
 
+/// What a rule's findings on a document depend on, besides the document itself,
+/// pmo.yaml and the date: which documents the incremental engine runs the rule on
+/// again after an edit (see [`crate::check::Engine`]). A rule declares it beside its
+/// check; a test compares the engine after edits with a check from scratch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Nothing else: run again on the edited documents (the engine runs these rules on
+    /// the documents of the touched projects too, as it does for [`Reads::Project`]).
+    Document,
+    /// The ids and kinds of every document: run again on the edited documents, or on
+    /// every document when an edit adds, removes or renames an id.
+    Ids,
+    /// The people, and the ids: on every document when a person is edited.
+    People,
+    /// The other documents of its project (the project, and every document whose
+    /// `project` is it), and the ids: on the documents of the projects an edit touches.
+    Project,
+    /// Any document: on every document after every edit.
+    Portfolio,
+}
+
 /// A rule of the catalogue and, for a rule that looks at the loaded portfolio, its
-/// check. The other rules' findings are made by the stages that detect them (the
-/// parser, the loader, the schema, the configuration, the waivers, a change's judge).
-pub type Entry = (&'static Rule<'static>, Option<Check>);
+/// check and what the check reads. The other rules' findings are made by the stages
+/// that detect them (the parser, the loader, the schema, the configuration, the
+/// waivers, a change's judge).
+pub type Entry = (&'static Rule<'static>, Option<(Check, Reads)>);
 
 /// Every rule, in code order: one per [`Code`], at its position in [`Code::ALL`] (a test
 /// checks it), so that [`get`] is an index.
 pub static ALL: &[Entry] = &[
-    (&a001_over_allocated::RULE, Some(a001_over_allocated::check)),
+    (
+        &a001_over_allocated::RULE,
+        Some((a001_over_allocated::check, a001_over_allocated::READS)),
+    ),
     (
         &c001_not_enough_approvals::RULE,
-        Some(c001_not_enough_approvals::check),
+        Some((
+            c001_not_enough_approvals::check,
+            c001_not_enough_approvals::READS,
+        )),
     ),
     (
         &c002_approver_without_role::RULE,
-        Some(c002_approver_without_role::check),
+        Some((
+            c002_approver_without_role::check,
+            c002_approver_without_role::READS,
+        )),
     ),
-    (&c003_self_approval::RULE, Some(c003_self_approval::check)),
+    (
+        &c003_self_approval::RULE,
+        Some((c003_self_approval::check, c003_self_approval::READS)),
+    ),
     (
         &c004_implemented_unapproved::RULE,
-        Some(c004_implemented_unapproved::check),
+        Some((
+            c004_implemented_unapproved::check,
+            c004_implemented_unapproved::READS,
+        )),
     ),
     (&c005_approval_not_by_approver::RULE, None),
     (&c006_guard_changed::RULE, None),
     (
         &f001_cost_over_tolerance::RULE,
-        Some(f001_cost_over_tolerance::check),
+        Some((
+            f001_cost_over_tolerance::check,
+            f001_cost_over_tolerance::READS,
+        )),
     ),
     (
         &f002_optimistic_status::RULE,
-        Some(f002_optimistic_status::check),
+        Some((f002_optimistic_status::check, f002_optimistic_status::READS)),
     ),
     (
         &g001_gate_not_passed::RULE,
-        Some(g001_gate_not_passed::check),
+        Some((g001_gate_not_passed::check, g001_gate_not_passed::READS)),
     ),
     (
         &g002_gate_requirement_missing::RULE,
-        Some(g002_gate_requirement_missing::check),
+        Some((
+            g002_gate_requirement_missing::check,
+            g002_gate_requirement_missing::READS,
+        )),
     ),
     (
         &g003_too_few_related::RULE,
-        Some(g003_too_few_related::check),
+        Some((g003_too_few_related::check, g003_too_few_related::READS)),
     ),
     (
         &g004_closed_with_open_items::RULE,
-        Some(g004_closed_with_open_items::check),
+        Some((
+            g004_closed_with_open_items::check,
+            g004_closed_with_open_items::READS,
+        )),
     ),
     (&g005_baseline_without_change::RULE, None),
     (
         &k001_high_risk_unmitigated::RULE,
-        Some(k001_high_risk_unmitigated::check),
+        Some((
+            k001_high_risk_unmitigated::check,
+            k001_high_risk_unmitigated::READS,
+        )),
     ),
     (
         &k002_risk_not_reviewed::RULE,
-        Some(k002_risk_not_reviewed::check),
+        Some((k002_risk_not_reviewed::check, k002_risk_not_reviewed::READS)),
     ),
     (
         &k003_closed_risk_incomplete::RULE,
-        Some(k003_closed_risk_incomplete::check),
+        Some((
+            k003_closed_risk_incomplete::check,
+            k003_closed_risk_incomplete::READS,
+        )),
     ),
     (&p001_invalid_yaml::RULE, None),
     (&p002_not_a_document::RULE, None),
@@ -129,34 +181,58 @@ pub static ALL: &[Entry] = &[
     (&p004_duplicate_key::RULE, None),
     (&p005_rejected_file::RULE, None),
     (&p006_link_not_followed::RULE, None),
-    (&r001_duplicate_id::RULE, Some(r001_duplicate_id::check)),
+    (
+        &r001_duplicate_id::RULE,
+        Some((r001_duplicate_id::check, r001_duplicate_id::READS)),
+    ),
     (
         &r002_dangling_reference::RULE,
-        Some(r002_dangling_reference::check),
+        Some((
+            r002_dangling_reference::check,
+            r002_dangling_reference::READS,
+        )),
     ),
     (
         &r003_wrong_kind_reference::RULE,
-        Some(r003_wrong_kind_reference::check),
+        Some((
+            r003_wrong_kind_reference::check,
+            r003_wrong_kind_reference::READS,
+        )),
     ),
-    (&r004_unknown_phase::RULE, Some(r004_unknown_phase::check)),
+    (
+        &r004_unknown_phase::RULE,
+        Some((r004_unknown_phase::check, r004_unknown_phase::READS)),
+    ),
     (
         &r005_unknown_configured_name::RULE,
-        Some(r005_unknown_configured_name::check),
+        Some((
+            r005_unknown_configured_name::check,
+            r005_unknown_configured_name::READS,
+        )),
     ),
     (&s001_schema_violation::RULE, None),
     (&s002_incoherent_configuration::RULE, None),
     (
         &t001_milestone_overdue::RULE,
-        Some(t001_milestone_overdue::check),
+        Some((t001_milestone_overdue::check, t001_milestone_overdue::READS)),
     ),
-    (&t002_status_overdue::RULE, Some(t002_status_overdue::check)),
+    (
+        &t002_status_overdue::RULE,
+        Some((t002_status_overdue::check, t002_status_overdue::READS)),
+    ),
     (
         &t003_inconsistent_dates::RULE,
-        Some(t003_inconsistent_dates::check),
+        Some((
+            t003_inconsistent_dates::check,
+            t003_inconsistent_dates::READS,
+        )),
     ),
     (
         &t004_schedule_over_tolerance::RULE,
-        Some(t004_schedule_over_tolerance::check),
+        Some((
+            t004_schedule_over_tolerance::check,
+            t004_schedule_over_tolerance::READS,
+        )),
     ),
     (&w001_expired_waiver::RULE, None),
     (&w002_unknown_waiver_target::RULE, None),

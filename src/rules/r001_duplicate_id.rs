@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
@@ -25,6 +25,9 @@ slug of their title while it is free), so two branches do not collide; an explic
 already in use is refused.
 "#,
 };
+
+/// Whether an earlier document has the id.
+pub(super) const READS: Reads = Reads::Ids;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for &(doc, earlier) in ctx.duplicates() {

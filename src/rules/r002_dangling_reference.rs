@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
@@ -29,6 +29,9 @@ waivers:
 ```
 "#,
 };
+
+/// Whether a reference's target exists.
+pub(super) const READS: Reads = Reads::Ids;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     waiver_owners(ctx, out);

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
@@ -23,6 +23,9 @@ owner: apollo   # R003: owner `apollo` is a project, not a person
 A waiver's `owner` in pmo.yaml must be a person as well.
 "#,
 };
+
+/// The kind of a reference's target.
+pub(super) const READS: Reads = Reads::Ids;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     waiver_owners(ctx, out);

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
@@ -21,6 +21,9 @@ phase: execution     # R004: `execution` is not a phase of methodology `agile`
 ```
 "#,
 };
+
+/// A project's own phase.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for doc in ctx.of_kind(Kind::Project) {

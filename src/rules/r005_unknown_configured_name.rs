@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::model::Kind;
@@ -25,6 +25,9 @@ roles: [ccb, sponser]   # R005: role `sponser` is not in pmo.yaml `roles` (did y
 ```
 "#,
 };
+
+/// A document's own names for pmo.yaml's entries.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let config = ctx.config;
@@ -54,7 +57,7 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             help,
         )
     };
-    for doc in &ctx.repo.documents {
+    for &doc in ctx.documents() {
         match doc.kind {
             Kind::Project => {
                 if let Some(m) = doc.str("methodology")

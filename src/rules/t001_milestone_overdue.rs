@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
@@ -20,6 +20,9 @@ milestones:
 ```
 "#,
 };
+
+/// A project's own milestones.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (doc, project) in ctx.running_projects() {

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::metrics::status::{Overdue, overdue};
@@ -22,6 +22,9 @@ state: active   # T002: latest status update is 30 days old (2026-10-21), more t
 Write the update: `pmo new status --project ID`.
 "#,
 };
+
+/// A project's latest status update.
+pub(super) const READS: Reads = Reads::Project;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let cadence = ctx.config.status.cadence_days;

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, Reads};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::parse::Seg;
@@ -21,6 +21,9 @@ baseline:
 ```
 "#,
 };
+
+/// A document's own dates.
+pub(super) const READS: Reads = Reads::Document;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let today = ctx.today;
