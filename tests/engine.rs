@@ -306,3 +306,43 @@ fn an_edit_updates_the_findings_it_causes_in_other_files() {
     s.set("projects/apollo/status/2026-10-30.yaml", None);
     s.agrees("deleting apollo's last status update");
 }
+
+/// Findings on pmo.yaml (a waiver's unknown owner) and waived findings survive an edit
+/// elsewhere; a file holding documents of two projects keeps the findings of both.
+#[test]
+fn pmo_yaml_findings_waivers_and_mixed_files_stay_current() {
+    let mut s = Session::new();
+    let config = s.read("pmo.yaml");
+    let waivers = "\nwaivers:\n  - {rule: K002, id: apollo-vendor-delay, reason: r, owner: nobody, expires: 2027-06-01}\n  - {rule: S001, id: zz-bad, reason: r, owner: alice, expires: 2027-06-01}\n  - {rule: S001, id: aa-bad, reason: r, owner: alice, expires: 2027-06-01}\n";
+    s.set("pmo.yaml", Some(&format!("{config}{waivers}")));
+    let bad =
+        |id: &str| format!("kind: risk\nid: {id}\nproject: apollo\ntitle: t\nprobability: 9\n");
+    s.set("projects/apollo/risks/aa-bad.yaml", Some(&bad("aa-bad")));
+    s.set("projects/apollo/risks/zz-bad.yaml", Some(&bad("zz-bad")));
+    s.agrees("waivers of findings in two files, one with an unknown owner");
+    s.replace("projects/apollo/risks/aa-bad.yaml", "title: t", "title: u");
+    s.replace(
+        "projects/atlas/risks/atlas-skills-loss.yaml",
+        "status:",
+        "status: open\nx_status:",
+    );
+    // Apollo's risk and Hermes's latest, optimistic status update in one file.
+    let risk = s.read("projects/apollo/risks/apollo-cross-sell.yaml");
+    let status = s
+        .read("projects/hermes/status/2026-11-16.yaml")
+        .replace("2026-11-16", "2026-11-19");
+    s.set("mixed.yaml", Some(&format!("{risk}\n---\n{status}")));
+    s.set("projects/apollo/risks/apollo-cross-sell.yaml", None);
+    s.agrees("a file with documents of two projects");
+    s.replace(
+        "projects/hermes/project.yaml",
+        "state: active",
+        "state: active\nx: 1",
+    );
+    s.replace(
+        "projects/apollo/project.yaml",
+        "cost: 1253500",
+        "cost: 2500000",
+    );
+    s.replace("projects/hermes/project.yaml", "cost: ", "cost: 9");
+}

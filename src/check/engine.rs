@@ -122,6 +122,14 @@ impl Engine {
     }
 }
 
+/// The project a document belongs to: a project's own id, another's `project`.
+fn project_of(doc: &Document) -> Option<&str> {
+    match doc.kind {
+        Kind::Project => doc.id(),
+        _ => doc.project(),
+    }
+}
+
 /// Files whose change changes how every document file is read.
 fn is_configuration(path: &str) -> bool {
     path == crate::config::FILE
@@ -154,11 +162,7 @@ impl Touched {
         self.ids |= ids(old) != ids(now);
         for doc in old.iter().chain(now) {
             self.people |= doc.kind == Kind::Person;
-            let project = match doc.kind {
-                Kind::Project => doc.id(),
-                _ => doc.project(),
-            };
-            if let Some(project) = project {
+            if let Some(project) = project_of(doc) {
                 self.projects.insert(project.to_owned());
             }
         }
@@ -188,13 +192,28 @@ impl Touched {
                     .ok()
             })
             .collect();
-        for project in &self.projects {
+        // The files of the projects touched; and, as a file may hold documents of other
+        // projects too (a rule clears a file's findings when it runs on it), theirs, until
+        // no new project comes in.
+        let mut projects: Vec<&str> = self.projects.iter().map(String::as_str).collect();
+        let mut seen: FxHashSet<&str> = projects.iter().copied().collect();
+        while let Some(project) = projects.pop() {
             let of_project = ctx.of_project(project).iter().map(|d| d.file);
-            let projects = ctx
+            let own = ctx
                 .every_of_kind(Kind::Project)
                 .filter(|d| d.id() == Some(project))
                 .map(|d| d.file);
-            files.extend(of_project.chain(projects));
+            let before = files.len();
+            files.extend(of_project.chain(own));
+            for &file in &files[before..] {
+                for doc in &repo.documents[repo.documents_of(file)] {
+                    if let Some(p) = project_of(doc)
+                        && seen.insert(p)
+                    {
+                        projects.push(p);
+                    }
+                }
+            }
         }
         files.sort_unstable();
         files.dedup();
@@ -202,10 +221,13 @@ impl Touched {
             .iter()
             .flat_map(|&i| &repo.documents[repo.documents_of(i)])
             .collect();
+        // pmo.yaml's findings too: a rule finds those from pmo.yaml alone (R002, a
+        // waiver's owner), on a focus as everywhere.
         let paths = files
             .iter()
             .map(|&i| repo.files[i].path.as_str())
             .chain(self.files.iter().map(String::as_str))
+            .chain([crate::config::FILE])
             .collect();
         (docs, paths)
     }

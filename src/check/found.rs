@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Check, Reads};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
 /// The findings of the rules and policies that are on.
@@ -22,7 +23,8 @@ struct Entry {
     reads: Reads,
     /// `None` for a policy: policies are evaluated together, in one pass.
     check: Option<Check>,
-    by_file: FxHashMap<String, Vec<Diagnostic>>,
+    /// In path order, as a check from scratch finds them.
+    by_file: BTreeMap<String, Vec<Diagnostic>>,
 }
 
 impl Found {
@@ -35,17 +37,28 @@ impl Found {
                 code: rule.code,
                 reads,
                 check: Some(check),
-                by_file: FxHashMap::default(),
+                by_file: BTreeMap::new(),
             })
         });
-        let policies = ctx.config.policies.iter().filter_map(|p| {
-            let compiled = p.compiled.as_deref()?;
-            (!off(compiled.code)).then_some(Entry {
-                code: compiled.code,
-                reads: policies::reads(compiled),
-                check: None,
-                by_file: FxHashMap::default(),
-            })
+        let policies: Vec<_> = ctx
+            .config
+            .policies
+            .iter()
+            .filter_map(|p| p.compiled.as_deref())
+            .filter(|c| !off(c.code))
+            .collect();
+        // Policies are evaluated together, and a kind's policies share the bound of
+        // their steps: they run again together, as widely as the widest reads.
+        let reads = policies
+            .iter()
+            .map(|c| policies::reads(c))
+            .max()
+            .unwrap_or(Reads::Document);
+        let policies = policies.into_iter().map(|c| Entry {
+            code: c.code,
+            reads,
+            check: None,
+            by_file: BTreeMap::new(),
         });
         let mut found = Found {
             entries: rules.chain(policies).collect(),

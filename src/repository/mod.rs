@@ -110,7 +110,13 @@ impl Repository {
                     &self.reader.schemas,
                 );
                 docs.iter_mut().for_each(|d| d.file = index);
-                self.diagnostics.extend(diags);
+                // In path order, links last, as loading leaves them.
+                let place = self
+                    .diagnostics
+                    .iter()
+                    .position(|d| d.code == Code::P006 || d.file.as_str() > path)
+                    .unwrap_or(self.diagnostics.len());
+                self.diagnostics.splice(place..place, diags);
                 match at {
                     Ok(i) => {
                         self.files[i] = file;

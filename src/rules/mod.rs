@@ -66,7 +66,8 @@ pub type Check = fn(&Context<'_>, &mut Vec<Diagnostic>);
 /// pmo.yaml and the date: which documents the incremental engine runs the rule on
 /// again after an edit (see [`crate::check::Engine`]). A rule declares it beside its
 /// check; a test compares the engine after edits with a check from scratch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Declared from the narrowest to the widest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reads {
     /// Nothing else: run again on the edited documents (the engine runs these rules on
     /// the documents of the touched projects too, as it does for [`Reads::Project`]).

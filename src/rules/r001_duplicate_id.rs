@@ -26,8 +26,9 @@ already in use is refused.
 "#,
 };
 
-/// Whether an earlier document has the id.
-pub(super) const READS: Reads = Reads::Ids;
+/// Whether an earlier document has the id, and where that one is (its line moves when
+/// its file is edited): the duplicates are few, so they are gone through every time.
+pub(super) const READS: Reads = Reads::Portfolio;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for &(doc, earlier) in ctx.duplicates() {
