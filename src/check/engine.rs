@@ -47,7 +47,7 @@ impl Engine {
 
     /// `repo`, checked from scratch.
     pub fn new(repo: Repository, today: Date) -> Engine {
-        let found = Found::new(&Context::new(&repo, today));
+        let found = Found::new(&Context::new(&repo, today), |_| true);
         Engine {
             repo,
             today,
@@ -89,16 +89,8 @@ impl Engine {
         if same {
             return Edited::Unchanged;
         }
-        let old = self.repo.set_file(path, bytes);
-        let now = match self
-            .repo
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-        {
-            Ok(i) => &self.repo.documents[self.repo.documents_of(i)],
-            Err(_) => &[],
-        };
-        self.touched.note(path, &old, now);
+        let (old, now) = self.repo.set_file(path, bytes);
+        self.touched.note(path, &old, &self.repo.documents[now]);
         self.memo.forget(path);
         Edited::Document
     }

@@ -28,9 +28,10 @@ struct Entry {
 }
 
 impl Found {
-    /// Every rule and policy over the whole portfolio.
-    pub fn new(ctx: &Context<'_>) -> Found {
-        let off = |code| ctx.config.rule_level(code) == Some(Level::Off);
+    /// The rules and policies `wanted` names and pmo.yaml does not switch off, over the
+    /// whole portfolio.
+    pub fn new(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool) -> Found {
+        let off = |code| !wanted(code) || ctx.config.rule_level(code) == Some(Level::Off);
         let rules = rules::ALL.iter().filter_map(|(rule, check)| {
             let (check, reads) = (*check)?;
             (!off(rule.code)).then_some(Entry {

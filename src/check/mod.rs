@@ -17,7 +17,6 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fingerprint::Memo;
 use crate::repository::Repository;
-use crate::rules;
 pub use crate::rules::Context;
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -67,7 +66,7 @@ pub fn check(repo: &Repository, today: Date) -> Report {
 /// the same severity overrides and waivers.
 pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Report {
     let ctx = Context::new(repo, today);
-    let found = found::Found::new(&ctx);
+    let found = found::Found::new(&ctx, |_| true);
     report(&ctx, &found, extra, &mut Memo::default())
 }
 
@@ -101,28 +100,10 @@ fn report(
 /// What `check` reports of the rules `codes` alone, under the configuration's severities,
 /// `off` and waivers: a view that shows a rule's verdict shows the check's, never its own.
 pub fn findings_of(ctx: &Context<'_>, codes: &[Code]) -> Vec<Diagnostic> {
-    let found = run_rules(ctx, |code| codes.contains(&code));
-    let (mut diagnostics, _) = configured(ctx, found);
+    let found = found::Found::new(ctx, |code| codes.contains(&code));
+    let (mut diagnostics, _) = configured(ctx, found.all().cloned().collect());
     diagnostics.retain(|d| codes.contains(&d.code));
     diagnostics
-}
-
-/// The findings of the portfolio rules that `wanted` names and the configuration does
-/// not switch off. Rules are independent of each other: they run side by side.
-fn run_rules(ctx: &Context<'_>, wanted: impl Fn(Code) -> bool + Sync) -> Vec<Diagnostic> {
-    let by_rule: Vec<Vec<Diagnostic>> = rules::ALL
-        .par_iter()
-        .filter(|(rule, _)| {
-            wanted(rule.code) && ctx.config.rule_level(rule.code) != Some(Level::Off)
-        })
-        .filter_map(|(_, check)| *check)
-        .map(|(run, _)| {
-            let mut found = Vec::new();
-            run(ctx, &mut found);
-            found
-        })
-        .collect();
-    by_rule.into_iter().flatten().collect()
 }
 
 /// Findings under pmo.yaml: waivers applied, severities overridden, `off` rules dropped;

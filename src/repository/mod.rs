@@ -83,9 +83,14 @@ impl Repository {
     }
 
     /// Puts `bytes` at `path` (`None`: the file is gone), read and checked against the
-    /// schemas as loading reads a file; returns the documents the file held before.
-    /// `path` must be one the repository [selects](Self::selects).
-    pub fn set_file(&mut self, path: &str, bytes: Option<Vec<u8>>) -> Vec<Document> {
+    /// schemas as loading reads a file; returns the documents the file held before, and
+    /// where its documents are now in [`Self::documents`]. `path` must be one the
+    /// repository [selects](Self::selects).
+    pub fn set_file(
+        &mut self,
+        path: &str,
+        bytes: Option<Vec<u8>>,
+    ) -> (Vec<Document>, std::ops::Range<usize>) {
         let at = self.files.binary_search_by(|f| f.path.as_str().cmp(path));
         let index = at.unwrap_or_else(|i| i);
         let range = match at {
@@ -132,16 +137,17 @@ impl Repository {
                 self.files.remove(index);
                 (Vec::new(), -1)
             }
-            (false, None) => return Vec::new(),
+            (false, None) => return (Vec::new(), range),
         };
-        let end = range.start + docs.len();
+        let now = range.start..range.start + docs.len();
+        let end = now.end;
         let old: Vec<Document> = self.documents.splice(range, docs).collect();
         if shift != 0 {
             for doc in &mut self.documents[end..] {
                 doc.file = doc.file.wrapping_add_signed(shift);
             }
         }
-        old
+        (old, now)
     }
 }
 
