@@ -105,6 +105,37 @@ impl Rule<'_> {
     }
 }
 
+/// What a finding's fix does (applied by [`crate::fix`]): a title for a menu, and its edits (in one file, the
+/// finding's, never overlapping).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text at `span`, which must still read `old` (a scalar, its quotes aside),
+/// with `new`, in the same quotes. An empty span inserts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub old: String,
+    pub new: String,
+}
+
+impl Fix {
+    /// `old` at `span` becomes `new`.
+    pub fn replace(span: Span, old: &str, new: &str) -> Fix {
+        Fix {
+            title: format!("replace `{old}` with `{new}`"),
+            edits: vec![Edit {
+                span,
+                old: old.to_owned(),
+                new: new.to_owned(),
+            }],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -123,6 +154,8 @@ pub struct Diagnostic {
     pub concerns: Vec<String>,
     /// Stable across commits: see [`crate::fingerprint`]. Empty until the report is made.
     pub fingerprint: String,
+    /// The edit that certainly fixes it, when its rule knows one.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -139,7 +172,13 @@ impl Diagnostic {
             related: Vec::new(),
             concerns: Vec::new(),
             fingerprint: String::new(),
+            fix: None,
         }
+    }
+
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix.map(Box::new);
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {

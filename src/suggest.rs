@@ -2,29 +2,68 @@
 
 /// The closest candidate, if it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    near(word, candidates).closest()
+}
+
+/// The one candidate close enough to be a likely typo, when no other is: what a fix may
+/// write without asking.
+pub fn only_close<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    near(word, candidates).only()
+}
+
+/// The candidates close to a word, found in one pass: a hint names the closest, a fix
+/// takes the only one.
+pub struct Near<'a>(Vec<(&'a str, usize)>);
+
+impl<'a> Near<'a> {
+    pub fn closest(&self) -> Option<&'a str> {
+        self.0.iter().min_by_key(|&&(_, d)| d).map(|&(c, _)| c)
+    }
+
+    pub fn only(&self) -> Option<&'a str> {
+        let (first, _) = *self.0.first()?;
+        self.0.iter().all(|&(c, _)| c == first).then_some(first)
+    }
+
+    pub fn did_you_mean(&self) -> Option<String> {
+        self.closest().map(|c| format!("did you mean `{c}`?"))
+    }
+}
+
+pub fn near<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Near<'a> {
+    Near(close(word, candidates).collect())
+}
+
+/// The candidates close enough to `word` to be a likely typo, with their distance.
+fn close<'a, 'w>(
+    word: &'w str,
+    candidates: impl IntoIterator<Item = &'a str> + 'w,
+) -> impl Iterator<Item = (&'a str, usize)> + 'w {
     let lower = word.to_lowercase();
     let chars = lower.chars().count();
-    let most = |c: &str| {
+    let long = lower.len() > 3;
+    let most = move |c: &str| {
         let near = (c.chars().count().max(3) / 3).max(1);
-        if lower.len() > 3 { near.max(2) } else { near }
+        if long { near.max(2) } else { near }
     };
     candidates
         .into_iter()
         // The distance is at least the difference in length: a word of a megabyte costs
         // a length comparison per candidate, not a megabyte times each candidate's length.
         .map(|c| (c, c.to_lowercase()))
-        .filter(|(c, low)| chars.abs_diff(low.chars().count()) <= most(c))
-        .map(|(c, low)| (c, strsim::damerau_levenshtein(&lower, &low)))
-        .filter(|&(c, d)| d <= most(c))
-        .min_by_key(|&(_, d)| d)
-        .map(|(c, _)| c)
+        .filter(move |(c, low)| chars.abs_diff(low.chars().count()) <= most(c))
+        .map(move |(c, low)| (c, strsim::damerau_levenshtein(&lower, &low)))
+        .filter(move |&(c, d)| d <= most(c))
 }
 
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+    near(word, candidates).did_you_mean()
 }
 
 /// `a`, `b` and `c`
@@ -50,6 +89,8 @@ mod tests {
         assert_eq!(closest("cost_centre", fields), None);
         assert_eq!(closest("x", fields), None);
         assert_eq!(list(&["a", "b", "c"]), "`a`, `b` and `c`");
+        assert_eq!(only_close("ownr", fields), Some("owner"));
+        assert_eq!(only_close("bob", ["bob2", "bobb"]), None);
     }
 
     #[test]

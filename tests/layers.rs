@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["code", "escape", "suggest", "budget", "amount"],
     &["diagnostic"],
-    &["error"],
+    &["error", "fix"],
     &["source"],
     &["parse"],
     &["git"],
@@ -34,6 +34,7 @@ const LAYERS: &[&[&str]] = &[
     &["views", "import"],
     &["render"],
     &["report"],
+    &["lsp"],
     &["cli"],
 ];
 

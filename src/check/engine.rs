@@ -57,6 +57,11 @@ impl Engine {
         }
     }
 
+    /// The date its rules judge by.
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
     pub fn repository(&self) -> &Repository {
         &self.repo
     }
@@ -123,7 +128,7 @@ fn project_of(doc: &Document) -> Option<&str> {
 }
 
 /// Files whose change changes how every document file is read.
-fn is_configuration(path: &str) -> bool {
+pub fn is_configuration(path: &str) -> bool {
     path == crate::config::FILE
         || path.starts_with("schema/")
         || path

@@ -3,13 +3,15 @@
 
 mod engine;
 mod examples;
+mod fixes;
 mod found;
 mod judge;
 mod policies;
 mod waivers;
 
-pub use engine::{Edited, Engine};
+pub use engine::{Edited, Engine, is_configuration};
 pub use examples::{Outcome, examples};
+pub use fixes::{Fixed, fix};
 pub use judge::{Judge, Judged, judge};
 
 use crate::code::Code;

@@ -68,6 +68,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule: what it finds, why, and an example.
     Explain(ExplainArgs),
+    /// Run the language server (LSP over stdio) for editors: findings as you type, the
+    /// rule on hover, completion of ids and values, go to a referenced document, fixes.
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -84,6 +87,17 @@ pub struct CheckArgs {
     /// that name them; also runs the rules that need a base revision (G005, C005).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Apply the fixes that are certain (a misspelt field or id with one close candidate,
+    /// a value in the wrong case, a date in another form that reads one way only, a
+    /// missing field with a documented default), then report what is left. Each file is
+    /// replaced whole or not at all; pmo.yaml and files that do not parse are never
+    /// touched.
+    #[arg(long, conflicts_with = "changed_since")]
+    pub fix: bool,
+    /// Print the fixes `--fix` would make as a unified diff and write nothing; exit 1 when
+    /// there is one.
+    #[arg(long, conflicts_with_all = ["changed_since", "fix"])]
+    pub diff: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -381,6 +395,8 @@ impl Args {
                 }
                 C::Schema(_) => Some("it shapes the schemas by the working tree's pmo.yaml"),
                 C::Rules(_) | C::Explain(_) => Some("it reads the working tree's pmo.yaml"),
+                C::Check(c) if c.fix || c.diff => Some("fixes are made in the working tree"),
+                C::Lsp => Some("it reads the working tree and the editor's unsaved text"),
                 _ => None,
             },
             "today" => match c {
@@ -406,7 +422,7 @@ impl Args {
             // What -q leaves out: snippets and summaries, notes, the undoing of
             // interrupted writes.
             "quiet" => match c {
-                C::Diff(_) | C::History(_) | C::Rules(_) | C::Explain(_) => {
+                C::Diff(_) | C::History(_) | C::Rules(_) | C::Explain(_) | C::Lsp => {
                     Some("it prints nothing that -q leaves out")
                 }
                 C::Schema(s) if s.out.is_none() => Some("it prints nothing that -q leaves out"),
@@ -461,6 +477,7 @@ impl Command {
             Command::Schema(_) => "schema",
             Command::Rules(_) => "rules",
             Command::Explain(_) => "explain",
+            Command::Lsp => "lsp",
         }
     }
 }

@@ -18,6 +18,9 @@ struct Judged<'a> {
 }
 
 pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
+    if cmd.fix || cmd.diff {
+        return super::with_source(args, |source, root| fix(args, cmd, source, root));
+    }
     let Some(rev) = &cmd.changed_since else {
         return super::with_source(args, |source, _| run_on(args, cmd, source, None));
     };
@@ -56,7 +59,82 @@ fn run_on(
     };
     let mut repo = match loaded {
         Ok(repo) => repo,
-        Err(Error::Config(diagnostics)) => {
+        Err(e) => return broken(args, cmd, source, e),
+    };
+    let report = match judged {
+        None => {
+            // The engine an editor's server keeps, run once.
+            let mut engine = Engine::new(repo, args.today());
+            let report = engine.report();
+            repo = engine.into_repository();
+            report
+        }
+        Some(judged) => changed_since(args, judged, source, &mut repo)?,
+    };
+    finish(args, cmd, &report, repo)
+}
+
+/// `--fix` and `--diff`: the certain fixes, written or shown, then (`--fix`) what is left.
+fn fix(
+    args: &Args,
+    cmd: &CheckArgs,
+    source: &dyn Source,
+    root: &std::path::Path,
+) -> Result<ExitCode> {
+    let repo = match repository::load(source) {
+        Ok(repo) => repo,
+        Err(e) => return broken(args, cmd, source, e),
+    };
+    let mut engine = Engine::new(repo, args.today());
+    let (fixed, report) = pmo::check::fix(&mut engine);
+    let files = fixed.files.len();
+    let (count, plural) = (fixed.count, if fixed.count == 1 { "" } else { "s" });
+    if cmd.diff {
+        let mut out = String::new();
+        for (path, (was, now)) in &fixed.files {
+            out += &unified_diff(path, was, now);
+        }
+        super::print(&out)?;
+        if !args.quiet {
+            noteln!("pmo: {count} finding{plural} in {files} file(s) can be fixed with --fix");
+        }
+        return Ok(ExitCode::from(u8::from(count > 0)));
+    }
+    for (path, (was, now)) in &fixed.files {
+        pmo::write::replace(root, path, was.as_bytes(), now.as_bytes())?;
+    }
+    if !args.quiet && count > 0 {
+        noteln!("pmo: fixed {count} finding{plural} in {files} file(s)");
+    }
+    finish(args, cmd, &report, engine.into_repository())
+}
+
+/// The lines that differ, with three lines around them, as `git diff` shows them; each
+/// line of the document as one terminal line.
+fn unified_diff(path: &str, was: &str, now: &str) -> String {
+    let path = pmo::escape::terminal(path);
+    let diff = similar::TextDiff::from_lines(was, now);
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        out += &format!("{}\n", hunk.header());
+        for change in hunk.iter_changes() {
+            let sign = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            };
+            let line = change.value();
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            out += &format!("{sign}{}\n", pmo::escape::terminal(line));
+        }
+    }
+    out
+}
+
+/// The report of a configuration that cannot be loaded: where it is broken (exit 2).
+fn broken(args: &Args, cmd: &CheckArgs, source: &dyn Source, e: Error) -> Result<ExitCode> {
+    match e {
+        Error::Config(diagnostics) => {
             // A broken configuration: show where, and stop (exit 2).
             let cause = Error::Config(diagnostics.clone()).to_string();
             let config_text = source
@@ -84,20 +162,19 @@ fn run_on(
                 &pmo::rules::catalogue(&pmo::config::Config::default()),
             ))?;
             noteln!("pmo: {}", pmo::escape::terminal(&cause));
-            return Ok(ExitCode::from(2));
+            Ok(ExitCode::from(2))
         }
-        Err(e) => return Err(e.into()),
-    };
-    let report = match judged {
-        None => {
-            // The engine an editor's server keeps, run once.
-            let mut engine = Engine::new(repo, args.today());
-            let report = engine.report();
-            repo = engine.into_repository();
-            report
-        }
-        Some(judged) => changed_since(args, judged, source, &mut repo)?,
-    };
+        e => Err(e.into()),
+    }
+}
+
+/// Print `report` on the documents of `repo`; exit 1 when it fails the check.
+fn finish(
+    args: &Args,
+    cmd: &CheckArgs,
+    report: &Report,
+    repo: pmo::repository::Repository,
+) -> Result<ExitCode> {
     let texts = |path: &str| repo.text(path).map(str::to_owned);
     let files: Vec<&str> = std::iter::once(pmo::config::FILE)
         .chain(repo.files.iter().map(|f| f.path.as_str()))
@@ -105,8 +182,16 @@ fn run_on(
     let docs = repo.config.docs_url.as_deref().unwrap_or(render::DOCS_URL);
     let catalogue = pmo::rules::catalogue(&repo.config);
     super::print(&render_report(
-        args, cmd, &report, &texts, &files, docs, &catalogue,
+        args, cmd, report, &texts, &files, docs, &catalogue,
     ))?;
+    let fixable = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .count();
+    if fixable > 0 && !cmd.fix && !args.quiet && matches!(cmd.format, CheckFormat::Human) {
+        noteln!("pmo: {fixable} of these can be fixed with `pmo check --fix` (`--diff` shows how)");
+    }
     let failed =
         report.count(Severity::Error) > 0 || (cmd.strict && report.count(Severity::Warning) > 0);
     // The process ends here: freeing a large repository's every node one by one would

@@ -55,6 +55,7 @@ pub fn run() -> ExitCode {
         Command::Schema(c) => docs::schema(&args, c),
         Command::Rules(c) => docs::rules(&args, c),
         Command::Explain(c) => docs::explain(&args, c),
+        Command::Lsp => lsp(&args),
     };
     match result {
         Ok(code) => code,
@@ -64,6 +65,16 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `pmo lsp`: serve the editor on stdin and stdout until it says exit.
+fn lsp(args: &Args) -> anyhow::Result<ExitCode> {
+    let (connection, threads) = lsp_server::Connection::stdio();
+    pmo::lsp::serve(&connection, &args.start_dir(), args.today)
+        .map_err(|e| anyhow::anyhow!("language server: {e}"))?;
+    drop(connection);
+    threads.join()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Run `f` on the documents `--rev` names (read from git, no checkout), else on the

@@ -184,6 +184,15 @@ impl Spans {
     }
 }
 
+/// The value at `path` in `root`, when the path is in it.
+pub fn value_in<'v>(root: &'v Value, path: &[Seg<'_>]) -> Option<&'v Value> {
+    path.iter().try_fold(root, |value, seg| match (seg, value) {
+        (Seg::Key(k), Value::Object(map)) => map.get(*k),
+        (Seg::Index(i), Value::Array(items)) => items.get(*i),
+        _ => None,
+    })
+}
+
 /// Parse a JSON pointer (`/a/0/b`) into path segments. Numeric segments are indexes;
 /// [`Spans::locate`] only treats them as such inside a sequence.
 pub fn pointer_segments(pointer: &str) -> Vec<String> {

@@ -46,5 +46,13 @@ fn diagnostic(d: &Diagnostic) -> Value {
             .collect();
         m.insert("related".into(), Value::Array(related));
     }
+    if let Some(fix) = &d.fix {
+        let edits: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| json!({"line": e.span.start.line, "column": e.span.start.column, "end_line": e.span.end.line, "end_column": e.span.end.column, "old": e.old, "new": e.new}))
+            .collect();
+        m.insert("fix".into(), json!({"title": fix.title, "edits": edits}));
+    }
     Value::Object(m)
 }

@@ -59,6 +59,11 @@ impl Repository {
         Some(&self.files[i].text)
     }
 
+    /// The schemas its documents are checked against, overlays applied.
+    pub fn schemas(&self) -> &Schemas {
+        &self.reader.schemas
+    }
+
     pub fn path(&self, doc: &Document) -> &str {
         &self.files[doc.file].path
     }

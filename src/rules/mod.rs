@@ -283,21 +283,26 @@ pub fn markdown(all: &[Rule<'_>]) -> String {
         );
     }
     for r in all {
-        let (name, summary, doc) = words(r);
-        // A built-in name is code; an organisation's is escaped text, which a code span
-        // would show with its escapes.
-        let name = if r.code.is_org() {
-            name.into_owned()
-        } else {
-            format!("`{name}`")
-        };
-        out += &format!(
-            "\n## {}\n\n{name} · default severity: **{}**\n\n{summary}\n\n{doc}\n",
-            r.code,
-            r.severity.as_str(),
-        );
+        out += &format!("\n## {}\n\n{}", r.code, explanation(r));
     }
     out
+}
+
+/// One rule's name, severity, summary and documentation as Markdown: its section of
+/// `docs/rules.md`, and what an editor shows on hover.
+pub fn explanation(r: &Rule<'_>) -> String {
+    let (name, summary, doc) = words(r);
+    // A built-in name is code; an organisation's is escaped text, which a code span
+    // would show with its escapes.
+    let name = if r.code.is_org() {
+        name.into_owned()
+    } else {
+        format!("`{name}`")
+    };
+    format!(
+        "{name} · default severity: **{}**\n\n{summary}\n\n{doc}\n",
+        r.severity.as_str()
+    )
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@ use super::{Context, Reads};
 use crate::code::Code;
 use crate::config::FILE;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::fix::{self, Fix};
 use crate::model::Kind;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, near};
 
 pub static RULE: Rule = Rule {
     code: Code::R002,
@@ -41,7 +42,13 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let field = r.field();
-            let help = did_you_mean(&r.id, ctx.ids_of(r.target)).unwrap_or_else(|| {
+            let near = near(&r.id, ctx.ids_of(r.target));
+            let span = doc.span(r.path());
+            let fix = near
+                .only()
+                .filter(|id| fix::plain(id))
+                .map(|id| Fix::replace(span, &r.id, id));
+            let help = near.did_you_mean().unwrap_or_else(|| {
                 format!(
                     "create the {} with `pmo new {}` or correct the id",
                     r.target, r.target
@@ -54,9 +61,10 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.target
             );
             out.push(
-                ctx.diagnostic(&RULE, doc, doc.span(r.path()), message)
+                ctx.diagnostic(&RULE, doc, span, message)
                     .concerning(&r.id)
-                    .help(help),
+                    .help(help)
+                    .fix(fix),
             );
         }
     }

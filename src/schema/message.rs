@@ -1,10 +1,11 @@
 //! Schema violations in governance terms: which field, what is wrong, what is allowed.
 
-use super::navigate::{description, known_properties};
+use super::navigate::{at_path, description, known_properties};
 use super::s001_schema_violation as s001;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::fix::{self, Edit, Fix};
 use crate::parse::{Seg, Spans};
-use crate::suggest::{did_you_mean, list};
+use crate::suggest::{did_you_mean, list, only_close};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as E};
 use jsonschema::paths::LocationSegment;
@@ -92,18 +93,30 @@ fn describe_at(
                 false => format!("`{field}` is missing required field `{name}`"),
             };
             let help = format!("add `{name}:`{}", what.unwrap_or_default());
-            one(
-                spans.mapping_at(root, path.iter().copied()),
-                message,
-                Some(help),
-            )
+            let fix = add_default(root, spans, schema, path, name);
+            vec![
+                s001::finding(file, spans.mapping_at(root, path.iter().copied()), message)
+                    .help(help)
+                    .fix(fix),
+            ]
         }
         E::AdditionalProperties { unexpected } | E::UnevaluatedProperties { unexpected } => {
             let known = known_properties(schema, path);
+            let present = |name: &str| {
+                crate::parse::spans::value_in(root, path).is_some_and(|v| v.get(name).is_some())
+            };
+            // A rename is certain when one field is close, it is not there already, and
+            // no other unknown field of the mapping would take the same name.
+            let renames: Vec<Option<&str>> = unexpected
+                .iter()
+                .map(|name| only_close(name, known.iter().copied()).filter(|c| !present(c)))
+                .collect();
+            let unique = |c: &str| renames.iter().filter(|r| **r == Some(c)).count() == 1;
             unexpected
                 .iter()
+                .zip(&renames)
                 .take(limit)
-                .map(|name| {
+                .map(|(name, rename)| {
                     let mut full = path.to_vec();
                     full.push(Seg::Key(name));
                     let span = spans.key_at(root, full.iter().copied());
@@ -119,7 +132,10 @@ fn describe_at(
                             )
                         })
                     });
-                    s001::finding(file, span, message).maybe_help(help)
+                    let fix = rename
+                        .filter(|c| unique(c) && fix::plain(c))
+                        .map(|c| Fix::replace(span, name, c));
+                    s001::finding(file, span, message).maybe_help(help).fix(fix)
                 })
                 .collect()
         }
@@ -132,11 +148,24 @@ fn describe_at(
             let help = instance
                 .as_str()
                 .and_then(|s| did_you_mean(s, allowed.iter().copied()));
-            one(
-                value_span(),
-                format!("`{field}` is {found}, expected one of {}", list(&allowed)),
-                help,
-            )
+            let span = value_span();
+            // Only a difference of case is certain: `Open` is `open`.
+            let fix = instance.as_str().and_then(|s| {
+                let mut same = allowed.iter().filter(|a| a.eq_ignore_ascii_case(s));
+                match (same.next(), same.next()) {
+                    (Some(one), None) if fix::plain(one) => Some(Fix::replace(span, s, one)),
+                    _ => None,
+                }
+            });
+            vec![
+                s001::finding(
+                    file,
+                    span,
+                    format!("`{field}` is {found}, expected one of {}", list(&allowed)),
+                )
+                .maybe_help(help)
+                .fix(fix),
+            ]
         }
         E::Constant { expected_value } => {
             // `"1"` for `1`: shown alike, so say which is text and how to fix it.
@@ -226,14 +255,76 @@ fn describe_at(
         }
         E::Format { format } if format == "date" => {
             let text = instance.as_str().unwrap_or_default();
-            one(
-                value_span(),
-                format!("`{field}` is not a calendar date: {}", date_problem(text)),
-                Some("write dates as YYYY-MM-DD, e.g. 2026-11-20".into()),
-            )
+            let span = value_span();
+            let fix = fix::date(text).map(|date| Fix::replace(span, text, &date));
+            vec![
+                s001::finding(
+                    file,
+                    span,
+                    format!("`{field}` is not a calendar date: {}", date_problem(text)),
+                )
+                .help("write dates as YYYY-MM-DD, e.g. 2026-11-20")
+                .fix(fix),
+            ]
         }
         _ => one(value_span(), format!("`{field}`: {}", error.masked()), None),
     }
+}
+
+/// The missing field `name` of the mapping at `path` with the default its schema
+/// documents, written as a line after the mapping's last field, at its indentation. None
+/// for a flow mapping (`{a: 1}`), an empty one, or a field without a plain default.
+fn add_default(
+    root: &Value,
+    spans: &Spans,
+    schema: &Value,
+    path: &[Seg<'_>],
+    name: &str,
+) -> Option<Fix> {
+    let mut full = path.to_vec();
+    full.push(Seg::Key(name));
+    let default = at_path(schema, &full)
+        .into_iter()
+        .find_map(|n| n.get("default"))?;
+    let default = match default {
+        Value::String(s) if fix::plain(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    let map = crate::parse::spans::value_in(root, path)?.as_object()?;
+    let mapping = spans.locate(root, path.iter().copied())?;
+    if mapping.alias() {
+        return None;
+    }
+    let mapping = mapping.span;
+    let first = spans.mapping_at(root, path.iter().copied());
+    // A block mapping starts at its first key; a flow mapping at its brace.
+    if map.is_empty() || first.start != mapping.start {
+        return None;
+    }
+    let last = map.keys().next_back()?;
+    full.pop();
+    full.push(Seg::Key(last));
+    let end = spans.locate(root, full.iter().copied())?.span.end;
+    let line = if end.column == 1 {
+        end.line
+    } else {
+        end.line + 1
+    };
+    let at = Span::at(line, 1);
+    let indent = " ".repeat(first.start.column as usize - 1);
+    Some(Fix {
+        title: format!("add `{name}: {default}`"),
+        edits: vec![Edit {
+            span: Span {
+                start: at.start,
+                end: at.start,
+            },
+            old: String::new(),
+            new: format!("{indent}{name}: {default}\n"),
+        }],
+    })
 }
 
 /// `baseline.budget`, `milestones[1].baseline`; `document` for the root.

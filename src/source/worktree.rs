@@ -1,7 +1,7 @@
 //! The working tree: a directory on disk, walked with git's ignore rules.
 
 use super::file::{self, Unread};
-use super::{Ignores, Source, Visit, holds_config, is_document_path};
+use super::{Ignores, Source, Visit, holds_config, is_document_path, is_hidden};
 use crate::Error;
 use globset::GlobSet;
 use std::cell::RefCell;
@@ -44,6 +44,43 @@ impl Worktree {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether the walk visits `rel` (below the root): not hidden, and not ignored by the
+    /// `.gitignore` files on its way nor by `.git/info/exclude`, which apply inside a git
+    /// work tree, as the walk applies them. (The user's global ignore file is not read.)
+    /// For a file that appears after the walk, such as one an editor creates.
+    pub fn walks(&self, rel: &str) -> bool {
+        if is_hidden(rel) {
+            return false;
+        }
+        let Some(top) = self.root.ancestors().find(|d| d.join(".git").exists()) else {
+            return true;
+        };
+        let full = self.root.join(rel);
+        let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+        // Each folder from the top of the work tree to the file's, with its rules; git's
+        // exclude file counts as rules of the top folder, below its `.gitignore`.
+        let mut files = Vec::new();
+        let mut dir = PathBuf::new();
+        files.push((String::new(), read(&top.join(".gitignore"))));
+        files.push((String::new(), read(&top.join(".git/info/exclude"))));
+        let Ok(below) = full.strip_prefix(top) else {
+            return true;
+        };
+        let mut parts: Vec<_> = below.components().collect();
+        parts.pop();
+        let mut folders = Vec::new();
+        for part in parts {
+            dir.push(part);
+            folders.push(top.join(&dir));
+            files.push((
+                dir.to_string_lossy().into_owned(),
+                read(&top.join(&dir).join(".gitignore")),
+            ));
+        }
+        let ignores = Ignores::new(top, files);
+        !folders.iter().any(|f| ignores.ignored(f, true)) && !ignores.ignored(&full, false)
     }
 }
 
@@ -195,8 +232,27 @@ fn describe_walk_error(e: &ignore::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::Worktree;
     use super::relative;
     use std::path::Path;
+
+    #[test]
+    fn a_new_file_is_walked_unless_git_would_ignore_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("gov");
+        std::fs::create_dir_all(root.join("risks/old")).unwrap();
+        std::fs::write(root.join("risks/.gitignore"), "old/\ndraft-*.yaml\n").unwrap();
+        let tree = Worktree::at(&root);
+        // Outside git, .gitignore files are not read (as the walk does not).
+        assert!(tree.walks("risks/draft-1.yaml"));
+        std::fs::create_dir_all(dir.path().join(".git/info")).unwrap();
+        std::fs::write(dir.path().join(".git/info/exclude"), "*.local.yaml\n").unwrap();
+        assert!(tree.walks("risks/r1.yaml"));
+        assert!(!tree.walks("risks/draft-1.yaml"));
+        assert!(!tree.walks("risks/old/r2.yaml"));
+        assert!(!tree.walks("people/me.local.yaml"));
+        assert!(!tree.walks(".hidden/r.yaml"));
+    }
 
     #[test]
     fn relative_paths_use_slashes_and_need_the_root() {

@@ -19,11 +19,13 @@
 //! links (the user chose it), but nothing pmo creates below it may be one.
 
 mod recover;
+mod replace;
 mod root;
 mod staging;
 
 use crate::Error;
 use recover::{recover, remove_moved};
+pub use replace::replace;
 use staging::{Identity, Journal, Staging, sync_dir, sync_fs};
 use std::collections::{HashMap, HashSet};
 use std::io::ErrorKind;

@@ -1,0 +1,393 @@
+//! `pmo lsp`: a language server over stdio on the incremental engine, so an editor shows
+//! the findings `pmo check` reports (the same codes, spans and fingerprints) as a
+//! document is typed. Requests and notifications are handled one at a time, in order;
+//! findings are made again once the notifications waiting have all been applied.
+
+mod convert;
+mod cursor;
+mod features;
+mod workspace;
+
+use crate::diagnostic::Diagnostic;
+use convert::Columns;
+use features::At;
+use jiff::civil::Date;
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types::{self as lsp, notification as note, request as req};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use workspace::Workspace;
+
+/// Serve the editor on `connection` until it asks to exit. `start`: where to look for
+/// the repository when the editor names no folder; `today`: a fixed date for the rules
+/// (else each report uses the day it is made on).
+pub fn serve(connection: &Connection, start: &Path, today: Option<Date>) -> Outcome {
+    let (id, params) = connection.initialize_start()?;
+    let params: lsp::InitializeParams = serde_json::from_value(params)?;
+    let columns = match params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+    {
+        Some(kinds) if kinds.contains(&lsp::PositionEncodingKind::UTF32) => Columns::Utf32,
+        _ => Columns::Utf16,
+    };
+    let capabilities = lsp::ServerCapabilities {
+        position_encoding: Some(match columns {
+            Columns::Utf32 => lsp::PositionEncodingKind::UTF32,
+            Columns::Utf16 => lsp::PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
+            lsp::TextDocumentSyncKind::FULL,
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![":".into(), " ".into(), "[".into(), ",".into()]),
+            ..Default::default()
+        }),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Simple(true)),
+        ..Default::default()
+    };
+    let result = lsp::InitializeResult {
+        capabilities,
+        server_info: Some(lsp::ServerInfo {
+            name: "pmo".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+    };
+    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    // Editors that predate workspace folders send only the root.
+    #[allow(deprecated)]
+    let root = params.root_uri.as_ref();
+    let folder = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| &f.uri)
+        .or(root)
+        .and_then(convert::path_of)
+        .unwrap_or_else(|| start.to_path_buf());
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files)
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    let mut server = Server {
+        connection,
+        columns,
+        today,
+        workspace: Workspace::discover(&folder, today).ok(),
+        published: HashMap::new(),
+        dirty: true,
+        requests: 0,
+    };
+    if watch {
+        server.watch_files()?;
+    }
+    server.run()
+}
+
+/// What ends the server: the connection or the protocol failed.
+pub type Outcome<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+struct Server<'c> {
+    connection: &'c Connection,
+    columns: Columns,
+    today: Option<Date>,
+    /// `None` until a repository is found (from the folder, or an opened file's).
+    workspace: Option<Workspace>,
+    /// The findings last sent for each file.
+    published: HashMap<String, Vec<Diagnostic>>,
+    /// Files changed since findings were last sent.
+    dirty: bool,
+    requests: i32,
+}
+
+impl Server<'_> {
+    fn run(&mut self) -> Outcome {
+        loop {
+            // Findings are sent when no message is waiting: a burst of changes is
+            // checked once.
+            if self.dirty && self.connection.receiver.is_empty() {
+                self.publish()?;
+            }
+            let Ok(message) = self.connection.receiver.recv() else {
+                return Ok(());
+            };
+            match message {
+                Message::Request(request) => {
+                    if self.connection.handle_shutdown(&request)? {
+                        return Ok(());
+                    }
+                    let id = request.id.clone();
+                    let response = match self.request(request) {
+                        Ok(value) => Response::new_ok(id, value),
+                        Err(e) => Response::new_err(
+                            id,
+                            lsp_server::ErrorCode::InvalidParams as i32,
+                            e.to_string(),
+                        ),
+                    };
+                    self.connection.sender.send(response.into())?;
+                }
+                Message::Notification(n) => self.notification(n)?,
+                // The answer to a registration: nothing to do.
+                Message::Response(_) => {}
+            }
+        }
+    }
+
+    /// Ask the editor to report changes of the files the repository reads.
+    fn watch_files(&mut self) -> Outcome {
+        let watchers = ["**/*.yaml", "**/*.yml", "**/.gitignore", "**/schema/*.json"]
+            .iter()
+            .map(|glob| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String((*glob).into()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let params = lsp::RegistrationParams {
+            registrations: vec![lsp::Registration {
+                id: "pmo-files".into(),
+                method: <note::DidChangeWatchedFiles as lsp::notification::Notification>::METHOD
+                    .into(),
+                register_options: Some(serde_json::to_value(options)?),
+            }],
+        };
+        self.requests += 1;
+        let request = Request::new(
+            RequestId::from(self.requests),
+            <req::RegisterCapability as lsp::request::Request>::METHOD.into(),
+            params,
+        );
+        self.connection.sender.send(request.into())?;
+        Ok(())
+    }
+
+    /// The workspace and the path below its root of a file URI; a repository is looked
+    /// for around the file when there is none yet.
+    fn locate(&mut self, uri: &lsp::Uri) -> Option<(&mut Workspace, String)> {
+        let path = convert::path_of(uri)?;
+        if self.workspace.is_none() {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            self.workspace = Workspace::discover(&dir, self.today).ok();
+            self.dirty = true;
+        }
+        let ws = self.workspace.as_mut()?;
+        let rel = ws.relative(&path)?;
+        Some((ws, rel))
+    }
+
+    fn notification(&mut self, n: Notification) -> Outcome {
+        use lsp::notification::Notification as _;
+        match n.method.as_str() {
+            note::DidOpenTextDocument::METHOD => {
+                let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
+                if let Some((ws, rel)) = self.locate(&p.text_document.uri) {
+                    ws.open(rel, p.text_document.text);
+                    self.dirty = true;
+                }
+            }
+            note::DidChangeTextDocument::METHOD => {
+                let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(n.params)?;
+                // Whole texts only (the sync kind announced): the last one counts.
+                if let Some(change) = p.content_changes.into_iter().last()
+                    && let Some((ws, rel)) = self.locate(&p.text_document.uri)
+                {
+                    ws.open(rel, change.text);
+                    self.dirty = true;
+                }
+            }
+            note::DidCloseTextDocument::METHOD => {
+                let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
+                if let Some((ws, rel)) = self.locate(&p.text_document.uri) {
+                    ws.close(&rel);
+                    self.dirty = true;
+                }
+            }
+            note::DidChangeWatchedFiles::METHOD => {
+                let p: lsp::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                for change in p.changes {
+                    if let Some((ws, rel)) = self.locate(&change.uri) {
+                        ws.changed_on_disk(&rel);
+                        self.dirty = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn request(&mut self, request: Request) -> Outcome<Value> {
+        use lsp::request::Request as _;
+        // Answers read the findings as they are after every change so far.
+        if self.dirty {
+            self.publish()?;
+        }
+        let columns = self.columns;
+        let Some(ws) = self.workspace.as_ref() else {
+            return Ok(Value::Null);
+        };
+        let docs = docs_url(ws);
+        let at = |ws: &Workspace, uri: &lsp::Uri| -> Option<(String, String)> {
+            let rel = ws.relative(&convert::path_of(uri)?)?;
+            let text = ws.text(&rel)?;
+            Some((rel, text))
+        };
+        let value = match request.method.as_str() {
+            req::HoverRequest::METHOD => {
+                let p: lsp::HoverParams = serde_json::from_value(request.params)?;
+                let uri = &p.text_document_position_params.text_document.uri;
+                let Some((rel, text)) = at(ws, uri) else {
+                    return Ok(Value::Null);
+                };
+                let position = p.text_document_position_params.position;
+                let at = At {
+                    path: &rel,
+                    text: &text,
+                    uri,
+                    columns,
+                };
+                serde_json::to_value(features::hover(
+                    &at,
+                    position,
+                    ws.findings(),
+                    ws.repository(),
+                ))?
+            }
+            req::Completion::METHOD => {
+                let p: lsp::CompletionParams = serde_json::from_value(request.params)?;
+                let uri = &p.text_document_position.text_document.uri;
+                let (Some((rel, text)), Some(repo)) = (at(ws, uri), ws.repository()) else {
+                    return Ok(Value::Null);
+                };
+                let at = At {
+                    path: &rel,
+                    text: &text,
+                    uri,
+                    columns,
+                };
+                serde_json::to_value(features::complete(
+                    &at,
+                    p.text_document_position.position,
+                    repo,
+                ))?
+            }
+            req::GotoDefinition::METHOD => {
+                let p: lsp::GotoDefinitionParams = serde_json::from_value(request.params)?;
+                let uri = &p.text_document_position_params.text_document.uri;
+                let (Some((rel, text)), Some(repo)) = (at(ws, uri), ws.repository()) else {
+                    return Ok(Value::Null);
+                };
+                let root = ws.root().to_path_buf();
+                let at = At {
+                    path: &rel,
+                    text: &text,
+                    uri,
+                    columns,
+                };
+                let location = features::definition(
+                    &at,
+                    p.text_document_position_params.position,
+                    repo,
+                    columns,
+                    |path| convert::uri_of(&join(&root, path)),
+                );
+                serde_json::to_value(location.map(lsp::GotoDefinitionResponse::Scalar))?
+            }
+            req::CodeActionRequest::METHOD => {
+                let p: lsp::CodeActionParams = serde_json::from_value(request.params)?;
+                let uri = &p.text_document.uri;
+                let Some((rel, text)) = at(ws, uri) else {
+                    return Ok(Value::Null);
+                };
+                let at = At {
+                    path: &rel,
+                    text: &text,
+                    uri,
+                    columns,
+                };
+                serde_json::to_value(features::actions(&at, p.range, ws.findings(), &docs))?
+            }
+            _ => Value::Null,
+        };
+        Ok(value)
+    }
+
+    /// Send the findings of every file whose findings changed since they were last sent
+    /// (an empty list clears a file's).
+    fn publish(&mut self) -> Outcome {
+        self.dirty = false;
+        let Some(ws) = self.workspace.as_mut() else {
+            return Ok(());
+        };
+        let mut now: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+        for d in &ws.report().diagnostics {
+            now.entry(d.file.clone()).or_default().push(d.clone());
+        }
+        let mut files: Vec<&String> = now.keys().chain(self.published.keys()).collect();
+        files.sort();
+        files.dedup();
+        let docs = docs_url(ws);
+        let root = ws.root().to_path_buf();
+        let mut texts: HashMap<String, String> = HashMap::new();
+        let mut text = |ws: &Workspace, path: &str| -> String {
+            texts
+                .entry(path.to_owned())
+                .or_insert_with(|| ws.text(path).unwrap_or_default())
+                .clone()
+        };
+        for file in files {
+            let found = now.get(file).map(Vec::as_slice).unwrap_or_default();
+            if self
+                .published
+                .get(file)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                == found
+            {
+                continue;
+            }
+            let own = text(ws, file);
+            let diagnostics = found
+                .iter()
+                .map(|d| {
+                    convert::diagnostic(d, &own, self.columns, &docs, |other| {
+                        Some((convert::uri_of(&join(&root, other)), text(ws, other)))
+                    })
+                })
+                .collect();
+            let params = lsp::PublishDiagnosticsParams {
+                uri: convert::uri_of(&join(&root, file)),
+                diagnostics,
+                version: None,
+            };
+            let method = <note::PublishDiagnostics as lsp::notification::Notification>::METHOD;
+            self.connection
+                .sender
+                .send(Notification::new(method.into(), params).into())?;
+        }
+        self.published = now;
+        Ok(())
+    }
+}
+
+/// Where a finding's code links to: pmo.yaml `docs_url`, else the rule catalogue.
+fn docs_url(ws: &Workspace) -> String {
+    ws.repository()
+        .and_then(|r| r.config.docs_url.clone())
+        .unwrap_or_else(|| crate::render::DOCS_URL.to_owned())
+}
+
+/// A path below the root on disk.
+fn join(root: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .fold(root.to_path_buf(), |p, part| p.join(part))
+}

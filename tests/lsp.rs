@@ -1,0 +1,301 @@
+//! `pmo lsp` spoken to as an editor speaks to it: JSON-RPC over the process's stdin and
+//! stdout. Its findings are the CLI's (codes, ranges, fingerprints); hovers, completions,
+//! definitions and code actions answer from the buffers as typed, unsaved ones included.
+
+mod common;
+
+use common::Repo;
+use lsp_server::{Message, Notification, Request, RequestId, Response};
+use serde_json::{Value, json};
+use std::io::BufReader;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::Duration;
+
+const PERSON: &str = "kind: person\nid: carol\nname: Carol Jones\n";
+const PROJECT: &str = "kind: project\nid: p1\ntitle: P1\nsponsor: carol\nmanager: carol\nstate: proposed\nphase: initiation\n";
+/// A title outside the basic plane (two UTF-16 units) before the findings' columns.
+const RISK: &str = "kind: risk\nid: r1\nproject: p1\ntitle: \"🚀 launch\"\nownr: carol\nprobability: 3\nimpact: 3\nstatus: open\nlast_reviewed: 2026-11-01\n";
+
+struct Editor {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+    next: i32,
+    root: std::path::PathBuf,
+}
+
+impl Editor {
+    fn start(repo: &Repo) -> Editor {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pmo"))
+            .args(["--today", "2026-11-20", "lsp"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        // A server that stops answering fails the test instead of hanging it.
+        let pid = child.id();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(120));
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        });
+        Editor {
+            input: child.stdin.take().unwrap(),
+            output: BufReader::new(child.stdout.take().unwrap()),
+            child,
+            next: 0,
+            root: repo.path().canonicalize().unwrap(),
+        }
+    }
+
+    fn uri(&self, path: &str) -> String {
+        format!("file://{}/{path}", self.root.display())
+    }
+
+    fn send(&mut self, message: Message) {
+        message.write(&mut self.input).unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(Notification::new(method.into(), params).into());
+    }
+
+    /// Sends a request and returns its result, answering what the server asks meanwhile
+    /// and keeping the findings it publishes.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = RequestId::from(self.next);
+        self.send(Request::new(id.clone(), method.into(), params).into());
+        loop {
+            match self.receive() {
+                Message::Response(r) if r.id == id => {
+                    return r
+                        .response_result
+                        .unwrap_or_else(|e| panic!("{method}: {}", e.message));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn receive(&mut self) -> Message {
+        let message = Message::read(&mut self.output)
+            .unwrap()
+            .expect("the server answered");
+        if let Message::Request(r) = &message {
+            // client/registerCapability: accepted.
+            self.send(Response::new_ok(r.id.clone(), Value::Null).into());
+        }
+        message
+    }
+
+    /// The next findings published for `path`.
+    fn findings(&mut self, path: &str) -> Vec<Value> {
+        let uri = self.uri(path);
+        loop {
+            if let Message::Notification(n) = self.receive()
+                && n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == uri.as_str()
+            {
+                return n.params["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    fn open(&mut self, path: &str, text: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, path: &str, version: i32, text: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn at(&mut self, method: &str, path: &str, line: u32, character: u32) -> Value {
+        let uri = self.uri(path);
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+    }
+}
+
+fn labels(completion: &Value) -> Vec<String> {
+    let items = completion.get("items").unwrap_or(completion);
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn an_editor_session() {
+    let repo = Repo::new()
+        .file("people/carol.yaml", PERSON)
+        .file("projects/p1/project.yaml", PROJECT)
+        .file("projects/p1/risks/r1.yaml", RISK);
+    let cli = repo.check_json();
+    let mut editor = Editor::start(&repo);
+    let root = editor.uri("");
+    let init = editor.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": root.trim_end_matches('/'),
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]},
+                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+            }
+        }),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["serverInfo"]["name"], "pmo");
+    editor.notify("initialized", json!({}));
+
+    // On disk: the CLI's finding, at the same place (UTF-16 columns) with its fingerprint.
+    let risk = "projects/p1/risks/r1.yaml";
+    let found = editor.findings(risk);
+    let want = cli["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), want.len(), "{found:#?}");
+    for (lsp, cli) in found.iter().zip(want) {
+        assert_eq!(lsp["code"], cli["code"]);
+        assert_eq!(lsp["data"]["fingerprint"], cli["fingerprint"]);
+        assert_eq!(
+            lsp["range"]["start"]["line"],
+            cli["line"].as_u64().unwrap() - 1
+        );
+    }
+    let unknown = &found[1];
+    assert_eq!(
+        unknown["range"]["start"],
+        json!({"line": 4, "character": 0})
+    );
+    assert_eq!(unknown["range"]["end"], json!({"line": 4, "character": 4}));
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `owner`?")
+    );
+
+    // An unsaved edit: a finding after the rocket, whose column counts two units for it.
+    let typed = RISK.replace("title: \"🚀 launch\"", "title: \"🚀 launch\"\nimpact: 9");
+    editor.change(risk, 2, &typed);
+    let found = editor.findings(risk);
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"P004"), "{found:#?}");
+
+    editor.change(risk, 3, RISK);
+    assert_eq!(editor.findings(risk).len(), want.len());
+
+    // Hover on the finding: its message and the rule's explanation.
+    let hover = editor.at("textDocument/hover", risk, 4, 2);
+    let text = hover["contents"]["value"].as_str().unwrap();
+    // Document text is escaped: a backtick is an entity, shown as itself.
+    assert!(
+        text.contains("**S001** error: unknown field &#96;ownr&#96;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`schema-violation` · default severity"),
+        "{text}"
+    );
+
+    // The fix as a code action.
+    let actions = editor.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": editor.uri(risk)},
+            "range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    assert_eq!(actions[0]["title"], "replace `ownr` with `owner`");
+    let edits = &actions[0]["edit"]["changes"][editor.uri(risk)];
+    assert_eq!(
+        edits,
+        &json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 4}}, "newText": "owner"}])
+    );
+
+    // Completion of a person where a field takes one, and of a schema's values.
+    let typing = RISK
+        .replace("ownr: carol", "owner: ca")
+        .replace("status: open", "status: ");
+    editor.change(risk, 4, &typing);
+    let people = editor.at("textDocument/completion", risk, 4, 9);
+    assert_eq!(labels(&people), ["carol"]);
+    assert_eq!(people["items"][0]["detail"], "Carol Jones");
+    let states = editor.at("textDocument/completion", risk, 7, 8);
+    assert_eq!(labels(&states), ["open", "closed"]);
+
+    // Go to the referenced document.
+    editor.change(risk, 5, &RISK.replace("ownr", "owner"));
+    assert_eq!(editor.findings(risk), Vec::<Value>::new());
+    let location = editor.at("textDocument/definition", risk, 4, 9);
+    assert_eq!(location["uri"], editor.uri("people/carol.yaml"));
+    assert_eq!(
+        location["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+
+    // A buffer of a file not on disk counts: r1 is now a duplicate of its id (the copy
+    // comes first in path order), until the buffer is closed.
+    let copy = "projects/p1/risks/r1-copy.yaml";
+    editor.open(copy, &RISK.replace("ownr", "owner"));
+    let found = editor.findings(risk);
+    assert_eq!(found[0]["code"], "R001", "{found:#?}");
+    let related = &found[0]["relatedInformation"][0]["location"]["uri"];
+    assert_eq!(related, &json!(editor.uri(copy)));
+    editor.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": editor.uri(copy)}}),
+    );
+    assert_eq!(editor.findings(risk), Vec::<Value>::new());
+
+    // A file written on disk by another program is picked up; one git ignores is not
+    // (`dan` would match `d`).
+    std::fs::write(
+        repo.join("people/dave.yaml"),
+        "kind: person\nid: dave\nname: Dave\n",
+    )
+    .unwrap();
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    std::fs::write(repo.join("people/.gitignore"), "draft-*.yaml\n").unwrap();
+    std::fs::write(repo.join("people/draft-x.yaml"), "kind: person\nid: dan\n").unwrap();
+    let changes: Vec<Value> = ["people/dave.yaml", "people/draft-x.yaml"]
+        .iter()
+        .map(|p| json!({"uri": editor.uri(p), "type": 1}))
+        .collect();
+    editor.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": changes}),
+    );
+    editor.change(risk, 6, &RISK.replace("ownr: carol", "owner: d"));
+    let people = editor.at("textDocument/completion", risk, 4, 8);
+    assert_eq!(labels(&people), ["dave"]);
+
+    // pmo.yaml edited in the editor: its findings, then none again.
+    editor.open(
+        "pmo.yaml",
+        "version: 1\nroles: [sponsor, ccb]\nwaivers: 3\n",
+    );
+    let found = editor.findings("pmo.yaml");
+    assert_eq!(found[0]["code"], "S001", "{found:#?}");
+    assert_eq!(found[0]["message"], "`waivers` must be a list, found `3`");
+    editor.change("pmo.yaml", 2, common::CONFIG);
+    assert_eq!(editor.findings("pmo.yaml"), Vec::<Value>::new());
+
+    assert_eq!(editor.request("shutdown", Value::Null), Value::Null);
+    editor.notify("exit", Value::Null);
+    let status = editor.child.wait().unwrap();
+    assert!(status.success());
+}
