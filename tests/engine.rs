@@ -287,6 +287,34 @@ fn an_edit_updates_the_findings_it_causes_in_other_files() {
         "status: closed",
         "status: open",
     );
+    // Allocations: a person over capacity through one project's edit, a person moved
+    // between allocations, a project that stops running, a capacity lowered.
+    s.replace(
+        apollo,
+        "{person: grace, fte: 0.5",
+        "{person: grace, fte: 0.9",
+    );
+    s.replace(
+        apollo,
+        "{person: ines, fte: 0.4",
+        "{person: henrik, fte: 0.4",
+    );
+    s.replace(
+        apollo,
+        "{person: henrik, fte: 0.4",
+        "{person: ines, fte: 0.4",
+    );
+    s.replace("people/ines.yaml", "capacity: 0.8", "capacity: 0.5");
+    s.replace(
+        "projects/hermes/project.yaml",
+        "state: active",
+        "state: closed",
+    );
+    s.replace(
+        "projects/hermes/project.yaml",
+        "state: closed",
+        "state: on_hold",
+    );
     for risk in [
         "apollo-cross-sell",
         "apollo-data-quality",

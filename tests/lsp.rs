@@ -291,11 +291,96 @@ fn an_editor_session() {
     let found = editor.findings("pmo.yaml");
     assert_eq!(found[0]["code"], "S001", "{found:#?}");
     assert_eq!(found[0]["message"], "`waivers` must be a list, found `3`");
-    editor.change("pmo.yaml", 2, common::CONFIG);
+    editor.change(
+        "pmo.yaml",
+        2,
+        &format!("{}rules:\n  K002: error\n", common::CONFIG),
+    );
     assert_eq!(editor.findings("pmo.yaml"), Vec::<Value>::new());
+    // Hover on a rule code: the rule; on a reference: the document it names.
+    let hover = editor.at("textDocument/hover", "pmo.yaml", 3, 3);
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**K002** `risk-not-reviewed`"), "{text}");
+    editor.change(risk, 7, &RISK.replace("ownr", "owner"));
+    let hover = editor.at("textDocument/hover", risk, 4, 10);
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert_eq!(text, "person `carol`: Carol Jones\n\npeople/carol.yaml");
 
     assert_eq!(editor.request("shutdown", Value::Null), Value::Null);
     editor.notify("exit", Value::Null);
     let status = editor.child.wait().unwrap();
     assert!(status.success());
+}
+
+/// `pmo schema --yaml-ls DIR` maps every document of the example to the schema of its
+/// kind, in files `pmo schema -o DIR` wrote.
+#[test]
+fn yaml_language_server_settings_map_the_layout_to_the_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("acme");
+    common::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
+        &root,
+    );
+    let pmo = |args: &[&str]| {
+        common::succeeds(
+            assert_cmd::Command::cargo_bin("pmo")
+                .unwrap()
+                .arg("-C")
+                .arg(&root)
+                .args(args),
+        )
+    };
+    pmo(&["schema", "-o", ".pmo-schemas"]);
+    let settings: Value =
+        serde_json::from_str(&pmo(&["schema", "--yaml-ls", ".pmo-schemas/"])).unwrap();
+    let map = settings["yaml.schemas"].as_object().unwrap();
+    let globs: Vec<(String, globset::GlobMatcher)> = map
+        .iter()
+        .flat_map(|(schema, globs)| {
+            assert!(root.join(schema).is_file(), "{schema} was not written");
+            let schema = schema.clone();
+            globs.as_array().unwrap().iter().map(move |g| {
+                let glob = globset::GlobBuilder::new(g.as_str().unwrap())
+                    .literal_separator(true)
+                    .build()
+                    .unwrap();
+                (schema.clone(), glob.compile_matcher())
+            })
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() && !rel.starts_with('.') && rel != "templates" {
+                stack.push(path);
+            } else if rel.ends_with(".yaml") {
+                files.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    assert!(files.len() > 30);
+    for (rel, text) in files {
+        let schemas: Vec<&str> = globs
+            .iter()
+            .filter(|(_, g)| g.is_match(&rel))
+            .map(|(s, _)| s.as_str())
+            .collect();
+        let kind = text
+            .lines()
+            .find_map(|l| l.strip_prefix("kind: "))
+            .unwrap_or("pmo");
+        assert_eq!(
+            schemas,
+            [format!(".pmo-schemas/{kind}.schema.json")],
+            "{rel}"
+        );
+    }
 }

@@ -146,6 +146,8 @@ struct Touched {
     people: bool,
     /// The projects whose documents changed (a project's own id, or a `project`).
     projects: FxHashSet<String>,
+    /// The people an edited project allocates, before or after the edit.
+    allocated: FxHashSet<String>,
 }
 
 impl Touched {
@@ -162,6 +164,12 @@ impl Touched {
             if let Some(project) = project_of(doc) {
                 self.projects.insert(project.to_owned());
             }
+            if doc.kind == Kind::Project {
+                let people = doc.value.get("allocations").and_then(|a| a.as_array());
+                let ids = people.into_iter().flatten().filter_map(|a| a.get("person"));
+                self.allocated
+                    .extend(ids.filter_map(|p| p.as_str()).map(str::to_owned));
+            }
         }
     }
 
@@ -169,7 +177,7 @@ impl Touched {
     fn everywhere(&self, reads: Reads) -> bool {
         match reads {
             Reads::Document => false,
-            Reads::Ids | Reads::Project => self.ids,
+            Reads::Ids | Reads::Project | Reads::Allocations => self.ids,
             Reads::People => self.ids || self.people,
             Reads::Portfolio => true,
         }
@@ -212,6 +220,14 @@ impl Touched {
                 }
             }
         }
+        // The people the edited projects allocate.
+        files.extend(
+            self.allocated
+                .iter()
+                .filter_map(|id| ctx.get(id))
+                .filter(|d| d.kind == Kind::Person)
+                .map(|d| d.file),
+        );
         files.sort_unstable();
         files.dedup();
         let docs = files

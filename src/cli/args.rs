@@ -322,6 +322,11 @@ pub struct SchemaArgs {
     /// Write the schema (or, without KIND, every schema) as files into DIR instead.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Print the yaml-language-server settings (`yaml.schemas`) that map each folder of
+    /// the suggested layout to its schema file in DIR, where `-o DIR` wrote them (DIR as
+    /// the editor sees it from the repository's root).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["kind", "out"])]
+    pub yaml_ls: Option<String>,
 }
 
 #[derive(clap::Args)]

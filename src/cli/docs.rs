@@ -7,6 +7,9 @@ use pmo::schema;
 use std::process::ExitCode;
 
 pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
+    if let Some(dir) = &cmd.yaml_ls {
+        return yaml_ls(dir);
+    }
     let names: Vec<&str> = schema::BUILTIN
         .iter()
         .map(|(f, _)| f.trim_end_matches(".schema.json"))
@@ -60,6 +63,27 @@ pub fn schema(args: &Args, cmd: &SchemaArgs) -> Result<ExitCode> {
     for path in set.write()? {
         super::print(&format!("{}\n", path.display()))?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pmo schema --yaml-ls DIR`: the `yaml.schemas` setting of the YAML language server,
+/// each schema file of DIR with the globs of the files of its kind.
+fn yaml_ls(dir: &str) -> Result<ExitCode> {
+    let dir = dir.trim_end_matches('/');
+    let mut map = serde_json::Map::new();
+    map.insert(
+        format!("{dir}/pmo.schema.json"),
+        serde_json::json!([pmo::config::FILE]),
+    );
+    for kind in pmo::model::Kind::ALL {
+        let globs = pmo::scaffold::layout_globs(kind);
+        map.insert(
+            format!("{dir}/{kind}.schema.json"),
+            serde_json::json!(globs),
+        );
+    }
+    let settings = serde_json::json!({ "yaml.schemas": map });
+    super::print(&(serde_json::to_string_pretty(&settings)? + "\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 

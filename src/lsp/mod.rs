@@ -328,39 +328,43 @@ impl Server<'_> {
         let Some(ws) = self.workspace.as_mut() else {
             return Ok(());
         };
-        let mut now: HashMap<String, Vec<Diagnostic>> = HashMap::new();
-        for d in &ws.report().diagnostics {
-            now.entry(d.file.clone()).or_default().push(d.clone());
+        ws.report();
+        let ws: &Workspace = ws;
+        // By file, borrowed: only the files whose findings changed are copied and sent.
+        let mut now: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
+        for d in &ws.findings().diagnostics {
+            now.entry(d.file.as_str()).or_default().push(d);
         }
-        let mut files: Vec<&String> = now.keys().chain(self.published.keys()).collect();
-        files.sort();
-        files.dedup();
+        let gone: Vec<String> = self
+            .published
+            .keys()
+            .filter(|f| !now.contains_key(f.as_str()))
+            .cloned()
+            .collect();
+        let mut changed: Vec<(&str, &[&Diagnostic])> = now
+            .iter()
+            .filter(|(file, found)| {
+                let sent = self
+                    .published
+                    .get(**file)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                sent.len() != found.len() || sent.iter().zip(found.iter()).any(|(a, b)| a != *b)
+            })
+            .map(|(file, found)| (*file, found.as_slice()))
+            .collect();
+        changed.extend(gone.iter().map(|f| (f.as_str(), &[][..])));
+        changed.sort_by_key(|(file, _)| *file);
         let docs = docs_url(ws);
         let root = ws.root().to_path_buf();
-        let mut texts: HashMap<String, String> = HashMap::new();
-        let mut text = |ws: &Workspace, path: &str| -> String {
-            texts
-                .entry(path.to_owned())
-                .or_insert_with(|| ws.text(path).unwrap_or_default())
-                .clone()
-        };
-        for file in files {
-            let found = now.get(file).map(Vec::as_slice).unwrap_or_default();
-            if self
-                .published
-                .get(file)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                == found
-            {
-                continue;
-            }
-            let own = text(ws, file);
+        let text = |path: &str| ws.text(path).unwrap_or_default();
+        for (file, found) in changed {
+            let own = text(file);
             let diagnostics = found
                 .iter()
                 .map(|d| {
                     convert::diagnostic(d, &own, self.columns, &docs, |other| {
-                        Some((convert::uri_of(&join(&root, other)), text(ws, other)))
+                        Some((convert::uri_of(&join(&root, other)), text(other)))
                     })
                 })
                 .collect();
@@ -373,8 +377,14 @@ impl Server<'_> {
             self.connection
                 .sender
                 .send(Notification::new(method.into(), params).into())?;
+            match found {
+                [] => self.published.remove(file),
+                _ => self.published.insert(
+                    file.to_owned(),
+                    found.iter().map(|d| (*d).clone()).collect(),
+                ),
+            };
         }
-        self.published = now;
         Ok(())
     }
 }

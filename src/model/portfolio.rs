@@ -137,6 +137,11 @@ impl<'a> Portfolio<'a> {
         self.projects().iter().filter(|(_, p)| p.state.is_running())
     }
 
+    /// Every schema-valid project, focus or not: for what a person reads of them all.
+    pub fn every_project(&self) -> &[(&'a Document, Project<'a>)] {
+        self.every()
+    }
+
     /// Schema-valid people, each once (the first document with its id).
     pub fn people(&self) -> impl Iterator<Item = &(&'a Document, Person<'a>)> {
         let all = self.every::<Person>();

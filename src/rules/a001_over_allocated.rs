@@ -21,10 +21,15 @@ id: alice   # A001: alice is allocated 1.2 FTE against a capacity of 1.0 from 20
 };
 
 /// A person's allocation is summed over every running project.
-pub(super) const READS: Reads = Reads::Portfolio;
+pub(super) const READS: Reads = Reads::Allocations;
 
 pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let bookings = bookings(ctx.running_projects().map(|(_, p)| p));
+    // Every running project's allocations, for the people gone through (all, or a focus).
+    let running = ctx
+        .every_project()
+        .iter()
+        .filter(|(_, p)| p.state.is_running());
+    let bookings = bookings(running.map(|(_, p)| p));
     for (doc, person) in ctx.people() {
         let Some(booked) = bookings.get(person.id) else {
             continue;

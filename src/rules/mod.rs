@@ -80,6 +80,9 @@ pub enum Reads {
     /// The other documents of its project (the project, and every document whose
     /// `project` is it), and the ids: on the documents of the projects an edit touches.
     Project,
+    /// The allocations of every running project to a person, and the ids: on the people
+    /// an edited project allocates (before or after the edit) and the edited people.
+    Allocations,
     /// Any document: on every document after every edit.
     Portfolio,
 }

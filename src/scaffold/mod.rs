@@ -24,6 +24,20 @@ pub fn layout(kind: Kind, project: Option<&str>, id: &str) -> String {
     }
 }
 
+/// The globs of the files [`layout`] puts documents of `kind` in (`projects/*/risks/*.yaml`),
+/// `.yaml` and `.yml`: what an editor maps to the kind's schema.
+pub fn layout_globs(kind: Kind) -> Vec<String> {
+    let mut places = vec![layout(kind, Some("*"), "*")];
+    if matches!(kind.spec().scope, Scope::Portfolio | Scope::Either) {
+        places.push(layout(kind, None, "*"));
+    }
+    places.dedup();
+    places
+        .iter()
+        .flat_map(|p| [p.clone(), format!("{}.yml", p.trim_end_matches(".yaml"))])
+        .collect()
+}
+
 /// A short random suffix: ids made on two branches the same day do not collide.
 pub fn random_suffix(len: usize) -> String {
     use std::hash::{BuildHasher, Hasher};
@@ -64,6 +78,22 @@ pub fn slug(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_globs_follow_the_layout() {
+        assert_eq!(
+            layout_globs(Kind::Decision),
+            [
+                "projects/*/decisions/*.yaml",
+                "projects/*/decisions/*.yml",
+                "decisions/*.yaml",
+                "decisions/*.yml"
+            ]
+        );
+        assert_eq!(layout_globs(Kind::Project)[0], "projects/*/project.yaml");
+        assert_eq!(layout_globs(Kind::Person)[0], "people/*.yaml");
+        assert_eq!(layout_globs(Kind::Risk).len(), 2);
+    }
     use std::path::Path;
 
     #[test]
