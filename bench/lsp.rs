@@ -90,7 +90,7 @@ fn main() -> ExitCode {
         loop {
             if let Message::Notification(n) = client.receiver.recv().expect("the server answers")
                 && n.method == "textDocument/publishDiagnostics"
-                && n.params["uri"] == Value::from(uri.as_str())
+                && n.params["uri"] == uri.as_str()
             {
                 times.push(changed_at.elapsed());
                 break;
