@@ -1,6 +1,7 @@
 //! Check: run every rule over a loaded repository, then apply the severity overrides and
 //! waivers of pmo.yaml.
 
+pub mod baseline;
 mod engine;
 mod examples;
 mod fixes;
@@ -31,6 +32,8 @@ pub struct Report {
     /// The findings a valid waiver silenced: counted in the summary, so that what is
     /// waived stays in sight.
     pub waived: Vec<Diagnostic>,
+    /// What `--baseline` left out, when one was applied.
+    pub baseline: Option<baseline::Outcome>,
 }
 
 impl Report {
@@ -49,6 +52,7 @@ impl Report {
             documents: self.documents,
             diagnostics,
             waived: self.waived.clone(),
+            baseline: self.baseline.clone(),
         }
     }
 
@@ -96,6 +100,7 @@ fn report(
         documents: repo.documents.len(),
         diagnostics,
         waived,
+        baseline: None,
     }
 }
 

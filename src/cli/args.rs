@@ -98,6 +98,14 @@ pub struct CheckArgs {
     /// there is one.
     #[arg(long, conflicts_with_all = ["changed_since", "fix"])]
     pub diff: bool,
+    /// Report only the findings FILE does not know (a baseline `--write-baseline` wrote),
+    /// and list its entries that no longer match. Under `--changed-since`, a FILE inside
+    /// the repository is read as the base revision has it.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE as the baseline (replacing it), and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["changed_since", "fix", "diff", "baseline"])]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

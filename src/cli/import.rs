@@ -53,6 +53,7 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
                 documents: 0,
                 diagnostics,
                 waived: Vec::new(),
+                baseline: None,
             };
             let text = String::from_utf8_lossy(&map_bytes).into_owned();
             let texts = |p: &str| (p == map_path).then(|| text.clone());

@@ -149,6 +149,7 @@ impl Workspace {
                     documents: 0,
                     diagnostics: diagnostics.clone(),
                     waived: Vec::new(),
+                    baseline: None,
                 },
             });
         }
@@ -162,6 +163,7 @@ impl Workspace {
             documents: 0,
             diagnostics: Vec::new(),
             waived: Vec::new(),
+            baseline: None,
         };
         self.report.as_ref().unwrap_or(&NONE)
     }

@@ -48,6 +48,7 @@ mod tests {
             documents: 1,
             diagnostics: vec![d],
             waived: Vec::new(),
+            baseline: None,
         };
         assert_eq!(
             super::github(&report),

@@ -29,17 +29,40 @@ pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Sty
     if !style.quiet {
         out += &summary(report);
         out.push('\n');
+        if let Some(stale) = report.baseline.as_ref().map(|b| &b.stale)
+            && !stale.is_empty()
+        {
+            out += &format!(
+                "{} baseline entr{} no longer {} a finding (fixed, or changed); `--write-baseline` drops them:\n",
+                stale.len(),
+                if stale.len() == 1 { "y" } else { "ies" },
+                if stale.len() == 1 { "matches" } else { "match" }
+            );
+            for e in stale {
+                out += &format!(
+                    "  {}: {}: {}\n",
+                    terminal(&e.file),
+                    terminal(&e.code),
+                    terminal(&e.message)
+                );
+            }
+        }
     }
     out
 }
 
 /// `2 errors, 1 warning in 120 files (131 documents)`, with `, 3 waived` after the
-/// warnings when waivers silenced findings.
+/// warnings when waivers silenced findings and `, 12 known from the baseline` when a
+/// baseline left findings out.
 pub fn summary(report: &Report) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let waived = match report.waived.len() {
         0 => String::new(),
         n => format!(", {n} waived"),
+    };
+    let waived = match &report.baseline {
+        Some(b) => format!("{waived}, {} known from the baseline", b.known),
+        None => waived,
     };
     format!(
         "{}, {}{waived} in {} ({})",

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 /// folder of `pmo.yaml`; `git_folder` is that folder from the root of its git work tree
 /// (`governance`, `""` at the root, `null` outside git).
 pub fn json(report: &Report, git_folder: Option<&str>) -> String {
-    let value = json!({
+    let mut value = json!({
         "version": 1,
         "git_folder": git_folder.map(|f| f.trim_end_matches('/')),
         "summary": {
@@ -18,6 +18,9 @@ pub fn json(report: &Report, git_folder: Option<&str>) -> String {
         },
         "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
     });
+    if let Some(b) = &report.baseline {
+        value["baseline"] = json!({"known": b.known, "stale": b.stale});
+    }
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 

@@ -79,6 +79,7 @@ fn checked(root: &Path) -> (Report, Texts) {
                 documents: 0,
                 diagnostics,
                 waived: Vec::new(),
+                baseline: None,
             };
             let texts = move |path: &str| (path == config::FILE).then(|| text.clone());
             (report, Box::new(texts))
