@@ -3,6 +3,7 @@
 //! field's schema then finds, which has a fix of its own).
 
 use super::{Engine, Report};
+use crate::diagnostic::Diagnostic;
 use crate::fix;
 use std::collections::BTreeMap;
 
@@ -17,15 +18,15 @@ pub struct Fixed {
     pub count: usize,
 }
 
-/// Apply the fixes of the findings the engine reports (waived findings are left as they
-/// are; a file with a parse finding, and pmo.yaml, are never touched) and return what
-/// changed with the report after the last round.
-pub fn fix(engine: &mut Engine) -> (Fixed, Report) {
+/// Apply the fixes of the findings the engine reports that `wanted` accepts (waived
+/// findings are left as they are; a file with a parse finding, and pmo.yaml, are never
+/// touched) and return what changed with the report after the last round.
+pub fn fix(engine: &mut Engine, wanted: impl Fn(&Diagnostic) -> bool) -> (Fixed, Report) {
     let mut fixed = Fixed::default();
     let mut report = engine.report();
     for _ in 0..ROUNDS {
         let mut by_file: BTreeMap<&str, Vec<&fix::Fix>> = BTreeMap::new();
-        for d in &report.diagnostics {
+        for d in report.diagnostics.iter().filter(|d| wanted(d)) {
             if let Some(f) = &d.fix {
                 by_file.entry(&d.file).or_default().push(f);
             }

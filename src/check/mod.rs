@@ -56,6 +56,12 @@ impl Report {
         }
     }
 
+    /// Keep only the findings (and waived findings) `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(&Diagnostic) -> bool) {
+        self.diagnostics.retain(&keep);
+        self.waived.retain(&keep);
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()

@@ -75,6 +75,18 @@ pub enum Command {
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
+    /// Report, and set the exit code from, only the findings in these files or folders
+    /// (what a pre-commit hook passes); the whole repository is still checked, so a
+    /// finding another file causes in one of them is there.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Only these rules: codes, or the start of codes (`S`, `C00`, `ACME-`); repeat or
+    /// separate with commas.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Not these rules (codes or starts of codes, as `--select`).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// github, sarif, junit and gitlab (a Code Quality report) name files from the root
     /// of the git work tree, where CI reads them.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
