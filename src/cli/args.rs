@@ -71,6 +71,22 @@ pub enum Command {
     /// Run the language server (LSP over stdio) for editors: findings as you type, the
     /// rule on hover, completion of ids and values, go to a referenced document, fixes.
     Lsp,
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print pmo's man page (roff), or write it with a page per command into a folder.
+    Man(ManArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ManArgs {
+    /// Write pmo.1 and pmo-COMMAND.1 for every command into DIR (never overwrites).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(clap::Args)]
@@ -422,6 +438,7 @@ impl Args {
                 C::Rules(_) | C::Explain(_) => Some("it reads the working tree's pmo.yaml"),
                 C::Check(c) if c.fix || c.diff => Some("fixes are made in the working tree"),
                 C::Lsp => Some("it reads the working tree and the editor's unsaved text"),
+                C::Completions(_) | C::Man(_) => Some("it prints pmo's own interface"),
                 _ => None,
             },
             "today" => match c {
@@ -429,9 +446,12 @@ impl Args {
                 C::Diff(d) if !d.check => Some("only `--check` uses the date, for the rules"),
                 C::Report(r) if r.list => Some("--list renders nothing"),
                 C::Rules(r) if !r.test => Some("only `--test` uses the date, for the examples"),
-                C::History(_) | C::Import(_) | C::Schema(_) | C::Explain(_) => {
-                    Some("it uses no date")
-                }
+                C::History(_)
+                | C::Import(_)
+                | C::Schema(_)
+                | C::Explain(_)
+                | C::Completions(_)
+                | C::Man(_) => Some("it uses no date"),
                 _ => None,
             },
             // Only findings and tables are coloured.
@@ -447,9 +467,13 @@ impl Args {
             // What -q leaves out: snippets and summaries, notes, the undoing of
             // interrupted writes.
             "quiet" => match c {
-                C::Diff(_) | C::History(_) | C::Rules(_) | C::Explain(_) | C::Lsp => {
-                    Some("it prints nothing that -q leaves out")
-                }
+                C::Diff(_)
+                | C::History(_)
+                | C::Rules(_)
+                | C::Explain(_)
+                | C::Lsp
+                | C::Completions(_) => Some("it prints nothing that -q leaves out"),
+                C::Man(m) if m.out.is_none() => Some("it prints nothing that -q leaves out"),
                 C::Schema(s) if s.out.is_none() => Some("it prints nothing that -q leaves out"),
                 _ => None,
             },
@@ -503,6 +527,8 @@ impl Command {
             Command::Rules(_) => "rules",
             Command::Explain(_) => "explain",
             Command::Lsp => "lsp",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }

@@ -1,5 +1,8 @@
-use super::args::{Args, ExplainArgs, RulesArgs, RulesFormat, SchemaArgs};
+use super::args::{
+    Args, CompletionsArgs, ExplainArgs, ManArgs, RulesArgs, RulesFormat, SchemaArgs,
+};
 use anyhow::{Result, bail};
+use clap::CommandFactory;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use pmo::config::Config;
 use pmo::rules;
@@ -177,5 +180,46 @@ pub fn explain(args: &Args, cmd: &ExplainArgs) -> Result<ExitCode> {
         pmo::escape::terminal(rule.summary),
         doc.join("\n")
     ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pmo completions SHELL`: the shell's completion script, from the clap definitions.
+pub fn completions(cmd: &CompletionsArgs) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(cmd.shell, &mut Args::command(), "pmo", &mut script);
+    super::print(&String::from_utf8_lossy(&script))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pmo man`: the man page, from the clap definitions; with `-o DIR`, a page per command
+/// too (the pages pmo(1) refers to).
+pub fn man(args: &Args, cmd: &ManArgs) -> Result<ExitCode> {
+    let render = |command: clap::Command| -> Result<String> {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command).render(&mut page)?;
+        Ok(String::from_utf8_lossy(&page).into_owned())
+    };
+    let top = Args::command();
+    let Some(dir) = &cmd.out else {
+        super::print(&render(top)?)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut set = super::writing(args, &args.start_dir().join(dir))?;
+    set.add("pmo.1", render(top.clone())?);
+    for sub in top.get_subcommands() {
+        let name = format!("pmo-{}", sub.get_name());
+        set.add(
+            &format!("{name}.1"),
+            render(
+                sub.clone()
+                    .name(name.clone())
+                    .version(env!("CARGO_PKG_VERSION")),
+            )?,
+        );
+    }
+    set.hint("choose another -o DIR");
+    for path in set.write()? {
+        super::print(&format!("{}\n", path.display()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -56,6 +56,8 @@ pub fn run() -> ExitCode {
         Command::Rules(c) => docs::rules(&args, c),
         Command::Explain(c) => docs::explain(&args, c),
         Command::Lsp => lsp(&args),
+        Command::Completions(c) => docs::completions(c),
+        Command::Man(c) => docs::man(&args, c),
     };
     match result {
         Ok(code) => code,
