@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         .map(|f| (f.path.clone(), f.text.clone()))
         .take(edits)
         .collect();
-    let mut times: Vec<Duration> = Vec::new();
+    let mut times: Vec<(Duration, &str)> = Vec::new();
     let mut last = Vec::new();
     for (path, text) in &files {
         let edited = [
@@ -71,14 +71,14 @@ fn main() -> ExitCode {
             continue;
         }
         last = engine.report().diagnostics;
-        times.push(started.elapsed());
+        times.push((started.elapsed(), path));
     }
     times.sort();
-    let median = times[times.len() / 2];
+    let median = times[times.len() / 2].0;
+    let (slowest, path) = times[times.len() - 1];
     println!(
-        "{} edits: edit to report median {median:.2?}, slowest {:.2?}",
+        "{} edits: edit to report median {median:.2?}, slowest {slowest:.2?} ({path})",
         times.len(),
-        times[times.len() - 1]
     );
     // The same findings as a check from scratch of the same content.
     let cold = check(engine.repository(), today).diagnostics;

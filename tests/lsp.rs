@@ -282,6 +282,15 @@ fn an_editor_session() {
     editor.change(risk, 6, &RISK.replace("ownr: carol", "owner: d"));
     let people = editor.at("textDocument/completion", risk, 4, 8);
     assert_eq!(labels(&people), ["dave"]);
+    // An ignore rule edited on disk: the repository is read again without the file.
+    std::fs::write(repo.join("people/.gitignore"), "draft-*.yaml\ndave.yaml\n").unwrap();
+    let change = json!({"uri": editor.uri("people/.gitignore"), "type": 2});
+    editor.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [change]}),
+    );
+    let people = editor.at("textDocument/completion", risk, 4, 8);
+    assert_eq!(labels(&people), Vec::<String>::new());
 
     // pmo.yaml edited in the editor: its findings, then none again.
     editor.open(

@@ -45,12 +45,23 @@ impl Workspace {
         self.tree.root()
     }
 
-    /// `path` below the root, with `/`.
+    /// `path` below the root, with `/`; `None` for a path outside it (an editor may name
+    /// the root through a link: the file's folder is resolved then) or one that climbs
+    /// (`..`).
     pub fn relative(&self, path: &Path) -> Option<String> {
-        let rest = path.strip_prefix(self.root()).ok()?;
-        let parts: Vec<_> = rest
+        let rest = match path.strip_prefix(self.root()) {
+            Ok(rest) => rest.to_path_buf(),
+            Err(_) => {
+                let dir = path.parent()?.canonicalize().ok()?;
+                dir.strip_prefix(self.root()).ok()?.join(path.file_name()?)
+            }
+        };
+        let parts: Vec<&str> = rest
             .components()
-            .map(|c| c.as_os_str().to_str())
+            .map(|c| match c {
+                std::path::Component::Normal(part) => part.to_str(),
+                _ => None,
+            })
             .collect::<Option<_>>()?;
         (!parts.is_empty()).then(|| parts.join("/"))
     }
@@ -111,6 +122,9 @@ impl Workspace {
 
     fn set(&mut self, path: &str, bytes: Option<Vec<u8>>) {
         let edited = match &mut self.state {
+            // pmo.yaml, an overlay, a `.gitignore`: how every file is read (and until
+            // pmo.yaml reads, the only edits that matter).
+            _ if crate::check::is_configuration(path) => Edited::Configuration,
             State::Ready(engine) => {
                 let known = engine.repository().text(path).is_some();
                 // A file the walk would not visit (ignored by git) is not a document.
@@ -119,8 +133,6 @@ impl Workspace {
                 }
                 engine.edit(path, bytes)
             }
-            // Until pmo.yaml reads, only its own edits matter.
-            State::Broken(_) if crate::check::is_configuration(path) => Edited::Configuration,
             State::Broken(_) => return,
         };
         match edited {
