@@ -25,32 +25,78 @@ pub fn plain(word: &str) -> bool {
         && word.parse::<f64>().is_err()
 }
 
-/// The byte offset of `pos` (1-based line, column in characters) in `text`; `None` when
-/// the text has no such position.
+/// A text and where each of its lines starts: a position to an offset, or a line by
+/// number, without reading the text again (a file with thousands of findings).
+pub struct Lines<'t> {
+    text: &'t str,
+    /// Byte offsets of each line's start (after a `\n`).
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The 0-based line `n`, without its line break; empty past the end.
+    pub fn line(&self, n: u32) -> &'t str {
+        let Some(&start) = self.starts.get(n as usize) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(n as usize + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    /// The byte offset of `pos` (1-based line, column in characters); `None` when the
+    /// text has no such position.
+    pub fn offset(&self, pos: Pos) -> Option<usize> {
+        let start = *self.starts.get((pos.line as usize).checked_sub(1)?)?;
+        let line = self.line(pos.line - 1);
+        let column = pos.column.checked_sub(1)? as usize;
+        match line.char_indices().nth(column) {
+            Some((at, _)) => Some(start + at),
+            None if line.chars().count() == column => Some(start + line.len()),
+            None => None,
+        }
+    }
+
+    /// The position of byte offset `at`.
+    pub fn pos(&self, at: usize) -> Pos {
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        let start = self.starts[line - 1];
+        let column = self.text.get(start..at).map_or(0, |t| t.chars().count());
+        Pos {
+            line: line as u32,
+            column: column as u32 + 1,
+        }
+    }
+}
+
+/// The byte offset of `pos` in `text` (see [`Lines::offset`]).
 pub fn offset(text: &str, pos: Pos) -> Option<usize> {
-    let mut line_start = 0;
-    for _ in 1..pos.line {
-        line_start += text[line_start..].find('\n')? + 1;
-    }
-    let line = &text[line_start..];
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
-    let column = pos.column.checked_sub(1)? as usize;
-    match line.char_indices().nth(column) {
-        Some((at, _)) => Some(line_start + at),
-        None if line.chars().count() == column => Some(line_start + line.len()),
-        None => None,
-    }
+    Lines::new(text).offset(pos)
 }
 
 /// `text` with the edits of `fixes` made, and how many fixes were applied. A fix whose
 /// text is no longer what it expects, or that overlaps one already taken, is left out.
 pub fn apply<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+    let lines = Lines::new(text);
     let mut taken: Vec<(usize, usize, String)> = Vec::new();
     let mut applied = 0;
     'fixes: for fix in fixes {
         let mut ranges = Vec::new();
         for edit in &fix.edits {
-            let Some((start, end, new)) = resolve(text, edit) else {
+            let Some((start, end, new)) = resolve(&lines, edit) else {
                 continue 'fixes;
             };
             let overlaps = |&(s, e, _): &(usize, usize, String)| {
@@ -76,13 +122,54 @@ pub fn apply<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (Strin
     (out, applied)
 }
 
-/// Where `edit` goes in `text` (byte offsets) and what it writes there (`new` in the
-/// quotes the old value had); `None` when the text there is no longer `old`.
-pub fn resolve(text: &str, edit: &Edit) -> Option<(usize, usize, String)> {
-    let start = offset(text, edit.span.start)?;
-    let end = offset(text, edit.span.end)?;
-    let (inner, quote) = unquoted(text.get(start..end)?);
+/// Where `edit` goes in the text (byte offsets) and what it writes there: `new` in the
+/// quotes the old value had; an inserted line with the text's line ending, after the
+/// last line when the text does not end with one. `None` when the text there is no
+/// longer `old`.
+pub fn resolve(lines: &Lines<'_>, edit: &Edit) -> Option<(usize, usize, String)> {
+    let text = lines.text();
+    if edit.span.start == edit.span.end && edit.old.is_empty() {
+        let crlf = text.contains("\r\n");
+        let new = match crlf {
+            true => edit.new.replace('\n', "\r\n"),
+            false => edit.new.clone(),
+        };
+        let at = edit.span.start;
+        return match lines.offset(at) {
+            Some(start) => Some((start, start, new)),
+            // After a last line that has no line break.
+            None if at.column == 1 && at.line as usize == lines.starts.len() + 1 => {
+                let end = if crlf { "\r\n" } else { "\n" };
+                Some((text.len(), text.len(), format!("{end}{}", new.trim_end())))
+            }
+            None => None,
+        };
+    }
+    let start = lines.offset(edit.span.start)?;
+    let mut end = lines.offset(edit.span.end)?;
+    let found = text.get(start..end)?;
+    // A quoted scalar ends at its closing quote, whatever the span holds after it.
+    if let Some(close) = closing_quote(found) {
+        end = start + close;
+    }
+    let (inner, quote) = unquoted(&text[start..end]);
     (inner == edit.old).then(|| (start, end, format!("{quote}{}{quote}", edit.new)))
+}
+
+/// Just after the closing quote of a quoted scalar at the start of `text`.
+fn closing_quote(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.first().filter(|q| matches!(q, b'"' | b'\''))?;
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A scalar's text without its quotes, and the quote.
@@ -230,9 +317,51 @@ mod tests {
         };
         let fix = Fix::replace(span, "Open", "open");
         assert_eq!(apply(quoted, [&fix]).0, "status: 'open'\n");
+        // A span that runs on past the closing quote: the quote ends it.
+        let commented = "status: \"Open\"   # c\n";
+        let span = Span {
+            start: Pos { line: 1, column: 9 },
+            end: Pos {
+                line: 1,
+                column: 20,
+            },
+        };
+        let fix = Fix::replace(span, "Open", "open");
+        assert_eq!(apply(commented, [&fix]).0, "status: \"open\"   # c\n");
         // The text changed since the finding: the fix is not applied.
         let stale = Fix::replace(span, "Closed", "closed");
         assert_eq!(apply(text, [&stale]), (text.to_owned(), 0));
+    }
+
+    #[test]
+    fn lines_are_inserted_with_the_texts_line_ending_even_after_a_last_line_without_one() {
+        let insert = |line| Fix {
+            title: String::new(),
+            edits: vec![Edit {
+                span: Span {
+                    start: Pos { line, column: 1 },
+                    end: Pos { line, column: 1 },
+                },
+                old: String::new(),
+                new: "status: open\n".into(),
+            }],
+        };
+        assert_eq!(
+            apply("a: 1\r\nb: 2\r\n", [&insert(3)]).0,
+            "a: 1\r\nb: 2\r\nstatus: open\r\n"
+        );
+        assert_eq!(
+            apply("a: 1\nb: 2", [&insert(3)]).0,
+            "a: 1\nb: 2\nstatus: open"
+        );
+        assert_eq!(apply("a: 1\nb: 2", [&insert(4)]).1, 0);
+        let lines = Lines::new("a\r\nbé\nc");
+        assert_eq!(
+            (lines.line(0), lines.line(1), lines.line(2), lines.line(3)),
+            ("a", "bé", "c", "")
+        );
+        assert_eq!(lines.pos(6), Pos { line: 2, column: 3 });
+        assert_eq!(lines.offset(Pos { line: 2, column: 3 }), Some(6));
     }
 
     #[test]

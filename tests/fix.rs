@@ -178,3 +178,56 @@ fn fixes_are_made_in_the_working_tree_only() {
         .code(2)
         .stderr(predicates::str::contains("cannot be used with"));
 }
+
+/// A misspelt required field is renamed, never doubled by its default; a quoted value
+/// with a comment after it is fixed inside its quotes; a line is added after a last line
+/// without a line break, with the file's line endings.
+#[test]
+fn fixes_never_double_a_field_and_keep_quotes_comments_and_line_endings() {
+    let misspelt = "kind: risk\nid: r2\nproject: p1\ntitle: T\nowner: carol\nprobability: 3\nimpact: 3\nlast_reviewed: 2026-11-01\nclosed_on: 2026-11-02\nclosure_reason: Vendor delivered.\nstauts: closed\n";
+    let unsure = PROJECT.replace("state: Proposed", "sate: active");
+    let quoted = "kind: risk\nid: r3\nproject: p1\ntitle: T\nowner: 'carl'   # the vendor's lead\nprobability: 3\nimpact: 3\nlast_reviewed: \"2026/11/01\" # as minuted\nstatus: open";
+    let crlf =
+        "kind: issue\r\nid: i1\r\nproject: p1\r\ntitle: T\r\nowner: carol\r\npriority: high\r\n";
+    let repo = Repo::new()
+        .file("people/carol.yaml", PERSON)
+        .file(
+            "projects/p1/project.yaml",
+            &PROJECT.replace("Proposed", "proposed"),
+        )
+        .file(
+            "projects/p2/project.yaml",
+            &unsure.replace("id: p1", "id: p2"),
+        )
+        .file("projects/p1/risks/r2.yaml", misspelt)
+        .file("projects/p1/risks/r3.yaml", quoted)
+        .file("projects/p1/issues/i1.yaml", crlf);
+    repo.pmo(&["check", "--fix"]).output().unwrap();
+    assert_eq!(
+        read(&repo, "projects/p1/risks/r2.yaml"),
+        misspelt.replace("stauts", "status")
+    );
+    // `sate` may be `state` misspelt: the user wrote a state, so none is invented.
+    assert!(!read(&repo, "projects/p2/project.yaml").contains("state: proposed"));
+    assert_eq!(
+        read(&repo, "projects/p1/risks/r3.yaml"),
+        quoted
+            .replace("'carl'", "'carol'")
+            .replace("\"2026/11/01\"", "\"2026-11-01\"")
+    );
+    assert_eq!(
+        read(&repo, "projects/p1/issues/i1.yaml"),
+        format!("{crlf}status: open\r\n")
+    );
+    let (code, report) = repo.report(&["check"]);
+    let left: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        left.iter().all(|f| *f == "projects/p2/project.yaml"),
+        "{code} {report:#}"
+    );
+}

@@ -393,3 +393,96 @@ fn yaml_language_server_settings_map_the_layout_to_the_schemas() {
         );
     }
 }
+
+/// What an editor (or a file of a pull request) can send that it should not: paths that
+/// climb out of the repository, malformed notifications, a line of 300,000
+/// list markers, positions at the end of the number range. The server answers, stays up,
+/// and reads nothing outside the repository; a root named through a link works.
+#[test]
+fn hostile_requests_are_answered_and_the_server_stays_up() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "rule: R002\n").unwrap();
+    let repo = Repo::new()
+        .file("people/carol.yaml", PERSON)
+        .file("projects/p1/project.yaml", PROJECT)
+        .file("projects/p1/risks/r1.yaml", RISK);
+    // The editor opens the repository through a link.
+    let link = outside.path().join("link");
+    std::os::unix::fs::symlink(repo.path(), &link).unwrap();
+    let mut editor = Editor::start(&repo);
+    editor.root = link.clone();
+    let root = editor.uri("");
+    editor.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root.trim_end_matches('/'), "capabilities": {}}),
+    );
+    editor.notify("initialized", json!({}));
+    let risk = "projects/p1/risks/r1.yaml";
+    assert_eq!(
+        editor.findings(risk).len(),
+        2,
+        "findings under the linked root"
+    );
+
+    // A file outside the repository, named through `..`: not read.
+    let secret = outside.path().join("secret.yaml");
+    let rel = pathdiff(&secret, &link);
+    for uri in [editor.uri(&rel), editor.uri(&rel.replace("..", "%2e%2e"))] {
+        let hover = editor.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 8}}),
+        );
+        assert_eq!(hover, Value::Null, "{uri}");
+    }
+    // Malformed notifications: said on stderr, and the server goes on.
+    editor.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": editor.uri(risk), "version": 2}}),
+    );
+    editor.notify("textDocument/didOpen", json!({}));
+    // A line of 300,000 list markers: answered at once.
+    let deep = format!("kind: risk\nid: deep\n{}x\n", "- ".repeat(300_000));
+    editor.open("projects/p1/risks/deep.yaml", &deep);
+    let started = std::time::Instant::now();
+    editor.at(
+        "textDocument/hover",
+        "projects/p1/risks/deep.yaml",
+        2,
+        200_000,
+    );
+    editor.at(
+        "textDocument/completion",
+        "projects/p1/risks/deep.yaml",
+        2,
+        200_001,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // The end of the number range.
+    for (line, character) in [(u32::MAX, u32::MAX), (0, u32::MAX), (u32::MAX, 0)] {
+        editor.at("textDocument/hover", risk, line, character);
+        editor.at("textDocument/completion", risk, line, character);
+        editor.at("textDocument/definition", risk, line, character);
+    }
+    // Still up, still right.
+    let hover = editor.at("textDocument/hover", risk, 4, 2);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("S001")
+    );
+    // `exit` without `shutdown`: the protocol's exit code 1.
+    editor.notify("exit", Value::Null);
+    assert_eq!(editor.child.wait().unwrap().code(), Some(1));
+}
+
+/// `to` from `from`, through `..`.
+fn pathdiff(to: &std::path::Path, from: &std::path::Path) -> String {
+    let depth = from.components().count();
+    let up = "../".repeat(depth);
+    format!("{up}{}", to.to_string_lossy().trim_start_matches('/'))
+}

@@ -101,12 +101,49 @@ fn report(
     let (mut diagnostics, waived) = configured(ctx, all);
     diagnostics.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::fingerprint::assign_with(&mut diagnostics, Some(repo), &repo.config_text, memo);
+    fit_fixes(repo, &mut diagnostics);
     Report {
         files: repo.files.len(),
         documents: repo.documents.len(),
         diagnostics,
         waived,
         baseline: None,
+    }
+}
+
+/// Each fix's replacements narrowed to the text they replace (the parser's span of a
+/// quoted value runs on past its closing quote to the end of a comment after it), and
+/// a fix whose edits the text does not allow dropped: a fix shown is one `--fix` makes.
+/// Findings are in path order, so each file's lines are indexed once.
+fn fit_fixes(repo: &Repository, diagnostics: &mut [Diagnostic]) {
+    let mut lines: Option<(String, crate::fix::Lines<'_>)> = None;
+    for d in diagnostics.iter_mut() {
+        let Some(fix) = d.fix.as_mut() else {
+            continue;
+        };
+        if lines.as_ref().is_none_or(|(file, _)| *file != d.file) {
+            lines = repo
+                .text(&d.file)
+                .map(|text| (d.file.clone(), crate::fix::Lines::new(text)));
+        }
+        let Some((_, lines)) = &lines else {
+            continue;
+        };
+        let mut applies = true;
+        for edit in fix.edits.iter_mut() {
+            match crate::fix::resolve(lines, edit) {
+                Some((start, end, _)) if !edit.old.is_empty() => {
+                    edit.span.start = lines.pos(start);
+                    edit.span.end = lines.pos(end);
+                }
+                Some(_) => {}
+                None => applies = false,
+            }
+        }
+        // A fix the text does not allow (an alias, a tag before the value) is none.
+        if !applies {
+            d.fix = None;
+        }
     }
 }
 

@@ -260,6 +260,10 @@ fn fix(
         }
         return Ok(ExitCode::from(u8::from(count > 0)));
     }
+    // Every file may be replaced before any is: a refusal leaves them all as they were.
+    for path in fixed.files.keys() {
+        pmo::write::replaceable(root, path)?;
+    }
     for (path, (was, now)) in &fixed.files {
         pmo::write::replace(root, path, was.as_bytes(), now.as_bytes())?;
     }

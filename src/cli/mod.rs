@@ -72,11 +72,12 @@ pub fn run() -> ExitCode {
 /// `pmo lsp`: serve the editor on stdin and stdout until it says exit.
 fn lsp(args: &Args) -> anyhow::Result<ExitCode> {
     let (connection, threads) = lsp_server::Connection::stdio();
-    pmo::lsp::serve(&connection, &args.start_dir(), args.today)
+    let shut_down = pmo::lsp::serve(&connection, &args.start_dir(), args.today)
         .map_err(|e| anyhow::anyhow!("language server: {e}"))?;
     drop(connection);
     threads.join()?;
-    Ok(ExitCode::SUCCESS)
+    // The protocol's exit code: 1 when the editor said exit without shutting down.
+    Ok(ExitCode::from(u8::from(!shut_down)))
 }
 
 /// Run `f` on the documents `--rev` names (read from git, no checkout), else on the

@@ -2,6 +2,7 @@
 //! an editor in UTF-16 units unless it accepts characters), file URIs, findings.
 
 use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
+use crate::fix::Lines;
 use lsp_types::{self as lsp, Uri};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -15,45 +16,46 @@ pub enum Columns {
 }
 
 impl Columns {
-    /// The editor's position of `pos` in `text` (the file the position is in).
-    pub fn position(self, text: &str, pos: Pos) -> lsp::Position {
+    /// The editor's position of `pos` in `lines` (the file the position is in).
+    pub fn position(self, lines: &Lines<'_>, pos: Pos) -> lsp::Position {
         let line = pos.line.saturating_sub(1);
         let chars = pos.column.saturating_sub(1);
         let character = match self {
             Columns::Utf32 => chars,
             Columns::Utf16 => {
-                line_of(text, line)
-                .chars()
-                .take(chars as usize)
-                .map(|c| c.len_utf16() as u32)
-                .sum::<u32>()
-                // A column past the line's end (pmo points after it): count the rest as one unit each.
-                + chars.saturating_sub(line_of(text, line).chars().count() as u32)
+                let text = lines.line(line);
+                let within: u32 = text
+                    .chars()
+                    .take(chars as usize)
+                    .map(|c| c.len_utf16() as u32)
+                    .sum();
+                // A column past the line's end (pmo points after it): one unit each.
+                within + chars.saturating_sub(text.chars().count() as u32)
             }
         };
         lsp::Position { line, character }
     }
 
-    pub fn range(self, text: &str, span: Span) -> lsp::Range {
+    pub fn range(self, lines: &Lines<'_>, span: Span) -> lsp::Range {
         // No span (a finding about a whole file): its first character.
         let span = match span.start.line {
             0 => Span::at(1, 1),
             _ => span,
         };
         lsp::Range {
-            start: self.position(text, span.start),
-            end: self.position(text, span.end.max(span.start)),
+            start: self.position(lines, span.start),
+            end: self.position(lines, span.end.max(span.start)),
         }
     }
 
-    /// The 0-based character column of the editor's `position` in `text`.
-    pub fn column(self, text: &str, position: lsp::Position) -> usize {
+    /// The 0-based character column of the editor's `position` in `lines`.
+    pub fn column(self, lines: &Lines<'_>, position: lsp::Position) -> usize {
         match self {
             Columns::Utf32 => position.character as usize,
             Columns::Utf16 => {
                 let mut units = 0;
                 let mut chars = 0;
-                for c in line_of(text, position.line).chars() {
+                for c in lines.line(position.line).chars() {
                     if units >= position.character as usize {
                         break;
                     }
@@ -64,14 +66,6 @@ impl Columns {
             }
         }
     }
-}
-
-/// The 0-based line `line` of `text`, without its line break.
-pub fn line_of(text: &str, line: u32) -> &str {
-    text.split('\n')
-        .nth(line as usize)
-        .unwrap_or("")
-        .trim_end_matches('\r')
 }
 
 /// The path of a `file:` URI.
@@ -127,7 +121,7 @@ fn percent_decode(text: &str) -> Option<String> {
 /// under the message; `text` is its file's, `docs` the rule catalogue's address.
 pub fn diagnostic(
     d: &Diagnostic,
-    text: &str,
+    lines: &Lines<'_>,
     columns: Columns,
     docs: &str,
     mut related: impl FnMut(&str) -> Option<(Uri, String)>,
@@ -144,7 +138,7 @@ pub fn diagnostic(
             Some(lsp::DiagnosticRelatedInformation {
                 location: lsp::Location {
                     uri,
-                    range: columns.range(&text, r.span),
+                    range: columns.range(&Lines::new(&text), r.span),
                 },
                 message: r.message.clone(),
             })
@@ -152,7 +146,7 @@ pub fn diagnostic(
         .collect();
     let href = format!("{docs}#{}", d.code.as_str().to_lowercase());
     lsp::Diagnostic {
-        range: columns.range(text, d.span),
+        range: columns.range(lines, d.span),
         severity: Some(match d.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -176,7 +170,7 @@ mod tests {
 
     #[test]
     fn columns_are_converted_for_characters_outside_the_basic_plane() {
-        let text = "title: 🚀 x\n";
+        let text = &Lines::new("title: 🚀 x\n");
         let pos = Pos {
             line: 1,
             column: 10,

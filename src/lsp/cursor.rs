@@ -90,34 +90,34 @@ pub fn at(text: &str, line: usize, column: usize) -> Option<Cursor> {
         .and_then(|k| Kind::parse(k.trim().trim_matches(['"', '\''])));
 
     let own = parse_line(before);
-    let mut path = Vec::new();
     // The steps on the cursor's own line: its list items, then its key when the cursor
-    // is past the colon.
+    // is past the colon, then an item of a flow list being typed (`roles: [a, b`).
+    let mut steps: Vec<Step> = own.items.iter().map(|_| Step::Item).collect();
     let mut value = false;
-    let mut column_of = own.rest;
+    let mut column_of = own.items.first().copied().unwrap_or(own.rest);
     if let Some((col, key)) = own.key
         && byte >= own.rest
         && before.len() > col + key.len()
     {
-        path.push(Step::Key(key.to_owned()));
+        steps.push(Step::Key(key.to_owned()));
         value = true;
-        column_of = col;
-    } else if own.items.last().is_some() && own.key.is_none() {
+        if own.items.is_empty() {
+            column_of = col;
+        }
+    } else if !own.items.is_empty() && own.key.is_none() {
         value = true;
     }
-    // A flow list being typed: `roles: [a, b`.
     let tail = &before[own.rest.min(before.len())..];
     if value && tail.starts_with('[') && !tail.contains(']') {
-        path.push(Step::Item);
-    }
-    for _ in &own.items {
-        path.insert(0, Step::Item);
-    }
-    if let Some(&first) = own.items.first() {
-        column_of = first;
+        steps.push(Step::Item);
     }
     // The lines above, by indentation: a key or item left of the column is a parent.
+    // Found from the nearest up, so gathered in reverse.
+    let mut parents = Vec::new();
     for above in lines[start..line].iter().rev() {
+        if column_of == 0 {
+            break;
+        }
         let trimmed = above.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -126,19 +126,19 @@ pub fn at(text: &str, line: usize, column: usize) -> Option<Cursor> {
         if let Some((col, key)) = parsed.key
             && col < column_of
         {
-            path.insert(0, Step::Key(key.to_owned()));
+            parents.push(Step::Key(key.to_owned()));
             column_of = col;
         }
         for &item in parsed.items.iter().rev() {
             if item < column_of {
-                path.insert(0, Step::Item);
+                parents.push(Step::Item);
                 column_of = item;
             }
         }
-        if column_of == 0 {
-            break;
-        }
     }
+    parents.reverse();
+    let mut path = parents;
+    path.extend(steps);
     Some(Cursor {
         kind,
         path,

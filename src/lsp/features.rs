@@ -6,6 +6,7 @@ use super::cursor::{self, Cursor, Step};
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::escape;
+use crate::fix::Lines;
 use crate::model::{Document, Kind, refs};
 use crate::repository::Repository;
 use crate::schema::navigate;
@@ -19,7 +20,7 @@ const MOST: usize = 200;
 /// The file a request is about, as the editor has it.
 pub struct At<'a> {
     pub path: &'a str,
-    pub text: &'a str,
+    pub lines: Lines<'a>,
     pub uri: &'a lsp::Uri,
     pub columns: Columns,
 }
@@ -27,17 +28,18 @@ pub struct At<'a> {
 impl At<'_> {
     /// The 1-based position of the editor's `position`.
     fn pos(&self, position: lsp::Position) -> Pos {
+        let column = self.columns.column(&self.lines, position);
         Pos {
-            line: position.line + 1,
-            column: self.columns.column(self.text, position) as u32 + 1,
+            line: position.line.saturating_add(1),
+            column: u32::try_from(column).unwrap_or(u32::MAX).saturating_add(1),
         }
     }
 
     fn cursor(&self, position: lsp::Position) -> Option<Cursor> {
         cursor::at(
-            self.text,
+            self.lines.text(),
             position.line as usize,
-            self.columns.column(self.text, position),
+            self.columns.column(&self.lines, position),
         )
     }
 }
@@ -215,10 +217,10 @@ pub fn complete(
 fn units(at: &At<'_>, line: u32, chars: usize) -> u32 {
     at.columns
         .position(
-            at.text,
+            &at.lines,
             Pos {
-                line: line + 1,
-                column: chars as u32 + 1,
+                line: line.saturating_add(1),
+                column: u32::try_from(chars).unwrap_or(u32::MAX).saturating_add(1),
             },
         )
         .character
@@ -235,10 +237,10 @@ pub fn definition(
     let cursor = at.cursor(position)?;
     let doc = target(repo, &cursor)?;
     let path = repo.path(doc);
-    let text = repo.text(path).unwrap_or("");
+    let lines = Lines::new(repo.text(path).unwrap_or(""));
     Some(lsp::Location {
         uri: uri_of(path),
-        range: columns.range(text, doc.mapping_span()),
+        range: columns.range(&lines, doc.mapping_span()),
     })
 }
 
@@ -260,17 +262,17 @@ pub fn actions(
                 .edits
                 .iter()
                 .map(|e| {
-                    let (start, end, new) = crate::fix::resolve(at.text, e)?;
+                    let (start, end, new) = crate::fix::resolve(&at.lines, e)?;
                     Some(lsp::TextEdit {
                         range: lsp::Range {
-                            start: at.columns.position(at.text, pos_of(at.text, start)),
-                            end: at.columns.position(at.text, pos_of(at.text, end)),
+                            start: at.columns.position(&at.lines, at.lines.pos(start)),
+                            end: at.columns.position(&at.lines, at.lines.pos(end)),
                         },
                         new_text: new,
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;
-            let diagnostic = convert::diagnostic(d, at.text, at.columns, docs, |_| None);
+            let diagnostic = convert::diagnostic(d, &at.lines, at.columns, docs, |_| None);
             Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title.clone(),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
@@ -284,9 +286,4 @@ pub fn actions(
             }))
         })
         .collect()
-}
-
-/// The position of byte offset `at` in `text`.
-fn pos_of(text: &str, at: usize) -> Pos {
-    Pos::after(&text[..at])
 }

@@ -9,6 +9,7 @@ mod features;
 mod workspace;
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::Lines;
 use convert::Columns;
 use features::At;
 use jiff::civil::Date;
@@ -16,13 +17,15 @@ use lsp_server::{Connection, Message, Notification, Request, RequestId, Response
 use lsp_types::{self as lsp, notification as note, request as req};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use workspace::Workspace;
 
 /// Serve the editor on `connection` until it asks to exit. `start`: where to look for
 /// the repository when the editor names no folder; `today`: a fixed date for the rules
-/// (else each report uses the day it is made on).
-pub fn serve(connection: &Connection, start: &Path, today: Option<Date>) -> Outcome {
+/// (else each report uses the day it is made on). `true`: the editor shut it down before
+/// it said exit.
+pub fn serve(connection: &Connection, start: &Path, today: Option<Date>) -> Outcome<bool> {
     let (id, params) = connection.initialize_start()?;
     let params: lsp::InitializeParams = serde_json::from_value(params)?;
     let columns = match params
@@ -77,11 +80,28 @@ pub fn serve(connection: &Connection, start: &Path, today: Option<Date>) -> Outc
         .and_then(|w| w.did_change_watched_files)
         .and_then(|w| w.dynamic_registration)
         .unwrap_or(false);
+    // A repository that cannot be read (its pmo.yaml a link, say) is said once; outside
+    // one, the server waits for a file that is in one.
+    let workspace = match Workspace::discover(&folder, today) {
+        Ok(ws) => Some(ws),
+        Err(crate::Error::NotARepository(_)) => None,
+        Err(e) => {
+            let params = lsp::ShowMessageParams {
+                typ: lsp::MessageType::ERROR,
+                message: format!("pmo: {e}"),
+            };
+            let method = <note::ShowMessage as lsp::notification::Notification>::METHOD;
+            connection
+                .sender
+                .send(Notification::new(method.into(), params).into())?;
+            None
+        }
+    };
     let mut server = Server {
         connection,
         columns,
         today,
-        workspace: Workspace::discover(&folder, today).ok(),
+        workspace,
         published: HashMap::new(),
         dirty: true,
         requests: 0,
@@ -109,7 +129,8 @@ struct Server<'c> {
 }
 
 impl Server<'_> {
-    fn run(&mut self) -> Outcome {
+    /// Serve until the editor says exit: `true` after a shutdown, as the protocol asks.
+    fn run(&mut self) -> Outcome<bool> {
         loop {
             // Findings are sent when no message is waiting: a burst of changes is
             // checked once.
@@ -117,12 +138,12 @@ impl Server<'_> {
                 self.publish()?;
             }
             let Ok(message) = self.connection.receiver.recv() else {
-                return Ok(());
+                return Ok(false);
             };
             match message {
                 Message::Request(request) => {
                     if self.connection.handle_shutdown(&request)? {
-                        return Ok(());
+                        return Ok(true);
                     }
                     let id = request.id.clone();
                     let response = match self.request(request) {
@@ -135,7 +156,17 @@ impl Server<'_> {
                     };
                     self.connection.sender.send(response.into())?;
                 }
-                Message::Notification(n) => self.notification(n)?,
+                // `exit` after `shutdown` is handled above; without it, the editor gave up.
+                Message::Notification(n) if n.method == "exit" => return Ok(false),
+                Message::Notification(n) => {
+                    // A notification the server cannot read is the editor's bug: said on
+                    // stderr (the editor's log for the server), and the server goes on.
+                    let method = crate::escape::terminal(&n.method).into_owned();
+                    if let Err(e) = self.notification(n) {
+                        let e = crate::escape::terminal(&e.to_string()).into_owned();
+                        let _ = writeln!(std::io::stderr(), "pmo lsp: {method}: {e}");
+                    }
+                }
                 // The answer to a registration: nothing to do.
                 Message::Response(_) => {}
             }
@@ -251,7 +282,7 @@ impl Server<'_> {
                 let position = p.text_document_position_params.position;
                 let at = At {
                     path: &rel,
-                    text: &text,
+                    lines: Lines::new(&text),
                     uri,
                     columns,
                 };
@@ -270,7 +301,7 @@ impl Server<'_> {
                 };
                 let at = At {
                     path: &rel,
-                    text: &text,
+                    lines: Lines::new(&text),
                     uri,
                     columns,
                 };
@@ -289,7 +320,7 @@ impl Server<'_> {
                 let root = ws.root().to_path_buf();
                 let at = At {
                     path: &rel,
-                    text: &text,
+                    lines: Lines::new(&text),
                     uri,
                     columns,
                 };
@@ -310,7 +341,7 @@ impl Server<'_> {
                 };
                 let at = At {
                     path: &rel,
-                    text: &text,
+                    lines: Lines::new(&text),
                     uri,
                     columns,
                 };
@@ -360,6 +391,7 @@ impl Server<'_> {
         let text = |path: &str| ws.text(path).unwrap_or_default();
         for (file, found) in changed {
             let own = text(file);
+            let own = Lines::new(&own);
             let diagnostics = found
                 .iter()
                 .map(|d| {

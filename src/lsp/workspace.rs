@@ -8,10 +8,12 @@ use crate::source::{Source, Unread, Visit, Worktree};
 use globset::GlobSet;
 use jiff::civil::Date;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct Workspace {
     tree: Worktree,
+    /// The root as the editor names it (through a link, say): what URIs are made from.
+    shown: PathBuf,
     /// `--today`; otherwise each report uses the day it is made on.
     fixed_today: Option<Date>,
     /// Open buffers by path below the root.
@@ -30,8 +32,13 @@ impl Workspace {
     /// The governance repository around `start` (walking up to its pmo.yaml).
     pub fn discover(start: &Path, fixed_today: Option<Date>) -> Result<Workspace, Error> {
         let tree = Worktree::discover(start)?;
+        let shown = start
+            .ancestors()
+            .find(|dir| dir.canonicalize().is_ok_and(|d| d == tree.root()))
+            .map_or_else(|| tree.root().to_path_buf(), Path::to_path_buf);
         let mut ws = Workspace {
             tree,
+            shown,
             fixed_today,
             buffers: HashMap::new(),
             state: State::Broken(Vec::new()),
@@ -41,19 +48,25 @@ impl Workspace {
         Ok(ws)
     }
 
+    /// The root as the editor names it.
     pub fn root(&self) -> &Path {
-        self.tree.root()
+        &self.shown
     }
 
     /// `path` below the root, with `/`; `None` for a path outside it (an editor may name
     /// the root through a link: the file's folder is resolved then) or one that climbs
     /// (`..`).
     pub fn relative(&self, path: &Path) -> Option<String> {
-        let rest = match path.strip_prefix(self.root()) {
+        let rest = match path
+            .strip_prefix(&self.shown)
+            .or_else(|_| path.strip_prefix(self.tree.root()))
+        {
             Ok(rest) => rest.to_path_buf(),
             Err(_) => {
                 let dir = path.parent()?.canonicalize().ok()?;
-                dir.strip_prefix(self.root()).ok()?.join(path.file_name()?)
+                dir.strip_prefix(self.tree.root())
+                    .ok()?
+                    .join(path.file_name()?)
             }
         };
         let parts: Vec<&str> = rest

@@ -293,6 +293,14 @@ fn add_default(
         _ => return None,
     };
     let map = crate::parse::spans::value_in(root, path)?.as_object()?;
+    // A key that may be this field misspelt (`stauts`, `Status`): the user wrote a
+    // value, which the rename (or the user) brings; a default beside it is not certain.
+    if map
+        .keys()
+        .any(|k| crate::suggest::closest(k, [name]).is_some())
+    {
+        return None;
+    }
     let mapping = spans.locate(root, path.iter().copied())?;
     if mapping.alias() {
         return None;

@@ -25,7 +25,7 @@ mod staging;
 
 use crate::Error;
 use recover::{recover, remove_moved};
-pub use replace::replace;
+pub use replace::{replace, replaceable};
 use staging::{Identity, Journal, Staging, sync_dir, sync_fs};
 use std::collections::{HashMap, HashSet};
 use std::io::ErrorKind;
