@@ -211,6 +211,32 @@ fn sarif_links_each_rule_to_its_documentation() {
             .iter()
             .any(|r| r["helpUri"] == "https://wiki.example.org/pmo/rules#s001")
     );
+    // Every finding links its rule: JSON `url`, and the code in a terminal with colour.
+    let report = json(own.path(), "json");
+    for d in report["diagnostics"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap().to_lowercase();
+        assert_eq!(
+            d["url"],
+            format!("https://wiki.example.org/pmo/rules#{code}")
+        );
+    }
+    let out = pmo()
+        .args([
+            "-C",
+            own.path().to_str().unwrap(),
+            "--today",
+            "2026-11-20",
+            "--color",
+            "always",
+            "check",
+        ])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        human.contains("\x1b]8;;https://wiki.example.org/pmo/rules#s001\x1b\\S001\x1b]8;;\x1b\\"),
+        "{human:?}"
+    );
 }
 
 #[test]

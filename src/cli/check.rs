@@ -421,9 +421,10 @@ fn render_report(
             Style {
                 color: args.color(),
                 quiet: args.quiet,
+                docs,
             },
         ),
-        CheckFormat::Json => render::json(report, folder.as_deref()),
+        CheckFormat::Json => render::json(report, folder.as_deref(), docs),
         CheckFormat::Github => render::github(&ci()),
         CheckFormat::Sarif => render::sarif(&ci(), docs, catalogue),
         CheckFormat::Gitlab => render::gitlab(&ci()),

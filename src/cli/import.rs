@@ -60,6 +60,7 @@ pub fn run(args: &Args, cmd: &ImportArgs) -> Result<ExitCode> {
             let style = Style {
                 color: args.color(),
                 quiet: args.quiet,
+                docs: render::DOCS_URL,
             };
             note!("{}", render::human(&report, &texts, style));
             match fits {

@@ -4,13 +4,16 @@ use crate::escape::{terminal, terminal_mapped};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Style {
+pub struct Style<'a> {
     pub color: bool,
     /// One line per finding, no snippets, no summary.
     pub quiet: bool,
+    /// Where the rule catalogue is published: with colour, each finding's rule code links
+    /// to its section (a terminal hyperlink).
+    pub docs: &'a str,
 }
 
-pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Style) -> String {
+pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Style<'_>) -> String {
     let renderer = if style.color {
         Renderer::styled()
     } else {
@@ -23,7 +26,7 @@ pub fn human(report: &Report, texts: &dyn Fn(&str) -> Option<String>, style: Sty
             out.push('\n');
             continue;
         }
-        out += &renderer.render(&groups(d, texts));
+        out += &renderer.render(&groups(d, texts, style.docs));
         out += "\n\n";
     }
     if !style.quiet {
@@ -73,17 +76,29 @@ pub fn summary(report: &Report) -> String {
     )
 }
 
-fn groups<'a>(d: &'a Diagnostic, texts: &dyn Fn(&str) -> Option<String>) -> Vec<Group<'a>> {
+fn groups<'a>(
+    d: &'a Diagnostic,
+    texts: &dyn Fn(&str) -> Option<String>,
+    docs: &str,
+) -> Vec<Group<'a>> {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut main = Group::with_title(
-        level
-            .primary_title(terminal(&d.message))
-            .id(d.code.as_str()),
-    )
-    .element(snippet(&d.file, d.span, "", texts, AnnotationKind::Primary));
+    let mut title = level
+        .primary_title(terminal(&d.message))
+        .id(d.code.as_str());
+    // Shown only by a renderer with colour (a terminal that links).
+    if let Some(url) = super::rule_url(docs, d.code) {
+        title = title.id_url(url);
+    }
+    let mut main = Group::with_title(title).element(snippet(
+        &d.file,
+        d.span,
+        "",
+        texts,
+        AnnotationKind::Primary,
+    ));
     for r in &d.related {
         main = main.element(snippet(
             &r.file,

@@ -4,8 +4,9 @@ use serde_json::{Map, Value, json};
 
 /// The `pmo check --format json` object of SPEC section 4. Paths are relative to the
 /// folder of `pmo.yaml`; `git_folder` is that folder from the root of its git work tree
-/// (`governance`, `""` at the root, `null` outside git).
-pub fn json(report: &Report, git_folder: Option<&str>) -> String {
+/// (`governance`, `""` at the root, `null` outside git). `docs`: where the rule catalogue
+/// is published, for each finding's `url`.
+pub fn json(report: &Report, git_folder: Option<&str>, docs: &str) -> String {
     let mut value = json!({
         "version": 1,
         "git_folder": git_folder.map(|f| f.trim_end_matches('/')),
@@ -16,7 +17,7 @@ pub fn json(report: &Report, git_folder: Option<&str>) -> String {
             "warnings": report.count(Severity::Warning),
             "waived": report.waived.len(),
         },
-        "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
+        "diagnostics": report.diagnostics.iter().map(|d| diagnostic(d, docs)).collect::<Vec<_>>(),
     });
     if let Some(b) = &report.baseline {
         value["baseline"] = json!({"known": b.known, "stale": b.stale});
@@ -24,7 +25,7 @@ pub fn json(report: &Report, git_folder: Option<&str>) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
-fn diagnostic(d: &Diagnostic) -> Value {
+fn diagnostic(d: &Diagnostic, docs: &str) -> Value {
     let mut m = Map::new();
     m.insert("code".into(), json!(d.code));
     m.insert("severity".into(), json!(d.severity.as_str()));
@@ -41,6 +42,9 @@ fn diagnostic(d: &Diagnostic) -> Value {
         m.insert("help".into(), json!(help));
     }
     m.insert("fingerprint".into(), json!(d.fingerprint));
+    if let Some(url) = super::rule_url(docs, d.code) {
+        m.insert("url".into(), json!(url));
+    }
     if !d.related.is_empty() {
         let related: Vec<Value> = d
             .related

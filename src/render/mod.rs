@@ -15,7 +15,7 @@ pub use gitlab::gitlab;
 pub use human::{Style, human};
 pub use json::json;
 pub use junit::junit;
-pub use sarif::{DOCS_URL, sarif};
+pub use sarif::{DOCS_URL, rule_url, sarif};
 
 /// `file:line:col: severity[CODE]: message`, the compact form of `-q` and JUnit, with the
 /// file and the message escaped for the output.

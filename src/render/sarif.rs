@@ -1,4 +1,5 @@
 use crate::check::Report;
+use crate::code::Code;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape::sarif_message;
@@ -7,6 +8,14 @@ use serde_json::{Value, json};
 /// Where the rule catalogue is published when `pmo.yaml` names no `docs_url`:
 /// docs/rules.md on the project's repository.
 pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+
+/// The address of a built-in rule's section of the catalogue published at `docs`
+/// (`docs/rules.md#r002`); none for an organisation's rule (pmo.yaml documents it: `pmo
+/// explain`), nor for an address with a character a terminal or a log would act on.
+pub fn rule_url(docs: &str, code: Code) -> Option<String> {
+    let url = format!("{docs}#{}", code.as_str().to_lowercase());
+    (!code.is_org() && !url.chars().any(crate::escape::hidden)).then_some(url)
+}
 
 /// The base every artifact URI is relative to: the root of the git work tree (of the
 /// governance repository when it is not in git), as GitHub code scanning expects.
@@ -50,7 +59,7 @@ fn rule(r: &Rule<'_>, docs: &str) -> Value {
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.summary},
         "help": {"text": r.doc.trim(), "markdown": r.doc.trim()},
-        "helpUri": format!("{docs}#{}", r.code.as_str().to_lowercase()),
+        "helpUri": rule_url(docs, r.code),
         "defaultConfiguration": {"level": level(r.severity)},
         "properties": {
             "tags": [r.category()],
@@ -59,12 +68,16 @@ fn rule(r: &Rule<'_>, docs: &str) -> Value {
             "problem.severity": level(r.severity),
         },
     });
+    if rule["helpUri"].is_null()
+        && let Some(rule) = rule.as_object_mut()
+    {
+        rule.remove("helpUri");
+    }
     // An organisation's rule is documented in its pmo.yaml (`pmo explain`), not in the
     // catalogue of built-in rules; its words are pmo.yaml's text, escaped as a message.
     if r.code.is_org()
         && let Some(rule) = rule.as_object_mut()
     {
-        rule.remove("helpUri");
         let summary = sarif_message(r.summary);
         let lines: Vec<_> = r.doc.trim().lines().map(sarif_message).collect();
         let doc = lines.join("\n");

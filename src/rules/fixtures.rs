@@ -209,6 +209,7 @@ fn rendered(rule: &Rule) -> (Vec<Diagnostic>, String) {
     let style = Style {
         color: false,
         quiet: false,
+        docs: crate::render::DOCS_URL,
     };
     (own, human(&report, &*texts, style))
 }
