@@ -240,7 +240,8 @@ impl Source for Overlay<'_> {
             });
         // Buffers of files not on disk yet.
         for (path, text) in self.buffers {
-            let on_disk = self.tree.root().join(path).exists();
+            // A name on disk, a dangling link included: the walk visited it.
+            let on_disk = self.tree.root().join(path).symlink_metadata().is_ok();
             if !on_disk && crate::source::is_selected_document(path, skip) && self.tree.walks(path)
             {
                 let bytes = match text.len() {
