@@ -1,7 +1,6 @@
 use super::args::{Args, CheckArgs, CheckFormat};
 use anyhow::Result;
 use pmo::Error;
-use pmo::check::baseline::Baseline;
 use pmo::check::{Engine, Report};
 use pmo::diagnostic::Severity;
 use pmo::render::{self, Style};
@@ -20,7 +19,9 @@ struct Judged<'a> {
 
 pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
     if cmd.fix || cmd.diff {
-        return super::with_source(args, |source, root| fix(args, cmd, source, root));
+        return super::with_source(args, |source, root| {
+            super::fix::run(args, cmd, source, root)
+        });
     }
     let Some(rev) = &cmd.changed_since else {
         return super::with_source(args, |source, _| run_on(args, cmd, source, None));
@@ -75,228 +76,17 @@ fn run_on(
     // A baseline matches every finding; the report then shows the paths and rules asked.
     if let Some(file) = &cmd.baseline {
         let judge = judged.map(|j| &j.judge as &dyn Source);
-        baseline(args, file, source, judge)?.apply(&mut report);
+        super::baseline::read(args, file, source, judge)?.apply(&mut report);
     }
-    let keep = selection(args, cmd, &repo)?;
-    report.retain(keep);
+    report.retain(super::selection::keep(args, cmd, &repo)?);
     if let Some(file) = &cmd.write_baseline {
-        return write_baseline(args, &args.start_dir().join(file), &report);
+        return super::baseline::write(args, &args.start_dir().join(file), &report);
     }
     finish(args, cmd, &report, repo)
 }
 
-/// The findings `[PATH…]`, `--select` and `--ignore` keep.
-fn selection(
-    args: &Args,
-    cmd: &CheckArgs,
-    repo: &pmo::repository::Repository,
-) -> Result<impl Fn(&pmo::diagnostic::Diagnostic) -> bool + use<>> {
-    let catalogue: Vec<String> = pmo::rules::catalogue(&repo.config)
-        .iter()
-        .map(|r| r.code.as_str().to_owned())
-        .collect();
-    let codes = |given: &[String], option: &str| -> Result<Vec<String>> {
-        given
-            .iter()
-            .map(|c| {
-                let c = c.trim().to_ascii_uppercase();
-                if catalogue.iter().any(|code| code.starts_with(&c)) && !c.is_empty() {
-                    return Ok(c);
-                }
-                let hint = pmo::suggest::did_you_mean(&c, catalogue.iter().map(String::as_str))
-                    .unwrap_or_else(|| "`pmo rules` lists them".into());
-                anyhow::bail!(
-                    "{option} {}: no rule code starts so; {hint}",
-                    pmo::escape::terminal(&c)
-                )
-            })
-            .collect()
-    };
-    let select = codes(&cmd.select, "--select")?;
-    let ignore = codes(&cmd.ignore, "--ignore")?;
-    let paths = paths(args, cmd)?;
-    Ok(move |d: &pmo::diagnostic::Diagnostic| {
-        let code = d.code.as_str();
-        let starts = |list: &[String]| list.iter().any(|c| code.starts_with(c.as_str()));
-        (select.is_empty() || starts(&select))
-            && !starts(&ignore)
-            && (paths.is_empty() || paths.iter().any(|p| under(&d.file, p)))
-    })
-}
-
-/// Whether `file` is `path` or in the folder `path` (both below the root; `""` is the root).
-fn under(file: &str, path: &str) -> bool {
-    path.is_empty()
-        || file == path
-        || file
-            .strip_prefix(path)
-            .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// `[PATH…]` below the governance root, with `/`. A path that does not exist, or is
-/// outside the repository, stops the check.
-fn paths(args: &Args, cmd: &CheckArgs) -> Result<Vec<String>> {
-    if cmd.paths.is_empty() {
-        return Ok(Vec::new());
-    }
-    let tree = pmo::source::Worktree::discover(&args.start_dir())?;
-    cmd.paths
-        .iter()
-        .map(|path| {
-            let shown = pmo::escape::terminal(&path.display().to_string()).into_owned();
-            let full = std::env::current_dir()?
-                .join(path)
-                .canonicalize()
-                .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-            let rel = full.strip_prefix(tree.root()).map_err(|_| {
-                anyhow::anyhow!(
-                    "{shown} is not in the governance repository {}",
-                    tree.root().display()
-                )
-            })?;
-            Ok(rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"))
-        })
-        .collect()
-}
-
-/// The baseline at `file` (relative to the start directory). Under `--changed-since`
-/// (`judge`: the base revision), one inside the repository is read as the base has it:
-/// a change cannot make its own findings known.
-fn baseline(
-    args: &Args,
-    file: &std::path::Path,
-    source: &dyn Source,
-    judge: Option<&dyn Source>,
-) -> Result<Baseline> {
-    let full = args.start_dir().join(file);
-    let inside = pmo::source::Worktree::discover(&args.start_dir())
-        .ok()
-        .and_then(|tree| {
-            let dir = full.parent()?.canonicalize().ok()?;
-            let rel = dir.strip_prefix(tree.root()).ok()?.join(full.file_name()?);
-            Some(rel.to_string_lossy().replace('\\', "/"))
-        });
-    let bytes = match (inside, judge) {
-        (Some(rel), Some(judge)) => judge.read(&rel)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "the baseline {rel} is not in the base revision: a change cannot add its own baseline"
-            )
-        })?,
-        (Some(rel), None) => source
-            .read(&rel)?
-            .ok_or_else(|| anyhow::anyhow!("no baseline {rel}"))?,
-        (None, _) => pmo::source::file::read_named(None, &full)
-            .map_err(|why| why.refuse(&full.display().to_string()))?,
-    };
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("the baseline {} is not UTF-8", full.display()))?;
-    Baseline::parse(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "the baseline {} cannot be read: {e}; write it with --write-baseline",
-            full.display()
-        )
-    })
-}
-
-/// `--write-baseline FILE`: today's findings, replacing FILE whole.
-fn write_baseline(args: &Args, file: &std::path::Path, report: &Report) -> Result<ExitCode> {
-    let text = Baseline::of(report).to_json();
-    let dir = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| anyhow::anyhow!("{} is not a file name", file.display()))?;
-    match pmo::source::file::read_below(dir, name) {
-        Ok(Some(was)) => pmo::write::replace(dir, name, &was, text.as_bytes())?,
-        Ok(None) => {
-            let mut set = super::writing(args, dir)?;
-            set.add(name, text);
-            set.write()?;
-        }
-        Err(why) => return Err(why.refuse(&file.display().to_string()).into()),
-    }
-    if !args.quiet {
-        noteln!(
-            "pmo: recorded {} finding(s) in the baseline {}",
-            report.diagnostics.len(),
-            pmo::escape::terminal(&file.display().to_string())
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `--fix` and `--diff`: the certain fixes, written or shown, then (`--fix`) what is left.
-fn fix(
-    args: &Args,
-    cmd: &CheckArgs,
-    source: &dyn Source,
-    root: &std::path::Path,
-) -> Result<ExitCode> {
-    let repo = match repository::load(source) {
-        Ok(repo) => repo,
-        Err(e) => return broken(args, cmd, source, e),
-    };
-    let keep = selection(args, cmd, &repo)?;
-    let mut engine = Engine::new(repo, args.today());
-    let (fixed, mut report) = pmo::check::fix(&mut engine, &keep);
-    report.retain(keep);
-    let files = fixed.files.len();
-    let (count, plural) = (fixed.count, if fixed.count == 1 { "" } else { "s" });
-    if cmd.diff {
-        let mut out = String::new();
-        for (path, (was, now)) in &fixed.files {
-            out += &unified_diff(path, was, now);
-        }
-        super::print(&out)?;
-        if !args.quiet {
-            noteln!("pmo: {count} finding{plural} in {files} file(s) can be fixed with --fix");
-        }
-        return Ok(ExitCode::from(u8::from(count > 0)));
-    }
-    // Every file may be replaced before any is: a refusal leaves them all as they were.
-    for path in fixed.files.keys() {
-        pmo::write::replaceable(root, path)?;
-    }
-    for (path, (was, now)) in &fixed.files {
-        pmo::write::replace(root, path, was.as_bytes(), now.as_bytes())?;
-    }
-    if !args.quiet && count > 0 {
-        noteln!("pmo: fixed {count} finding{plural} in {files} file(s)");
-    }
-    finish(args, cmd, &report, engine.into_repository())
-}
-
-/// The lines that differ, with three lines around them, as `git diff` shows them; each
-/// line of the document as one terminal line.
-fn unified_diff(path: &str, was: &str, now: &str) -> String {
-    let path = pmo::escape::terminal(path);
-    let diff = similar::TextDiff::from_lines(was, now);
-    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
-    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
-        out += &format!("{}\n", hunk.header());
-        for change in hunk.iter_changes() {
-            let sign = match change.tag() {
-                similar::ChangeTag::Delete => '-',
-                similar::ChangeTag::Insert => '+',
-                similar::ChangeTag::Equal => ' ',
-            };
-            let line = change.value();
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            out += &format!("{sign}{}\n", pmo::escape::terminal(line));
-        }
-    }
-    out
-}
-
 /// The report of a configuration that cannot be loaded: where it is broken (exit 2).
-fn broken(args: &Args, cmd: &CheckArgs, source: &dyn Source, e: Error) -> Result<ExitCode> {
+pub fn broken(args: &Args, cmd: &CheckArgs, source: &dyn Source, e: Error) -> Result<ExitCode> {
     match e {
         Error::Config(diagnostics) => {
             // A broken configuration: show where, and stop (exit 2).
@@ -334,7 +124,7 @@ fn broken(args: &Args, cmd: &CheckArgs, source: &dyn Source, e: Error) -> Result
 }
 
 /// Print `report` on the documents of `repo`; exit 1 when it fails the check.
-fn finish(
+pub fn finish(
     args: &Args,
     cmd: &CheckArgs,
     report: &Report,

@@ -19,12 +19,15 @@ macro_rules! noteln {
 }
 
 mod args;
+mod baseline;
 mod check;
 mod docs;
+mod fix;
 mod git;
 mod import;
 mod report;
 mod scaffold;
+mod selection;
 mod views;
 
 use args::{Args, Command};
