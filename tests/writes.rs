@@ -85,6 +85,49 @@ fn export_writes_no_table_when_a_later_one_is_a_dangling_link() {
     assert!(!out.path().join("nowhere").exists());
 }
 
+/// `--force`: a scheduled job replaces its own output, whole; without it, nothing that
+/// exists is replaced; a link is refused either way.
+#[test]
+fn force_replaces_reports_and_tables_and_nothing_else() {
+    let repo = Repo::new()
+        .file("people/bob.yaml", BOB)
+        .file("projects/apollo.yaml", APOLLO);
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("portfolio.md");
+    std::fs::write(&report, "last week's").unwrap();
+    let stderr = stderr_of(repo.pmo(&["report", "portfolio", "-o"]).arg(&report));
+    assert!(
+        stderr.contains("already exists; nothing was written"),
+        "{stderr}"
+    );
+    repo.pmo(&["report", "portfolio", "--force", "-o"])
+        .arg(&report)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert!(written.starts_with("# "), "{written}");
+
+    let tables = out.path().join("tables");
+    repo.pmo(&["export", "-o"]).arg(&tables).assert().success();
+    std::fs::write(tables.join("people.csv"), "stale").unwrap();
+    stderr_of(repo.pmo(&["export", "-o"]).arg(&tables));
+    repo.pmo(&["export", "--force", "-o"])
+        .arg(&tables)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(tables.join("people.csv"))
+            .unwrap()
+            .contains("bob")
+    );
+    // A table that became a link: refused, --force or not.
+    std::fs::remove_file(tables.join("risks.csv")).unwrap();
+    symlink(out.path().join("nowhere"), tables.join("risks.csv")).unwrap();
+    let stderr = stderr_of(repo.pmo(&["export", "--force", "-o"]).arg(&tables));
+    assert!(stderr.contains("(a symbolic link)"), "{stderr}");
+    assert_eq!(staging_folders(&tables), 0);
+}
+
 const PEOPLE: &str = "version: 1\ndocuments:\n  - kind: person\n    id: {column: Id}\n    fields: {name: {column: Name}}\n";
 
 #[test]

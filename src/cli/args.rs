@@ -243,9 +243,14 @@ pub struct RankArgs {
 pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     pub format: ExportFormat,
-    /// The directory to write into (created if needed; existing files are never replaced).
+    /// The directory to write into (created if needed; existing files are never replaced
+    /// without --force).
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace the tables that exist (a scheduled job's output): all of them or, on a
+    /// failure, none.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -264,9 +269,13 @@ pub struct ReportArgs {
     pub project: Option<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// Write to FILE (never overwritten) instead of stdout.
+    /// Write to FILE (never overwritten without --force) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Replace FILE if it exists (a scheduled job's output), whole: a reader sees the old
+    /// report or the new one.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// List the templates and where each comes from.
     #[arg(long)]
     pub list: bool,

@@ -41,7 +41,7 @@ fn render(args: &Args, cmd: &ReportArgs, source: &dyn pmo::source::Source) -> Re
                 anyhow::bail!("-o {}: not a file name", path.display());
             };
             let mut files = super::writing(args, dir)?;
-            files.add(name, text);
+            files.add(name, text).replacing(cmd.force);
             files.write()?;
             if !args.quiet {
                 noteln!(

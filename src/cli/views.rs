@@ -169,7 +169,9 @@ pub fn export(args: &Args, cmd: &ExportArgs) -> Result<ExitCode> {
     };
     // Relative to -C, as if started there.
     let out = args.start_dir().join(&cmd.out);
-    let paths = views::export::write(super::writing(args, &out)?, &tables, format)?;
+    let mut files = super::writing(args, &out)?;
+    files.replacing(cmd.force);
+    let paths = views::export::write(files, &tables, format)?;
     if !args.quiet {
         let rows: usize = tables.iter().map(|(_, t)| t.rows.len()).sum();
         noteln!(

@@ -1,6 +1,7 @@
 //! Writing files. Every command that writes (`init`, `new`, `import`, `export`, `report
-//! -o`, `schema -o`) writes all of its files or none, never replaces a file, and never
-//! writes through a symbolic link.
+//! -o`, `schema -o`) writes all of its files or none, never replaces a file (unless it
+//! was told to: [`Files::replacing`], `--force`), and never writes through a symbolic
+//! link.
 //!
 //! The files are written in full, and synced, into a hidden staging folder in the root
 //! they go to (`.pmo-write-<pid>-<random>`, which `pmo check` does not read). Then they
@@ -24,7 +25,7 @@ mod root;
 mod staging;
 
 use crate::Error;
-use recover::{recover, remove_moved};
+use recover::{put_back, recover, remove_moved};
 pub use replace::{replace, replaceable};
 use staging::{Identity, Journal, Staging, sync_dir, sync_fs};
 use std::collections::{HashMap, HashSet};
@@ -42,6 +43,9 @@ pub struct Files {
     folders: Vec<PathBuf>,
     hint: Option<&'static str>,
     undone: Vec<String>,
+    /// Replace files that exist (`--force`), each by a rename, keeping the one replaced
+    /// until the whole set is in place.
+    replacing: bool,
 }
 
 impl Files {
@@ -57,6 +61,7 @@ impl Files {
             folders: Vec::new(),
             hint: None,
             undone,
+            replacing: false,
         })
     }
 
@@ -74,6 +79,15 @@ impl Files {
     /// Add a folder at `rel`, made empty unless it exists.
     pub fn add_folder(&mut self, rel: &str) -> &mut Self {
         self.folders.push(PathBuf::from(rel));
+        self
+    }
+
+    /// Replace the files that exist (a scheduled job's output, `--force`): each is
+    /// replaced whole by a rename, and the set stays all or nothing: a failure, or a
+    /// crash undone by the next write, puts back every file replaced. A link, or a
+    /// folder, in the way is still refused.
+    pub fn replacing(&mut self, replacing: bool) -> &mut Self {
+        self.replacing = replacing;
         self
     }
 
@@ -132,17 +146,24 @@ impl Files {
         let journal = Journal {
             folders: plan.folders.clone(),
             files: staged.iter().map(|(rel, f)| (rel.clone(), f.1)).collect(),
+            kept: plan
+                .replaced
+                .iter()
+                .enumerate()
+                .map(|(i, rel)| (rel.clone(), kept_name(i)))
+                .collect(),
         };
         staging
             .journal(&journal)
             .map_err(|e| self.failed(&self.root, e))?;
         let mut done = Done::default();
-        if let Err(e) = self.place(plan, staged, &mut done) {
-            return Err(self.undo(done, e));
+        let kept = staging.dir.path();
+        if let Err(e) = self.place(plan, staged, kept, &mut done) {
+            return Err(self.undo(done, kept, e));
         }
         // The commit: from here, no later command undoes the set.
         if let Err(e) = self.sync(&done).and_then(|()| staging.commit()) {
-            return Err(self.undo(done, self.failed(&self.root, e)));
+            return Err(self.undo(done, kept, self.failed(&self.root, e)));
         }
         Ok(done
             .files
@@ -214,6 +235,7 @@ impl Files {
             if !missing {
                 let path = self.root.join(&full);
                 match path.symlink_metadata() {
+                    Ok(m) if self.replacing && m.is_file() => plan.replaced.push(full.clone()),
                     Ok(m) => taken.push((path, m.file_type().is_symlink())),
                     Err(e) if e.kind() == ErrorKind::NotFound => {}
                     Err(e) => return Err(Error::io(path, e)),
@@ -270,6 +292,7 @@ impl Files {
         &self,
         plan: &Plan,
         staged: Vec<(PathBuf, (tempfile::TempPath, Identity))>,
+        kept: &Path,
         done: &mut Done,
     ) -> Result<(), Error> {
         // Again, just before the moves: the folders on the way are still folders.
@@ -294,6 +317,17 @@ impl Files {
         }
         for (rel, (file, identity)) in staged {
             let path = self.root.join(&rel);
+            if let Some(i) = plan.replaced.iter().position(|r| *r == rel) {
+                // A second name for the file replaced, then the rename over it: a reader
+                // sees the old file or the new one, and the old one can be put back.
+                let copy = kept.join(kept_name(i));
+                std::fs::hard_link(&path, &copy).map_err(|e| self.failed(&path, e))?;
+                done.kept.push((rel.clone(), kept_name(i)));
+                file.persist(&path)
+                    .map_err(|e| self.failed(&path, e.error))?;
+                done.files.push((rel, identity));
+                continue;
+            }
             match file.persist_noclobber(&path) {
                 Ok(()) => done.files.push((rel, identity)),
                 Err(e) if e.error.kind() == ErrorKind::AlreadyExists => {
@@ -306,9 +340,11 @@ impl Files {
         Ok(())
     }
 
-    /// Remove what a failed move phase did, and say what failed and what is left.
-    fn undo(&self, done: Done, cause: Error) -> Error {
-        let (_, left) = remove_moved(&self.root, &done.files, &done.folders);
+    /// Remove what a failed move phase did, put back what it replaced, and say what
+    /// failed and what is left.
+    fn undo(&self, done: Done, kept: &Path, cause: Error) -> Error {
+        let (_, mut left) = remove_moved(&self.root, &done.files, &done.folders);
+        left.extend(put_back(&self.root, kept, &done.kept));
         match left.first() {
             None => cause,
             Some((path, e)) => Error::Invalid(format!(
@@ -360,12 +396,14 @@ impl Files {
 }
 
 /// The checked targets, from the root: folders to make (parents first), folders that
-/// exist on the way, files in the order added.
+/// exist on the way, files in the order added, and those of them that a replacing
+/// write replaces.
 #[derive(Default)]
 struct Plan {
     folders: Vec<PathBuf>,
     existing: Vec<PathBuf>,
     files: Vec<PathBuf>,
+    replaced: Vec<PathBuf>,
 }
 
 /// What the move phase did, from the root.
@@ -373,6 +411,13 @@ struct Plan {
 struct Done {
     folders: Vec<PathBuf>,
     files: Vec<(PathBuf, Identity)>,
+    /// Files replaced, with the name of the copy kept in the staging folder.
+    kept: Vec<(PathBuf, String)>,
+}
+
+/// The name in the staging folder of the copy kept of the `i`-th file replaced.
+fn kept_name(i: usize) -> String {
+    format!("kept-{i}")
 }
 
 /// A relative path of plain names: no root, no `..`, nothing empty.
@@ -601,9 +646,11 @@ mod tests {
         std::fs::create_dir(dir.path().join("b")).unwrap();
         std::fs::write(dir.path().join("b/3.yaml"), "theirs").unwrap();
         let mut done = Done::default();
-        let e = files.place(&plan, staged, &mut done).unwrap_err();
+        let e = files
+            .place(&plan, staged, staging.dir.path(), &mut done)
+            .unwrap_err();
         assert_eq!(done.files.len(), 2);
-        let said = message(files.undo(done, e));
+        let said = message(files.undo(done, staging.dir.path(), e));
         assert!(
             said.ends_with("b/3.yaml already exists; nothing was written"),
             "{said}"

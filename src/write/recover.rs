@@ -44,7 +44,11 @@ pub(super) fn recover(root: &Path) -> Result<Vec<String>, Error> {
             Err(_) => continue,
         };
         let (removed, left) = match journal {
-            Some(journal) => remove_moved(root, &journal.files, &journal.folders),
+            Some(journal) => {
+                let (removed, mut left) = remove_moved(root, &journal.files, &journal.folders);
+                left.extend(put_back(root, &dir, &journal.kept));
+                (removed, left)
+            }
             None => (0, Vec::new()),
         };
         if let Some((path, e)) = left.first() {
@@ -117,6 +121,31 @@ pub(super) fn remove_moved(
     (removed, left)
 }
 
+/// Put back the files a replacing write replaced, from the copies it kept in the
+/// staging folder `kept`, where nothing is in their place now (the files moved in were
+/// removed first; a file someone wrote there since stays). Returns those that could not
+/// be.
+pub(super) fn put_back(
+    root: &Path,
+    kept: &Path,
+    replaced: &[(PathBuf, String)],
+) -> Vec<(PathBuf, std::io::Error)> {
+    let mut left = Vec::new();
+    for (rel, name) in replaced {
+        if !plain(rel) || through_link(root, rel) || !plain(Path::new(name)) {
+            continue;
+        }
+        let (copy, path) = (kept.join(name), root.join(rel));
+        if copy.is_file()
+            && path.symlink_metadata().is_err()
+            && let Err(e) = std::fs::rename(&copy, &path)
+        {
+            left.push((path, e));
+        }
+    }
+    left
+}
+
 /// Whether a folder on the way from `root` to `rel` is a link.
 fn through_link(root: &Path, rel: &Path) -> bool {
     let mut at = root.to_path_buf();
@@ -153,6 +182,7 @@ mod tests {
             .journal(&Journal {
                 folders: plan.folders.clone(),
                 files: staged.iter().map(|(r, f)| (r.clone(), f.1)).collect(),
+                kept: Vec::new(),
             })
             .unwrap();
         // Three files and both folders moved; then the process dies: the files that
@@ -171,6 +201,7 @@ mod tests {
                     ..Plan::default()
                 },
                 moved,
+                staging.dir.path(),
                 &mut done,
             )
             .unwrap();
@@ -190,6 +221,82 @@ mod tests {
             tree(dir.path()),
             ["a/", "a/2.yaml", "a/mine.yaml", "pmo.yaml"]
         );
+    }
+
+    /// A replacing write killed after replacing one of two files: the next open puts the
+    /// replaced file back; a replacing write that completes leaves no copy behind; a
+    /// link in the way is still refused.
+    #[test]
+    fn a_replacing_write_is_all_or_nothing_too() {
+        let dir = repo();
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        for i in 0..2 {
+            std::fs::write(dir.path().join(format!("out/{i}.csv")), format!("old {i}")).unwrap();
+        }
+        let mut files = Files::open(dir.path()).unwrap();
+        files.replacing(true);
+        for i in 0..2 {
+            files.add(&format!("out/{i}.csv"), format!("new {i}"));
+        }
+        let plan = files.plan().unwrap();
+        assert_eq!(plan.replaced.len(), 2);
+        let staging = Staging::create(dir.path()).unwrap();
+        let staged = stage_all(&files, &plan, &staging);
+        staging
+            .journal(&Journal {
+                folders: Vec::new(),
+                files: staged.iter().map(|(r, f)| (r.clone(), f.1)).collect(),
+                kept: vec![
+                    ("out/0.csv".into(), "kept-0".into()),
+                    ("out/1.csv".into(), "kept-1".into()),
+                ],
+            })
+            .unwrap();
+        let mut moved = staged;
+        let _unmoved: Vec<_> = moved
+            .split_off(1)
+            .into_iter()
+            .map(|(_, (p, _))| p.keep().unwrap())
+            .collect();
+        let mut done = Done::default();
+        files
+            .place(&plan, moved, staging.dir.path(), &mut done)
+            .unwrap();
+        let read = |i| std::fs::read_to_string(dir.path().join(format!("out/{i}.csv"))).unwrap();
+        assert_eq!((read(0), read(1)), ("new 0".into(), "old 1".into()));
+        let Staging {
+            dir: staging_dir,
+            _lock,
+        } = staging;
+        let _ = staging_dir.keep();
+        drop(_lock);
+        let files = Files::open(dir.path()).unwrap();
+        assert_eq!(files.undone().len(), 1, "{:?}", files.undone());
+        assert_eq!((read(0), read(1)), ("old 0".into(), "old 1".into()));
+
+        let mut files = Files::open(dir.path()).unwrap();
+        files
+            .replacing(true)
+            .add("out/0.csv", "new 0")
+            .add("out/2.csv", "new 2");
+        files.write().unwrap();
+        assert_eq!(
+            (read(0), read(1), read(2)),
+            ("new 0".into(), "old 1".into(), "new 2".into())
+        );
+        assert_eq!(
+            tree(dir.path()),
+            ["out/", "out/0.csv", "out/1.csv", "out/2.csv", "pmo.yaml"]
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("out/1.csv"), dir.path().join("out/3.csv"))
+                .unwrap();
+            let mut files = Files::open(dir.path()).unwrap();
+            files.replacing(true).add("out/3.csv", "x");
+            assert!(files.write().is_err());
+            assert_eq!(read(1), "old 1");
+        }
     }
 
     #[test]

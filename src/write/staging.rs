@@ -15,6 +15,11 @@ pub(super) const JOURNAL: &str = "journal";
 pub(super) struct Journal {
     pub folders: Vec<PathBuf>,
     pub files: Vec<(PathBuf, Identity)>,
+    /// Files a replacing write replaces: each target, and the name in the staging folder
+    /// of the second name (a hard link) it keeps of the file it replaces, until the set
+    /// is complete.
+    #[serde(default)]
+    pub kept: Vec<(PathBuf, String)>,
 }
 
 /// What tells a file pmo moved from any other: a moved file keeps its inode and
