@@ -221,6 +221,79 @@ fn changed_since_reports_only_what_changed_and_checks_the_baseline() {
     assert!(!v["diagnostics"].to_string().contains("G005"), "{v:#}");
 }
 
+/// Carol approves in the forge's review (GitHub or GitLab) what Erin recorded for her:
+/// that proves the approval, where her handle is the base's and the review is on the head.
+#[test]
+fn a_forge_review_by_the_approver_proves_an_approval() {
+    let repo = history_repo().file(
+        "people/carol.yaml",
+        "kind: person\nid: carol\nname: Carol\nemail: carol@example.org\ngithub: Carol-N\ngitlab: carol.n\nroles: [sponsor]\n",
+    );
+    commit(&repo, ALICE, "Carol's handles");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let cr = "kind: change\nid: apollo-cr\nproject: apollo\ntitle: CR\nrequested_by: bob\nraised: 2026-11-10\nstatus: approved\napprovals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n";
+    let repo = repo.file("projects/apollo/changes/cr.yaml", cr);
+    commit(&repo, ERIN, "Carol approved (in the review)");
+    let head = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let c005 = |approvals: Option<String>| {
+        let mut args = vec!["check", "--changed-since", base.trim(), "--format", "json"];
+        if let Some(text) = &approvals {
+            std::fs::write(repo.join("approvals.json"), text).unwrap();
+            args.extend(["--approvals", "approvals.json"]);
+        }
+        let v = json(&repo, &args);
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "C005")
+            .count()
+    };
+    let review = |login: &str, commit: &str| {
+        format!(
+            r#"[{{"user": {{"login": "{login}"}}, "state": "APPROVED", "commit_id": "{commit}"}}]"#
+        )
+    };
+    assert_eq!(c005(None), 1);
+    assert_eq!(c005(Some(review("carol-n", head.trim()))), 0);
+    // A review of an older commit, or by someone else, proves nothing.
+    assert_eq!(c005(Some(review("carol-n", base.trim()))), 1);
+    assert_eq!(c005(Some(review("erin", head.trim()))), 1);
+    // GitLab's approvals of the merge request.
+    let gitlab = r#"{"approved_by": [{"user": {"username": "carol.n"}}]}"#;
+    assert_eq!(c005(Some(gitlab.into())), 0);
+    // A handle given in the change itself is not the base's: no proof.
+    std::fs::write(
+        repo.join("people/carol.yaml"),
+        "kind: person\nid: carol\nname: Carol\nemail: carol@example.org\ngithub: erin\nroles: [sponsor]\n",
+    )
+    .unwrap();
+    commit(&repo, ERIN, "Carol's handle");
+    let head = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    assert_eq!(c005(Some(review("erin", head.trim()))), 1);
+    repo.refuses(
+        &[
+            "check",
+            "--changed-since",
+            base.trim(),
+            "--approvals",
+            "nowhere.json",
+        ],
+        "nowhere.json",
+    );
+    std::fs::write(repo.join("approvals.json"), "{}").unwrap();
+    repo.refuses(
+        &[
+            "check",
+            "--changed-since",
+            base.trim(),
+            "--approvals",
+            "approvals.json",
+        ],
+        "neither GitHub's list of reviews",
+    );
+}
+
 #[test]
 fn approvals_are_traced_to_their_commit() {
     let repo = history_repo();

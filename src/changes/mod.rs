@@ -11,6 +11,7 @@ mod history;
 mod identities;
 mod matching;
 mod notes;
+mod reviews;
 mod scope;
 
 pub use deltas::Deltas;
@@ -21,6 +22,7 @@ pub use history::{Event, history};
 pub(crate) use identities::{IDENTITY, restore_identities};
 pub(crate) use notes::Approval;
 pub use notes::{AmountField, DateField, Decision, Note, NoteField};
+pub use reviews::Reviews;
 
 use crate::Error;
 use crate::config::Config;

@@ -30,6 +30,8 @@ pub struct Judge<'a> {
     pub tip: ObjectId,
     pub source: &'a dyn Source,
     pub today: Date,
+    /// The approvals the forge recorded for the head (`--approvals`).
+    pub reviews: Option<&'a crate::changes::Reviews>,
 }
 
 /// A judged change.
@@ -52,7 +54,7 @@ pub fn judge(
     repo: &mut Repository,
     base: Option<&Repository>,
 ) -> Result<Judged, Error> {
-    let extra = findings(judge.git, judge.base, judge.tip, change, repo)?;
+    let extra = findings(judge, change, repo)?;
     restore_identities(change, repo);
     let mut report = check_with(repo, judge.today, extra);
     // The change's own pmo.yaml and overlays are checked as documents.
@@ -84,19 +86,17 @@ pub fn judge(
 
 /// G005, C005 and C006 findings of `change` (base..`tip`), located in the head `repo`.
 fn findings(
-    git: &Git,
-    base: ObjectId,
-    tip: ObjectId,
+    judge: &Judge<'_>,
     change: &Change,
     repo: &Repository,
 ) -> Result<Vec<Diagnostic>, Error> {
     let portfolio = repo.portfolio();
-    let range = Range::new(git, base, tip)?;
+    let range = Range::new(judge.git, judge.base, judge.tip)?;
     let mut out = Vec::new();
     for d in &change.documents {
         match d.kind.kind() {
             Some(Kind::Project) => out.extend(g005::check(d, change, &portfolio)),
-            Some(Kind::Change) => out.extend(c005::check(&range, d, &portfolio)),
+            Some(Kind::Change) => out.extend(c005::check(&range, d, &portfolio, judge.reviews)),
             _ => {}
         }
     }

@@ -134,6 +134,11 @@ pub struct CheckArgs {
     /// Record today's findings in FILE as the baseline (replacing it), and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["changed_since", "fix", "diff", "baseline"])]
     pub write_baseline: Option<PathBuf>,
+    /// The forge's approvals of the change, as the CI job fetched them (GitHub's reviews
+    /// of the pull request, or GitLab's approvals of the merge request, as JSON): an
+    /// approver's own approval of the head proves the approvals they are named in (C005).
+    #[arg(long, value_name = "FILE", requires = "changed_since")]
+    pub approvals: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -301,6 +306,9 @@ pub struct DiffArgs {
     /// (reads every document of both); exit 1 when it introduces an error.
     #[arg(long)]
     pub check: bool,
+    /// With --check: the forge's approvals of the change (as `check --approvals`).
+    #[arg(long, value_name = "FILE", requires = "check")]
+    pub approvals: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

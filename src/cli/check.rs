@@ -71,7 +71,7 @@ fn run_on(
             repo = engine.into_repository();
             report
         }
-        Some(judged) => changed_since(args, judged, source, &mut repo)?,
+        Some(judged) => changed_since(args, cmd, judged, source, &mut repo)?,
     };
     // A baseline matches every finding; the report then shows the paths and rules asked.
     if let Some(file) = &cmd.baseline {
@@ -163,6 +163,7 @@ pub fn finish(
 /// the head's documents under the base's configuration.
 fn changed_since(
     args: &Args,
+    cmd: &CheckArgs,
     judged: &Judged<'_>,
     source: &dyn Source,
     repo: &mut pmo::repository::Repository,
@@ -178,12 +179,14 @@ fn changed_since(
         }
     };
     let change = changes::diff(git, base, head, &repo.config, args.today())?;
+    let reviews = super::git::approvals(args, cmd.approvals.as_deref(), tip)?;
     let judge = pmo::check::Judge {
         git,
         base,
         tip,
         source,
         today: args.today(),
+        reviews: reviews.as_ref(),
     };
     Ok(pmo::check::judge(&judge, &change, repo, None)?.report)
 }

@@ -48,12 +48,14 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
             Some(id) => id,
             None => git.resolve("HEAD")?,
         };
+        let reviews = approvals(args, cmd.approvals.as_deref(), tip)?;
         let judge = pmo::check::Judge {
             git: &git,
             base,
             tip,
             source: head_source,
             today: args.today(),
+            reviews: reviews.as_ref(),
         };
         change.findings = pmo::check::judge(&judge, &change, &mut after, Some(&before))?.findings;
     }
@@ -467,4 +469,23 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
     };
     super::print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--approvals FILE` (relative to the start directory): the forge's approvals of the
+/// head commit `tip`. The CI job's own file, read from disk.
+pub fn approvals(
+    args: &Args,
+    file: Option<&std::path::Path>,
+    tip: gix::ObjectId,
+) -> anyhow::Result<Option<pmo::changes::Reviews>> {
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    let path = args.start_dir().join(file);
+    let shown = pmo::escape::terminal(&path.display().to_string()).into_owned();
+    let bytes = pmo::source::file::read_named(None, &path).map_err(|why| why.refuse(&shown))?;
+    let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{shown} is not UTF-8"))?;
+    let reviews = pmo::changes::Reviews::parse(&text, &tip.to_string())
+        .map_err(|e| anyhow::anyhow!("--approvals {shown}: {e}"))?;
+    Ok(Some(reviews))
 }

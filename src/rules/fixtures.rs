@@ -121,6 +121,7 @@ fn changed(folder: &Path) -> (Report, Texts) {
         tip,
         source: &head,
         today: today(),
+        reviews: None,
     };
     let report = check::judge(&judge, &change, &mut repo, None)
         .unwrap_or_else(|e| fail(e))
