@@ -229,7 +229,21 @@ fn a_forge_review_by_the_approver_proves_an_approval() {
         "people/carol.yaml",
         "kind: person\nid: carol\nname: Carol\nemail: carol@example.org\ngithub: Carol-N\ngitlab: carol.n\nroles: [sponsor]\n",
     );
-    commit(&repo, ALICE, "Carol's handles");
+    std::fs::write(
+        repo.join("people/dave.yaml"),
+        "kind: person\nid: dave\nname: Dave\ngithub: dave-d\n",
+    )
+    .unwrap();
+    // Change requests need a sponsor's approval.
+    std::fs::write(
+        repo.join("pmo.yaml"),
+        format!(
+            "{}change_control:\n  levels:\n    - {{approvers: 1, role: sponsor}}\n",
+            common::CONFIG
+        ),
+    )
+    .unwrap();
+    commit(&repo, ALICE, "Carol's handles, and Dave");
     let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
     let cr = "kind: change\nid: apollo-cr\nproject: apollo\ntitle: CR\nrequested_by: bob\nraised: 2026-11-10\nstatus: approved\napprovals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n";
     let repo = repo.file("projects/apollo/changes/cr.yaml", cr);
@@ -292,6 +306,42 @@ fn a_forge_review_by_the_approver_proves_an_approval() {
         ],
         "neither GitHub's list of reviews",
     );
+
+    // A change request approved in the review only, with no approval recorded: Carol
+    // (a sponsor) counts for its level (C001).
+    git(repo.path(), ALICE, &["reset", "-q", "--hard", "HEAD~1"]);
+    let bare = cr.replace(
+        "approvals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n",
+        "impact: {cost: 50000}\n",
+    );
+    std::fs::write(repo.join("projects/apollo/changes/cr.yaml"), bare).unwrap();
+    commit(&repo, ERIN, "CR approved in the review");
+    let head = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let c001 = |approvals: &str| {
+        std::fs::write(repo.join("approvals.json"), approvals).unwrap();
+        let args = [
+            "check",
+            "--changed-since",
+            base.trim(),
+            "--approvals",
+            "approvals.json",
+            "--format",
+            "json",
+        ];
+        let v = json(&repo, &args);
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "C001")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let none = c001("[]");
+    assert_eq!(none.len(), 1, "{none:?}");
+    assert_eq!(c001(&review("carol-n", head.trim())), Vec::<String>::new());
+    // Dave, who holds no role, does not count.
+    assert_eq!(c001(&review("dave-d", head.trim())).len(), 1);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! for them; C006, what the change does to the inputs that guard the process), then
 //! scoped to the change, and compared with the base's findings when those are asked for.
 
-use super::{Report, check, check_with};
+use super::{Report, check};
 use crate::Error;
 use crate::changes::{Change, Findings, restore_identities};
 use crate::code::Code;
@@ -56,7 +56,11 @@ pub fn judge(
 ) -> Result<Judged, Error> {
     let extra = findings(judge, change, repo)?;
     restore_identities(change, repo);
-    let mut report = check_with(repo, judge.today, extra);
+    let reviewed = judge
+        .reviews
+        .map(|reviews| reviewed(reviews, change, repo))
+        .unwrap_or_default();
+    let mut report = super::reviewed_check(repo, judge.today, extra, reviewed);
     // The change's own pmo.yaml and overlays are checked as documents.
     let mut own = crate::repository::configuration_problems(judge.source);
     crate::fingerprint::assign(&mut own, None, &repo.config_text);
@@ -82,6 +86,27 @@ pub fn judge(
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     Ok(Judged { report, findings })
+}
+
+/// For each change request the change adds or edits, the people (as the base has them:
+/// `repo` after `restore_identities`) who approved the head in the forge's review.
+fn reviewed(
+    reviews: &crate::changes::Reviews,
+    change: &Change,
+    repo: &Repository,
+) -> std::collections::HashMap<String, Vec<String>> {
+    let approvers: Vec<String> = repo
+        .documents
+        .iter()
+        .filter(|d| d.kind == Kind::Person && reviews.approved(&d.value))
+        .filter_map(|d| d.id().map(str::to_owned))
+        .collect();
+    change
+        .documents
+        .iter()
+        .filter(|d| d.kind.kind() == Some(Kind::Change) && d.new.is_some())
+        .map(|d| (d.id.clone(), approvers.clone()))
+        .collect()
 }
 
 /// G005, C005 and C006 findings of `change` (base..`tip`), located in the head `repo`.

@@ -77,7 +77,19 @@ pub fn check(repo: &Repository, today: Date) -> Report {
 /// `check` with findings made elsewhere (the rules that need a base revision), which get
 /// the same severity overrides and waivers.
 pub fn check_with(repo: &Repository, today: Date, extra: Vec<Diagnostic>) -> Report {
-    let ctx = Context::new(repo, today);
+    reviewed_check(repo, today, extra, std::collections::HashMap::new())
+}
+
+/// [`check_with`], with the people who approved each change request in the forge's
+/// review of the change judged (see [`Context::reviewed`]).
+pub fn reviewed_check(
+    repo: &Repository,
+    today: Date,
+    extra: Vec<Diagnostic>,
+    reviewed: std::collections::HashMap<String, Vec<String>>,
+) -> Report {
+    let mut ctx = Context::new(repo, today);
+    ctx.reviewed = reviewed;
     let found = found::Found::new(&ctx, |_| true);
     report(&ctx, &found, extra, &mut Memo::default())
 }

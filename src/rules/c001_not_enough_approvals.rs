@@ -43,18 +43,40 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let r = review(change, lvl, control, |id| ctx.person(id));
+        // Approvals given in the forge's review of the change judged count as recorded
+        // ones do: from a person holding the level's role, never the requester's own
+        // under segregation of duties.
+        let reviewed: Vec<&str> = ctx
+            .reviewed
+            .get(change.id)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|by| !r.qualified.contains(by))
+            .filter(|by| !(control.segregation_of_duties && *by == change.requested_by))
+            .filter(|by| {
+                ctx.person(by)
+                    .is_some_and(|p| lvl.role.as_ref().is_none_or(|role| p.has_role(role)))
+            })
+            .collect();
         let needed = lvl.approvers as usize;
-        if r.qualified.len() >= needed {
+        if r.qualified.len() + reviewed.len() >= needed {
             continue;
         }
         let from = lvl
             .role
             .as_ref()
             .map_or("anyone".to_owned(), |role| format!("role `{role}`"));
-        let found = if r.qualified.is_empty() {
+        let names: Vec<String> = r
+            .qualified
+            .iter()
+            .map(|by| (*by).to_owned())
+            .chain(reviewed.iter().map(|by| format!("{by} in review")))
+            .collect();
+        let found = if names.is_empty() {
             "found none".to_owned()
         } else {
-            format!("found {} ({})", r.qualified.len(), r.qualified.join(", "))
+            format!("found {} ({})", names.len(), names.join(", "))
         };
         let s = if needed == 1 { "" } else { "s" };
         let mut message = format!(

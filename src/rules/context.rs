@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Rule, Span};
 use crate::model::{Document, Portfolio, Project};
 use crate::repository::Repository;
 use jiff::civil::Date;
+use std::collections::HashMap;
 
 /// What rules see: the portfolio (its methods are the context's, through `Deref`), the
 /// configuration and the date of the check.
@@ -15,6 +16,9 @@ pub struct Context<'a> {
     pub repo: &'a Repository,
     pub config: &'a Config,
     pub today: Date,
+    /// The people who approved a change request in the forge's review of the change
+    /// being judged (`--approvals`), by change request id: C001 counts them.
+    pub reviewed: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Context<'a> {
@@ -24,6 +28,7 @@ impl<'a> Context<'a> {
             repo,
             config: &repo.config,
             today,
+            reviewed: HashMap::new(),
         }
     }
 
