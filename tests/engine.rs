@@ -374,3 +374,25 @@ fn pmo_yaml_findings_waivers_and_mixed_files_stay_current() {
     );
     s.replace("projects/hermes/project.yaml", "cost: ", "cost: 9");
 }
+
+/// A document that becomes a link, or grows past the size limit, is reported as loading
+/// reports it (P006, P005), and forgotten when it is gone.
+#[cfg(unix)]
+#[test]
+fn files_that_cannot_be_read_are_reported_as_a_check_reports_them() {
+    let mut s = Session::new();
+    let path = "projects/apollo/risks/apollo-cross-sell.yaml";
+    let full = s.root.join(path);
+    std::fs::remove_file(&full).unwrap();
+    std::os::unix::fs::symlink(s.root.join("people/alice.yaml"), &full).unwrap();
+    s.engine.edit_unread(path, pmo::source::Unread::Link);
+    s.agrees("a document replaced by a link");
+    std::fs::remove_file(&full).unwrap();
+    s.engine.edit(path, None);
+    s.agrees("the link removed");
+    let big = "# padding\n".repeat(pmo::source::MAX_BYTES / 10 + 1);
+    std::fs::write(&full, &big).unwrap();
+    s.engine
+        .edit_unread(path, pmo::source::Unread::TooLarge(big.len() as u64));
+    s.agrees("a document over the size limit");
+}

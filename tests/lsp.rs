@@ -398,6 +398,7 @@ fn yaml_language_server_settings_map_the_layout_to_the_schemas() {
 /// climb out of the repository, malformed notifications, a line of 300,000
 /// list markers, positions at the end of the number range. The server answers, stays up,
 /// and reads nothing outside the repository; a root named through a link works.
+#[cfg(unix)]
 #[test]
 fn hostile_requests_are_answered_and_the_server_stays_up() {
     let outside = tempfile::tempdir().unwrap();
@@ -467,6 +468,22 @@ fn hostile_requests_are_answered_and_the_server_stays_up() {
         editor.at("textDocument/completion", risk, line, character);
         editor.at("textDocument/definition", risk, line, character);
     }
+    // A document replaced on disk by a link is reported as `check` reports it (P006),
+    // until it is a file again.
+    let erin = "people/erin.yaml";
+    std::fs::write(repo.join(erin), "kind: person\nid: erin\nname: Erin\n").unwrap();
+    let changed = json!({"changes": [{"uri": editor.uri(erin), "type": 1}]});
+    editor.notify("workspace/didChangeWatchedFiles", changed.clone());
+    std::fs::remove_file(repo.join(erin)).unwrap();
+    std::os::unix::fs::symlink(repo.join("people/carol.yaml"), repo.join(erin)).unwrap();
+    editor.notify("workspace/didChangeWatchedFiles", changed.clone());
+    let found = editor.findings(erin);
+    assert_eq!(found[0]["code"], "P006", "{found:#?}");
+    let cli = repo.check_json();
+    assert!(cli["diagnostics"].to_string().contains("P006"));
+    std::fs::remove_file(repo.join(erin)).unwrap();
+    editor.notify("workspace/didChangeWatchedFiles", changed);
+    assert_eq!(editor.findings(erin), Vec::<Value>::new());
     // Still up, still right.
     let hover = editor.at("textDocument/hover", risk, 4, 2);
     assert!(

@@ -73,6 +73,16 @@ impl Engine {
     /// The file at `path` (relative to the repository's root, with `/`) now holds
     /// `bytes`; `None`: it is gone. A rename is the old path gone and the new one added.
     pub fn edit(&mut self, path: &str, bytes: Option<Vec<u8>>) -> Edited {
+        self.put(path, bytes.map(Ok))
+    }
+
+    /// The file at `path` is there but cannot be read (a link, a file over the size
+    /// limit): reported as loading reports it (P006, P005).
+    pub fn edit_unread(&mut self, path: &str, why: crate::source::Unread) -> Edited {
+        self.put(path, Some(Err(why)))
+    }
+
+    fn put(&mut self, path: &str, bytes: Option<Result<Vec<u8>, crate::source::Unread>>) -> Edited {
         if is_configuration(path) {
             return Edited::Configuration;
         }
@@ -84,11 +94,12 @@ impl Engine {
             .files
             .binary_search_by(|f| f.path.as_str().cmp(path));
         let same = match (&bytes, known) {
-            (Some(bytes), Ok(i)) => {
+            (Some(Ok(bytes)), Ok(i)) => {
                 let text = &self.repo.files[i].text;
                 !text.is_empty() && text.as_bytes() == bytes.as_slice()
             }
-            (None, Err(_)) => true,
+            // Gone, and not known: unless it was a link, known by its finding only.
+            (None, Err(_)) => !self.repo.diagnostics.iter().any(|d| d.file == path),
             _ => false,
         };
         if same {

@@ -129,11 +129,22 @@ impl Workspace {
     }
 
     fn reread(&mut self, path: &str) {
-        let bytes = self.tree.read(path).ok().flatten();
-        self.set(path, bytes);
+        // There but not read (a link, a file over the limit): as `check` reports it.
+        let bytes = match crate::source::file::read_below(self.tree.root(), path) {
+            // A folder with a document's name is walked as a folder: no document.
+            Err(Unread::NotAFile) => None,
+            read => read.transpose(),
+        };
+        self.put(path, bytes);
     }
 
     fn set(&mut self, path: &str, bytes: Option<Vec<u8>>) {
+        self.put(path, bytes.map(Ok));
+    }
+
+    /// `bytes` at `path`: its content, `None` when it is gone, `Some(Err(why))` when it
+    /// is there but cannot be read.
+    fn put(&mut self, path: &str, bytes: Option<Result<Vec<u8>, Unread>>) {
         let edited = match &mut self.state {
             // pmo.yaml, an overlay, a `.gitignore`: how every file is read (and until
             // pmo.yaml reads, the only edits that matter).
@@ -144,7 +155,10 @@ impl Workspace {
                 if !known && !self.tree.walks(path) {
                     return;
                 }
-                engine.edit(path, bytes)
+                match bytes {
+                    Some(Err(why)) => engine.edit_unread(path, why),
+                    bytes => engine.edit(path, bytes.and_then(Result::ok)),
+                }
             }
             State::Broken(_) => return,
         };

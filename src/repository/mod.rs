@@ -87,14 +87,30 @@ impl Repository {
         first..end
     }
 
-    /// Puts `bytes` at `path` (`None`: the file is gone), read and checked against the
-    /// schemas as loading reads a file; returns the documents the file held before, and
-    /// where its documents are now in [`Self::documents`]. `path` must be one the
-    /// repository [selects](Self::selects).
+    /// Puts `bytes` at `path` (`None`: the file is gone; `Some(Err(why))`: it is there
+    /// but was not read, as loading reports it: a link is no file, with a P006 finding,
+    /// any other reason a P005), read and checked against the schemas as loading reads a
+    /// file; returns the documents the file held before, and where its documents are now
+    /// in [`Self::documents`]. `path` must be one the repository [selects](Self::selects).
     pub fn set_file(
         &mut self,
         path: &str,
-        bytes: Option<Vec<u8>>,
+        bytes: Option<Result<Vec<u8>, Unread>>,
+    ) -> (Vec<Document>, std::ops::Range<usize>) {
+        let link = matches!(bytes, Some(Err(Unread::Link)));
+        let bytes = if link { None } else { bytes };
+        let (old, now) = self.put(path, bytes);
+        if link {
+            // As loading leaves them: links last.
+            self.diagnostics.push(p006::finding(path));
+        }
+        (old, now)
+    }
+
+    fn put(
+        &mut self,
+        path: &str,
+        bytes: Option<Result<Vec<u8>, Unread>>,
     ) -> (Vec<Document>, std::ops::Range<usize>) {
         let at = self.files.binary_search_by(|f| f.path.as_str().cmp(path));
         let index = at.unwrap_or_else(|i| i);
@@ -109,9 +125,11 @@ impl Repository {
         let (docs, shift) = match (at.is_ok(), bytes) {
             (_, Some(bytes)) => {
                 // As a file on disk is read: one too large is not read.
-                let bytes = match bytes.len() {
-                    n if n > source::MAX_BYTES => Err(Unread::TooLarge(n as u64)),
-                    _ => Ok(bytes),
+                let bytes = match bytes {
+                    Ok(bytes) if bytes.len() > source::MAX_BYTES => {
+                        Err(Unread::TooLarge(bytes.len() as u64))
+                    }
+                    other => other,
                 };
                 let (file, mut docs, diags) = load_file(
                     path.to_owned(),
