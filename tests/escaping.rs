@@ -136,7 +136,7 @@ impl Texts<'_> {
             (
                 format!("projects/{id}/risks/{}.yaml", self.file),
                 format!(
-                    "kind: risk\nid: broken\nproject: {id}\ntitle: {}\nowner: alice\nprobability: 2\nimpact: 2\nstatus: {}\n",
+                    "kind: risk\nid: broken\nproject: {id}\ntitle: {}\nowner: alice\nprobability: 2\nimpact: 2\nstatus: {}\nraised: 2026/01/10\n",
                     v(""),
                     v("::error::")
                 ),
@@ -210,7 +210,13 @@ impl Texts<'_> {
     /// The repository, committed twice (the second commit changes every text) by an
     /// author and with a message that are hostile too.
     fn repository(&self) -> common::Repo {
-        let mut repo = common::Repo::with_config(&self.config());
+        // A baseline whose entry no finding matches: listed after the summary.
+        let stale = (self.t)(&hostile("::error::"));
+        let baseline = serde_json::json!({"version": 1, "findings": [
+            {"file": stale, "code": stale, "fingerprint": "0:1", "message": stale}
+        ]});
+        let mut repo =
+            common::Repo::with_config(&self.config()).file("baseline.json", &baseline.to_string());
         git(repo.path(), self, &["init", "-q", "-b", "main"]);
         for round in [1, 2] {
             for (path, text) in self.documents(round) {
@@ -259,6 +265,9 @@ fn cases(id: &str) -> Vec<(Kind, Vec<String>)> {
         (Github, vec!["check", "--format", "github"]),
         (Junit, vec!["check", "--format", "junit"]),
         (Terminal, vec!["check", "--changed-since", "HEAD~1"]),
+        // The fixes of a file with a hostile name, beside hostile lines.
+        (Terminal, vec!["check", "--diff"]),
+        (Terminal, vec!["check", "--baseline", "baseline.json"]),
         (Terminal, vec!["report", "--list"]),
         (Terminal, vec!["diff", "HEAD~1", "HEAD"]),
         (
@@ -536,6 +545,16 @@ fn hostile_text_changes_no_output_structure() {
                 markdown_compared += 1;
             }
             Kind::Terminal | Kind::Html | Kind::Github => nothing_hidden(&args, &stdout),
+        }
+        // The new outputs are there to be judged.
+        if args.iter().any(|a| a == "--diff") {
+            assert!(stdout.contains("+raised: 2026-01-10\n"), "{stdout}");
+        }
+        if args.iter().any(|a| a == "--baseline") {
+            assert!(
+                stdout.contains("1 baseline entry no longer matches"),
+                "{stdout}"
+            );
         }
         if args[0] == "report" && args[1] != "--list" {
             // Document text is data, never a template.

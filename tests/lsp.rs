@@ -435,6 +435,26 @@ fn hostile_requests_are_answered_and_the_server_stays_up() {
         );
         assert_eq!(hover, Value::Null, "{uri}");
     }
+    // A hover shows document text as text: no link, no HTML, no control character.
+    let hostile =
+        "kind: person\nid: mallory\nname: \"[x](http://evil.example) <img src=x> \\e[31m\\n# h\"\n";
+    editor.open("people/mallory.yaml", hostile);
+    let owned = RISK.replace("ownr: carol", "owner: mallory");
+    editor.change(risk, 2, &owned);
+    let hover = editor.at("textDocument/hover", risk, 4, 9);
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("person `mallory`"), "{text}");
+    // Escaped as Markdown escapes it: the brackets and the tag are literal, the line
+    // break a `<br>` of the one line.
+    assert!(
+        text.contains("\\[x\\](") && text.contains("\\<img"),
+        "{text:?}"
+    );
+    assert!(
+        !text.contains('\u{1b}') && !text.contains("\n# h"),
+        "{text:?}"
+    );
+    editor.change(risk, 3, RISK);
     // Malformed notifications: said on stderr, and the server goes on.
     editor.notify(
         "textDocument/didChange",
