@@ -82,11 +82,6 @@ impl<'t> Lines<'t> {
     }
 }
 
-/// The byte offset of `pos` in `text` (see [`Lines::offset`]).
-pub fn offset(text: &str, pos: Pos) -> Option<usize> {
-    Lines::new(text).offset(pos)
-}
-
 /// `text` with the edits of `fixes` made, and how many fixes were applied. A fix whose
 /// text is no longer what it expects, or that overlaps one already taken, is left out.
 pub fn apply<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
@@ -281,18 +276,18 @@ mod tests {
     #[test]
     fn positions_are_characters_and_edits_keep_everything_else() {
         let text = "kind: risk # é\nstatus: Open  # keep\n";
-        assert_eq!(offset(text, Pos { line: 2, column: 9 }), Some(24));
         assert_eq!(
-            offset(
-                text,
-                Pos {
-                    line: 1,
-                    column: 15
-                }
-            ),
+            Lines::new(text).offset(Pos { line: 2, column: 9 }),
+            Some(24)
+        );
+        assert_eq!(
+            Lines::new(text).offset(Pos {
+                line: 1,
+                column: 15
+            }),
             Some(15)
         );
-        assert_eq!(offset(text, Pos { line: 3, column: 2 }), None);
+        assert_eq!(Lines::new(text).offset(Pos { line: 3, column: 2 }), None);
         let span = Span {
             start: Pos { line: 2, column: 9 },
             end: Pos {

@@ -99,14 +99,12 @@ fn every_byte_outside_the_edits_stays(text: &str, d: &Value) {
     {
         for e in d["fix"]["edits"].as_array().unwrap() {
             let at = |line: &str, column: &str| {
-                pmo::fix::offset(
-                    text,
-                    pmo::diagnostic::Pos {
+                pmo::fix::Lines::new(text)
+                    .offset(pmo::diagnostic::Pos {
                         line: e[line].as_u64().unwrap() as u32,
                         column: e[column].as_u64().unwrap() as u32,
-                    },
-                )
-                .unwrap()
+                    })
+                    .unwrap()
             };
             let (start, end) = (at("line", "column"), at("end_line", "end_column"));
             let old = e["old"].as_str().unwrap();

@@ -1,21 +1,13 @@
 //! `pmo completions` and `pmo man`, generated from the command-line definitions: the
 //! bash script completes pmo's commands in a real bash, and the man page renders.
 
+mod common;
+
 use assert_cmd::Command;
 use std::process::Stdio;
 
 fn pmo(args: &[&str]) -> String {
-    let out = Command::cargo_bin("pmo")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::succeeds(Command::cargo_bin("pmo").unwrap().args(args))
 }
 
 #[test]

@@ -267,27 +267,31 @@ impl Server<'_> {
             return Ok(Value::Null);
         };
         let docs = docs_url(ws);
-        let at = |ws: &Workspace, uri: &lsp::Uri| -> Option<(String, String)> {
+        // The request's document as the editor has it: its path and text.
+        let open = |uri: &lsp::Uri| -> Option<(String, String)> {
             let rel = ws.relative(&convert::path_of(uri)?)?;
             let text = ws.text(&rel)?;
             Some((rel, text))
         };
+        let at = |rel, text, uri| At {
+            path: rel,
+            lines: Lines::new(text),
+            uri,
+            columns,
+        };
         let value = match request.method.as_str() {
             req::HoverRequest::METHOD => {
                 let p: lsp::HoverParams = serde_json::from_value(request.params)?;
-                let uri = &p.text_document_position_params.text_document.uri;
-                let Some((rel, text)) = at(ws, uri) else {
+                let (doc, position) = (
+                    p.text_document_position_params.text_document,
+                    p.text_document_position_params.position,
+                );
+                let Some((rel, text)) = open(&doc.uri) else {
                     return Ok(Value::Null);
                 };
-                let position = p.text_document_position_params.position;
-                let at = At {
-                    path: &rel,
-                    lines: Lines::new(&text),
-                    uri,
-                    columns,
-                };
+                let here = at(&rel, &text, &doc.uri);
                 serde_json::to_value(features::hover(
-                    &at,
+                    &here,
                     position,
                     ws.findings(),
                     ws.repository(),
@@ -295,57 +299,39 @@ impl Server<'_> {
             }
             req::Completion::METHOD => {
                 let p: lsp::CompletionParams = serde_json::from_value(request.params)?;
-                let uri = &p.text_document_position.text_document.uri;
-                let (Some((rel, text)), Some(repo)) = (at(ws, uri), ws.repository()) else {
+                let (doc, position) = (
+                    p.text_document_position.text_document,
+                    p.text_document_position.position,
+                );
+                let (Some((rel, text)), Some(repo)) = (open(&doc.uri), ws.repository()) else {
                     return Ok(Value::Null);
                 };
-                let at = At {
-                    path: &rel,
-                    lines: Lines::new(&text),
-                    uri,
-                    columns,
-                };
-                serde_json::to_value(features::complete(
-                    &at,
-                    p.text_document_position.position,
-                    repo,
-                ))?
+                let here = at(&rel, &text, &doc.uri);
+                serde_json::to_value(features::complete(&here, position, repo))?
             }
             req::GotoDefinition::METHOD => {
                 let p: lsp::GotoDefinitionParams = serde_json::from_value(request.params)?;
-                let uri = &p.text_document_position_params.text_document.uri;
-                let (Some((rel, text)), Some(repo)) = (at(ws, uri), ws.repository()) else {
+                let (doc, position) = (
+                    p.text_document_position_params.text_document,
+                    p.text_document_position_params.position,
+                );
+                let (Some((rel, text)), Some(repo)) = (open(&doc.uri), ws.repository()) else {
                     return Ok(Value::Null);
                 };
-                let root = ws.root().to_path_buf();
-                let at = At {
-                    path: &rel,
-                    lines: Lines::new(&text),
-                    uri,
-                    columns,
-                };
-                let location = features::definition(
-                    &at,
-                    p.text_document_position_params.position,
-                    repo,
-                    columns,
-                    |path| convert::uri_of(&join(&root, path)),
-                );
+                let root = ws.root();
+                let here = at(&rel, &text, &doc.uri);
+                let location = features::definition(&here, position, repo, columns, |path| {
+                    convert::uri_of(&join(root, path))
+                });
                 serde_json::to_value(location.map(lsp::GotoDefinitionResponse::Scalar))?
             }
             req::CodeActionRequest::METHOD => {
                 let p: lsp::CodeActionParams = serde_json::from_value(request.params)?;
-                let uri = &p.text_document.uri;
-                let Some((rel, text)) = at(ws, uri) else {
+                let Some((rel, text)) = open(&p.text_document.uri) else {
                     return Ok(Value::Null);
                 };
-                let at = At {
-                    path: &rel,
-                    lines: Lines::new(&text),
-                    uri,
-                    columns,
-                };
-                serde_json::to_value(features::actions(&at, p.range, ws.findings(), &docs))?
+                let here = at(&rel, &text, &p.text_document.uri);
+                serde_json::to_value(features::actions(&here, p.range, ws.findings(), &docs))?
             }
             _ => Value::Null,
         };
