@@ -345,6 +345,55 @@ fn a_forge_review_by_the_approver_proves_an_approval() {
 }
 
 #[test]
+fn a_forge_review_of_the_change_request_covers_a_new_baseline() {
+    // Apollo's change request, approved before the range.
+    let cr = "kind: change\nid: apollo-cr\nproject: apollo\ntitle: CR\nrequested_by: bob\nraised: 2026-11-10\nstatus: approved\napprovals:\n  - {by: carol, date: 2026-11-12, decision: approve}\n";
+    let repo = history_repo()
+        .file(
+            "people/carol.yaml",
+            "kind: person\nid: carol\nname: Carol\nemail: carol@example.org\ngithub: carol-n\nroles: [sponsor]\n",
+        )
+        .file("projects/apollo/changes/cr.yaml", cr);
+    commit(&repo, ALICE, "Apollo's CR, approved");
+    let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    // The range replans Apollo and extends the change request, with no approval recorded.
+    let repo = repo
+        .file("projects/apollo/project.yaml", &project("2027-04-01", true))
+        .file(
+            "projects/apollo/changes/cr.yaml",
+            &format!("{cr}description: and a later finish\n"),
+        );
+    commit(&repo, ERIN, "Replan Apollo again, under its CR");
+    let head = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);
+    let g005 = |approvals: &str| {
+        std::fs::write(repo.join("approvals.json"), approvals).unwrap();
+        let args = [
+            "check",
+            "--changed-since",
+            base.trim(),
+            "--approvals",
+            "approvals.json",
+            "--format",
+            "json",
+        ];
+        let v = json(&repo, &args);
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "G005")
+            .count()
+    };
+    let review = |commit: &str| {
+        format!(r#"[{{"user": {{"login": "carol-n"}}, "state": "APPROVED", "commit_id": "{commit}"}}]"#)
+    };
+    assert_eq!(g005("[]"), 1);
+    assert_eq!(g005(&review(head.trim())), 0);
+    // Approving an older commit approves nothing of the head.
+    assert_eq!(g005(&review(base.trim())), 1);
+}
+
+#[test]
 fn approvals_are_traced_to_their_commit() {
     let repo = history_repo();
     let base = git(repo.path(), ALICE, &["rev-parse", "HEAD"]);

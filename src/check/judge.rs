@@ -20,6 +20,7 @@ use crate::source::Source;
 use gix::ObjectId;
 use jiff::civil::Date;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// A change from `base` to the head `source`, whose tip commit is `tip` (HEAD when the
 /// head is the working tree: uncommitted approvals have no author yet and are not
@@ -54,12 +55,13 @@ pub fn judge(
     repo: &mut Repository,
     base: Option<&Repository>,
 ) -> Result<Judged, Error> {
-    let extra = findings(judge, change, repo)?;
+    let mut extra = findings(judge, change, repo)?;
     restore_identities(change, repo);
     let reviewed = judge
         .reviews
         .map(|reviews| reviewed(reviews, change, repo))
         .unwrap_or_default();
+    extra.extend(baselines(change, &reviewed, repo));
     let mut report = super::reviewed_check(repo, judge.today, extra, reviewed);
     // The change's own pmo.yaml and overlays are checked as documents.
     let mut own = crate::repository::configuration_problems(judge.source);
@@ -94,7 +96,7 @@ fn reviewed(
     reviews: &crate::changes::Reviews,
     change: &Change,
     repo: &Repository,
-) -> std::collections::HashMap<String, Vec<String>> {
+) -> HashMap<String, Vec<String>> {
     let approvers: Vec<String> = repo
         .documents
         .iter()
@@ -109,7 +111,24 @@ fn reviewed(
         .collect()
 }
 
-/// G005, C005 and C006 findings of `change` (base..`tip`), located in the head `repo`.
+/// G005 findings of `change`, whose change requests `reviewed` names who approved in the
+/// forge's review, located in the head `repo`.
+fn baselines(
+    change: &Change,
+    reviewed: &HashMap<String, Vec<String>>,
+    repo: &Repository,
+) -> Vec<Diagnostic> {
+    let portfolio = repo.portfolio();
+    change
+        .documents
+        .iter()
+        .filter(|d| d.kind.kind() == Some(Kind::Project))
+        .filter_map(|d| g005::check(d, change, reviewed, &portfolio))
+        .collect()
+}
+
+/// C005 and C006 findings of `change` (base..`tip`), located in the head `repo` (whose
+/// people still have the head's addresses, which C005 compares with the base's).
 fn findings(
     judge: &Judge<'_>,
     change: &Change,
@@ -119,10 +138,8 @@ fn findings(
     let range = Range::new(judge.git, judge.base, judge.tip)?;
     let mut out = Vec::new();
     for d in &change.documents {
-        match d.kind.kind() {
-            Some(Kind::Project) => out.extend(g005::check(d, change, &portfolio)),
-            Some(Kind::Change) => out.extend(c005::check(&range, d, &portfolio, judge.reviews)),
-            _ => {}
+        if d.kind.kind() == Some(Kind::Change) {
+            out.extend(c005::check(&range, d, &portfolio, judge.reviews));
         }
     }
     out.extend(c006::check(change, &repo.config_text, &portfolio));

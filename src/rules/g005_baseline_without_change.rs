@@ -6,6 +6,7 @@ use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::parse::Seg;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Judged by [`check`] on a change, which [`crate::check::judge`] gives it.
 pub static RULE: Rule = Rule {
@@ -17,7 +18,9 @@ pub static RULE: Rule = Rule {
 Active only when a base revision is known: `pmo check --changed-since REV` or
 `pmo diff --check`. A project's `baseline` (the approved plan) may change only through
 change control: the same range must add, or approve, a change request of that project
-whose status in the head is `approved` or `implemented`.
+whose status in the head is `approved` or `implemented`. A request the change edits and
+that the forge's review of the head approves (`--approvals`) counts as approved in the
+range.
 
 ```yaml
 kind: project
@@ -49,8 +52,14 @@ fn get<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
 
 /// G005 for project `d` of `change`, located in the head's `portfolio`: its approved
 /// baseline changed, and no change request of the project was added, approved or given
-/// an approval in the range.
-pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> Option<Diagnostic> {
+/// an approval in the range, whether recorded in it or in the forge's review of the head
+/// (`reviewed`: for each change request the change adds or edits, who approved the head).
+pub(crate) fn check(
+    d: &DocDiff,
+    change: &Change,
+    reviewed: &HashMap<String, Vec<String>>,
+    portfolio: &Portfolio<'_>,
+) -> Option<Diagnostic> {
     if !matches!(
         d.change,
         ChangeKind::Modified | ChangeKind::Renamed | ChangeKind::IdChanged
@@ -71,7 +80,9 @@ pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> 
             Some("approved" | "implemented")
         )
     };
-    // Added in the range, approved in it, or given an approval in it.
+    // Added in the range, approved in it, or given an approval in it. Whether the
+    // approvers may approve is C001's question, asked of recorded and reviewed approvals
+    // alike.
     let covered = change.documents.iter().any(|c| {
         c.kind == Subject::Document(Kind::Change)
             && get(c.new.as_ref(), "project")
@@ -80,7 +91,8 @@ pub(crate) fn check(d: &DocDiff, change: &Change, portfolio: &Portfolio<'_>) -> 
             && decided(c.new.as_ref())
             && (c.change == ChangeKind::Added
                 || !decided(c.old.as_ref())
-                || c.notes.iter().any(Note::approves))
+                || c.notes.iter().any(Note::approves)
+                || reviewed.get(&c.id).is_some_and(|by| !by.is_empty()))
     });
     if covered {
         return None;
@@ -118,6 +130,11 @@ mod tests {
     /// Whether G005 finds the replanned project `p`, beside a change request of `p`
     /// that was approved before the range and has these notes in it.
     fn found(notes: Vec<Note>) -> bool {
+        found_reviewed(notes, &HashMap::new())
+    }
+
+    /// [`found`], with approvals of the forge's review.
+    fn found_reviewed(notes: Vec<Note>, reviewed: &HashMap<String, Vec<String>>) -> bool {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(crate::config::FILE), "version: 1\n").unwrap();
         std::fs::write(
@@ -151,7 +168,7 @@ mod tests {
             unidentified: Vec::new(),
             findings: None,
         };
-        check(&change.documents[0], &change, &repo.portfolio()).is_some()
+        check(&change.documents[0], &change, reviewed, &repo.portfolio()).is_some()
     }
 
     #[test]
@@ -163,5 +180,15 @@ mod tests {
         assert!(found(Vec::new()));
         assert!(found(vec![approval(Decision::Reject)]));
         assert!(!found(vec![approval(Decision::Approve)]));
+    }
+
+    #[test]
+    fn an_approval_given_in_the_forge_review_of_the_change_request_covers_the_new_baseline() {
+        let reviewed = |cr: &str, by: &[&str]| {
+            HashMap::from([(cr.to_owned(), by.iter().map(|b| (*b).to_owned()).collect())])
+        };
+        assert!(!found_reviewed(Vec::new(), &reviewed("cr", &["dave"])));
+        assert!(found_reviewed(Vec::new(), &reviewed("cr", &[])));
+        assert!(found_reviewed(Vec::new(), &reviewed("other", &["dave"])));
     }
 }
