@@ -90,7 +90,10 @@ fn rev_reads_an_older_revision_without_a_checkout() {
         repo.join("projects/apollo/risks/apollo-vendor.yaml")
             .exists()
     );
-    repo.refuses(&["--rev", "nosuch", "check"], "revision `nosuch` not found");
+    repo.refuses(
+        &["--rev", "nosuch", "check"],
+        "revision `nosuch` names no branch, tag or commit",
+    );
 
     // A revision's misnamed schema overlay is refused as in the working tree.
     let repo = repo.file("schema/risks.schema.json", "{}");
@@ -385,7 +388,9 @@ fn a_forge_review_of_the_change_request_covers_a_new_baseline() {
             .count()
     };
     let review = |commit: &str| {
-        format!(r#"[{{"user": {{"login": "carol-n"}}, "state": "APPROVED", "commit_id": "{commit}"}}]"#)
+        format!(
+            r#"[{{"user": {{"login": "carol-n"}}, "state": "APPROVED", "commit_id": "{commit}"}}]"#
+        )
     };
     assert_eq!(g005("[]"), 1);
     assert_eq!(g005(&review(head.trim())), 0);

@@ -10,7 +10,8 @@ pub struct Args {
     /// Run as if started in DIR (the repository is found by walking up from there).
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub chdir: Option<PathBuf>,
-    /// The date that date rules and reports use (default: today, UTC).
+    /// The date that date rules and reports use (default: the day of --as-of, else today,
+    /// UTC).
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,
     /// Colour output.
@@ -23,8 +24,31 @@ pub struct Args {
     /// the working tree, without a checkout.
     #[arg(long, global = true, value_name = "REV")]
     pub rev: Option<String>,
+    /// Read the documents as they stood at the end of DATE: the last commit of HEAD's (or
+    /// --rev's) first-parent history whose committer date is on or before it. DATE is
+    /// YYYY-MM-DD in UTC, a day in a zone (2026-11-15+01:00, 2026-11-15[Europe/Paris]),
+    /// or an instant (2026-11-15T18:00Z).
+    #[arg(long, global = true, value_name = "DATE", value_parser = as_of)]
+    pub as_of: Option<AsOf>,
+    /// The commit --rev or --as-of names, resolved once before the command runs.
+    #[arg(skip)]
+    pub revision: Option<pmo::git::Revision>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--as-of`: the moment, and the text that named it.
+#[derive(Clone)]
+pub struct AsOf {
+    pub moment: pmo::git::Moment,
+    pub text: String,
+}
+
+fn as_of(text: &str) -> Result<AsOf, String> {
+    Ok(AsOf {
+        moment: pmo::git::Moment::parse(text)?,
+        text: text.trim().to_owned(),
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -405,12 +429,13 @@ pub struct ExplainArgs {
 }
 
 /// The global options, by the name clap knows each by and as a user types it.
-const GLOBALS: [(&str, &str); 5] = [
+const GLOBALS: [(&str, &str); 6] = [
     ("chdir", "-C"),
     ("today", "--today"),
     ("color", "--color"),
     ("quiet", "-q"),
     ("rev", "--rev"),
+    ("as_of", "--as-of"),
 ];
 
 impl Args {
@@ -447,7 +472,7 @@ impl Args {
             // and `explain` read its policies.
             "chdir" => None,
             // The documents of a revision: only for the commands that read them.
-            "rev" => match c {
+            "rev" | "as_of" => match c {
                 C::Init(_) | C::New(_) | C::Import(_) => {
                     Some("it writes into the working tree and reads no revision")
                 }
@@ -502,8 +527,11 @@ impl Args {
         self.chdir.clone().unwrap_or_else(|| PathBuf::from("."))
     }
 
+    /// `--today`, else the day `--as-of` names (the portfolio as it stood then is graded
+    /// as of then), else today in UTC.
     pub fn today(&self) -> Date {
-        self.today.unwrap_or_else(|| {
+        let as_of = self.as_of.as_ref().map(|a| a.moment.day);
+        self.today.or(as_of).unwrap_or_else(|| {
             jiff::Timestamp::now()
                 .to_zoned(jiff::tz::TimeZone::UTC)
                 .date()

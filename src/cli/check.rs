@@ -217,7 +217,7 @@ fn render_report(
                 docs,
             },
         ),
-        CheckFormat::Json => render::json(report, folder.as_deref(), docs),
+        CheckFormat::Json => render::json(report, folder.as_deref(), args.revision.as_ref(), docs),
         CheckFormat::Github => render::github(&ci()),
         CheckFormat::Sarif => render::sarif(&ci(), docs, catalogue),
         CheckFormat::Gitlab => render::gitlab(&ci()),

@@ -37,9 +37,13 @@ use std::process::ExitCode;
 
 pub fn run() -> ExitCode {
     let matches = Args::command().get_matches();
-    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     if let Err(e) = args.refuse_unused(&matches) {
         noteln!("pmo: {e}");
+        return ExitCode::from(2);
+    }
+    if let Err(e) = pin_revision(&mut args) {
+        noteln!("pmo: {}", pmo::escape::terminal(&format!("{e:#}")));
         return ExitCode::from(2);
     }
     let result = match &args.command {
@@ -70,6 +74,33 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Resolve `--rev` / `--as-of` to one commit before the command runs, and say which
+/// (unless -q): every command then reads that commit (`args.rev` holds its id), and the
+/// JSON outputs name it (`args.revision`). A reflog lookup is warned about, always: it
+/// looks like a date in the history and is not.
+fn pin_revision(args: &mut Args) -> anyhow::Result<()> {
+    if args.rev.is_none() && args.as_of.is_none() {
+        return Ok(());
+    }
+    if let Some(rev) = &args.rev
+        && pmo::git::reads_reflog(rev)
+    {
+        noteln!(
+            "pmo: warning: `{}` is a reflog lookup: where the ref pointed in this clone, not the branch's history; for the history as of a date, use --as-of DATE",
+            pmo::escape::terminal(rev)
+        );
+    }
+    let git = open_git(args)?;
+    let as_of = args.as_of.as_ref().map(|a| (a.moment, a.text.as_str()));
+    let revision = pmo::git::Revision::pin(&git, args.rev.as_deref(), as_of)?;
+    if !args.quiet {
+        noteln!("pmo: {}", pmo::escape::terminal(&revision.describe()));
+    }
+    args.rev = Some(revision.id.to_string());
+    args.revision = Some(revision);
+    Ok(())
 }
 
 /// `pmo lsp`: serve the editor on stdin and stdout until it says exit.

@@ -20,7 +20,15 @@ fn load(args: &Args) -> Result<Repository> {
 
 /// Print a view in the requested format. Notes go under the table, into the JSON, or
 /// (for CSV, which has no place for them) to stderr.
-fn show(args: &Args, output: &ViewOutput, view: &View, about: Map<String, Value>) -> Result<()> {
+fn show(
+    args: &Args,
+    output: &ViewOutput,
+    view: &View,
+    mut about: Map<String, Value>,
+) -> Result<()> {
+    if let Some(revision) = &args.revision {
+        about.insert("revision".into(), revision.json());
+    }
     let sections = || -> Vec<(Option<&str>, &views::Table)> {
         if view.sections.is_empty() {
             vec![(None, &view.data)]

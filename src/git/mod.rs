@@ -2,11 +2,15 @@
 //! the working tree as git hashes them, blobs, commits and their authors, and where a
 //! document is at a commit. What a change means is [`crate::changes`]'s.
 
+mod dated;
 mod lookup;
+mod revision;
 mod sides;
 mod tree;
 
+pub use dated::{Line, Moment};
 pub(crate) use lookup::{find, find_in, locate, read};
+pub use revision::{Revision, reads_reflog};
 pub use sides::Head;
 pub(crate) use sides::{Side, commit_side, worktree_side};
 pub use tree::GitTree;
@@ -140,37 +144,6 @@ impl Git {
                 .ok()
                 .and_then(|refs| refs.all().ok().map(|mut all| all.next().is_none()))
                 .unwrap_or(true)
-    }
-
-    /// The commit `rev` names. A revision that cannot be found is explained, with the
-    /// fix for shallow clones or for a repository without commits.
-    pub fn resolve(&self, rev: &str) -> Result<ObjectId, Error> {
-        let repo = self.local();
-        let id = repo.rev_parse_single(rev).map_err(|e| {
-            // gix's own words for an unborn HEAD ("the rev-spec is malformed") mislead.
-            if self.has_no_commits() {
-                return Error::Invalid(format!(
-                    "the repository has no commits yet: `{rev}` does not name a commit; commit first or drop --rev/--changed-since"
-                ));
-            }
-            if let Some(branch) = unborn_branch(&repo)
-                && (rev.starts_with("HEAD") || rev.starts_with('@'))
-            {
-                return Error::Invalid(format!(
-                    "`{rev}` does not name a commit: the current branch `{branch}` has no commits yet"
-                ));
-            }
-            git_error(
-                format!("revision `{rev}` not found{}", shallow_hint(&repo)),
-                e,
-            )
-        })?;
-        let commit = id
-            .object()
-            .map_err(|e| git_error(format!("revision `{rev}`"), e))?
-            .peel_to_commit()
-            .map_err(|e| git_error(format!("revision `{rev}` is not a commit"), e))?;
-        Ok(commit.id)
     }
 
     /// The base a pull request is compared with: the merge base of the default branch

@@ -5,20 +5,33 @@ use serde_json::{Map, Value, json};
 /// The `pmo check --format json` object of SPEC section 4. Paths are relative to the
 /// folder of `pmo.yaml`; `git_folder` is that folder from the root of its git work tree
 /// (`governance`, `""` at the root, `null` outside git). `docs`: where the rule catalogue
-/// is published, for each finding's `url`.
-pub fn json(report: &Report, git_folder: Option<&str>, docs: &str) -> String {
+/// is published, for each finding's `url`. `revision`: the commit read (`--rev`,
+/// `--as-of`), none for the working tree.
+pub fn json(
+    report: &Report,
+    git_folder: Option<&str>,
+    revision: Option<&crate::git::Revision>,
+    docs: &str,
+) -> String {
     let mut value = json!({
         "version": 1,
         "git_folder": git_folder.map(|f| f.trim_end_matches('/')),
-        "summary": {
+    });
+    if let Some(revision) = revision {
+        value["revision"] = revision.json();
+    }
+    value["summary"] = json!({
             "files": report.files,
             "documents": report.documents,
             "errors": report.count(Severity::Error),
             "warnings": report.count(Severity::Warning),
             "waived": report.waived.len(),
-        },
-        "diagnostics": report.diagnostics.iter().map(|d| diagnostic(d, docs)).collect::<Vec<_>>(),
     });
+    value["diagnostics"] = report
+        .diagnostics
+        .iter()
+        .map(|d| diagnostic(d, docs))
+        .collect();
     if let Some(b) = &report.baseline {
         value["baseline"] = json!({"known": b.known, "stale": b.stale});
     }

@@ -174,7 +174,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Run `git` in `dir` as `author` (name, email), with no configuration of the machine's.
 pub fn git(dir: &Path, author: (&str, &str), args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
+    git_at(dir, author, None, args)
+}
+
+/// Everything in `dir` committed by `author` with `message`, authored and committed at
+/// `date` (an RFC 3339 instant such as `2026-11-15T10:00:00Z`).
+pub fn commit_at(dir: &Path, author: (&str, &str), date: &str, message: &str) {
+    git(dir, author, &["add", "-A"]);
+    git_at(dir, author, Some(date), &["commit", "-qm", message]);
+}
+
+/// [`git`], with author and committer dates set to `date` when given.
+pub fn git_at(dir: &Path, author: (&str, &str), date: Option<&str>, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new("git");
+    if let Some(date) = date {
+        cmd.env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date);
+    }
+    let out = cmd
         .current_dir(dir)
         .args(args)
         .env("GIT_AUTHOR_NAME", author.0)
