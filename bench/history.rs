@@ -3,7 +3,9 @@
 //! probability moves), round-robin over the first hundred risks, by three authors.
 //! `bench/git-run` feeds it to `git fast-import` and times `pmo diff` and `pmo history`.
 //!
-//!     cargo run --release --example history -- PORTFOLIO_DIR [COMMITS] | git fast-import
+//! Commits are an hour apart from 2026-01-01, or STEP seconds apart.
+//!
+//!     cargo run --release --example history -- PORTFOLIO_DIR [COMMITS [STEP]] | git fast-import
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().expect("usage: history PORTFOLIO_DIR [COMMITS]"));
     let commits: usize = args.next().map_or(1000, |n| n.parse().expect("a number"));
+    let step: u64 = args
+        .next()
+        .map_or(3600, |n| n.parse().expect("a number of seconds"));
     let mut all = Vec::new();
     files(&dir, &dir, &mut all);
     let risks: Vec<&(String, PathBuf)> = all
@@ -58,7 +63,7 @@ fn main() {
         .collect();
     for n in 0..commits {
         let (name, email) = authors[n % authors.len()];
-        let time = 1_767_225_600 + n as u64 * 3600;
+        let time = 1_767_225_600 + n as u64 * step;
         writeln!(out, "commit refs/heads/main").unwrap();
         writeln!(out, "committer {name} <{email}> {time} +0000").unwrap();
         data(&mut out, format!("commit {n}").as_bytes());

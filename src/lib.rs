@@ -20,6 +20,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod trend;
 pub mod views;
 pub mod write;
 

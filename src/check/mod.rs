@@ -168,6 +168,14 @@ pub fn findings_of(ctx: &Context<'_>, codes: &[Code]) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The findings `check` reports on `ctx`'s repository, under pmo.yaml, in no order and
+/// without fingerprints: all that counting them needs.
+pub fn unordered(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let found = found::Found::new(ctx, |_| true);
+    let all = ctx.repo.diagnostics.iter().chain(found.all()).cloned();
+    configured(ctx, all.collect()).0
+}
+
 /// Findings under pmo.yaml: waivers applied, severities overridden, `off` rules dropped;
 /// and the findings waivers silenced.
 fn configured(ctx: &Context<'_>, mut found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {

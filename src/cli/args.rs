@@ -84,6 +84,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Every commit that changed one document, with author, date and the fields changed.
     History(HistoryArgs),
+    /// The portfolio at the end of each month, week or day, from git history: projects
+    /// by state, RAG, cost, risks, changes and findings, each as it stood then.
+    Trend(TrendArgs),
     /// Turn the rows of a CSV file into documents, as a mapping file says (never overwrites).
     Import(ImportArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
@@ -254,6 +257,32 @@ pub struct CapacityArgs {
 pub enum Period {
     Month,
     Week,
+}
+
+#[derive(clap::Args)]
+pub struct TrendArgs {
+    /// The first period is the one holding this day (default: eleven periods before --to).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<Date>,
+    /// The last point (default: --today): the last period ends here.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<Date>,
+    /// The length of a period: a point at the end of each month, week (Sunday) or day.
+    #[arg(long, value_enum, default_value_t = Every::Month)]
+    pub every: Every,
+    /// A row per group of `pmo portfolio --by FIELD` (program, objective, phase, state,
+    /// manager, or any project field), rather than per currency of the totals.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub output: ViewOutput,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Every {
+    Month,
+    Week,
+    Day,
 }
 
 #[derive(clap::Args)]
@@ -481,6 +510,9 @@ impl Args {
                 C::Check(c) if c.fix || c.diff => Some("fixes are made in the working tree"),
                 C::Lsp => Some("it reads the working tree and the editor's unsaved text"),
                 C::Completions(_) | C::Man(_) => Some("it prints pmo's own interface"),
+                C::Trend(_) if id == "as_of" => {
+                    Some("each point is read as of its own day; --to sets the last")
+                }
                 _ => None,
             },
             "today" => match c {
@@ -503,6 +535,7 @@ impl Args {
                 | C::Portfolio(_)
                 | C::Capacity(_)
                 | C::Rank(_)
+                | C::Trend(_)
                 | C::Import(_) => None,
                 _ => Some("its output has no colour"),
             },
@@ -567,6 +600,7 @@ impl Command {
             Command::Report(_) => "report",
             Command::Diff(_) => "diff",
             Command::History(_) => "history",
+            Command::Trend(_) => "trend",
             Command::Import(_) => "import",
             Command::Schema(_) => "schema",
             Command::Rules(_) => "rules",

@@ -28,6 +28,7 @@ mod import;
 mod report;
 mod scaffold;
 mod selection;
+mod trend;
 mod views;
 
 use args::{Args, Command};
@@ -59,6 +60,7 @@ pub fn run() -> ExitCode {
         Command::Import(c) => import::run(&args, c),
         Command::Diff(c) => git::diff(&args, c),
         Command::History(c) => git::history(&args, c),
+        Command::Trend(c) => trend::run(&args, c),
         Command::Schema(c) => docs::schema(&args, c),
         Command::Rules(c) => docs::rules(&args, c),
         Command::Explain(c) => docs::explain(&args, c),

@@ -20,7 +20,7 @@ fn load(args: &Args) -> Result<Repository> {
 
 /// Print a view in the requested format. Notes go under the table, into the JSON, or
 /// (for CSV, which has no place for them) to stderr.
-fn show(
+pub(super) fn show(
     args: &Args,
     output: &ViewOutput,
     view: &View,
@@ -139,13 +139,7 @@ pub fn capacity(args: &Args, cmd: &CapacityArgs) -> Result<ExitCode> {
     let about = Map::from_iter([
         ("from".into(), json!(from.to_string())),
         ("to".into(), json!(to.to_string())),
-        (
-            "by".into(),
-            json!(match by {
-                views::capacity::Period::Month => "month",
-                views::capacity::Period::Week => "week",
-            }),
-        ),
+        ("by".into(), json!(by.as_str())),
     ]);
     show(args, &cmd.output, &view, about)?;
     Ok(ExitCode::SUCCESS)

@@ -52,6 +52,11 @@ impl<'g> GitTree<'g> {
     pub fn files(&self) -> &[(String, ObjectId)] {
         &self.files
     }
+
+    /// The paths of its symbolic links, in path order.
+    pub fn links(&self) -> &[String] {
+        &self.links
+    }
 }
 
 impl Source for GitTree<'_> {

@@ -50,6 +50,25 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, in the order of a project's lifecycle.
+    pub const ALL: [State; 5] = [
+        State::Proposed,
+        State::Active,
+        State::OnHold,
+        State::Closed,
+        State::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Proposed => "proposed",
+            State::Active => "active",
+            State::OnHold => "on_hold",
+            State::Closed => "closed",
+            State::Cancelled => "cancelled",
+        }
+    }
+
     /// Running projects: the ones finance, schedule and capacity rules look at.
     pub fn is_running(self) -> bool {
         matches!(self, State::Active | State::OnHold)

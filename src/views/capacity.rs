@@ -1,6 +1,7 @@
 //! `pmo capacity`: per person and period, the FTE allocated by active and on-hold
 //! projects against the person's capacity (the allocations rule A001 checks).
 
+pub use super::periods::{Period, Span, periods};
 use super::{Cell, Column, Section, Table, View};
 use crate::Error;
 use crate::check::Context;
@@ -11,54 +12,6 @@ use jiff::civil::Date;
 
 /// More columns than any screen or spreadsheet shows: ten years of months.
 const MAX_PERIODS: usize = 120;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Month,
-    Week,
-}
-
-/// One column of the view: `from..=to`, clipped to the requested range.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Span {
-    pub label: String,
-    pub from: Date,
-    pub to: Date,
-}
-
-/// The periods covering `from..=to`: calendar months, or ISO weeks (Monday to Sunday).
-pub fn periods(from: Date, to: Date, by: Period) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = match by {
-        Period::Month => from.first_of_month(),
-        Period::Week => add_days(from, -i64::from(from.weekday().to_monday_zero_offset())),
-    };
-    while start <= to {
-        let (end, label) = match by {
-            Period::Month => (
-                start.last_of_month(),
-                format!("{}-{:02}", start.year(), start.month()),
-            ),
-            Period::Week => {
-                let week = start.iso_week_date();
-                (
-                    add_days(start, 6),
-                    format!("{}-W{:02}", week.year(), week.week()),
-                )
-            }
-        };
-        out.push(Span {
-            label,
-            from: start.max(from),
-            to: end.min(to),
-        });
-        start = add_days(end, 1);
-        if end == Date::MAX {
-            break;
-        }
-    }
-    out
-}
 
 /// The default range: six months from the start of this month, or twelve weeks from this
 /// week's Monday.
@@ -75,6 +28,7 @@ pub fn default_range(today: Date, by: Period) -> (Date, Date) {
             let monday = add_days(today, -i64::from(today.weekday().to_monday_zero_offset()));
             (monday, add_days(monday, 12 * 7 - 1))
         }
+        Period::Day => (today, add_days(today, 13)),
     }
 }
 
@@ -157,10 +111,7 @@ pub fn capacity(ctx: &Context<'_>, from: Date, to: Date, by: Period) -> Result<V
     wide.notes.push(format!(
         "Average FTE allocated per {} from {from} to {to} by active and on-hold projects; \
          marked where some day's allocation exceeds capacity ({over_people} {}).",
-        match by {
-            Period::Month => "month",
-            Period::Week => "week",
-        },
+        by.as_str(),
         if over_people == 1 { "person" } else { "people" }
     ));
     data.notes = wide.notes.clone();

@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod export;
 pub mod ls;
 pub(crate) mod machine;
+pub mod periods;
 pub mod portfolio;
 pub mod rank;
 mod table;

@@ -105,14 +105,15 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
     };
     let command = args.first().copied().unwrap_or_default();
     let chdir = true;
-    let today = match command {
-        "history" | "import" | "schema" | "explain" => false,
-        "rules" => has("--test"),
-        "init" => has("--example"),
-        "diff" => has("--check"),
-        "report" => !has("--list"),
-        _ => true,
-    };
+    let today = !has("--today")
+        && match command {
+            "history" | "import" | "schema" | "explain" => false,
+            "rules" => has("--test"),
+            "init" => has("--example"),
+            "diff" => has("--check"),
+            "report" => !has("--list"),
+            _ => true,
+        };
     let color = matches!(
         command,
         "check" | "ls" | "portfolio" | "capacity" | "rank" | "import"
