@@ -32,6 +32,7 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
     &["scaffold"],
     &["views", "import"],
+    &["trend"],
     &["render"],
     &["report"],
     &["lsp"],
