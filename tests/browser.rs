@@ -19,19 +19,13 @@ fn browser() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn report(name: &str, project: Option<&str>, out: &Path) -> PathBuf {
+fn report(dir: &Path, name: &str, project: Option<&str>, out: &Path) -> PathBuf {
     let file = out.join(format!("{name}.html"));
     let _ = std::fs::remove_file(&file);
     let mut cmd = Command::cargo_bin("pmo").unwrap();
-    cmd.args([
-        "-C",
-        "examples/acme",
-        "--today",
-        "2026-11-20",
-        "-q",
-        "report",
-        name,
-    ]);
+    cmd.arg("-C")
+        .arg(dir)
+        .args(["--today", "2026-11-20", "-q", "report", name]);
     if let Some(p) = project {
         cmd.args(["--project", p]);
     }
@@ -54,7 +48,44 @@ fn html_reports_render_in_a_headless_browser() {
     };
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reports");
     std::fs::create_dir_all(&out).unwrap();
-    // Each report with the number of charts it draws on the example.
+    // The example with a history: a commit in September, and one in November that raises
+    // Apollo's forecast, for the portfolio's trend.
+    let dated = tempfile::tempdir().unwrap();
+    let history = dated.path().join("acme");
+    copy(Path::new("examples/acme"), &history);
+    let git = |date: &str, args: &[&str]| {
+        let out = Process::new("git")
+            .current_dir(&history)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Alice")
+            .env("GIT_AUTHOR_EMAIL", "alice@example.org")
+            .env("GIT_COMMITTER_NAME", "Alice")
+            .env("GIT_COMMITTER_EMAIL", "alice@example.org")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", &history)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git("2026-09-01T10:00:00Z", &["init", "-q"]);
+    git("2026-09-01T10:00:00Z", &["add", "-A"]);
+    git("2026-09-01T10:00:00Z", &["commit", "-qm", "Acme"]);
+    let apollo = history.join("projects/apollo/project.yaml");
+    let text = std::fs::read_to_string(&apollo).unwrap();
+    std::fs::write(&apollo, text.replacen("cost: 1253500", "cost: 1400000", 1)).unwrap();
+    git(
+        "2026-11-01T10:00:00Z",
+        &["commit", "-qam", "Apollo forecast up"],
+    );
+    let example = Path::new("examples/acme");
+    // Each report with the number of charts it draws on the example: the portfolio's
+    // trend adds RAG per month and budget against forecast per month.
     let reports = [
         ("portfolio", None, 4),
         ("status", Some("apollo"), 2),
@@ -62,8 +93,16 @@ fn html_reports_render_in_a_headless_browser() {
         ("changes", None, 0),
         ("gate", Some("apollo"), 1),
     ];
-    for (name, project, charts) in reports {
-        let html = report(name, project, &out);
+    let with_history = [("portfolio", None, 6)];
+    let runs = reports.iter().map(|r| (example, "", r)).chain(
+        with_history
+            .iter()
+            .map(|r| (history.as_path(), "-trend", r)),
+    );
+    for (dir, suffix, &(name, project, charts)) in runs {
+        let out = out.join(format!("{name}{suffix}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let html = report(dir, name, project, &out);
         let url = format!("file://{}", html.display());
         let shot = out.join(format!("{name}.png"));
         let run = Process::new(&chromium)
@@ -96,5 +135,19 @@ fn html_reports_render_in_a_headless_browser() {
         );
         assert!(shot.exists(), "{name}: no screenshot; browser log: {log}");
         eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+/// A copy of the folder `from` at `to`.
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.is_dir() {
+            copy(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
     }
 }

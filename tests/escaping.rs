@@ -321,6 +321,26 @@ fn cases(id: &str) -> Vec<(Kind, Vec<String>)> {
             owned.push((kind, args));
         }
     }
+    // A point after both commits, by program: the hostile program's name in each format.
+    for (kind, format) in [
+        (Terminal, "table"),
+        (Markdown, "md"),
+        (Csv, "csv"),
+        (Json, "json"),
+    ] {
+        let args = [
+            "trend",
+            "--from",
+            "2099-01-01",
+            "--to",
+            "2099-01-01",
+            "--by",
+            "program",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        args.extend(["--format".into(), format.into()]);
+        owned.push((kind, args));
+    }
     for (kind, format) in [(Terminal, "table"), (Markdown, "md"), (Json, "json")] {
         owned.push((
             kind,
@@ -556,6 +576,12 @@ fn hostile_text_changes_no_output_structure() {
                 "{stdout}"
             );
         }
+        if args[0] == "trend" {
+            assert!(
+                stdout.contains("2099-01") && !stdout.contains("before the first commit"),
+                "{args:?}: no point was read:\n{stdout}"
+            );
+        }
         if args[0] == "report" && args[1] != "--list" {
             // Document text is data, never a template.
             let literal = "{% if true %}T{% endif %}";
@@ -565,7 +591,7 @@ fn hostile_text_changes_no_output_structure() {
             );
         }
     }
-    assert_eq!(markdown_compared, 13 + 1 + 5 + 1);
+    assert_eq!(markdown_compared, 13 + 1 + 5 + 1 + 1);
 }
 
 #[test]

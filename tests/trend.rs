@@ -333,3 +333,96 @@ fn a_trend_refuses_what_it_cannot_do() {
     git(empty.path(), ALICE, &["init", "-q"]);
     empty.refuses(&["trend"], "no commits yet");
 }
+
+/// `1,253,500`, as the reports write money.
+fn money(x: f64) -> String {
+    let digits = format!("{}", x.round().abs() as i64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 { format!("-{out}") } else { out }
+}
+
+#[test]
+fn the_portfolio_report_compares_each_headline_figure_with_its_value_days_before() {
+    let repo = history();
+    let md = repo.stdout(&["--today", "2026-11-25", "report", "portfolio"]);
+    let trend = md
+        .split("## Trend")
+        .nth(1)
+        .unwrap()
+        .split("## Projects")
+        .next()
+        .unwrap();
+    // Thirty days before the 25th: the commit of 2 October, graded on 26 October.
+    let then = git(
+        repo.path(),
+        ALICE,
+        &["log", "--format=%H", "--grep", "Configuration fixed"],
+    );
+    let then = then.trim();
+    assert!(
+        trend.contains(&format!(
+            "Against 2026-10-26, 30 days before (commit `{}`",
+            &then[..12]
+        )),
+        "{trend}"
+    );
+    let past = json(
+        &repo,
+        &[
+            "--rev",
+            then,
+            "--today",
+            "2026-10-26",
+            "portfolio",
+            "--format",
+            "json",
+        ],
+    );
+    let now = json(
+        &repo,
+        &["--today", "2026-11-25", "portfolio", "--format", "json"],
+    );
+    let row = |key: &str, label: &str| {
+        let (t, n) = (
+            past["totals"][0][key].as_f64().unwrap(),
+            now["totals"][0][key].as_f64().unwrap(),
+        );
+        format!(
+            "| {label} | {} | {} | {} |",
+            money(t),
+            money(n),
+            money(n - t)
+        )
+    };
+    assert!(trend.contains(&row("forecast", "Forecast")), "{trend}");
+    assert!(trend.contains(&row("exposure", "Risk exposure")), "{trend}");
+    // A table per currency, a row per month read: July, August, October, November.
+    assert!(
+        trend.contains("| figure (EUR) | then | now | change |"),
+        "{trend}"
+    );
+    let months = trend.lines().filter(|l| l.starts_with("| 2026-")).count();
+    assert_eq!(months, 4 + 2, "{trend}");
+    assert!(trend.contains("2026-09 (2026-09-30): commit"), "{trend}");
+    // Another distance; and a date before the history.
+    let md = repo.stdout(&[
+        "--today",
+        "2026-11-25",
+        "report",
+        "portfolio",
+        "--compare",
+        "7",
+    ]);
+    assert!(md.contains("Against 2026-11-18, 7 days before"), "{md}");
+    let md = repo.stdout(&["--today", "2026-07-20", "report", "portfolio"]);
+    assert!(
+        md.contains("_No trend: too little history: no commit of the branch is dated on or before 2026-06-20, 30 days before 2026-07-20: the history starts on 2026-07-10._"),
+        "{md}"
+    );
+}

@@ -337,6 +337,10 @@ pub struct ReportArgs {
     /// List the templates and where each comes from.
     #[arg(long)]
     pub list: bool,
+    /// The trend section (where a template shows one) compares each headline figure
+    /// with its value this many days before, read from git history.
+    #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=3660))]
+    pub compare: u16,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -31,7 +31,22 @@ fn render(args: &Args, cmd: &ReportArgs, source: &dyn pmo::source::Source) -> Re
         ReportFormat::Html => Format::Html,
     };
     let name = cmd.template.as_deref().unwrap_or_default();
-    let text = templates.render(&ctx, name, format, cmd.project.as_deref())?;
+    let git = pmo::git::Git::discover(&args.start_dir()).ok().flatten();
+    let past = match &git {
+        None => Err("not in a git repository: the trend reads the history".to_owned()),
+        Some(git) if git.has_no_commits() => {
+            Err("the repository has no commits yet: there is no history".to_owned())
+        }
+        Some(git) => git
+            .resolve(args.rev.as_deref().unwrap_or("HEAD"))
+            .map(|tip| pmo::report::History {
+                git,
+                tip,
+                compare_days: i64::from(cmd.compare),
+            })
+            .map_err(|e| e.to_string()),
+    };
+    let text = templates.render(&ctx, name, format, cmd.project.as_deref(), &past)?;
     match &cmd.out {
         Some(path) => {
             // Relative to -C, as if started there.

@@ -46,6 +46,7 @@ pub fn run(args: &Args, cmd: &TrendArgs) -> Result<ExitCode> {
     let request = Request {
         periods: spans,
         by: by.clone(),
+        findings: true,
     };
     // Progress on a terminal only: a log or a pipe gets the result alone.
     let show_progress = !args.quiet && std::io::stderr().is_terminal();

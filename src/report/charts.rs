@@ -61,6 +61,59 @@ pub fn rag_distribution(green: u64, amber: u64, red: u64, none: u64) -> String {
     svg(width as u32, height as u32, "RAG distribution", &body)
 }
 
+/// Project counts by computed RAG per period: one stacked bar per row, longest row full
+/// width, so that a growing portfolio reads as growing.
+pub fn rag_history(rows: &[(String, [u64; 4])]) -> String {
+    let most = rows
+        .iter()
+        .map(|(_, c)| c.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0);
+    let (label_w, bar_w, row_h) = (80.0, 400.0, 24.0);
+    let mut body = String::new();
+    for (i, (label, counts)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h;
+        let _ = write!(
+            body,
+            r#"<text x="0" y="{:.1}" fill="{INK}">{}</text>"#,
+            y + 14.0,
+            escape(label)
+        );
+        let mut x = label_w;
+        for (n, colour, name) in counts
+            .iter()
+            .zip([
+                (GREEN, "green"),
+                (AMBER, "amber"),
+                (RED, "red"),
+                (GREY, "no RAG"),
+            ])
+            .map(|(n, (c, name))| (*n, c, name))
+        {
+            if n == 0 || most == 0 {
+                continue;
+            }
+            let w = bar_w * n as f64 / most as f64;
+            let _ = write!(
+                body,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="18" fill="{colour}"><title>{} {n} {name}</title></rect>"#,
+                escape(label)
+            );
+            x += w;
+        }
+    }
+    if rows.is_empty() {
+        body = format!(r#"<text x="0" y="20" fill="{INK}">No months with history</text>"#);
+    }
+    let height = (rows.len().max(1) as f64 * row_h + 4.0) as u32;
+    svg(
+        (label_w + bar_w + 10.0) as u32,
+        height,
+        "Projects by computed RAG per month",
+        &body,
+    )
+}
+
 /// One labelled pair of bars: budget (grey) and forecast (red when over budget).
 pub struct BudgetBar {
     pub label: String,

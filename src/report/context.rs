@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Every key a template may use, in the order docs/templates.md lists them.
-pub const KEYS: [&str; 23] = [
+pub const KEYS: [&str; 24] = [
     "today",
     "organisation",
     "currency",
@@ -40,6 +40,7 @@ pub const KEYS: [&str; 23] = [
     "attention",
     "diagnostics",
     "summary",
+    "trend",
 ];
 
 /// The values of `keys` for a report on `ctx` (for `project`, when given), as template
@@ -48,6 +49,7 @@ pub fn build(
     ctx: &Context<'_>,
     keys: &BTreeSet<String>,
     project: Option<&Document>,
+    past: &super::trend::Past<'_>,
 ) -> BTreeMap<String, minijinja::Value> {
     let template = |v: &Value| minijinja::Value::from(Serde(v));
     let mut out = BTreeMap::new();
@@ -139,6 +141,7 @@ pub fn build(
                     .as_ref()
                     .map(|r| r.diagnostics.iter().map(diagnostic).collect::<Vec<_>>())
             ),
+            "trend" => super::trend::value(ctx, past),
             "summary" => report.as_ref().map_or(Value::Null, |r| {
                 use crate::diagnostic::Severity;
                 json!({

@@ -5,8 +5,10 @@
 pub mod charts;
 mod context;
 mod errors;
+mod trend;
 
 pub use context::KEYS;
+pub use trend::{History, Past};
 
 use crate::Error;
 use crate::budget::Stopped;
@@ -200,13 +202,15 @@ impl Templates {
         }
     }
 
-    /// Render report `name` in `format`, about `project` where the template needs one.
+    /// Render report `name` in `format`, about `project` where the template needs one;
+    /// `past` is where its `trend` is read from.
     pub fn render(
         &self,
         ctx: &Context<'_>,
         name: &str,
         format: Format,
         project: Option<&str>,
+        past: &Past<'_>,
     ) -> Result<String, Error> {
         if name.is_empty() {
             return Err(Error::Invalid(
@@ -243,7 +247,7 @@ impl Templates {
             }
             None => None,
         };
-        let values = Value::from(context::build(ctx, &keys, project));
+        let values = Value::from(context::build(ctx, &keys, project, past));
         let text = self.bounded_render(&file, &values)?;
         Ok(if text.ends_with('\n') {
             text
@@ -516,6 +520,25 @@ fn register(env: &mut Environment<'static>) {
             Value::from_safe_string(charts::budget_vs_forecast(&bars))
         },
     );
+    env.add_function("rag_history", |months: Serde<Vec<serde_json::Value>>| {
+        let count = |row: &serde_json::Value, key: &str| {
+            row.get(key)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0)
+        };
+        let rows: Vec<(String, [u64; 4])> = months
+            .iter()
+            .map(|m| {
+                let label = match m.get("period") {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                let counts = ["rag_green", "rag_amber", "rag_red", "rag_none"].map(|k| count(m, k));
+                (label, counts)
+            })
+            .collect();
+        Value::from_safe_string(charts::rag_history(&rows))
+    });
     env.add_function("risk_matrix", |risks: Serde<Vec<RiskCell>>| {
         let grid = charts::risk_matrix(open_cells(&risks.0));
         Value::from(Serde(grid))

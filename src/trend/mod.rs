@@ -54,7 +54,13 @@ pub struct Figures {
     /// The `pmo portfolio` view of the point: rows per group and currency, totals per
     /// currency.
     pub portfolio: Table,
-    /// `pmo check`'s errors and warnings.
+    /// `pmo check`'s errors and warnings, when asked for.
+    pub findings: Option<Findings>,
+}
+
+/// What `pmo check` reports at a point.
+#[derive(Debug, Clone, Copy)]
+pub struct Findings {
     pub errors: usize,
     pub warnings: usize,
 }
@@ -65,6 +71,9 @@ pub struct Request {
     pub periods: Vec<Span>,
     /// `pmo portfolio --by`.
     pub by: String,
+    /// Whether to run the check at each point (errors and warnings), the most costly
+    /// figure of a point.
+    pub findings: bool,
 }
 
 /// The whole trend: its points, and where the history it read starts.

@@ -148,7 +148,10 @@ fn whole(f: &Figures) -> Vec<Cell> {
     f.states
         .iter()
         .map(|&x| n(x))
-        .chain([n(f.errors), n(f.warnings)])
+        .chain(match f.findings {
+            Some(found) => [n(found.errors), n(found.warnings)],
+            None => [Cell::Empty, Cell::Empty],
+        })
         .collect()
 }
 
@@ -232,8 +235,10 @@ fn point(p: &Point, grouped: bool) -> Value {
                 .map(|(s, n)| (s.as_str().to_owned(), json!(n)))
                 .collect();
             m.insert("states".into(), states.into());
-            m.insert("errors".into(), json!(f.errors));
-            m.insert("warnings".into(), json!(f.warnings));
+            if let Some(found) = f.findings {
+                m.insert("errors".into(), json!(found.errors));
+                m.insert("warnings".into(), json!(found.warnings));
+            }
             if grouped {
                 m.insert(
                     "rows".into(),

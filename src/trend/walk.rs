@@ -3,7 +3,7 @@
 //! of the point's day. A point whose commit changes `pmo.yaml` or an overlay is loaded
 //! again in full: its own configuration grades it.
 
-use super::{Commit, Figures, Point, Request, State as Graded, Trend};
+use super::{Commit, Figures, Findings, Point, Request, State as Graded, Trend};
 use crate::Error;
 use crate::check::{self, Context, is_configuration};
 use crate::diagnostic::Severity;
@@ -181,13 +181,18 @@ fn grade(
         // `State::ALL` is in declaration order.
         states[project.state as usize] += 1;
     }
-    let findings = check::unordered(&ctx);
-    let count = |severity| findings.iter().filter(|d| d.severity == severity).count();
+    let findings = request.findings.then(|| {
+        let found = check::unordered(&ctx);
+        let count = |severity| found.iter().filter(|d| d.severity == severity).count();
+        Findings {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+        }
+    });
     Ok(Figures {
         commit,
         states,
         portfolio,
-        errors: count(Severity::Error),
-        warnings: count(Severity::Warning),
+        findings,
     })
 }
