@@ -18,7 +18,7 @@ pub use deltas::Deltas;
 pub use fields::FieldChange;
 pub(crate) use fields::{field_changes, mark_amounts};
 pub use findings::{Finding, Findings};
-pub use history::{Event, history};
+pub use history::{Event, Select, history, since, walk};
 pub(crate) use identities::{IDENTITY, restore_identities};
 pub(crate) use notes::Approval;
 pub use notes::{AmountField, DateField, Decision, Note, NoteField};

@@ -320,10 +320,18 @@ pub enum DiffFormat {
 
 #[derive(clap::Args)]
 pub struct HistoryArgs {
-    /// The document's id.
+    /// The document's id (also of a document removed since: its history ends with the
+    /// removal).
     pub id: String,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
+    /// Only commits authored on or after DATE: the start of that day in UTC, or a date and
+    /// time with its zone (`2026-11-01T00:00+01:00`).
+    #[arg(long, value_name = "DATE", value_parser = pmo::changes::since)]
+    pub since: Option<jiff::Timestamp>,
+    /// At most N entries, the newest.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
 }
 
 #[derive(clap::Args)]

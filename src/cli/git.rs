@@ -419,7 +419,11 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
         .ok()
         .and_then(|c| c.currency)
         .unwrap_or_default();
-    let events = changes::history(&git, tip, &cmd.id, &currency)?;
+    let select = changes::Select {
+        since: cmd.since,
+        limit: cmd.limit.map(|n| n as usize),
+    };
+    let events = changes::history(&git, tip, &cmd.id, &currency, &select)?;
     let text = match cmd.format {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&json!({"version": 1, "id": cmd.id, "history": events}))?
@@ -436,7 +440,7 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
                 };
                 let what = match e.change {
                     ChangeKind::Added => format!("added in {}", esc(&e.file)),
-                    ChangeKind::Removed => "removed".into(),
+                    ChangeKind::Removed => format!("removed from {}", esc(&e.file)),
                     ChangeKind::Renamed => format!(
                         "moved from {} to {}",
                         esc(e.old_file.as_deref().unwrap_or_default()),

@@ -42,6 +42,8 @@ pub struct Commit {
     pub email: String,
     /// Author date, `YYYY-MM-DD`.
     pub date: String,
+    /// Author time, seconds since the Unix epoch: what `--since` compares.
+    pub seconds: i64,
     pub summary: String,
     pub parents: Vec<ObjectId>,
 }
@@ -291,18 +293,19 @@ impl Git {
         let author = c
             .author()
             .map_err(|e| git_error(format!("commit {id}"), e))?;
-        let date = author
-            .time()
-            .ok()
-            .and_then(|t| jiff::Timestamp::from_second(t.seconds).ok())
+        let time = author.time().ok().map(|t| t.seconds);
+        let date = time
+            .and_then(|s| jiff::Timestamp::from_second(s).ok())
             .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
             .unwrap_or_default();
+        let seconds = time.unwrap_or_default();
         let message = c.message_raw_sloppy().to_string();
         Ok(Commit {
             id,
             author: author.name.to_string(),
             email: author.email.to_string(),
             date,
+            seconds,
             summary: message.lines().next().unwrap_or_default().to_owned(),
             parents: c.parent_ids().map(|p| p.detach()).collect(),
         })

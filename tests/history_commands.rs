@@ -1,0 +1,262 @@
+//! `pmo history` (removed documents, `--since`, `--limit`), `pmo baselines` and `pmo
+//! blame` on real temporary repositories: commits by several authors at fixed dates (so
+//! that commit ids, and the snapshots that show them, do not change from run to run). The
+//! tests build history with the `git` command; pmo reads it with gix.
+
+mod common;
+
+use common::Repo;
+use serde_json::Value;
+use std::path::Path;
+
+const ALICE: (&str, &str) = ("Alice Martin", "alice@example.org");
+const CAROL: (&str, &str) = ("Carol Nguyen", "carol@example.org");
+const ERIN: (&str, &str) = ("Erin Walsh", "erin@example.org");
+
+/// Run `git` in `dir` as `author` at `date` (author and committer date), with no
+/// configuration of the machine's.
+fn git_at(dir: &Path, author: (&str, &str), date: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", author.0)
+        .env("GIT_COMMITTER_EMAIL", author.1)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Commit the working tree as `author` on `day` at 10:00 UTC.
+fn commit(repo: &Repo, author: (&str, &str), day: &str, message: &str) {
+    let date = format!("{day}T10:00:00Z");
+    git_at(repo.path(), author, &date, &["add", "-A"]);
+    git_at(repo.path(), author, &date, &["commit", "-qm", message]);
+}
+
+/// A repository with its first branch, `main`.
+fn repo() -> Repo {
+    let repo = Repo::new();
+    git_at(
+        repo.path(),
+        ALICE,
+        "2026-01-01T10:00:00Z",
+        &["init", "-q", "-b", "main"],
+    );
+    repo.file("people/bob.yaml", common::BOB).file(
+        "people/carol.yaml",
+        "kind: person\nid: carol\nname: Carol\nroles: [sponsor]\n",
+    )
+}
+
+/// `pmo -C REPO ARGS`: the commands of this file take no date and no colour.
+fn pmo(repo: &Repo, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("pmo").unwrap();
+    cmd.arg("-C").arg(repo.path()).args(args);
+    cmd
+}
+
+fn stdout(repo: &Repo, args: &[&str]) -> String {
+    common::succeeds(&mut pmo(repo, args))
+}
+
+fn json(repo: &Repo, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    serde_json::from_str(&stdout(repo, &all)).unwrap()
+}
+
+/// `pmo ARGS` exits 2 and says `says` on stderr.
+fn refuses(repo: &Repo, args: &[&str], says: &str) {
+    pmo(repo, args)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(says));
+}
+
+/// The short id git gives `rev`, as pmo shows commits.
+fn short(repo: &Repo, rev: &str) -> String {
+    git_at(
+        repo.path(),
+        ALICE,
+        "2026-01-01T10:00:00Z",
+        &["rev-parse", "--short=12", rev],
+    )
+    .trim()
+    .to_owned()
+}
+
+fn risk(probability: u8) -> String {
+    format!(
+        "kind: risk\nid: apollo-vendor\nproject: apollo\ntitle: Vendor delay\nowner: bob\n\
+         probability: {probability}\nimpact: 4\nstatus: open\nraised: 2026-11-01\n"
+    )
+}
+
+const VENDOR: &str = "projects/apollo/risks/apollo-vendor.yaml";
+
+/// A risk added by Alice (October 1st), raised by Erin (October 15th), removed by Carol
+/// (November 2nd) with a commit message `summary`.
+fn removed_risk(summary: &str) -> Repo {
+    let repo = repo()
+        .file("projects/apollo/project.yaml", common::APOLLO)
+        .file(VENDOR, &risk(3));
+    commit(&repo, ALICE, "2026-10-01", "Apollo and its vendor risk");
+    let repo = repo.file(VENDOR, &risk(4));
+    commit(&repo, ERIN, "2026-10-15", "Vendor risk up");
+    std::fs::remove_file(repo.join(VENDOR)).unwrap();
+    commit(&repo, CAROL, "2026-11-02", summary);
+    repo
+}
+
+fn changes(v: &Value) -> Vec<(&str, &str)> {
+    v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["change"].as_str().unwrap(), e["author"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_history_of_a_removed_document_starts_with_its_removal() {
+    let repo = removed_risk("Vendor risk closed out");
+    let v = json(&repo, &["history", "apollo-vendor"]);
+    assert_eq!(
+        changes(&v),
+        [
+            ("removed", "Carol Nguyen"),
+            ("modified", "Erin Walsh"),
+            ("added", "Alice Martin")
+        ],
+        "{v:#}"
+    );
+    let removal = &v["history"][0];
+    assert_eq!(removal["commit"], short(&repo, "HEAD"));
+    assert_eq!(removal["file"], VENDOR);
+    assert_eq!(removal["date"], "2026-11-02");
+    assert_eq!(v["history"][1]["fields"][0]["field"], "probability");
+
+    let text = stdout(&repo, &["history", "apollo-vendor"]);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("2026-11-02 {} Carol Nguyen", short(&repo, "HEAD"))),
+        "{text}"
+    );
+    assert!(
+        first.ends_with(&format!("(removed from {VENDOR})")),
+        "{text}"
+    );
+    let md = stdout(&repo, &["history", "apollo-vendor", "--format", "md"]);
+    assert!(md.starts_with("- **2026-11-02**"), "{md}");
+    assert!(
+        md.lines().next().unwrap().contains("(removed from "),
+        "{md}"
+    );
+
+    // Before its removal, the document is where it was: no removal entry.
+    let v = json(&repo, &["--rev", "HEAD~1", "history", "apollo-vendor"]);
+    assert_eq!(changes(&v)[0], ("modified", "Erin Walsh"));
+    // A document that never was, in any commit, is still an error.
+    refuses(
+        &repo,
+        &["history", "apollo-vendr"],
+        "no document `apollo-vendr`",
+    );
+}
+
+#[test]
+fn since_keeps_the_commits_of_a_day_and_after_in_utc_or_the_given_zone() {
+    let repo = removed_risk("Vendor risk closed out");
+    let authors = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["history", "apollo-vendor"];
+        all.extend(args);
+        changes(&json(&repo, &all))
+            .into_iter()
+            .map(|(_, a)| a.to_owned())
+            .collect()
+    };
+    assert_eq!(
+        authors(&["--since", "2026-10-15"]),
+        ["Carol Nguyen", "Erin Walsh"]
+    );
+    assert_eq!(authors(&["--since", "2026-10-16"]), ["Carol Nguyen"]);
+    assert_eq!(authors(&["--since", "2026-12-01"]), Vec::<String>::new());
+    // Erin committed at 10:00 UTC: 11:00 in +01:00 is that instant, 11:01 is after it.
+    assert_eq!(
+        authors(&["--since", "2026-10-15T11:00+01:00"]),
+        ["Carol Nguyen", "Erin Walsh"]
+    );
+    assert_eq!(
+        authors(&["--since", "2026-10-15T11:01+01:00"]),
+        ["Carol Nguyen"]
+    );
+    assert_eq!(authors(&["--limit", "2"]), ["Carol Nguyen", "Erin Walsh"]);
+    assert_eq!(
+        authors(&["--since", "2026-10-01", "--limit", "1"]),
+        ["Carol Nguyen"]
+    );
+    // Nothing since: the text formats print nothing, as for any empty list.
+    assert_eq!(
+        stdout(
+            &repo,
+            &["history", "apollo-vendor", "--since", "2027-01-01"]
+        ),
+        ""
+    );
+    refuses(
+        &repo,
+        &["history", "apollo-vendor", "--since", "last week"],
+        "YYYY-MM-DD",
+    );
+    refuses(
+        &repo,
+        &["history", "apollo-vendor", "--limit", "0"],
+        "--limit",
+    );
+}
+
+/// A text that would change the structure of each output if it were printed as it is:
+/// a table pipe, a line break that starts a Markdown heading, an ANSI escape, a workflow
+/// command and a mention.
+const HOSTILE: &str = "x | y\n# Heading \u{1b}[31mred\u{1b}[0m\n::error::fake @everyone";
+
+/// No line of `text` shows the raw hostile text's pieces.
+fn inert(text: &str) {
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("# Heading")), "{text}");
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("::error")),
+        "{text}"
+    );
+}
+
+/// A commit summary (one line: git keeps a message's first line as its summary) that
+/// would change the structure of each output: a workflow command, a table pipe, an ANSI
+/// escape, a mention.
+const HOSTILE_SUMMARY: &str = "::error::x | y \u{1b}[31mred\u{1b}[0m @everyone";
+
+#[test]
+fn a_hostile_summary_of_a_removal_stays_inert() {
+    let repo = removed_risk(HOSTILE_SUMMARY);
+    let table = stdout(&repo, &["history", "apollo-vendor"]);
+    inert(&table);
+    assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(table.contains("\\u{1b}[31mred"), "{table}");
+    let md = stdout(&repo, &["history", "apollo-vendor", "--format", "md"]);
+    inert(&md);
+    assert!(md.contains("x \\| y"), "{md}");
+    assert!(md.contains("@&#8203;everyone"), "{md}");
+    let v = json(&repo, &["history", "apollo-vendor"]);
+    assert_eq!(v["history"][0]["summary"], HOSTILE_SUMMARY);
+}
