@@ -226,11 +226,6 @@ fn since_keeps_the_commits_of_a_day_and_after_in_utc_or_the_given_zone() {
     );
 }
 
-/// A text that would change the structure of each output if it were printed as it is:
-/// a table pipe, a line break that starts a Markdown heading, an ANSI escape, a workflow
-/// command and a mention.
-const HOSTILE: &str = "x | y\n# Heading \u{1b}[31mred\u{1b}[0m\n::error::fake @everyone";
-
 /// No line of `text` shows the raw hostile text's pieces.
 fn inert(text: &str) {
     assert!(!text.contains('\u{1b}'), "{text}");
@@ -259,4 +254,259 @@ fn a_hostile_summary_of_a_removal_stays_inert() {
     assert!(md.contains("@&#8203;everyone"), "{md}");
     let v = json(&repo, &["history", "apollo-vendor"]);
     assert_eq!(v["history"][0]["summary"], HOSTILE_SUMMARY);
+}
+
+/// Project `id` with a baseline, approved by carol on `approved_on` unless that is empty.
+fn project(id: &str, finish: &str, budget: u32, approved_on: &str) -> String {
+    let approval = if approved_on.is_empty() {
+        String::new()
+    } else {
+        format!("  approved_by: carol\n  approved_on: {approved_on}\n")
+    };
+    format!(
+        "kind: project\nid: {id}\ntitle: Apollo\nsponsor: carol\nmanager: bob\nstate: active\nphase: execution\n\
+         baseline:\n  start: 2026-01-05\n  finish: {finish}\n  budget: {budget}\n{approval}"
+    )
+}
+
+fn change_request(id: &str, project: &str, status: &str) -> String {
+    format!(
+        "kind: change\nid: {id}\nproject: {project}\ntitle: Replan\nrequested_by: bob\nraised: 2026-02-20\n\
+         status: {status}\napprovals:\n  - {{by: carol, date: 2026-02-25, decision: approve}}\n"
+    )
+}
+
+const PROJECT: &str = "projects/apollo/project.yaml";
+const MOVED: &str = "projects/crm/project.yaml";
+
+/// Apollo's plan: a draft (Alice), approved (Carol), moved with a change request (Erin),
+/// moved to another file with a higher budget and no approved request (Erin), renamed
+/// `apollo-crm` with a higher budget and its request approved (Alice), retitled (Carol).
+fn replanned() -> Repo {
+    let repo = repo().file(PROJECT, &project("apollo", "2026-12-18", 100_000, ""));
+    commit(&repo, ALICE, "2026-01-02", "Apollo, draft plan");
+    let repo = repo.file(
+        PROJECT,
+        &project("apollo", "2026-12-18", 100_000, "2026-01-10"),
+    );
+    commit(&repo, CAROL, "2026-01-10", "Apollo baseline approved");
+    let repo = repo
+        .file(
+            PROJECT,
+            &project("apollo", "2027-02-01", 100_000, "2026-01-10"),
+        )
+        .file(
+            "projects/apollo/changes/cr-1.yaml",
+            &change_request("cr-1", "apollo", "approved"),
+        );
+    commit(&repo, ERIN, "2026-03-01", "Replan Apollo through cr-1");
+    std::fs::remove_file(repo.join(PROJECT)).unwrap();
+    let repo = repo
+        .file(
+            MOVED,
+            &project("apollo", "2027-02-01", 120_000, "2026-01-10"),
+        )
+        .file(
+            "projects/apollo/changes/cr-2.yaml",
+            &change_request("cr-2", "apollo", "submitted"),
+        );
+    commit(&repo, ERIN, "2026-04-01", "More budget for Apollo");
+    let repo = repo
+        .file(
+            MOVED,
+            &project("apollo-crm", "2027-02-01", 130_000, "2026-01-10"),
+        )
+        .file(
+            "projects/apollo/changes/cr-2.yaml",
+            &change_request("cr-2", "apollo", "approved"),
+        );
+    commit(
+        &repo,
+        ALICE,
+        "2026-05-01",
+        "Apollo is now apollo-crm, cr-2 approved",
+    );
+    let text = std::fs::read_to_string(repo.join(MOVED)).unwrap();
+    let repo = repo.file(MOVED, &text.replace("title: Apollo", "title: Apollo CRM"));
+    commit(&repo, CAROL, "2026-06-01", "Retitle");
+    repo
+}
+
+#[test]
+fn baselines_lists_each_change_of_the_approved_plan_with_its_change_request() {
+    let repo = replanned();
+    let v = json(&repo, &["baselines", "apollo-crm"]);
+    let entries = v["baselines"].as_array().unwrap();
+    let summary: Vec<(&str, &str, &str, Vec<&str>, bool)> = entries
+        .iter()
+        .map(|b| {
+            (
+                b["change"].as_str().unwrap(),
+                b["author"].as_str().unwrap(),
+                b["id"].as_str().unwrap(),
+                b["change_requests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap())
+                    .collect(),
+                b["without_change_request"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("changed", "Alice Martin", "apollo-crm", vec!["cr-2"], false),
+            ("changed", "Erin Walsh", "apollo", vec![], true),
+            ("changed", "Erin Walsh", "apollo", vec!["cr-1"], false),
+            ("approved", "Carol Nguyen", "apollo", vec![], false),
+        ],
+        "{v:#}"
+    );
+    let moved = &entries[1];
+    assert_eq!(moved["commit"], short(&repo, "HEAD~2"));
+    assert_eq!(moved["date"], "2026-04-01");
+    assert_eq!(moved["file"], MOVED);
+    assert_eq!(moved["fields"][0]["field"], "baseline.budget");
+    assert_eq!(moved["fields"][0]["old"], 100_000);
+    assert_eq!(moved["fields"][0]["new"], 120_000);
+    assert_eq!(moved["approved_by"], "carol");
+    assert_eq!(moved["approved_on"], "2026-01-10");
+    let approval: Vec<&str> = entries[3]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(approval, ["baseline.approved_by", "baseline.approved_on"]);
+
+    let table = stdout(&repo, &["baselines", "apollo-crm"]);
+    let expected = format!(
+        "2026-04-01 {} Erin Walsh <erin@example.org>  More budget for Apollo  (baseline changed)\n    \
+         baseline.budget: 100,000 → 120,000\n    approved by carol on 2026-01-10\n    \
+         no change request approved in this commit (G005)\n",
+        short(&repo, "HEAD~2")
+    );
+    assert!(table.contains(&expected), "{table}");
+    assert!(table.contains("    change request: cr-1\n"), "{table}");
+    let md = stdout(&repo, &["baselines", "apollo-crm", "--format", "md"]);
+    assert!(
+        md.contains("  - **no change request approved in this commit** (G005)\n"),
+        "{md}"
+    );
+    assert!(md.contains("  - change request: `cr-2`\n"), "{md}");
+    assert!(
+        md.contains("  - `baseline.finish`: 2026-12-18 → 2027-02-01\n"),
+        "{md}"
+    );
+
+    // At an older revision, the project under its id there.
+    let v = json(&repo, &["--rev", "HEAD~3", "baselines", "apollo"]);
+    assert_eq!(v["baselines"].as_array().unwrap().len(), 2, "{v:#}");
+    // At the draft, nothing was approved yet.
+    let v = json(&repo, &["--rev", "HEAD~5", "baselines", "apollo"]);
+    assert_eq!(v["baselines"], serde_json::json!([]));
+    assert_eq!(
+        stdout(&repo, &["--rev", "HEAD~5", "baselines", "apollo"]),
+        "The baseline of apollo was never approved.\n"
+    );
+}
+
+#[test]
+fn a_flagged_baseline_change_is_exactly_what_g005_finds_in_its_commit() {
+    let repo = replanned();
+    let v = json(&repo, &["baselines", "apollo-crm"]);
+    let flagged: Vec<&str> = v["baselines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["without_change_request"] == true)
+        .map(|b| b["commit"].as_str().unwrap())
+        .collect();
+    let mut g005 = Vec::new();
+    for n in 0..5 {
+        let (parent, child) = (format!("HEAD~{}", n + 1), format!("HEAD~{n}"));
+        let out = pmo(
+            &repo,
+            &[
+                "--today",
+                "2026-11-20",
+                "diff",
+                &parent,
+                &child,
+                "--check",
+                "--format",
+                "json",
+            ],
+        )
+        .output()
+        .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found = v["diff"]["findings"]["introduced"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "G005");
+        if found {
+            g005.push(short(&repo, &child));
+        }
+    }
+    assert_eq!(flagged, g005);
+    assert_eq!(flagged, [short(&repo, "HEAD~2")]);
+}
+
+#[test]
+fn baselines_of_a_project_the_revision_does_not_have_is_an_error_with_a_hint() {
+    let repo = replanned();
+    refuses(
+        &repo,
+        &["baselines", "apolo-crm"],
+        "no project `apolo-crm` at ",
+    );
+    refuses(
+        &repo,
+        &["baselines", "apolo-crm"],
+        "did you mean `apollo-crm`?",
+    );
+    refuses(
+        &repo,
+        &["baselines", "cr-1"],
+        "`cr-1` is a change, not a project",
+    );
+    refuses(
+        &repo,
+        &["baselines", "apollo-crm", "--today", "2026-11-20"],
+        "uses no date",
+    );
+}
+
+#[test]
+fn hostile_text_in_a_baseline_stays_inert() {
+    let repo = repo().file(
+        PROJECT,
+        &project("apollo", "2026-12-18", 100_000, "2026-01-10"),
+    );
+    commit(&repo, ALICE, "2026-01-10", "Apollo approved");
+    let text = std::fs::read_to_string(repo.join(PROJECT))
+        .unwrap()
+        .replace(
+            "approved_by: carol",
+            "approved_by: \"x | y\\n# Heading \\e[31mred\\e[0m\\n::error::fake @everyone\"",
+        );
+    let repo = repo.file(PROJECT, &text.replace("2026-12-18", "2027-01-31"));
+    commit(&repo, ERIN, "2026-02-01", HOSTILE_SUMMARY);
+    let table = stdout(&repo, &["baselines", "apollo"]);
+    inert(&table);
+    // A line per header, field, approval and request: 5 for the change, 7 for the approval.
+    assert_eq!(table.lines().count(), 5 + 7, "{table}");
+    let md = stdout(&repo, &["baselines", "apollo", "--format", "md"]);
+    inert(&md);
+    assert!(md.contains("approved by x \\| y<br>"), "{md}");
+    let v = json(&repo, &["baselines", "apollo"]);
+    assert_eq!(v["baselines"][0]["summary"], HOSTILE_SUMMARY);
+    assert_eq!(
+        v["baselines"][0]["approved_by"],
+        "x | y\n# Heading \u{1b}[31mred\u{1b}[0m\n::error::fake @everyone"
+    );
 }

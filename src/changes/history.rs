@@ -27,6 +27,9 @@ pub struct Event {
     pub file: String,
     pub old_file: Option<String>,
     pub fields: Vec<FieldChange>,
+    /// The commit's full id (`commit` is its short form, for people).
+    #[serde(skip)]
+    pub oid: ObjectId,
     /// The commit's author time (seconds since the epoch): what `--since` compares.
     #[serde(skip)]
     pub seconds: i64,
@@ -83,6 +86,7 @@ fn entry(
         file: file.to_owned(),
         old_file,
         fields,
+        oid: info.id,
         seconds: info.seconds,
         old: old.cloned(),
         new: new.cloned(),

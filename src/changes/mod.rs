@@ -1,9 +1,11 @@
 //! What a change does to the portfolio, as data: which documents were added, removed,
 //! renamed or changed, field by field ([`fields`]) and in governance terms ([`notes`]),
 //! what that does to portfolio totals ([`deltas`]), which findings it introduces and
-//! fixes ([`findings`]) and which are about it ([`scope`]). git ([`crate::git`]) only
+//! fixes ([`findings`]) and which are about it ([`scope`]); a document's past
+//! ([`history`]), its approved baselines ([`baselines`]). git ([`crate::git`]) only
 //! supplies the two sides; only the files whose blobs differ are read and parsed.
 
+mod baselines;
 mod deltas;
 mod fields;
 mod findings;
@@ -14,6 +16,9 @@ mod notes;
 mod reviews;
 mod scope;
 
+pub use baselines::{
+    Baseline, BaselineChange, approved, approved_baseline_changed, baselines, covering,
+};
 pub use deltas::Deltas;
 pub use fields::FieldChange;
 pub(crate) use fields::{field_changes, mark_amounts};

@@ -60,6 +60,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Every commit that changed one document, with author, date and the fields changed.
     History(HistoryArgs),
+    /// Every change of a project's approved baseline, with the change request of the same
+    /// commit that covers it, or none (what G005 finds).
+    Baselines(BaselinesArgs),
     /// Turn the rows of a CSV file into documents, as a mapping file says (never overwrites).
     Import(ImportArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
@@ -335,6 +338,14 @@ pub struct HistoryArgs {
 }
 
 #[derive(clap::Args)]
+pub struct BaselinesArgs {
+    /// The project's id.
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(clap::Args)]
 pub struct ImportArgs {
     /// The CSV file.
     pub file: PathBuf,
@@ -472,6 +483,7 @@ impl Args {
                 C::Report(r) if r.list => Some("--list renders nothing"),
                 C::Rules(r) if !r.test => Some("only `--test` uses the date, for the examples"),
                 C::History(_)
+                | C::Baselines(_)
                 | C::Import(_)
                 | C::Schema(_)
                 | C::Explain(_)
@@ -494,6 +506,7 @@ impl Args {
             "quiet" => match c {
                 C::Diff(_)
                 | C::History(_)
+                | C::Baselines(_)
                 | C::Rules(_)
                 | C::Explain(_)
                 | C::Lsp
@@ -547,6 +560,7 @@ impl Command {
             Command::Report(_) => "report",
             Command::Diff(_) => "diff",
             Command::History(_) => "history",
+            Command::Baselines(_) => "baselines",
             Command::Import(_) => "import",
             Command::Schema(_) => "schema",
             Command::Rules(_) => "rules",

@@ -124,7 +124,7 @@ fn sides(
 }
 
 /// How a text is made safe for the output: [`escape::terminal`] or [`escape::markdown`].
-type Escape = fn(&str) -> Cow<'_, str>;
+pub(super) type Escape = fn(&str) -> Cow<'_, str>;
 
 /// An amount as the views write it: `1,250,000 EUR`. The number is pmo's own text; only
 /// the currency code comes from the repository.
@@ -135,7 +135,7 @@ fn amount(x: f64, currency: &str, esc: Escape) -> String {
 }
 
 /// A field's value; an amount (`currency` known) as money.
-fn value(v: &Option<Value>, currency: Option<&str>, esc: Escape) -> String {
+pub(super) fn value(v: &Option<Value>, currency: Option<&str>, esc: Escape) -> String {
     match v {
         None | Some(Value::Null) => "–".into(),
         Some(Value::String(s)) => esc(s).into_owned(),
@@ -159,13 +159,13 @@ fn field_change(f: &FieldChange, esc: Escape) -> (Cow<'_, str>, String, String) 
     )
 }
 
-fn field_line(f: &FieldChange) -> String {
+pub(super) fn field_line(f: &FieldChange) -> String {
     let (field, old, new) = field_change(f, escape::terminal);
     format!("{field}: {old} → {new}")
 }
 
 /// A Markdown list item: ``- `field`: old → new``.
-fn field_item(f: &FieldChange, esc: Escape) -> String {
+pub(super) fn field_item(f: &FieldChange, esc: Escape) -> String {
     let (field, old, new) = field_change(f, esc);
     format!("- `{field}`: {old} → {new}")
 }
@@ -492,4 +492,36 @@ pub fn approvals(
     let reviews = pmo::changes::Reviews::parse(&text, &tip.to_string())
         .map_err(|e| anyhow::anyhow!("--approvals {shown}: {e}"))?;
     Ok(Some(reviews))
+}
+
+/// The repository and the commit a document's past is read from: `--rev`, else HEAD.
+/// `id` names the document in the message of a repository without commits.
+pub(super) fn start(args: &Args, id: &str) -> Result<(git::Git, gix::ObjectId)> {
+    let git = super::open_git(args)?;
+    if git.has_no_commits() {
+        anyhow::bail!("the repository has no commits yet: `{id}` has no history; commit first");
+    }
+    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
+    Ok((git, tip))
+}
+
+/// "no KIND `ID` at REV", with the closest id of that kind the revision has, when one is
+/// close enough to be a typo. Reads every document of the revision: only on this error.
+pub(super) fn missing(
+    git: &git::Git,
+    tip: gix::ObjectId,
+    id: &str,
+    kind: pmo::model::Kind,
+) -> anyhow::Error {
+    let at = tip.to_hex_with_len(12);
+    let hint = git::GitTree::new(git, tip)
+        .ok()
+        .and_then(|tree| pmo::repository::load(&tree).ok())
+        .and_then(|repo| {
+            let portfolio = repo.portfolio();
+            pmo::suggest::did_you_mean(id, portfolio.ids_of(kind))
+        })
+        .map(|hint| format!("; {hint}"))
+        .unwrap_or_default();
+    anyhow::anyhow!("no {} `{id}` at {at}{hint}", kind.as_str())
 }

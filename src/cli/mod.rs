@@ -20,6 +20,7 @@ macro_rules! noteln {
 
 mod args;
 mod baseline;
+mod baselines;
 mod check;
 mod docs;
 mod fix;
@@ -55,6 +56,7 @@ pub fn run() -> ExitCode {
         Command::Import(c) => import::run(&args, c),
         Command::Diff(c) => git::diff(&args, c),
         Command::History(c) => git::history(&args, c),
+        Command::Baselines(c) => baselines::run(&args, c),
         Command::Schema(c) => docs::schema(&args, c),
         Command::Rules(c) => docs::rules(&args, c),
         Command::Explain(c) => docs::explain(&args, c),
