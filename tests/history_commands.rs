@@ -510,3 +510,195 @@ fn hostile_text_in_a_baseline_stays_inert() {
         "x | y\n# Heading \u{1b}[31mred\u{1b}[0m\n::error::fake @everyone"
     );
 }
+
+/// `(field, author)` of every row of `pmo blame ARGS --format json`; `None` for a value
+/// not committed yet.
+fn blamed(repo: &Repo, args: &[&str]) -> Vec<(String, Option<String>)> {
+    let mut all = vec!["blame"];
+    all.extend(args);
+    json(repo, &all)["blame"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["author"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+fn row<'a>(rows: &'a [(String, Option<String>)], field: &str) -> Option<&'a str> {
+    rows.iter()
+        .find(|(f, _)| f == field)
+        .unwrap_or_else(|| panic!("no {field} in {rows:?}"))
+        .1
+        .as_deref()
+}
+
+#[test]
+fn blame_names_who_last_set_each_field_across_moves_and_id_changes() {
+    let repo = replanned();
+    let rows = blamed(&repo, &["apollo-crm"]);
+    assert_eq!(row(&rows, "id"), Some("Alice Martin"));
+    assert_eq!(row(&rows, "title"), Some("Carol Nguyen"));
+    assert_eq!(row(&rows, "baseline.budget"), Some("Alice Martin"));
+    assert_eq!(row(&rows, "baseline.finish"), Some("Erin Walsh"));
+    assert_eq!(row(&rows, "baseline.approved_on"), Some("Carol Nguyen"));
+    assert_eq!(row(&rows, "baseline.start"), Some("Alice Martin"));
+    let v = json(&repo, &["blame", "apollo-crm", "baseline.finish"]);
+    let finish = &v["blame"]["fields"][0];
+    assert_eq!(finish["commit"], short(&repo, "HEAD~3"));
+    assert_eq!(finish["date"], "2026-03-01");
+    assert_eq!(finish["email"], "erin@example.org");
+    assert_eq!(finish["summary"], "Replan Apollo through cr-1");
+    assert_eq!(finish["value"], "2027-02-01");
+    assert_eq!(v["blame"]["file"], MOVED);
+    assert_eq!(v["blame"]["worktree"], "same");
+
+    // FIELD: that field and what is under it.
+    let fields: Vec<String> = blamed(&repo, &["apollo-crm", "baseline"])
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "baseline.start",
+            "baseline.finish",
+            "baseline.budget",
+            "baseline.approved_by",
+            "baseline.approved_on"
+        ]
+    );
+    refuses(
+        &repo,
+        &["blame", "apollo-crm", "basline"],
+        "`apollo-crm` has no field `basline`; did you mean `baseline`?",
+    );
+    refuses(
+        &repo,
+        &["blame", "apolo-crm"],
+        "no document `apolo-crm` at ",
+    );
+    refuses(&repo, &["blame", "apolo-crm"], "did you mean `apollo-crm`?");
+    // At an older revision, under the id it had there.
+    let rows = blamed(&repo, &["apollo", "--rev", "HEAD~2"]);
+    assert_eq!(row(&rows, "baseline.budget"), Some("Erin Walsh"));
+}
+
+#[test]
+fn blame_stops_at_the_commit_that_set_the_oldest_field_asked_for() {
+    let repo = replanned();
+    // Lose the commit that moved the finish date: a walk that reached it would fail.
+    let lost = git_at(
+        repo.path(),
+        ALICE,
+        "2026-01-01T10:00:00Z",
+        &["rev-parse", "HEAD~3"],
+    );
+    let lost = lost.trim();
+    std::fs::remove_file(repo.join(&format!(".git/objects/{}/{}", &lost[..2], &lost[2..])))
+        .unwrap();
+    let rows = blamed(&repo, &["apollo-crm", "title"]);
+    assert_eq!(
+        rows,
+        [("title".to_owned(), Some("Carol Nguyen".to_owned()))]
+    );
+    let rows = blamed(&repo, &["apollo-crm", "baseline.budget"]);
+    assert_eq!(row(&rows, "baseline.budget"), Some("Alice Martin"));
+    pmo(&repo, &["blame", "apollo-crm", "baseline.finish"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn list_elements_keep_their_names_and_uncommitted_values_are_said_so() {
+    let milestone = |name: &str, date: &str| format!("  - {{name: {name}, baseline: {date}}}\n");
+    let base = project("apollo", "2026-12-18", 100_000, "2026-01-10");
+    let repo = repo().file(
+        PROJECT,
+        &format!("{base}milestones:\n{}", milestone("Go-live", "2026-11-30")),
+    );
+    commit(&repo, ALICE, "2026-01-10", "Apollo with its go-live");
+    // Erin inserts a milestone before it: the go-live's fields are still Alice's.
+    let repo = repo.file(
+        PROJECT,
+        &format!(
+            "{base}milestones:\n{}{}",
+            milestone("Design", "2026-03-01"),
+            milestone("Go-live", "2026-11-30")
+        ),
+    );
+    commit(&repo, ERIN, "2026-02-01", "Design milestone");
+    let rows = blamed(&repo, &["apollo", "milestones"]);
+    assert_eq!(
+        rows.iter()
+            .map(|(f, a)| (f.as_str(), a.as_deref()))
+            .collect::<Vec<_>>(),
+        [
+            ("milestones[Design].name", Some("Erin Walsh")),
+            ("milestones[Design].baseline", Some("Erin Walsh")),
+            ("milestones[Go-live].name", Some("Alice Martin")),
+            ("milestones[Go-live].baseline", Some("Alice Martin")),
+        ]
+    );
+
+    // A change in the working tree is nobody's commit yet.
+    let text = std::fs::read_to_string(repo.join(PROJECT)).unwrap();
+    let repo = repo.file(PROJECT, &text.replace("2026-11-30", "2026-12-15"));
+    let v = json(&repo, &["blame", "apollo", "milestones[Go-live]"]);
+    assert_eq!(v["blame"]["worktree"], "uncommitted");
+    let go_live = &v["blame"]["fields"][1];
+    assert_eq!(go_live["field"], "milestones[Go-live].baseline");
+    assert_eq!(go_live["value"], "2026-12-15");
+    assert_eq!(go_live["commit"], Value::Null);
+    assert_eq!(v["blame"]["fields"][0]["author"], "Alice Martin");
+    let table = stdout(&repo, &["blame", "apollo", "milestones[Go-live]"]);
+    assert!(table.contains("not committed yet"), "{table}");
+    // A revision is what it committed.
+    let rows = blamed(&repo, &["apollo", "milestones[Go-live]", "--rev", "HEAD"]);
+    assert_eq!(
+        row(&rows, "milestones[Go-live].baseline"),
+        Some("Alice Martin")
+    );
+    // A working tree that no longer holds the document: the committed version, said so.
+    std::fs::remove_file(repo.join(PROJECT)).unwrap();
+    pmo(&repo, &["blame", "apollo", "title"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("blaming the committed version"));
+}
+
+#[test]
+fn hostile_text_in_a_blamed_value_or_summary_stays_inert() {
+    let repo = repo().file(
+        PROJECT,
+        &project("apollo", "2026-12-18", 100_000, "2026-01-10"),
+    );
+    commit(&repo, ALICE, "2026-01-10", "Apollo approved");
+    let text = std::fs::read_to_string(repo.join(PROJECT))
+        .unwrap()
+        .replace(
+            "title: Apollo",
+            "title: \"x | y\\n# Heading \\e[31mred\\e[0m\\n::error::fake @everyone\"",
+        );
+    let repo = repo.file(PROJECT, &text);
+    commit(&repo, ERIN, "2026-02-01", HOSTILE_SUMMARY);
+    for format in ["table", "md"] {
+        let out = stdout(&repo, &["blame", "apollo", "--format", format]);
+        inert(&out);
+        insta::assert_snapshot!(format!("blame_hostile_{format}"), out);
+    }
+    let md = stdout(&repo, &["blame", "apollo", "--format", "md"]);
+    // A header, its rule, and one line per field.
+    assert_eq!(md.lines().count(), 2 + 12, "{md}");
+    assert!(md.contains("x \\| y<br>"), "{md}");
+    let v = json(&repo, &["blame", "apollo", "title"]);
+    assert_eq!(
+        v["blame"]["fields"][0]["value"],
+        "x | y\n# Heading \u{1b}[31mred\u{1b}[0m\n::error::fake @everyone"
+    );
+    assert_eq!(v["blame"]["fields"][0]["summary"], HOSTILE_SUMMARY);
+}

@@ -2,10 +2,11 @@
 //! renamed or changed, field by field ([`fields`]) and in governance terms ([`notes`]),
 //! what that does to portfolio totals ([`deltas`]), which findings it introduces and
 //! fixes ([`findings`]) and which are about it ([`scope`]); a document's past
-//! ([`history`]), its approved baselines ([`baselines`]). git ([`crate::git`]) only
+//! ([`history`]), its approved baselines ([`baselines`]), who set each field ([`blame`]). git ([`crate::git`]) only
 //! supplies the two sides; only the files whose blobs differ are read and parsed.
 
 mod baselines;
+mod blame;
 mod deltas;
 mod fields;
 mod findings;
@@ -19,6 +20,7 @@ mod scope;
 pub use baselines::{
     Baseline, BaselineChange, approved, approved_baseline_changed, baselines, covering,
 };
+pub use blame::{Blame, Blamed, Worktree, blame, leaves};
 pub use deltas::Deltas;
 pub use fields::FieldChange;
 pub(crate) use fields::{field_changes, mark_amounts};

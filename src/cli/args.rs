@@ -63,6 +63,8 @@ pub enum Command {
     /// Every change of a project's approved baseline, with the change request of the same
     /// commit that covers it, or none (what G005 finds).
     Baselines(BaselinesArgs),
+    /// Who last set each field of a document, and in which commit.
+    Blame(BlameArgs),
     /// Turn the rows of a CSV file into documents, as a mapping file says (never overwrites).
     Import(ImportArgs),
     /// Print or export the built-in JSON Schemas (for editors and the YAML language server).
@@ -346,6 +348,18 @@ pub struct BaselinesArgs {
 }
 
 #[derive(clap::Args)]
+pub struct BlameArgs {
+    /// The document's id.
+    pub id: String,
+    /// Only this field and what is under it: a dotted path (`baseline`, `baseline.finish`),
+    /// a list element by its key (`milestones[Go-live]`, `approvals[carol 2026-11-03]`) or
+    /// its index (`gates.0`).
+    pub field: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(clap::Args)]
 pub struct ImportArgs {
     /// The CSV file.
     pub file: PathBuf,
@@ -484,6 +498,7 @@ impl Args {
                 C::Rules(r) if !r.test => Some("only `--test` uses the date, for the examples"),
                 C::History(_)
                 | C::Baselines(_)
+                | C::Blame(_)
                 | C::Import(_)
                 | C::Schema(_)
                 | C::Explain(_)
@@ -507,6 +522,7 @@ impl Args {
                 C::Diff(_)
                 | C::History(_)
                 | C::Baselines(_)
+                | C::Blame(_)
                 | C::Rules(_)
                 | C::Explain(_)
                 | C::Lsp
@@ -561,6 +577,7 @@ impl Command {
             Command::Diff(_) => "diff",
             Command::History(_) => "history",
             Command::Baselines(_) => "baselines",
+            Command::Blame(_) => "blame",
             Command::Import(_) => "import",
             Command::Schema(_) => "schema",
             Command::Rules(_) => "rules",

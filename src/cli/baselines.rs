@@ -19,7 +19,7 @@ pub fn run(args: &Args, cmd: &BaselinesArgs) -> Result<ExitCode> {
             &git,
             tip,
             &cmd.id,
-            pmo::model::Kind::Project,
+            Some(pmo::model::Kind::Project),
         ));
     };
     let text = match cmd.format {

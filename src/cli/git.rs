@@ -505,13 +505,14 @@ pub(super) fn start(args: &Args, id: &str) -> Result<(git::Git, gix::ObjectId)> 
     Ok((git, tip))
 }
 
-/// "no KIND `ID` at REV", with the closest id of that kind the revision has, when one is
-/// close enough to be a typo. Reads every document of the revision: only on this error.
+/// "no KIND `ID` at REV" ("no document" without a kind), with the closest id (of that
+/// kind) the revision has, when one is close enough to be a typo. Reads every document of
+/// the revision: only on this error.
 pub(super) fn missing(
     git: &git::Git,
     tip: gix::ObjectId,
     id: &str,
-    kind: pmo::model::Kind,
+    kind: Option<pmo::model::Kind>,
 ) -> anyhow::Error {
     let at = tip.to_hex_with_len(12);
     let hint = git::GitTree::new(git, tip)
@@ -519,9 +520,16 @@ pub(super) fn missing(
         .and_then(|tree| pmo::repository::load(&tree).ok())
         .and_then(|repo| {
             let portfolio = repo.portfolio();
-            pmo::suggest::did_you_mean(id, portfolio.ids_of(kind))
+            match kind {
+                Some(kind) => pmo::suggest::did_you_mean(id, portfolio.ids_of(kind)),
+                None => pmo::suggest::did_you_mean(
+                    id,
+                    portfolio.documents().iter().filter_map(|d| d.id()),
+                ),
+            }
         })
         .map(|hint| format!("; {hint}"))
         .unwrap_or_default();
-    anyhow::anyhow!("no {} `{id}` at {at}{hint}", kind.as_str())
+    let what = kind.map_or("document", |k| k.as_str());
+    anyhow::anyhow!("no {what} `{id}` at {at}{hint}")
 }
