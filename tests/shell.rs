@@ -65,7 +65,7 @@ fn the_man_page_lists_every_command_and_renders() {
     // With -o: the page of every command it refers to.
     let dir = tempfile::tempdir().unwrap();
     let listed = pmo(&["-C", dir.path().to_str().unwrap(), "man", "-o", "man1"]);
-    assert_eq!(listed.lines().count(), 19, "{listed}");
+    assert_eq!(listed.lines().count(), 21, "{listed}");
     let check = std::fs::read_to_string(dir.path().join("man1/pmo-check.1")).unwrap();
     assert!(
         check.contains(&format!(
