@@ -702,3 +702,43 @@ fn hostile_text_in_a_blamed_value_or_summary_stays_inert() {
     );
     assert_eq!(v["blame"]["fields"][0]["summary"], HOSTILE_SUMMARY);
 }
+
+#[test]
+fn a_removal_is_found_below_a_governance_root_in_a_subdirectory() {
+    let repo = Repo::new()
+        .file("gov/pmo.yaml", common::CONFIG)
+        .file("gov/people/bob.yaml", common::BOB)
+        .file("gov/projects/apollo/project.yaml", common::APOLLO)
+        .file("gov/projects/apollo/risks/vendor.yaml", &risk(3));
+    git_at(
+        repo.path(),
+        ALICE,
+        "2026-01-01T10:00:00Z",
+        &["init", "-q", "-b", "main"],
+    );
+    commit(&repo, ALICE, "2026-10-01", "Governance in gov/");
+    std::fs::remove_file(repo.join("gov/projects/apollo/risks/vendor.yaml")).unwrap();
+    commit(&repo, CAROL, "2026-10-02", "Risk gone");
+    // Later commits outside the governance root, and inside it but elsewhere.
+    let repo = repo.file("README.md", "# Portfolio\n");
+    commit(&repo, ERIN, "2026-10-03", "Readme");
+    let repo = repo.file(
+        "gov/people/carol.yaml",
+        "kind: person\nid: carol\nname: Carol\n",
+    );
+    commit(&repo, ERIN, "2026-10-04", "Carol");
+    let out = common::succeeds(
+        assert_cmd::Command::cargo_bin("pmo")
+            .unwrap()
+            .arg("-C")
+            .arg(repo.join("gov"))
+            .args(["history", "apollo-vendor", "--format", "json"]),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        changes(&v),
+        [("removed", "Carol Nguyen"), ("added", "Alice Martin")],
+        "{v:#}"
+    );
+    assert_eq!(v["history"][0]["file"], "projects/apollo/risks/vendor.yaml");
+}

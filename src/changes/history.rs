@@ -14,7 +14,6 @@ use crate::parse::YamlFile;
 use gix::ObjectId;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -95,9 +94,9 @@ fn entry(
 
 /// Where document `id` was last, when `tip` no longer has it: the commit that removed it,
 /// the document's path and value in that commit's first parent, and that parent. Each
-/// step back compares the two trees by blob id and reads only the parent's files that
-/// differ and mention the id: a file the child has unchanged cannot hold a document the
-/// child lacks.
+/// step back reads only the parent's files that the child does not have unchanged
+/// ([`Git::files_gone`]) and that mention the id: a file the child has unchanged cannot
+/// hold a document the child lacks.
 fn removal(
     git: &Git,
     repo: &gix::Repository,
@@ -105,25 +104,22 @@ fn removal(
     id: &str,
 ) -> Result<Option<(ObjectId, String, Value, ObjectId)>, Error> {
     let mut child = tip;
-    let mut child_files: HashMap<String, ObjectId> = git.files(tip)?.into_iter().collect();
     while let Some(&parent) = git.commit(repo, child)?.parents.first() {
-        let files = git.files(parent)?;
-        for (path, blob) in &files {
-            if child_files.get(path) == Some(blob) || !crate::source::is_document_path(path) {
+        for (path, blob) in git.files_gone(repo, child, parent)? {
+            if !crate::source::is_document_path(&path) {
                 continue;
             }
-            let Ok(bytes) = git.blob(repo, *blob) else {
+            let Ok(bytes) = git.blob(repo, blob) else {
                 continue;
             };
             if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
                 continue;
             }
-            if let Some(value) = crate::git::find_in(&bytes, path, id) {
-                return Ok(Some((child, path.clone(), value, parent)));
+            if let Some(value) = crate::git::find_in(&bytes, &path, id) {
+                return Ok(Some((child, path, value, parent)));
             }
         }
         child = parent;
-        child_files = files.into_iter().collect();
     }
     Ok(None)
 }
