@@ -742,3 +742,20 @@ fn a_removal_is_found_below_a_governance_root_in_a_subdirectory() {
     );
     assert_eq!(v["history"][0]["file"], "projects/apollo/risks/vendor.yaml");
 }
+
+#[test]
+fn a_project_whose_file_does_not_parse_at_the_head_keeps_its_baselines() {
+    let repo = replanned();
+    let text = std::fs::read_to_string(repo.join(MOVED)).unwrap();
+    let repo = repo.file(MOVED, &format!("{text}  broken: [\n"));
+    commit(&repo, ERIN, "2026-07-01", "Broken YAML");
+    let v = json(&repo, &["baselines", "apollo-crm"]);
+    assert_eq!(v["baselines"].as_array().unwrap().len(), 4, "{v:#}");
+    refuses(
+        &repo,
+        &["blame", "apollo-crm"],
+        &format!("`apollo-crm` is in {MOVED}, which is not readable as YAML at "),
+    );
+    let rows = blamed(&repo, &["apollo-crm", "title", "--rev", "HEAD~1"]);
+    assert_eq!(row(&rows, "title"), Some("Carol Nguyen"));
+}

@@ -156,8 +156,13 @@ pub fn baselines(
     config: &Config,
 ) -> Result<Option<Vec<Baseline>>, Error> {
     let repo = git.local();
-    let Some((_, value)) = crate::git::locate(git, &repo, tip, id)? else {
-        return Ok(None);
+    let value = match crate::git::locate(git, &repo, tip, id)? {
+        Some((_, value)) => value,
+        // Its file does not parse at the tip: the history up to the break still stands.
+        None => match super::history::last_readable(git, &repo, tip, id)? {
+            Some((_, _, value, _)) => value,
+            None => return Ok(None),
+        },
     };
     let kind = value
         .get("kind")

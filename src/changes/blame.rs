@@ -146,6 +146,13 @@ pub fn blame(
 ) -> Result<Option<Blame>, Error> {
     let repo = git.local();
     let Some((file, committed)) = locate(git, &repo, tip, id)? else {
+        // Its file does not parse at the tip: there are no fields to attribute.
+        if let Some((file, ..)) = super::history::last_readable(git, &repo, tip, id)? {
+            return Err(Error::Invalid(format!(
+                "`{id}` is in {file}, which is not readable as YAML at {}: fix it, or blame an older revision with --rev",
+                tip.to_hex_with_len(12)
+            )));
+        }
         return Ok(None);
     };
     let (current, state) = match worktree.map(|root| worktree_version(root, &file, id)) {

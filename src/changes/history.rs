@@ -141,7 +141,7 @@ impl Visit<'_> {
 /// Where document `id` was last readable, when `tip` holds it in a file that does not
 /// parse: that file's path, the newest commit where it still held the document and the
 /// document, and the commit after it, which made the file unreadable.
-fn last_readable(
+pub(super) fn last_readable(
     git: &Git,
     repo: &gix::Repository,
     tip: ObjectId,
