@@ -325,8 +325,8 @@ pub enum DiffFormat {
 
 #[derive(clap::Args)]
 pub struct HistoryArgs {
-    /// The document's id (also of a document removed since: its history ends with the
-    /// removal).
+    /// The document's id (also of a document removed since: the removal is its newest
+    /// entry).
     pub id: String,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
