@@ -106,7 +106,7 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
     let command = args.first().copied().unwrap_or_default();
     let chdir = true;
     let today = match command {
-        "history" | "import" | "schema" | "explain" => false,
+        "history" | "baselines" | "blame" | "import" | "schema" | "explain" => false,
         "rules" => has("--test"),
         "init" => has("--example"),
         "diff" => has("--check"),
