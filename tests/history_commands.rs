@@ -759,3 +759,11 @@ fn a_project_whose_file_does_not_parse_at_the_head_keeps_its_baselines() {
     let rows = blamed(&repo, &["apollo-crm", "title", "--rev", "HEAD~1"]);
     assert_eq!(row(&rows, "title"), Some("Carol Nguyen"));
 }
+
+#[test]
+fn an_empty_id_is_refused_not_a_crash() {
+    let repo = removed_risk("Vendor risk closed out");
+    for command in ["history", "baselines", "blame"] {
+        refuses(&repo, &[command, ""], "the document's id is empty");
+    }
+}

@@ -112,7 +112,7 @@ fn removal(
             let Ok(bytes) = git.blob(repo, blob) else {
                 continue;
             };
-            if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
+            if !crate::git::mentions(&bytes, id) {
                 continue;
             }
             if let Some(value) = crate::git::find_in(&bytes, &path, id) {
@@ -152,7 +152,7 @@ pub(super) fn last_readable(
             continue;
         };
         if !crate::source::is_document_path(&path)
-            || !bytes.windows(id.len()).any(|w| w == id.as_bytes())
+            || !crate::git::mentions(&bytes, id)
             || !read(&path, &bytes).is_unreadable()
         {
             continue;

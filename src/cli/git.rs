@@ -406,6 +406,7 @@ pub fn bare(args: &Args, e: &anyhow::Error) -> Option<std::path::PathBuf> {
 }
 
 pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
+    named(&cmd.id)?;
     let git = super::open_git(args)?;
     if git.has_no_commits() {
         anyhow::bail!(
@@ -494,9 +495,18 @@ pub fn approvals(
     Ok(Some(reviews))
 }
 
+/// An empty ID (`pmo history ""`, a shell variable that was not set) names no document.
+fn named(id: &str) -> Result<()> {
+    if id.is_empty() {
+        anyhow::bail!("the document's id is empty: name one, e.g. `pmo history apollo`");
+    }
+    Ok(())
+}
+
 /// The repository and the commit a document's past is read from: `--rev`, else HEAD.
 /// `id` names the document in the message of a repository without commits.
 pub(super) fn start(args: &Args, id: &str) -> Result<(git::Git, gix::ObjectId)> {
+    named(id)?;
     let git = super::open_git(args)?;
     if git.has_no_commits() {
         anyhow::bail!("the repository has no commits yet: `{id}` has no history; commit first");

@@ -6,7 +6,7 @@ mod lookup;
 mod sides;
 mod tree;
 
-pub(crate) use lookup::{find, find_in, locate, read};
+pub(crate) use lookup::{find, find_in, locate, mentions, read};
 pub use sides::Head;
 pub(crate) use sides::{Side, commit_side, worktree_side};
 pub use tree::GitTree;
