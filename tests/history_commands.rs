@@ -767,3 +767,30 @@ fn an_empty_id_is_refused_not_a_crash() {
         refuses(&repo, &[command, ""], "the document's id is empty");
     }
 }
+
+#[test]
+fn a_file_broken_then_removed_shows_both_the_removal_and_the_break() {
+    let repo = repo()
+        .file("projects/apollo/project.yaml", common::APOLLO)
+        .file(VENDOR, &risk(3));
+    commit(&repo, ALICE, "2026-10-01", "Apollo and its vendor risk");
+    let repo = repo.file(VENDOR, &format!("{}broken: [\n", risk(4)));
+    commit(&repo, ("Xavier", "x@example.org"), "2026-10-02", "Break it");
+    std::fs::remove_file(repo.join(VENDOR)).unwrap();
+    commit(&repo, CAROL, "2026-10-03", "Remove it");
+    let v = json(&repo, &["history", "apollo-vendor"]);
+    assert_eq!(
+        changes(&v),
+        [
+            ("removed", "Carol Nguyen"),
+            ("unreadable", "Xavier"),
+            ("added", "Alice Martin")
+        ],
+        "{v:#}"
+    );
+    let text = stdout(&repo, &["history", "apollo-vendor"]);
+    assert!(
+        text.contains(&format!("(made {VENDOR} unreadable as YAML)")),
+        "{text}"
+    );
+}

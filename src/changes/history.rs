@@ -14,6 +14,7 @@ use crate::parse::YamlFile;
 use gix::ObjectId;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -92,17 +93,38 @@ fn entry(
     }
 }
 
-/// Where document `id` was last, when `tip` no longer has it: the commit that removed it,
-/// the document's path and value in that commit's first parent, and that parent. Each
-/// step back reads only the parent's files that the child does not have unchanged
-/// ([`Git::files_gone`]) and that mention the id: a file the child has unchanged cannot
-/// hold a document the child lacks.
+/// Where a document the tip no longer has was last readable.
+struct Removal {
+    /// The commit that removed its file; `None` when the file was renamed away while it
+    /// did not parse (nothing says where the document went).
+    removed: Option<ObjectId>,
+    /// The commit that made its file unreadable before that, if one did.
+    broke: Option<ObjectId>,
+    /// Its path and value in `parent`, the newest commit where it was readable.
+    path: String,
+    value: Value,
+    parent: ObjectId,
+}
+
+/// Where document `id` was last, when `tip` no longer has it. Each step back reads only
+/// the parent's files that the child does not have unchanged ([`Git::files_gone`]) and
+/// that mention the id: a file the child has unchanged cannot hold a document the child
+/// lacks. A file that stopped parsing before it was removed is followed through the
+/// break: the removal and the break are entries of their own.
 fn removal(
     git: &Git,
     repo: &gix::Repository,
     tip: ObjectId,
     id: &str,
-) -> Result<Option<(ObjectId, String, Value, ObjectId)>, Error> {
+) -> Result<Option<Removal>, Error> {
+    let unreadable = |commit: ObjectId, path: &str| {
+        git.blob_at(repo, commit, path)
+            .and_then(|b| git.blob(repo, b).ok())
+            .is_some_and(|bytes| read(path, &bytes).is_unreadable())
+    };
+    // Files that mention the id but did not parse when a commit removed them: path and
+    // that commit (the newest, met first).
+    let mut deleted: HashMap<String, ObjectId> = HashMap::new();
     let mut child = tip;
     while let Some(&parent) = git.commit(repo, child)?.parents.first() {
         for (path, blob) in git.files_gone(repo, child, parent)? {
@@ -115,8 +137,26 @@ fn removal(
             if !crate::git::mentions(&bytes, id) {
                 continue;
             }
-            if let Some(value) = crate::git::find_in(&bytes, &path, id) {
-                return Ok(Some((child, path, value, parent)));
+            let file = read(&path, &bytes);
+            if file.is_unreadable() {
+                if git.blob_at(repo, child, &path).is_none() {
+                    deleted.entry(path).or_insert(child);
+                }
+                continue;
+            }
+            if let Some(value) = crate::git::find(file, id) {
+                let broke = unreadable(child, &path);
+                return Ok(Some(Removal {
+                    removed: if broke {
+                        deleted.get(&path).copied()
+                    } else {
+                        Some(child)
+                    },
+                    broke: broke.then_some(child),
+                    path,
+                    value,
+                    parent,
+                }));
             }
         }
         child = parent;
@@ -240,17 +280,38 @@ pub fn walk(
                 (path, value)
             }
             None => match removal(git, &repo, tip, &id)? {
-                // Removed on the way: its history before still stands, the removal first.
-                Some((removed, path, value, parent)) => {
-                    let info = git.commit(&repo, removed)?;
-                    events.push(entry(
-                        &info,
-                        ChangeKind::Removed,
-                        Vec::new(),
-                        &path,
-                        None,
-                        (Some(&value), None),
-                    ));
+                // Removed on the way: its history before still stands, the removal first
+                // (after a break of its YAML, if one came before it).
+                Some(Removal {
+                    removed,
+                    broke,
+                    path,
+                    value,
+                    parent,
+                }) => {
+                    if let Some(removed) = removed {
+                        let info = git.commit(&repo, removed)?;
+                        let old = broke.is_none().then_some(&value);
+                        events.push(entry(
+                            &info,
+                            ChangeKind::Removed,
+                            Vec::new(),
+                            &path,
+                            None,
+                            (old, None),
+                        ));
+                    }
+                    if let Some(broke) = broke {
+                        let info = git.commit(&repo, broke)?;
+                        events.push(entry(
+                            &info,
+                            ChangeKind::Unreadable,
+                            Vec::new(),
+                            &path,
+                            None,
+                            (None, None),
+                        ));
+                    }
                     commit = parent;
                     (path, value)
                 }
