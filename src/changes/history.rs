@@ -1,7 +1,9 @@
 //! `pmo history ID`: every commit that changed one document, following it across
 //! renames, with the field-level change each made. Walks the first-parent history and
 //! looks the document's file up by path in each commit's tree; only the blobs that
-//! differ are read.
+//! differ are read. A document the tip no longer has is looked for back in history, and
+//! its removal is the first entry. [`walk`] hands the entries over one by one, so that a
+//! caller that has what it needs ([`super::blame`]) stops the walk there.
 
 use super::ChangeKind;
 use super::fields::{FieldChange, field_changes, mark_amounts};
@@ -12,6 +14,7 @@ use crate::parse::YamlFile;
 use gix::ObjectId;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -24,6 +27,26 @@ pub struct Event {
     pub file: String,
     pub old_file: Option<String>,
     pub fields: Vec<FieldChange>,
+    /// The commit's full id (`commit` is its short form, for people).
+    #[serde(skip)]
+    pub oid: ObjectId,
+    /// The commit's author time (seconds since the epoch): what `--since` compares.
+    #[serde(skip)]
+    pub seconds: i64,
+    /// The document before and after the change (`None` where it was not there or not
+    /// readable): what `baselines` and `blame` read beyond the field changes.
+    #[serde(skip)]
+    pub old: Option<Value>,
+    #[serde(skip)]
+    pub new: Option<Value>,
+}
+
+/// Which entries a history keeps: those of commits authored at or after `since`, at most
+/// `limit` of them (the newest).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Select {
+    pub since: Option<jiff::Timestamp>,
+    pub limit: Option<usize>,
 }
 
 /// The fields that changed from `old` to `new`, amounts marked with their currency: a
@@ -43,13 +66,15 @@ fn changes(old: &Value, new: &Value, currency: &str) -> Vec<FieldChange> {
     fields
 }
 
-/// An entry of the history: `info` made this change to the document.
+/// An entry of the history: `info` made this change to the document, from `old` to
+/// `new`.
 fn entry(
     info: &Commit,
     change: ChangeKind,
     fields: Vec<FieldChange>,
     file: &str,
     old_file: Option<String>,
+    (old, new): (Option<&Value>, Option<&Value>),
 ) -> Event {
     Event {
         commit: info.id.to_hex_with_len(12).to_string(),
@@ -61,13 +86,102 @@ fn entry(
         file: file.to_owned(),
         old_file,
         fields,
+        oid: info.id,
+        seconds: info.seconds,
+        old: old.cloned(),
+        new: new.cloned(),
+    }
+}
+
+/// Where a document the tip no longer has was last readable.
+struct Removal {
+    /// The commit that removed its file; `None` when the file was renamed away while it
+    /// did not parse (nothing says where the document went).
+    removed: Option<ObjectId>,
+    /// The commit that made its file unreadable before that, if one did.
+    broke: Option<ObjectId>,
+    /// Its path and value in `parent`, the newest commit where it was readable.
+    path: String,
+    value: Value,
+    parent: ObjectId,
+}
+
+/// Where document `id` was last, when `tip` no longer has it. Each step back reads only
+/// the parent's files that the child does not have unchanged ([`Git::files_gone`]) and
+/// that mention the id: a file the child has unchanged cannot hold a document the child
+/// lacks. A file that stopped parsing before it was removed is followed through the
+/// break: the removal and the break are entries of their own.
+fn removal(
+    git: &Git,
+    repo: &gix::Repository,
+    tip: ObjectId,
+    id: &str,
+) -> Result<Option<Removal>, Error> {
+    let unreadable = |commit: ObjectId, path: &str| {
+        git.blob_at(repo, commit, path)
+            .and_then(|b| git.blob(repo, b).ok())
+            .is_some_and(|bytes| read(path, &bytes).is_unreadable())
+    };
+    // Files that mention the id but did not parse when a commit removed them: path and
+    // that commit (the newest, met first).
+    let mut deleted: HashMap<String, ObjectId> = HashMap::new();
+    let mut child = tip;
+    while let Some(&parent) = git.commit(repo, child)?.parents.first() {
+        for (path, blob) in git.files_gone(repo, child, parent)? {
+            if !crate::source::is_document_path(&path) {
+                continue;
+            }
+            let Ok(bytes) = git.blob(repo, blob) else {
+                continue;
+            };
+            if !crate::git::mentions(&bytes, id) {
+                continue;
+            }
+            let file = read(&path, &bytes);
+            if file.is_unreadable() {
+                if git.blob_at(repo, child, &path).is_none() {
+                    deleted.entry(path).or_insert(child);
+                }
+                continue;
+            }
+            if let Some(value) = crate::git::find(file, id) {
+                let broke = unreadable(child, &path);
+                return Ok(Some(Removal {
+                    removed: if broke {
+                        deleted.get(&path).copied()
+                    } else {
+                        Some(child)
+                    },
+                    broke: broke.then_some(child),
+                    path,
+                    value,
+                    parent,
+                }));
+            }
+        }
+        child = parent;
+    }
+    Ok(None)
+}
+
+/// Hands a walk's entries to its visitor until the visitor has enough.
+struct Visit<'v> {
+    visit: &'v mut dyn FnMut(Event) -> bool,
+    done: bool,
+}
+
+impl Visit<'_> {
+    fn push(&mut self, event: Event) {
+        if !self.done && !(self.visit)(event) {
+            self.done = true;
+        }
     }
 }
 
 /// Where document `id` was last readable, when `tip` holds it in a file that does not
 /// parse: that file's path, the newest commit where it still held the document and the
 /// document, and the commit after it, which made the file unreadable.
-fn last_readable(
+pub(super) fn last_readable(
     git: &Git,
     repo: &gix::Repository,
     tip: ObjectId,
@@ -78,7 +192,7 @@ fn last_readable(
             continue;
         };
         if !crate::source::is_document_path(&path)
-            || !bytes.windows(id.len()).any(|w| w == id.as_bytes())
+            || !crate::git::mentions(&bytes, id)
             || !read(&path, &bytes).is_unreadable()
         {
             continue;
@@ -106,15 +220,47 @@ fn last_readable(
     Ok(None)
 }
 
-/// The changes to document `id` reachable from `tip`, newest first. A commit that made the
-/// document's file unreadable is an entry of its own, and the commit that made it readable
-/// again is credited with what changed across the break. `currency` is the repository's
-/// (pmo.yaml's, empty when it has none).
-pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec<Event>, Error> {
+/// The changes to document `id` reachable from `tip`, newest first, as `select` keeps
+/// them. `currency` is the repository's (pmo.yaml's, empty when it has none).
+pub fn history(
+    git: &Git,
+    tip: ObjectId,
+    id: &str,
+    currency: &str,
+    select: &Select,
+) -> Result<Vec<Event>, Error> {
+    let mut events = Vec::new();
+    // Author dates need not grow along the history (a rebase keeps them), so an old one
+    // does not end the walk: only the limit does.
+    walk(git, tip, id, currency, &mut |e| {
+        if select
+            .since
+            .is_none_or(|since| e.seconds >= since.as_second())
+        {
+            events.push(e);
+        }
+        select.limit.is_none_or(|n| events.len() < n)
+    })?;
+    Ok(events)
+}
+
+/// The changes to document `id` reachable from `tip`, newest first, each handed to
+/// `visit`, which says whether to go on. A commit that made the document's file
+/// unreadable is an entry of its own, and the commit that made it readable again is
+/// credited with what changed across the break. A document `tip` does not have is looked
+/// for in its history: the commit that removed it is the first entry. `currency` is the
+/// repository's (pmo.yaml's, empty when it has none).
+pub fn walk(
+    git: &Git,
+    tip: ObjectId,
+    id: &str,
+    currency: &str,
+    visit: &mut dyn FnMut(Event) -> bool,
+) -> Result<(), Error> {
     let repo = git.local();
     // The document's id in the commit being looked at: it may have changed on the way.
     let mut id = id.to_owned();
-    let mut events = Vec::new();
+    let mut events = Visit { visit, done: false };
     let mut commit = tip;
     let (mut path, mut value) = match locate(git, &repo, tip, &id)? {
         Some(found) => found,
@@ -128,27 +274,72 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
                     Vec::new(),
                     &path,
                     None,
+                    (None, None),
                 ));
                 commit = readable;
                 (path, value)
             }
-            None => {
-                return Err(Error::Invalid(format!(
-                    "no document `{id}` at {}",
-                    tip.to_hex_with_len(12)
-                )));
-            }
+            None => match removal(git, &repo, tip, &id)? {
+                // Removed on the way: its history before still stands, the removal first
+                // (after a break of its YAML, if one came before it).
+                Some(Removal {
+                    removed,
+                    broke,
+                    path,
+                    value,
+                    parent,
+                }) => {
+                    if let Some(removed) = removed {
+                        let info = git.commit(&repo, removed)?;
+                        let old = broke.is_none().then_some(&value);
+                        events.push(entry(
+                            &info,
+                            ChangeKind::Removed,
+                            Vec::new(),
+                            &path,
+                            None,
+                            (old, None),
+                        ));
+                    }
+                    if let Some(broke) = broke {
+                        let info = git.commit(&repo, broke)?;
+                        events.push(entry(
+                            &info,
+                            ChangeKind::Unreadable,
+                            Vec::new(),
+                            &path,
+                            None,
+                            (None, None),
+                        ));
+                    }
+                    commit = parent;
+                    (path, value)
+                }
+                None => {
+                    return Err(Error::Invalid(format!(
+                        "no document `{id}` at {} or in its history",
+                        tip.to_hex_with_len(12)
+                    )));
+                }
+            },
         },
     };
     let mut blob = git.blob_at(&repo, commit, &path);
     // The commit that made the file readable again, while walking back through versions
     // that do not parse: it is credited with the change across them.
     let mut repaired: Option<Commit> = None;
-    loop {
+    while !events.done {
         let info: Commit = git.commit(&repo, commit)?;
         let parent = info.parents.first().copied();
         let Some(parent) = parent else {
-            events.push(entry(&info, ChangeKind::Added, Vec::new(), &path, None));
+            events.push(entry(
+                &info,
+                ChangeKind::Added,
+                Vec::new(),
+                &path,
+                None,
+                (None, Some(&value)),
+            ));
             break;
         };
         let parent_blob = git.blob_at(&repo, parent, &path);
@@ -174,9 +365,16 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
             Some(repairer) => (repairer, Some(info)),
             None => (info, None),
         };
-        let unreadable = |events: &mut Vec<Event>, path: &str| {
+        let unreadable = |events: &mut Visit<'_>, path: &str| {
             if let Some(broke) = &broke {
-                events.push(entry(broke, ChangeKind::Unreadable, Vec::new(), path, None));
+                events.push(entry(
+                    broke,
+                    ChangeKind::Unreadable,
+                    Vec::new(),
+                    path,
+                    None,
+                    (None, None),
+                ));
             }
         };
         let docs: Vec<Value> = parent_file.map_or_else(Vec::new, |file| {
@@ -202,7 +400,14 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
         };
         match before {
             None => {
-                events.push(entry(&maker, ChangeKind::Added, Vec::new(), &path, None));
+                events.push(entry(
+                    &maker,
+                    ChangeKind::Added,
+                    Vec::new(),
+                    &path,
+                    None,
+                    (None, Some(&value)),
+                ));
                 unreadable(&mut events, &path);
                 break;
             }
@@ -218,6 +423,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
                         changes(&old_value, &value, currency),
                         &path,
                         None,
+                        (Some(&old_value), Some(&value)),
                     ));
                     id = old_id.to_owned();
                 } else if old_path != path {
@@ -228,6 +434,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
                         fields,
                         &path,
                         Some(old_path.clone()),
+                        (Some(&old_value), Some(&value)),
                     ));
                 } else if old_value != value {
                     events.push(entry(
@@ -236,6 +443,7 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
                         changes(&old_value, &value, currency),
                         &path,
                         None,
+                        (Some(&old_value), Some(&value)),
                     ));
                 }
                 unreadable(&mut events, &path);
@@ -246,5 +454,53 @@ pub fn history(git: &Git, tip: ObjectId, id: &str, currency: &str) -> Result<Vec
             }
         }
     }
-    Ok(events)
+    Ok(())
+}
+
+/// The instant `--since DATE` names: the start of a day (`2026-11-01`) or a date and time
+/// (`2026-11-01T09:30`), in UTC unless it carries its zone (`2026-11-01T00:00+01:00`,
+/// `2026-11-01T00:00[Europe/Paris]`).
+pub fn since(text: &str) -> Result<jiff::Timestamp, String> {
+    use jiff::{Timestamp, Zoned, civil, tz::TimeZone};
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    if let Ok(zoned) = text.parse::<Zoned>() {
+        return Ok(zoned.timestamp());
+    }
+    let civil = text.parse::<civil::DateTime>().or_else(|_| {
+        text.parse::<civil::Date>()
+            .map(|d| d.to_datetime(civil::Time::midnight()))
+    });
+    civil
+        .and_then(|dt| dt.to_zoned(TimeZone::UTC))
+        .map(|z| z.timestamp())
+        .map_err(|_| {
+            "not a date: write YYYY-MM-DD (the start of that day, UTC), or a date and time with its zone, e.g. 2026-11-01T00:00+01:00".to_owned()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_reads_a_day_in_utc_or_a_time_in_its_own_zone() {
+        let at = |s: &str| since(s).map(|t| t.to_string());
+        assert_eq!(at("2026-11-01").unwrap(), "2026-11-01T00:00:00Z");
+        assert_eq!(at("2026-11-01T09:30").unwrap(), "2026-11-01T09:30:00Z");
+        assert_eq!(
+            at("2026-11-01T00:00+01:00").unwrap(),
+            "2026-10-31T23:00:00Z"
+        );
+        assert_eq!(
+            at("2026-11-01T00:00[Europe/Paris]").unwrap(),
+            "2026-10-31T23:00:00Z"
+        );
+        assert_eq!(at("2026-11-01T00:00Z").unwrap(), "2026-11-01T00:00:00Z");
+        for bad in ["", "yesterday", "2026-13-01", "2026-02-30", "\u{1b}[2J"] {
+            assert!(at(bad).unwrap_err().contains("YYYY-MM-DD"), "{bad:?}");
+        }
+    }
 }

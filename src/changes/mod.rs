@@ -1,9 +1,12 @@
 //! What a change does to the portfolio, as data: which documents were added, removed,
 //! renamed or changed, field by field ([`fields`]) and in governance terms ([`notes`]),
 //! what that does to portfolio totals ([`deltas`]), which findings it introduces and
-//! fixes ([`findings`]) and which are about it ([`scope`]). git ([`crate::git`]) only
+//! fixes ([`findings`]) and which are about it ([`scope`]); a document's past
+//! ([`history`]), its approved baselines ([`baselines`]), who set each field ([`blame`]). git ([`crate::git`]) only
 //! supplies the two sides; only the files whose blobs differ are read and parsed.
 
+mod baselines;
+mod blame;
 mod deltas;
 mod fields;
 mod findings;
@@ -14,11 +17,15 @@ mod notes;
 mod reviews;
 mod scope;
 
+pub use baselines::{
+    Baseline, BaselineChange, approved, approved_baseline_changed, baselines, covering,
+};
+pub use blame::{Blame, Blamed, Worktree, blame, leaves};
 pub use deltas::Deltas;
 pub use fields::FieldChange;
 pub(crate) use fields::{field_changes, mark_amounts};
 pub use findings::{Finding, Findings};
-pub use history::{Event, history};
+pub use history::{Event, Select, history, since, walk};
 pub(crate) use identities::{IDENTITY, restore_identities};
 pub(crate) use notes::Approval;
 pub use notes::{AmountField, DateField, Decision, Note, NoteField};

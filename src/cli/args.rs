@@ -84,6 +84,11 @@ pub enum Command {
     Diff(DiffArgs),
     /// Every commit that changed one document, with author, date and the fields changed.
     History(HistoryArgs),
+    /// Every change of a project's approved baseline, with the change request of the same
+    /// commit that covers it, or none (what G005 finds).
+    Baselines(BaselinesArgs),
+    /// Who last set each field of a document, and in which commit.
+    Blame(BlameArgs),
     /// The portfolio at the end of each month, week or day, from git history: projects
     /// by state, RAG, cost, risks, changes and findings, each as it stood then.
     Trend(TrendArgs),
@@ -377,8 +382,36 @@ pub enum DiffFormat {
 
 #[derive(clap::Args)]
 pub struct HistoryArgs {
+    /// The document's id (also of a document removed since: the removal is its newest
+    /// entry).
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Only commits authored on or after DATE: the start of that day in UTC, or a date and
+    /// time with its zone (`2026-11-01T00:00+01:00`).
+    #[arg(long, value_name = "DATE", value_parser = pmo::changes::since)]
+    pub since: Option<jiff::Timestamp>,
+    /// At most N entries, the newest.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+}
+
+#[derive(clap::Args)]
+pub struct BaselinesArgs {
+    /// The project's id.
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(clap::Args)]
+pub struct BlameArgs {
     /// The document's id.
     pub id: String,
+    /// Only this field and what is under it: a dotted path (`baseline`, `baseline.finish`),
+    /// a list element by its key (`milestones[Go-live]`, `approvals[carol 2026-11-03]`) or
+    /// its index (`gates.0`).
+    pub field: Option<String>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
 }
@@ -525,6 +558,8 @@ impl Args {
                 C::Report(r) if r.list => Some("--list renders nothing"),
                 C::Rules(r) if !r.test => Some("only `--test` uses the date, for the examples"),
                 C::History(_)
+                | C::Baselines(_)
+                | C::Blame(_)
                 | C::Import(_)
                 | C::Schema(_)
                 | C::Explain(_)
@@ -548,6 +583,8 @@ impl Args {
             "quiet" => match c {
                 C::Diff(_)
                 | C::History(_)
+                | C::Baselines(_)
+                | C::Blame(_)
                 | C::Rules(_)
                 | C::Explain(_)
                 | C::Lsp
@@ -604,6 +641,8 @@ impl Command {
             Command::Report(_) => "report",
             Command::Diff(_) => "diff",
             Command::History(_) => "history",
+            Command::Baselines(_) => "baselines",
+            Command::Blame(_) => "blame",
             Command::Trend(_) => "trend",
             Command::Import(_) => "import",
             Command::Schema(_) => "schema",

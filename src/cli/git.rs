@@ -124,7 +124,7 @@ fn sides(
 }
 
 /// How a text is made safe for the output: [`escape::terminal`] or [`escape::markdown`].
-type Escape = fn(&str) -> Cow<'_, str>;
+pub(super) type Escape = fn(&str) -> Cow<'_, str>;
 
 /// An amount as the views write it: `1,250,000 EUR`. The number is pmo's own text; only
 /// the currency code comes from the repository.
@@ -135,7 +135,7 @@ fn amount(x: f64, currency: &str, esc: Escape) -> String {
 }
 
 /// A field's value; an amount (`currency` known) as money.
-fn value(v: &Option<Value>, currency: Option<&str>, esc: Escape) -> String {
+pub(super) fn value(v: &Option<Value>, currency: Option<&str>, esc: Escape) -> String {
     match v {
         None | Some(Value::Null) => "–".into(),
         Some(Value::String(s)) => esc(s).into_owned(),
@@ -159,13 +159,13 @@ fn field_change(f: &FieldChange, esc: Escape) -> (Cow<'_, str>, String, String) 
     )
 }
 
-fn field_line(f: &FieldChange) -> String {
+pub(super) fn field_line(f: &FieldChange) -> String {
     let (field, old, new) = field_change(f, escape::terminal);
     format!("{field}: {old} → {new}")
 }
 
 /// A Markdown list item: ``- `field`: old → new``.
-fn field_item(f: &FieldChange, esc: Escape) -> String {
+pub(super) fn field_item(f: &FieldChange, esc: Escape) -> String {
     let (field, old, new) = field_change(f, esc);
     format!("- `{field}`: {old} → {new}")
 }
@@ -406,6 +406,7 @@ pub fn bare(args: &Args, e: &anyhow::Error) -> Option<std::path::PathBuf> {
 }
 
 pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
+    named(&cmd.id)?;
     let git = super::open_git(args)?;
     if git.has_no_commits() {
         anyhow::bail!(
@@ -419,7 +420,11 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
         .ok()
         .and_then(|c| c.currency)
         .unwrap_or_default();
-    let events = changes::history(&git, tip, &cmd.id, &currency)?;
+    let select = changes::Select {
+        since: cmd.since,
+        limit: cmd.limit.map(|n| n as usize),
+    };
+    let events = changes::history(&git, tip, &cmd.id, &currency, &select)?;
     let text = match cmd.format {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&json!({"version": 1, "id": cmd.id, "history": events}))?
@@ -436,7 +441,7 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
                 };
                 let what = match e.change {
                     ChangeKind::Added => format!("added in {}", esc(&e.file)),
-                    ChangeKind::Removed => "removed".into(),
+                    ChangeKind::Removed => format!("removed from {}", esc(&e.file)),
                     ChangeKind::Renamed => format!(
                         "moved from {} to {}",
                         esc(e.old_file.as_deref().unwrap_or_default()),
@@ -488,4 +493,53 @@ pub fn approvals(
     let reviews = pmo::changes::Reviews::parse(&text, &tip.to_string())
         .map_err(|e| anyhow::anyhow!("--approvals {shown}: {e}"))?;
     Ok(Some(reviews))
+}
+
+/// An empty ID (`pmo history ""`, a shell variable that was not set) names no document.
+fn named(id: &str) -> Result<()> {
+    if id.is_empty() {
+        anyhow::bail!("the document's id is empty: name one, e.g. `pmo history apollo`");
+    }
+    Ok(())
+}
+
+/// The repository and the commit a document's past is read from: `--rev`, else HEAD.
+/// `id` names the document in the message of a repository without commits.
+pub(super) fn start(args: &Args, id: &str) -> Result<(git::Git, gix::ObjectId)> {
+    named(id)?;
+    let git = super::open_git(args)?;
+    if git.has_no_commits() {
+        anyhow::bail!("the repository has no commits yet: `{id}` has no history; commit first");
+    }
+    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
+    Ok((git, tip))
+}
+
+/// "no KIND `ID` at REV" ("no document" without a kind), with the closest id (of that
+/// kind) the revision has, when one is close enough to be a typo. Reads every document of
+/// the revision: only on this error.
+pub(super) fn missing(
+    git: &git::Git,
+    tip: gix::ObjectId,
+    id: &str,
+    kind: Option<pmo::model::Kind>,
+) -> anyhow::Error {
+    let at = tip.to_hex_with_len(12);
+    let hint = git::GitTree::new(git, tip)
+        .ok()
+        .and_then(|tree| pmo::repository::load(&tree).ok())
+        .and_then(|repo| {
+            let portfolio = repo.portfolio();
+            match kind {
+                Some(kind) => pmo::suggest::did_you_mean(id, portfolio.ids_of(kind)),
+                None => pmo::suggest::did_you_mean(
+                    id,
+                    portfolio.documents().iter().filter_map(|d| d.id()),
+                ),
+            }
+        })
+        .map(|hint| format!("; {hint}"))
+        .unwrap_or_default();
+    let what = kind.map_or("document", |k| k.as_str());
+    anyhow::anyhow!("no {what} `{id}` at {at}{hint}")
 }

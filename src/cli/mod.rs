@@ -20,6 +20,8 @@ macro_rules! noteln {
 
 mod args;
 mod baseline;
+mod baselines;
+mod blame;
 mod check;
 mod docs;
 mod fix;
@@ -61,6 +63,8 @@ pub fn run() -> ExitCode {
         Command::Diff(c) => git::diff(&args, c),
         Command::History(c) => git::history(&args, c),
         Command::Trend(c) => trend::run(&args, c),
+        Command::Baselines(c) => baselines::run(&args, c),
+        Command::Blame(c) => blame::run(&args, c),
         Command::Schema(c) => docs::schema(&args, c),
         Command::Rules(c) => docs::rules(&args, c),
         Command::Explain(c) => docs::explain(&args, c),

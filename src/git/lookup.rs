@@ -11,6 +11,12 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> YamlFile {
     parse::load(path, bytes, &Limits::default())
 }
 
+/// Whether `bytes` mention `id`: a cheap test before a file is parsed. An empty id is
+/// mentioned nowhere (no document has one).
+pub(crate) fn mentions(bytes: &[u8], id: &str) -> bool {
+    !id.is_empty() && bytes.windows(id.len()).any(|w| w == id.as_bytes())
+}
+
 /// The document with `id` in a file.
 pub(crate) fn find(file: YamlFile, id: &str) -> Option<Value> {
     file.docs
@@ -42,7 +48,7 @@ pub(crate) fn locate(
         let Ok(bytes) = git.blob(repo, *blob) else {
             continue;
         };
-        if !bytes.windows(id.len()).any(|w| w == id.as_bytes()) {
+        if !mentions(&bytes, id) {
             continue;
         }
         if let Some(value) = find_in(&bytes, path, id) {
@@ -50,4 +56,17 @@ pub(crate) fn locate(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn an_empty_id_is_mentioned_nowhere() {
+        assert!(mentions(b"id: apollo\n", "apollo"));
+        assert!(!mentions(b"id: apollo\n", "zeus"));
+        assert!(!mentions(b"id: apollo\n", ""));
+        assert!(!mentions(b"", "apollo"));
+    }
 }

@@ -1,11 +1,8 @@
-use crate::changes::Subject;
-use crate::changes::{Change, ChangeKind, DocDiff, Note};
+use crate::changes::{Change, ChangeKind, DocDiff, approved_baseline_changed, covering};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
-use crate::model::Kind;
 use crate::model::Portfolio;
 use crate::parse::Seg;
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// Judged by [`check`] on a change, which [`crate::check::judge`] gives it.
@@ -46,10 +43,6 @@ pub fn finding(file: &str, span: Span, id: &str, base: &str) -> Diagnostic {
         ))
 }
 
-fn get<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v Value> {
-    v?.get(key)
-}
-
 /// G005 for project `d` of `change`, located in the head's `portfolio`: its approved
 /// baseline changed, and no change request of the project was added, approved or given
 /// an approval in the range, whether recorded in it or in the forge's review of the head
@@ -67,34 +60,15 @@ pub(crate) fn check(
         return None;
     }
     // A draft baseline (not approved: `approved_by` and `approved_on` unset) is
-    // planning, not a change to the approved plan.
-    let old_baseline = get(d.old.as_ref(), "baseline")?;
-    old_baseline.get("approved_by")?;
-    old_baseline.get("approved_on")?;
-    if get(d.new.as_ref(), "baseline") == Some(old_baseline) {
+    // planning, not a change to the approved plan. What counts as changed and as covered
+    // is defined once, in `changes::baselines`, which `pmo baselines` shares.
+    if !approved_baseline_changed(d.old.as_ref(), d.new.as_ref()) {
         return None;
     }
-    let decided = |v: Option<&Value>| {
-        matches!(
-            get(v, "status").and_then(Value::as_str),
-            Some("approved" | "implemented")
-        )
-    };
-    // Added in the range, approved in it, or given an approval in it. Whether the
-    // approvers may approve is C001's question, asked of recorded and reviewed approvals
-    // alike.
-    let covered = change.documents.iter().any(|c| {
-        c.kind == Subject::Document(Kind::Change)
-            && get(c.new.as_ref(), "project")
-                .and_then(Value::as_str)
-                .is_some_and(|p| p == d.id || Some(p) == d.old_id.as_deref())
-            && decided(c.new.as_ref())
-            && (c.change == ChangeKind::Added
-                || !decided(c.old.as_ref())
-                || c.notes.iter().any(Note::approves)
-                || reviewed.get(&c.id).is_some_and(|by| !by.is_empty()))
-    });
-    if covered {
+    if covering(change, &d.id, d.old_id.as_deref(), reviewed)
+        .next()
+        .is_some()
+    {
         return None;
     }
     let doc = portfolio.get(&d.id)?;
@@ -109,7 +83,8 @@ pub(crate) fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::{Decision, Deltas};
+    use crate::changes::{Decision, Deltas, Note, Subject};
+    use serde_json::Value;
     use serde_json::json;
 
     fn modified(id: &str, kind: &str, old: Value, new: Value, notes: Vec<Note>) -> DocDiff {

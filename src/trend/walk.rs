@@ -100,6 +100,13 @@ fn advance<'g>(git: &'g Git, at: Option<At<'g>>, id: ObjectId) -> Result<At<'g>,
 }
 
 fn load(tree: &GitTree<'_>) -> Result<Repository, String> {
+    if !tree
+        .files()
+        .iter()
+        .any(|(path, _)| path == crate::config::FILE)
+    {
+        return Err("it has no pmo.yaml: the governance repository is not in this commit".into());
+    }
     repository::load(tree).map_err(|e| match e {
         Error::Config(found) => found
             .first()

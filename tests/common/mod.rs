@@ -107,7 +107,7 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
     let chdir = true;
     let today = !has("--today")
         && match command {
-            "history" | "import" | "schema" | "explain" => false,
+            "history" | "baselines" | "blame" | "import" | "schema" | "explain" => false,
             "rules" => has("--test"),
             "init" => has("--example"),
             "diff" => has("--check"),
