@@ -99,6 +99,21 @@ fn as_of_reads_the_last_first_parent_commit_dated_on_or_before_the_end_of_the_da
     let (s, revision) = state(&repo, &["--rev", "side", "--as-of", "2026-11-30"]);
     assert_eq!(s, "on_hold");
     assert_eq!(revision["named"], "side as of 2026-11-30");
+    // The commands that read history name it too.
+    for command in [
+        &["history", "apollo"][..],
+        &["blame", "apollo"],
+        &["baselines", "apollo"],
+    ] {
+        let mut args = vec!["--as-of", "2026-11-15"];
+        args.extend(command);
+        args.extend(["--format", "json"]);
+        let v: Value = serde_json::from_str(&repo.stdout(&args)).unwrap();
+        assert_eq!(
+            v["revision"]["named"], "HEAD as of 2026-11-15",
+            "{command:?}"
+        );
+    }
     // The working tree is not a revision: no field.
     let out = repo.stdout(&["ls", "projects", "--format", "json"]);
     assert!(!out.contains("\"revision\""));

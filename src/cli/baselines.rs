@@ -24,9 +24,7 @@ pub fn run(args: &Args, cmd: &BaselinesArgs) -> Result<ExitCode> {
     };
     let text = match cmd.format {
         DiffFormat::Json => {
-            serde_json::to_string_pretty(
-                &json!({"version": 1, "id": cmd.id, "baselines": entries}),
-            )? + "\n"
+            super::versioned_json(args, json!({"id": cmd.id, "baselines": entries}))?
         }
         DiffFormat::Table => text(&cmd.id, &entries, false),
         DiffFormat::Md => text(&cmd.id, &entries, true),

@@ -31,9 +31,7 @@ pub fn run(args: &Args, cmd: &BlameArgs) -> Result<ExitCode> {
         );
     }
     let text = match cmd.format {
-        DiffFormat::Json => {
-            serde_json::to_string_pretty(&json!({"version": 1, "blame": blame}))? + "\n"
-        }
+        DiffFormat::Json => super::versioned_json(args, json!({"blame": blame}))?,
         DiffFormat::Table => pmo::render::table::terminal(&table(&blame), false),
         DiffFormat::Md => pmo::render::table::markdown(&table(&blame)),
     };

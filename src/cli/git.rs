@@ -426,10 +426,7 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
     };
     let events = changes::history(&git, tip, &cmd.id, &currency, &select)?;
     let text = match cmd.format {
-        DiffFormat::Json => {
-            serde_json::to_string_pretty(&json!({"version": 1, "id": cmd.id, "history": events}))?
-                + "\n"
-        }
+        DiffFormat::Json => super::versioned_json(args, json!({"id": cmd.id, "history": events}))?,
         DiffFormat::Md | DiffFormat::Table => {
             let md = matches!(cmd.format, DiffFormat::Md);
             let mut out = String::new();

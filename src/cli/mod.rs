@@ -109,6 +109,20 @@ fn pin_revision(args: &mut Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A JSON output of a command that reads history: `{"version": 1, "revision": ...,
+/// ...fields}`, `revision` naming the commit `--rev` / `--as-of` named (none without).
+pub fn versioned_json(args: &Args, fields: serde_json::Value) -> anyhow::Result<String> {
+    let mut out = serde_json::Map::new();
+    out.insert("version".into(), 1.into());
+    if let Some(revision) = &args.revision {
+        out.insert("revision".into(), revision.json());
+    }
+    if let serde_json::Value::Object(fields) = fields {
+        out.extend(fields);
+    }
+    Ok(serde_json::to_string_pretty(&out)? + "\n")
+}
+
 /// `pmo lsp`: serve the editor on stdin and stdout until it says exit.
 fn lsp(args: &Args) -> anyhow::Result<ExitCode> {
     let (connection, threads) = lsp_server::Connection::stdio();

@@ -103,7 +103,21 @@ pub fn takes(args: &[&str]) -> (bool, bool, bool) {
         args.iter()
             .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
     };
-    let command = args.first().copied().unwrap_or_default();
+    // The command: the first argument that is neither a global option nor its value.
+    let mut rest = args.iter();
+    let mut command = "";
+    while let Some(a) = rest.next() {
+        match *a {
+            "-C" | "--today" | "--rev" | "--as-of" | "--color" => {
+                rest.next();
+            }
+            a if a.starts_with('-') => {}
+            a => {
+                command = a;
+                break;
+            }
+        }
+    }
     let chdir = true;
     let today = !has("--today")
         && match command {
