@@ -9,7 +9,7 @@ mod worktree;
 pub use file::{MAX_BYTES, Unread};
 pub use ignores::Ignores;
 pub use memory::Memory;
-pub use worktree::Worktree;
+pub use worktree::{Found, Worktree};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::Path;

@@ -115,6 +115,21 @@ impl Source for Worktree {
     }
 
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
+        self.for_each_document_file(skip, &|rel, path| {
+            visit(rel, path.and_then(read_document));
+        });
+    }
+}
+
+/// Where the walk found a document: the file's full path, or why it cannot be read.
+pub type Found<'a> = dyn Fn(String, Result<&Path, Unread>) + Sync + 'a;
+
+impl Worktree {
+    /// Every document file that [`Source::for_each_document`] visits, found by the same
+    /// walk but not read: its path (relative to the root) and its full path, or the reason
+    /// it cannot be read (a link, a folder the walk cannot enter). For a caller that can
+    /// tell from a file's metadata that it need not read it (git's index).
+    pub fn for_each_document_file(&self, skip: &GlobSet, found: &Found<'_>) {
         let mut walk = ignore::WalkBuilder::new(&self.root);
         walk.hidden(true)
             .ignore(false)
@@ -142,11 +157,10 @@ impl Source for Worktree {
                         };
                         if kind.is_symlink() {
                             if !skip.is_match(&rel) {
-                                visit(rel, Err(Unread::Link));
+                                found(rel, Err(Unread::Link));
                             }
                         } else if kind.is_file() && is_document_path(&rel) && !skip.is_match(&rel) {
-                            let bytes = read_document(entry.path());
-                            visit(rel, bytes);
+                            found(rel, Ok(entry.path()));
                         }
                     }
                     Err(e) => {
@@ -155,12 +169,20 @@ impl Source for Worktree {
                         let path = error_path(&e)
                             .and_then(|p| relative(&self.root, &p))
                             .unwrap_or_else(|| ".".into());
-                        visit(path, Err(Unread::Failed(describe_walk_error(&e))));
+                        found(path, Err(Unread::Failed(describe_walk_error(&e))));
                     }
                 }
                 ignore::WalkState::Continue
             })
         });
+    }
+}
+
+impl Worktree {
+    /// A file [`Worktree::for_each_document_file`] found, read as
+    /// [`Source::for_each_document`] reads it (no link followed, at most the size limit).
+    pub fn read_found(&self, path: &Path) -> Result<Vec<u8>, Unread> {
+        read_document(path)
     }
 }
 
