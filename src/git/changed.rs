@@ -83,7 +83,7 @@ impl Git {
     }
 
     /// The tree of the governance root in `commit`; `None` when the commit has none there.
-    fn root_tree<'r>(
+    pub(super) fn root_tree<'r>(
         &self,
         repo: &'r gix::Repository,
         commit: ObjectId,

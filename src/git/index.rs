@@ -3,15 +3,17 @@
 //! blob the index names, unless the file may have changed in the same second as the
 //! index was written ("racy git", below).
 
-use super::Git;
+use super::{Entries, Git};
+use crate::source::Stat as FileStat;
 use gix::ObjectId;
 use gix::index::entry::stat::Time;
 use gix::index::entry::{Flags, Mode, Stage, Stat, stat};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The index of the working tree around a governance root.
 pub struct Index {
-    file: gix::index::File,
+    file: Arc<gix::index::File>,
     /// The governance root from the top of the work tree (index paths start there).
     prefix: String,
     /// How git is configured to compare metadata (`core.trustctime`, `core.checkStat`).
@@ -25,9 +27,8 @@ impl Index {
         if git.workdir_root() != Some(root) {
             return None;
         }
-        let repo = git.local();
-        let file = repo.open_index().ok()?;
-        let options = repo.stat_options().unwrap_or_default();
+        let file = git.index_file()?;
+        let options = git.local().stat_options().unwrap_or_default();
         Some(Index {
             file,
             prefix: git.prefix().to_owned(),
@@ -38,16 +39,22 @@ impl Index {
     /// The blob id the index recorded for the file `rel` (relative to the governance
     /// root) at `path`, when the file's metadata shows it has not changed since; `None`
     /// when it must be read and hashed.
-    pub fn unchanged(&self, rel: &str, path: &Path) -> Option<ObjectId> {
+    /// `seen` is the file's metadata when the walk read it; without it, the file is asked.
+    pub fn unchanged(&self, rel: &str, path: &Path, seen: Option<&FileStat>) -> Option<ObjectId> {
         let full = format!("{}{rel}", self.prefix);
         let entry = self
             .file
             .entry_by_path_and_stage(full.as_str().into(), Stage::Unconflicted)?;
-        let meta = gix::index::fs::Metadata::from_path_no_follow(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        let now = Stat::from_fs(&meta).ok()?;
+        let now = match seen {
+            Some(seen) => as_recorded(seen),
+            None => {
+                let meta = gix::index::fs::Metadata::from_path_no_follow(path).ok()?;
+                if !meta.is_file() {
+                    return None;
+                }
+                Stat::from_fs(&meta).ok()?
+            }
+        };
         let written = self.file.timestamp();
         let written = Time {
             secs: u32::try_from(written.unix_seconds()).ok()?,
@@ -62,6 +69,91 @@ impl Index {
             self.options,
         )
         .then_some(entry.id)
+    }
+}
+
+impl Git {
+    /// The working tree's index, read once; none in a bare repository or when it cannot
+    /// be read.
+    pub(super) fn index_file(&self) -> Option<Arc<gix::index::File>> {
+        self.index
+            .get_or_init(|| {
+                let repo = self.local();
+                repo.workdir()?;
+                // Unverified, as git reads it (only `git fsck` checks the index's checksum):
+                // verifying costs a SHA-1 of the whole file, 14 MB for 100,000 files.
+                let skip_hash = true;
+                gix::index::File::at(
+                    repo.index_path(),
+                    repo.object_hash(),
+                    skip_hash,
+                    gix::index::decode::Options::default(),
+                )
+                .ok()
+                .map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// The files and links below the governance root of the tree `root` (that root's tree
+    /// id), taken from the index when git's cache of trees in it (the `TREE` extension,
+    /// which `git commit` and `git checkout` fill) shows that the index holds exactly that
+    /// tree there: then no tree object is read. `None`: list the tree.
+    pub(super) fn entries_from_index(&self, root: ObjectId) -> Option<Entries> {
+        let index = self.index_file()?;
+        let mut node = index.tree()?;
+        for part in self.prefix.split('/').filter(|part| !part.is_empty()) {
+            node = node
+                .children
+                .iter()
+                .find(|child| child.name.as_slice() == part.as_bytes())?;
+        }
+        // A folder whose cached tree git invalidated (an entry added since) is listed.
+        if node.num_entries.is_none() || node.id != root {
+            return None;
+        }
+        let mut entries = Entries::default();
+        for entry in index.prefixed_entries(self.prefix.as_str().into())? {
+            // Not in any tree git writes: `git add --intent-to-add` only reserves the path.
+            if entry.flags.contains(Flags::INTENT_TO_ADD) {
+                continue;
+            }
+            // A conflict or a sparse folder: the index is not a tree there.
+            if entry.stage() != Stage::Unconflicted {
+                return None;
+            }
+            let Ok(path) = std::str::from_utf8(entry.path(&index)) else {
+                continue; // not a path pmo can name, as when listing the tree
+            };
+            let rel = path.strip_prefix(self.prefix.as_str())?.to_owned();
+            match entry.mode {
+                Mode::FILE | Mode::FILE_EXECUTABLE => entries.files.push((rel, entry.id)),
+                Mode::SYMLINK => entries.links.push(rel),
+                Mode::COMMIT => {}
+                _ => return None,
+            }
+        }
+        entries.files.sort_unstable();
+        entries.links.sort_unstable();
+        Some(entries)
+    }
+}
+
+/// A file's metadata as the index records it: seconds, device, inode and size truncated
+/// to 32 bits, as git truncates them.
+fn as_recorded(stat: &FileStat) -> Stat {
+    let time = |(secs, nsecs): (i64, u32)| Time {
+        secs: secs as u32,
+        nsecs,
+    };
+    Stat {
+        mtime: time(stat.mtime),
+        ctime: time(stat.ctime),
+        dev: stat.dev as u32,
+        ino: stat.ino as u32,
+        uid: stat.uid,
+        gid: stat.gid,
+        size: stat.size as u32,
     }
 }
 

@@ -12,7 +12,7 @@ pub use changed::Changed;
 pub use index::Index;
 pub(crate) use lookup::{find, find_in, locate, read};
 pub use sides::Head;
-pub(crate) use sides::{Side, commit_side, commit_sides, worktree_side};
+pub(crate) use sides::{Side, commit_sides, worktree_sides};
 pub use tree::GitTree;
 
 use crate::Error;
@@ -20,7 +20,7 @@ use crate::source::{MAX_BYTES, Unread};
 use gix::ObjectId;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A git repository holding a governance repository at `prefix` (`""` at its root).
 pub struct Git {
@@ -33,6 +33,8 @@ pub struct Git {
     /// second to list, and `check --changed-since` needs its base's twice (the judge's
     /// ignore rules and configuration, and the diff).
     listed: Mutex<HashMap<ObjectId, Arc<Entries>>>,
+    /// The working tree's index, read once when asked for.
+    index: OnceLock<Option<Arc<gix::index::File>>>,
 }
 
 /// The files and the symbolic links of a commit's tree, each in path order.
@@ -117,6 +119,7 @@ impl Git {
             prefix,
             workdir_root,
             listed: Mutex::default(),
+            index: OnceLock::new(),
         }))
     }
 
@@ -258,10 +261,16 @@ impl Git {
         Ok(entries)
     }
 
-    /// Every file and link of the commit's tree below the governance root: a walk of the
-    /// whole tree.
+    /// Every file and link of the commit's tree below the governance root: from the
+    /// index when it holds that tree (the common case of the commit checked out), else a
+    /// walk of the whole tree.
     fn list(&self, commit: ObjectId) -> Result<Entries, Error> {
         let repo = self.local();
+        if let Some(root) = self.root_tree(&repo, commit)?
+            && let Some(entries) = self.entries_from_index(root.id)
+        {
+            return Ok(entries);
+        }
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
