@@ -1517,3 +1517,133 @@ fn a_document_pmo_cannot_identify_is_listed_not_left_out() {
     let md = diff_text(&repo, &["--format", "md"]);
     assert!(md.contains(listed), "{md}");
 }
+
+/// A diff of two commits walks the two trees together and reads only the files that
+/// differ; what it finds is what listing both trees found: a document moved to another
+/// folder is renamed, a file that became a link is gone, excluded and hidden files are not
+/// compared, a file whose mode alone changed is not changed, and the governance root may
+/// sit in a subdirectory of the git repository.
+#[test]
+fn a_diff_of_two_commits_compares_only_the_subtrees_that_differ() {
+    let root = Repo::new();
+    git(root.path(), ALICE, &["init", "-q", "-b", "main"]);
+    std::fs::remove_file(root.join("pmo.yaml")).unwrap();
+    let mut root = root
+        .file(
+            "gov/pmo.yaml",
+            "version: 1\nroles: [sponsor, ccb]\nexclude: [archive/**]\n",
+        )
+        .file(
+            "gov/projects/apollo/project.yaml",
+            &project("2026-12-18", true),
+        )
+        .file("gov/projects/apollo/risks/vendor.yaml", &risk(3))
+        .file("gov/archive/old.yaml", "kind: lesson\nid: old\n")
+        .file("gov/.hidden/x.yaml", "kind: lesson\nid: hidden\n")
+        .file("elsewhere/outside.yaml", "kind: lesson\nid: outside\n");
+    for (path, text) in PEOPLE {
+        root = root.file(&format!("gov/{path}"), text);
+    }
+    commit(&root, ALICE, "Portfolio");
+    // The risk moves to another project's folder, unchanged but for its probability.
+    std::fs::remove_file(root.join("gov/projects/apollo/risks/vendor.yaml")).unwrap();
+    let root = root
+        .file("gov/projects/hermes/risks/apollo-vendor.yaml", &risk(4))
+        .file(
+            "gov/archive/old.yaml",
+            "kind: lesson\nid: old\ntitle: edited\n",
+        )
+        .file(
+            "gov/.hidden/x.yaml",
+            "kind: lesson\nid: hidden\ntitle: edited\n",
+        )
+        .file(
+            "elsewhere/outside.yaml",
+            "kind: lesson\nid: outside\ntitle: edited\n",
+        );
+    git(
+        root.path(),
+        ALICE,
+        &["update-index", "--chmod=+x", "gov/people/carol.yaml"],
+    );
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(root.join("gov/people/bob.yaml")).unwrap();
+        std::os::unix::fs::symlink("carol.yaml", root.join("gov/people/bob.yaml")).unwrap();
+    }
+    commit(&root, ERIN, "Move the vendor risk");
+    let out = Command::cargo_bin("pmo")
+        .unwrap()
+        .args(["-C", root.join("gov").to_str().unwrap()])
+        .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let docs = v["diff"]["documents"].as_array().unwrap();
+    let by_id = |id: &str| docs.iter().find(|d| d["id"] == id);
+    let moved = by_id("apollo-vendor").unwrap();
+    assert_eq!(moved["change"], "renamed", "{v:#}");
+    assert_eq!(moved["file"], "projects/hermes/risks/apollo-vendor.yaml");
+    assert_eq!(moved["old_file"], "projects/apollo/risks/vendor.yaml");
+    for unseen in ["old", "hidden", "outside", "carol"] {
+        assert!(by_id(unseen).is_none(), "{unseen}: {v:#}");
+    }
+    // The moved risk's two files, and bob's file that became a link (gone).
+    #[cfg(unix)]
+    {
+        assert_eq!(by_id("bob").unwrap()["change"], "removed", "{v:#}");
+        assert_eq!(v["diff"]["files_changed"], 3, "{v:#}");
+    }
+}
+
+/// The working tree is compared with git's index as git compares it: a file whose
+/// metadata is as the index recorded it is taken unread. A file rewritten right after
+/// the commit, to the same size and with its mtime put back, keeps the mtime and size
+/// the index recorded: unless its ctime shows the write, only git's racy-git rule (an
+/// entry not older than the index is not trusted) tells that it must be read. Either way
+/// the change is seen, by `diff` and by `check --changed-since`; so is a change staged
+/// but not committed, whose index entry is clean but not the base's.
+#[test]
+fn a_file_rewritten_in_the_second_of_its_commit_is_still_changed() {
+    let repo = history_repo();
+    let path = repo.join("projects/apollo/risks/apollo-vendor.yaml");
+    // An mtime after the index's own: every entry written with it is racily clean.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let set_mtime = |path: &std::path::Path| {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(later).unwrap();
+    };
+    set_mtime(&path);
+    // The index records the new mtime (the content is as committed).
+    git(repo.path(), ALICE, &["add", "-A"]);
+    git(
+        repo.path(),
+        ALICE,
+        &["commit", "-q", "--allow-empty", "-m", "Touched"],
+    );
+    let before = std::fs::metadata(&path).unwrap();
+    // Probability 4 -> 9: one digit for another, the same size; out of range (S001).
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("probability: 4", "probability: 9")).unwrap();
+    set_mtime(&path);
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(before.len(), after.len());
+    assert_eq!(before.modified().unwrap(), after.modified().unwrap());
+    let file = "projects/apollo/risks/apollo-vendor.yaml";
+    let seen = |repo: &Repo| {
+        let (_, found) = changed_since_head(repo);
+        assert!(found.contains(&finding("S001", file)), "{found:?}");
+        let v = json(repo, &["diff", "HEAD", "--format", "json"]);
+        let docs = &v["diff"]["documents"];
+        assert_eq!(docs[0]["id"], "apollo-vendor", "{v:#}");
+        assert_eq!(docs[0]["fields"][0]["new"], 9, "{v:#}");
+    };
+    seen(&repo);
+    // Staged: the index now names the changed blob and its entry is clean.
+    std::fs::write(&path, text.replace("probability: 4", "probability: 9")).unwrap();
+    // The index written a second after the file: its entry is not racy.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    git(repo.path(), ALICE, &["add", "-A"]);
+    seen(&repo);
+}

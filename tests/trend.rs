@@ -426,3 +426,46 @@ fn the_portfolio_report_compares_each_headline_figure_with_its_value_days_before
         "{md}"
     );
 }
+
+/// Links never read: one that appears, one that replaces a file, and both gone again are
+/// each seen at their point, as `check` of that commit sees them.
+#[cfg(unix)]
+#[test]
+fn links_that_come_and_go_are_graded_at_each_point() {
+    use std::os::unix::fs::symlink;
+    let repo = history();
+    let risks = repo.join("projects/apollo/risks");
+    symlink("data-quality.yaml", risks.join("alias.yaml")).unwrap();
+    commit_at(repo.path(), ALICE, "2026-12-05T10:00:00Z", "A link");
+    std::fs::remove_file(risks.join("data-quality.yaml")).unwrap();
+    symlink("/etc/passwd", risks.join("data-quality.yaml")).unwrap();
+    commit_at(
+        repo.path(),
+        BOB,
+        "2027-01-05T10:00:00Z",
+        "A file becomes a link",
+    );
+    std::fs::remove_file(risks.join("alias.yaml")).unwrap();
+    std::fs::remove_file(risks.join("data-quality.yaml")).unwrap();
+    commit_at(repo.path(), CAROL, "2027-02-05T10:00:00Z", "Both gone");
+    let trend = json(
+        &repo,
+        &[
+            "trend",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2027-02-28",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(each_point_is_its_commit_on_its_day(&repo, &trend, None), 4);
+    let errors: Vec<u64> = trend["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["errors"].as_u64().unwrap())
+        .collect();
+    assert!(errors[1] > errors[0], "the link is a finding: {errors:?}");
+}

@@ -196,16 +196,19 @@ pub fn diff(
 ) -> Result<Change, Error> {
     let skip = crate::source::skip_set(&config.exclude).map_err(Error::Invalid)?;
     let keep = |path: &str| compared(path, &skip);
-    let base_side = git::commit_side(git, base, &keep)?;
-    let (head_side, head_name) = match head {
-        Head::Commit(id) => (
-            git::commit_side(git, id, &keep)?,
-            id.to_hex_with_len(12).to_string(),
-        ),
-        Head::Worktree(tree) => (
-            git::worktree_side(tree, &skip, &configuration_files())?,
-            "working tree".to_owned(),
-        ),
+    // Each side holds only the files whose blobs differ. Two commits: only the subtrees
+    // that differ are walked. The working tree: the base is listed whole, since any of
+    // its files may differ from the file on disk.
+    let (base_side, head_side, head_name) = match head {
+        Head::Commit(id) => {
+            let (base_side, head_side) = git::commit_sides(git, base, id, &keep)?;
+            (base_side, head_side, id.to_hex_with_len(12).to_string())
+        }
+        Head::Worktree(tree) => {
+            let (base_side, head_side) =
+                git::worktree_sides(git, base, tree, &skip, &configuration_files(), &keep)?;
+            (base_side, head_side, "working tree".to_owned())
+        }
     };
     let paths: BTreeSet<&String> = base_side
         .files

@@ -31,10 +31,11 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
     let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
     let base = git.branch_point(rev, tip)?;
     let judge = pmo::git::GitTree::new(&git, base)?;
-    // A working tree is walked with the base's ignore rules too.
+    // A working tree is walked with the base's ignore rules too, and what the walk finds
+    // is kept: the diff then looks at each file's metadata without a walk of its own.
     let tree = match args.rev {
         Some(_) => None,
-        None => Some(super::judged_worktree(args, &judge)?),
+        None => Some(super::judged_worktree(args, &judge)?.remembering()),
     };
     let judged = Judged {
         git: &git,

@@ -16,11 +16,16 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         anyhow::bail!("the repository has no commits yet: there is no base to compare with");
     }
     let (base, head_commit) = sides(&git, args, cmd)?;
-    let judge = git::GitTree::new(&git, base)?;
+    // Listing a whole tree costs as much as the repository is large: a diff of two
+    // commits lists none unless `--check` reads both revisions.
+    let judge = match head_commit {
+        Some(_) if !cmd.check => None,
+        _ => Some(git::GitTree::new(&git, base)?),
+    };
     // The working tree as the base sees it: with the base's ignore rules, not the change's.
-    let worktree = match head_commit {
-        Some(_) => None,
-        None => super::judged_worktree(args, &judge).ok(),
+    let worktree = match (head_commit, &judge) {
+        (None, Some(judge)) => super::judged_worktree(args, judge).ok(),
+        _ => None,
     };
     let head = || -> Result<Head<'_>> {
         Ok(match (head_commit, &worktree) {
@@ -30,20 +35,27 @@ pub fn diff(args: &Args, cmd: &DiffArgs) -> Result<ExitCode> {
         })
     };
     let head_tree = head_commit
+        .filter(|_| cmd.check)
         .map(|id| git::GitTree::new(&git, id))
         .transpose()?;
-    let head_source: &dyn pmo::source::Source = match (&head_tree, &worktree) {
-        (Some(tree), _) => tree,
-        (None, Some(tree)) => tree,
-        (None, None) => anyhow::bail!("no working tree here: name the head revision"),
+    // Without `--check`, a head commit is read for its configuration alone.
+    let head_config = match (head_commit, &head_tree) {
+        (Some(id), None) => Some(git.config_at(id)),
+        _ => None,
+    };
+    let head_source: &dyn pmo::source::Source = match (&head_tree, &head_config, &worktree) {
+        (Some(tree), _, _) => tree,
+        (None, Some(config), _) => config,
+        (None, None, Some(tree)) => tree,
+        (None, None, None) => anyhow::bail!("no working tree here: name the head revision"),
     };
     // The head's configuration grades computed RAG on both sides.
     let config = pmo::repository::load_config(head_source).unwrap_or_default();
     let mut change = changes::diff(&git, base, head()?, &config, args.today())?;
-    if cmd.check {
-        let before = pmo::repository::load(&judge)?;
+    if let (true, Some(judge)) = (cmd.check, &judge) {
+        let before = pmo::repository::load(judge)?;
         // The base's configuration and overlays judge the head's documents.
-        let mut after = pmo::repository::load_judged(head_source, &judge)?;
+        let mut after = pmo::repository::load_judged(head_source, judge)?;
         let tip = match head_commit {
             Some(id) => id,
             None => git.resolve("HEAD")?,

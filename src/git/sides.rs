@@ -1,12 +1,14 @@
 //! The two sides of a diff as git sees them: each file's blob id (hashed the way git
 //! would store it for the working tree), and a way to read a file's bytes.
 
-use super::{Git, GitTree};
+use super::{Git, Index};
 use crate::Error;
-use crate::source::{Source, Worktree};
+use crate::source::{Source, Stat, Unread, Worktree};
 use gix::ObjectId;
 use globset::GlobSet;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::sync::Mutex;
 
 /// The head of a diff: a commit, or the working tree.
@@ -24,67 +26,159 @@ pub struct Side<'a> {
     pub read: Reader<'a>,
 }
 
-/// The files of `commit`'s tree that `keep` selects.
-pub fn commit_side<'a>(
+/// The files that differ between `base`'s tree and the working tree (the documents that
+/// `skip` leaves and the `extra` files: [`worktree_side`]); of the base's, those `keep`
+/// selects. Both sides hold only those files, so what follows reads and compares only
+/// them. The base's listing and the working tree's are merged in path order: no file
+/// that is the same on both sides costs more than one comparison of paths.
+pub fn worktree_sides<'a>(
     git: &'a Git,
-    commit: ObjectId,
-    keep: &dyn Fn(&str) -> bool,
-) -> Result<Side<'a>, Error> {
-    let tree = GitTree::new(git, commit)?;
-    let files: BTreeMap<String, ObjectId> = tree
-        .files()
-        .iter()
-        .filter(|(p, _)| keep(p))
-        .cloned()
-        .collect();
-    Ok(Side {
-        files,
-        read: Box::new(move |path| tree.read(path).ok().flatten()),
-    })
-}
-
-/// The documents of the working tree that `skip` leaves, and the `extra` files that
-/// exist, hashed as git would store them, so unchanged files compare equal without
-/// reading the other side.
-pub fn worktree_side<'a>(
+    base: ObjectId,
     tree: &'a Worktree,
     skip: &GlobSet,
     extra: &[String],
-) -> Result<Side<'a>, Error> {
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<(Side<'a>, Side<'a>), Error> {
+    let listed = git.entries(base)?;
+    let (head, read) = worktree_side(git, tree, skip, extra)?;
+    // A file of the working tree with a real blob id is one `keep` selects (the walk
+    // selects documents as `keep` does, and `extra` is configuration): the same id on both
+    // sides is the same file. A file only in the base counts when `keep` selects it.
+    let mut head_files = BTreeMap::new();
+    let mut base_files = BTreeMap::new();
+    let mut theirs = head.into_iter().peekable();
+    for (path, id) in &listed.files {
+        while let Some((p, theirs)) = theirs.next_if(|(p, _)| p.as_str() < path.as_str()) {
+            head_files.insert(p, theirs); // only in the working tree
+        }
+        match theirs.next_if(|(p, _)| p == path) {
+            Some((_, theirs)) if theirs == *id => {}
+            Some((p, theirs)) => {
+                head_files.insert(p, theirs);
+                if keep(path) {
+                    base_files.insert(path.clone(), *id);
+                }
+            }
+            None if keep(path) => {
+                base_files.insert(path.clone(), *id);
+            }
+            None => {}
+        }
+    }
+    head_files.extend(theirs);
+    let head = Side {
+        files: head_files,
+        read,
+    };
+    let blobs = base_files.clone();
+    let base_side = Side {
+        files: base_files,
+        read: Box::new(move |path| {
+            let id = blobs.get(path)?;
+            git.blob(&git.local(), *id).ok()
+        }),
+    };
+    Ok((base_side, head))
+}
+
+/// The files that `keep` selects and that differ between the trees of `base` and `head`:
+/// the two trees are compared as git compares them (entering only the subtrees that
+/// differ), and only these files' blobs are read, so the work grows with the change.
+pub fn commit_sides<'a>(
+    git: &'a Git,
+    base: ObjectId,
+    head: ObjectId,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<(Side<'a>, Side<'a>), Error> {
+    let changed = git.changed(base, head)?;
+    let side = |files: Vec<(String, ObjectId)>| {
+        let files: BTreeMap<String, ObjectId> =
+            files.into_iter().filter(|(p, _)| keep(p)).collect();
+        let blobs = files.clone();
+        let read: Reader<'a> = Box::new(move |path| {
+            // A blob over the size limit or that cannot be read has no bytes, as from a
+            // listed tree.
+            let id = blobs.get(path)?;
+            git.blob(&git.local(), *id).ok()
+        });
+        Side { files, read }
+    };
+    Ok((side(changed.base), side(changed.head)))
+}
+
+/// A working-tree file looked at: its path, its blob id, and its bytes when they were read.
+type Looked = (String, ObjectId, Option<Vec<u8>>);
+
+/// The documents of the working tree that `skip` leaves, and the `extra` files that
+/// exist, with the blob id git would store for each, so unchanged files compare equal
+/// without reading the other side. A file git's index shows unchanged (its metadata as
+/// the index recorded it, and not racily clean: [`Index`]) takes the index's id unread,
+/// as `git status` does; every other file is read and hashed.
+///
+/// The files in path order (each path once), and a way to read them.
+fn worktree_side<'a>(
+    git: &Git,
+    tree: &'a Worktree,
+    skip: &GlobSet,
+    extra: &[String],
+) -> Result<(Vec<(String, ObjectId)>, Reader<'a>), Error> {
+    let index = Index::open(git, tree.root());
+    let null = ObjectId::null(gix::hash::Kind::Sha1);
+    let hash = |bytes: &[u8]| {
+        gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).unwrap_or(null)
+    };
     // A file that cannot be read has no content to compare: it counts as changed (its
-    // P005 is then this change's), with no documents.
-    let found: Mutex<Vec<(String, Option<Vec<u8>>)>> = Mutex::new(Vec::new());
-    tree.for_each_document(skip, &|path, bytes| {
+    // P005 is then this change's), with no documents. No blob has the null id.
+    let found: Mutex<Vec<Looked>> = Mutex::new(Vec::new());
+    let look = |rel: String, file: Result<(&Path, Option<&Stat>), Unread>| {
+        let seen = match file {
+            Err(_) => (null, None),
+            Ok((path, stat)) => match index
+                .as_ref()
+                .and_then(|index| index.unchanged(&rel, path, stat))
+            {
+                // Read later only if it differs from the base.
+                Some(id) => (id, None),
+                None => match tree.read_found(path) {
+                    Ok(bytes) => (hash(&bytes), Some(bytes)),
+                    Err(_) => (null, None),
+                },
+            },
+        };
         found
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((path, bytes.ok()));
-    });
-    let mut contents: HashMap<String, Option<Vec<u8>>> = found
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .collect();
+            .push((rel, seen.0, seen.1));
+    };
+    // The walk `check` made, when it kept what it found; else a walk of its own.
+    if !tree.for_each_remembered(skip, &look) {
+        tree.for_each_document_file(skip, &|rel, path| look(rel, path.map(|p| (p, None))));
+    }
+    let mut files = Vec::new();
+    let mut contents: HashMap<String, Vec<u8>> = HashMap::new();
+    for (path, id, bytes) in found.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        if let Some(bytes) = bytes {
+            contents.insert(path.clone(), bytes);
+        }
+        files.push((path, id));
+    }
+    // An extra file is read as such, whatever the walk found there.
+    files.retain(|(path, _)| !extra.contains(path));
     for path in extra {
         if let Some(bytes) = tree.read(path)? {
-            contents.insert(path.clone(), Some(bytes));
+            files.push((path.clone(), hash(&bytes)));
+            contents.insert(path.clone(), bytes);
         }
     }
-    let files = contents
-        .iter()
-        .map(|(p, b)| {
-            let id = b
-                .as_deref()
-                .and_then(|b| {
-                    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, b).ok()
-                })
-                // No blob has the null id: unreadable never equals the base.
-                .unwrap_or_else(|| ObjectId::null(gix::hash::Kind::Sha1));
-            (p.clone(), id)
-        })
-        .collect();
-    Ok(Side {
-        files,
-        read: Box::new(move |path| contents.get(path).cloned().flatten()),
-    })
+    files.par_sort_unstable();
+    // The same path twice: folders the walk could not enter and could not name ("."),
+    // each unreadable (the null id).
+    files.dedup_by(|a, b| a.0 == b.0);
+    let read: Reader<'a> = Box::new(move |path| match contents.get(path) {
+        Some(bytes) => Some(bytes.clone()),
+        // A file taken from the index is read when it differs from the base (a change
+        // staged but not committed).
+        None => tree.read(path).ok().flatten(),
+    });
+    Ok((files, read))
 }

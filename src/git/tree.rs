@@ -1,33 +1,31 @@
 //! The documents of one commit, read from git's object database without a checkout.
 
-use super::Git;
+use super::{Entries, Git};
 use crate::Error;
 use crate::source::{Source, Unread, Visit, is_selected_document};
 use gix::ObjectId;
 use globset::GlobSet;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 pub struct GitTree<'g> {
     git: &'g Git,
-    /// Path (relative to the governance root) -> blob, in path order.
-    files: Vec<(String, ObjectId)>,
-    /// Paths of symbolic links, in path order: never read.
-    links: Vec<String>,
+    /// Path (relative to the governance root) -> blob, in path order; and the paths of
+    /// symbolic links, in path order: never read.
+    entries: Arc<Entries>,
 }
 
 impl<'g> GitTree<'g> {
     pub fn new(git: &'g Git, commit: ObjectId) -> Result<GitTree<'g>, Error> {
-        let entries = git.entries(commit)?;
         Ok(GitTree {
             git,
-            files: entries.files,
-            links: entries.links,
+            entries: git.entries(commit)?,
         })
     }
 
     /// The link that `path` is or goes through, if any.
     fn link_on(&self, path: &str) -> Option<&str> {
-        self.links.iter().map(String::as_str).find(|link| {
+        self.entries.links.iter().map(String::as_str).find(|link| {
             path == *link || path.strip_prefix(link).is_some_and(|r| r.starts_with('/'))
         })
     }
@@ -36,6 +34,7 @@ impl<'g> GitTree<'g> {
     pub fn ignores(&self, root: &std::path::Path) -> crate::source::Ignores {
         let repo = self.git.local();
         let files = self
+            .entries
             .files
             .iter()
             .filter(|(path, _)| path == ".gitignore" || path.ends_with("/.gitignore"))
@@ -50,12 +49,12 @@ impl<'g> GitTree<'g> {
 
     /// Path -> blob id of every file, for diffs that read only what changed.
     pub fn files(&self) -> &[(String, ObjectId)] {
-        &self.files
+        &self.entries.files
     }
 
     /// The paths of its symbolic links, in path order.
     pub fn links(&self) -> &[String] {
-        &self.links
+        &self.entries.links
     }
 }
 
@@ -64,12 +63,16 @@ impl Source for GitTree<'_> {
         if self.link_on(path).is_some() {
             return Err(Unread::Link.refuse(path));
         }
-        let Ok(i) = self.files.binary_search_by(|(p, _)| p.as_str().cmp(path)) else {
+        let Ok(i) = self
+            .entries
+            .files
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+        else {
             return Ok(None);
         };
         let repo = self.git.local();
         self.git
-            .blob(&repo, self.files[i].1)
+            .blob(&repo, self.entries.files[i].1)
             .map(Some)
             .map_err(|why| why.refuse(path))
     }
@@ -80,6 +83,7 @@ impl Source for GitTree<'_> {
         }
         let prefix = format!("{dir}/");
         Ok(self
+            .entries
             .files
             .iter()
             .filter_map(|(path, _)| path.strip_prefix(&prefix))
@@ -89,14 +93,15 @@ impl Source for GitTree<'_> {
     }
 
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
-        self.files
+        self.entries
+            .files
             .par_iter()
             .filter(|(path, _)| is_selected_document(path, skip))
             .for_each_init(
                 || self.git.local(),
                 |repo, (path, id)| visit(path.clone(), self.git.blob(repo, *id)),
             );
-        for link in &self.links {
+        for link in &self.entries.links {
             if !crate::source::is_hidden(link) && !skip.is_match(link) {
                 visit(link.clone(), Err(Unread::Link));
             }

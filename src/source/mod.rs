@@ -4,12 +4,14 @@
 pub mod file;
 mod ignores;
 mod memory;
+mod stat;
 mod worktree;
 
 pub use file::{MAX_BYTES, Unread};
 pub use ignores::Ignores;
 pub use memory::Memory;
-pub use worktree::Worktree;
+pub use stat::Stat;
+pub use worktree::{Found, Worktree};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::Path;

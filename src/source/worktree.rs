@@ -1,18 +1,32 @@
 //! The working tree: a directory on disk, walked with git's ignore rules.
 
 use super::file::{self, Unread};
-use super::{Ignores, Source, Visit, holds_config, is_document_path, is_hidden};
+use super::{Ignores, Source, Stat, Visit, holds_config, is_document_path, is_hidden};
 use crate::Error;
 use globset::GlobSet;
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub struct Worktree {
     root: PathBuf,
     /// Another revision's `.gitignore` rules in place of the tree's own (a change judged
     /// by its base); `None`: the tree's own, as git applies them.
     ignores: Option<Arc<Ignores>>,
+    /// What the walk of [`Source::for_each_document`] found, when it is kept for a second
+    /// look ([`Worktree::remembering`]).
+    walked: Option<Mutex<Vec<(String, Seen)>>>,
+}
+
+/// What the walk found at a path, kept for a second look.
+#[derive(Debug, Clone)]
+enum Seen {
+    /// A document file, with its metadata when it was read; none when it was not read
+    /// (the walk's `skip` left it).
+    File(Option<Stat>),
+    /// A link, a file that could not be read, a folder the walk could not enter.
+    Unread(Unread),
 }
 
 impl Worktree {
@@ -31,6 +45,7 @@ impl Worktree {
         Worktree {
             root: root.into(),
             ignores: None,
+            walked: None,
         }
     }
 
@@ -38,6 +53,16 @@ impl Worktree {
     pub fn judged_by(self, ignores: Ignores) -> Worktree {
         Worktree {
             ignores: Some(Arc::new(ignores)),
+            ..self
+        }
+    }
+
+    /// The tree, keeping what its next walk finds (each document file's metadata as it
+    /// is read) for [`Worktree::for_each_remembered`]: a second look at every file (is it
+    /// the file git's index knows?) then costs neither a walk nor a system call.
+    pub fn remembering(self) -> Worktree {
+        Worktree {
+            walked: Some(Mutex::default()),
             ..self
         }
     }
@@ -115,6 +140,101 @@ impl Source for Worktree {
     }
 
     fn for_each_document(&self, skip: &GlobSet, visit: &Visit<'_>) {
+        let Some(walked) = &self.walked else {
+            self.for_each_document_file(skip, &|rel, path| {
+                visit(rel, path.and_then(read_document));
+            });
+            return;
+        };
+        // What an earlier walk found is replaced, not added to.
+        walked.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let keep = |rel: String, seen: Seen| {
+            walked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((rel, seen));
+        };
+        self.walk(&|rel, found| match found {
+            Walked::File(_) if skip.is_match(&rel) => keep(rel, Seen::File(None)),
+            Walked::File(path) => match read_document_stat(path) {
+                Ok((bytes, stat)) => {
+                    keep(rel.clone(), Seen::File(stat));
+                    visit(rel, Ok(bytes));
+                }
+                Err(why) => {
+                    keep(rel.clone(), Seen::Unread(why.clone()));
+                    visit(rel, Err(why));
+                }
+            },
+            Walked::Link => {
+                keep(rel.clone(), Seen::Unread(Unread::Link));
+                if !skip.is_match(&rel) {
+                    visit(rel, Err(Unread::Link));
+                }
+            }
+            Walked::Failed(why) => {
+                keep(rel.clone(), Seen::Unread(why.clone()));
+                visit(rel, Err(why));
+            }
+        });
+    }
+}
+
+/// What the walk finds: a document file, a link, or a folder it cannot enter.
+enum Walked<'a> {
+    File(&'a Path),
+    Link,
+    Failed(Unread),
+}
+
+/// What [`Worktree::for_each_remembered`] hands on: a document file's full path and its
+/// metadata when the walk read it, or why it cannot be read.
+pub type Remembered<'a> = dyn Fn(String, Result<(&Path, Option<&Stat>), Unread>) + Sync + 'a;
+
+/// Where the walk found a document: the file's full path, or why it cannot be read.
+pub type Found<'a> = dyn Fn(String, Result<&Path, Unread>) + Sync + 'a;
+
+impl Worktree {
+    /// Every document file that [`Source::for_each_document`] visits, found by the same
+    /// walk but not read: its path (relative to the root) and its full path, or the reason
+    /// it cannot be read (a link, a folder the walk cannot enter). For a caller that can
+    /// tell from a file's metadata that it need not read it (git's index).
+    pub fn for_each_document_file(&self, skip: &GlobSet, found: &Found<'_>) {
+        self.walk(&|rel, walked| match walked {
+            Walked::File(path) if !skip.is_match(&rel) => found(rel, Ok(path)),
+            Walked::Link if !skip.is_match(&rel) => found(rel, Err(Unread::Link)),
+            Walked::File(_) | Walked::Link => {}
+            Walked::Failed(why) => found(rel, Err(why)),
+        });
+    }
+
+    /// What the last walk of a [`Worktree::remembering`] tree found, as
+    /// [`Worktree::for_each_document_file`] finds it with `skip`, with each file's
+    /// metadata when the walk read it; `false` when nothing was remembered.
+    pub fn for_each_remembered(&self, skip: &GlobSet, found: &Remembered<'_>) -> bool {
+        let Some(walked) = &self.walked else {
+            return false;
+        };
+        let walked = walked.lock().unwrap_or_else(|e| e.into_inner());
+        if walked.is_empty() {
+            return false;
+        }
+        walked.par_iter().for_each(|(rel, seen)| match seen {
+            Seen::File(stat) if !skip.is_match(rel) => {
+                found(rel.clone(), Ok((&self.root.join(rel), stat.as_ref())));
+            }
+            Seen::Unread(Unread::Link) if !skip.is_match(rel) => {
+                found(rel.clone(), Err(Unread::Link));
+            }
+            Seen::File(_) | Seen::Unread(Unread::Link) => {}
+            Seen::Unread(why) => found(rel.clone(), Err(why.clone())),
+        });
+        true
+    }
+
+    /// The walk: every document file (by its name: [`is_document_path`]) and every link
+    /// the ignore rules leave, and every folder it cannot enter.
+    fn walk(&self, found: &(dyn Fn(String, Walked<'_>) + Sync)) {
         let mut walk = ignore::WalkBuilder::new(&self.root);
         walk.hidden(true)
             .ignore(false)
@@ -141,12 +261,9 @@ impl Source for Worktree {
                             return ignore::WalkState::Continue;
                         };
                         if kind.is_symlink() {
-                            if !skip.is_match(&rel) {
-                                visit(rel, Err(Unread::Link));
-                            }
-                        } else if kind.is_file() && is_document_path(&rel) && !skip.is_match(&rel) {
-                            let bytes = read_document(entry.path());
-                            visit(rel, bytes);
+                            found(rel, Walked::Link);
+                        } else if kind.is_file() && is_document_path(&rel) {
+                            found(rel, Walked::File(entry.path()));
                         }
                     }
                     Err(e) => {
@@ -155,7 +272,10 @@ impl Source for Worktree {
                         let path = error_path(&e)
                             .and_then(|p| relative(&self.root, &p))
                             .unwrap_or_else(|| ".".into());
-                        visit(path, Err(Unread::Failed(describe_walk_error(&e))));
+                        found(
+                            path,
+                            Walked::Failed(Unread::Failed(describe_walk_error(&e))),
+                        );
                     }
                 }
                 ignore::WalkState::Continue
@@ -164,15 +284,35 @@ impl Source for Worktree {
     }
 }
 
+impl Worktree {
+    /// A file [`Worktree::for_each_document_file`] found, read as
+    /// [`Source::for_each_document`] reads it (no link followed, at most the size limit).
+    pub fn read_found(&self, path: &Path) -> Result<Vec<u8>, Unread> {
+        read_document(path)
+    }
+}
+
+/// A document file's bytes and its metadata as they were before it was read (a file
+/// that changes later shows it in its metadata).
+fn read_document_stat(path: &Path) -> Result<(Vec<u8>, Option<Stat>), Unread> {
+    let file = file::open(path)?;
+    let stat = file.metadata().ok().and_then(|m| Stat::of(&m));
+    read_open(file).map(|bytes| (bytes, stat))
+}
+
 /// A document file's bytes, read into this thread's buffer and copied out at their size.
 /// Unlike `std::fs::read`, this does not ask the file system for the size first: for
 /// small files that query is one system call in four.
 fn read_document(path: &Path) -> Result<Vec<u8>, Unread> {
+    read_open(file::open(path)?)
+}
+
+/// An open document file's bytes, as [`read_document`] reads them.
+fn read_open(file: std::fs::File) -> Result<Vec<u8>, Unread> {
     const KEEP: usize = 64 << 10;
     thread_local! {
         static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(KEEP));
     }
-    let file = file::open(path)?;
     BUFFER.with_borrow_mut(|buffer| {
         buffer.clear();
         file::read_to_end(&file, buffer)?;

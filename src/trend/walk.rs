@@ -7,7 +7,7 @@ use super::{Commit, Figures, Findings, Point, Request, State as Graded, Trend};
 use crate::Error;
 use crate::check::{self, Context, is_configuration};
 use crate::diagnostic::Severity;
-use crate::git::{Git, GitTree, Line, Moment};
+use crate::git::{Changed, Git, GitTree, Line, Moment};
 use crate::model::project::State;
 use crate::repository::{self, Repository};
 use crate::source::Unread;
@@ -26,7 +26,7 @@ pub fn walk(
 ) -> Result<Trend, Error> {
     let line = Line::of(git, tip)?;
     let mut points = Vec::with_capacity(request.periods.len());
-    let mut at: Option<At<'_>> = None;
+    let mut at: Option<At> = None;
     for (i, span) in request.periods.iter().enumerate() {
         progress(i, request.periods.len());
         let state = match line.at(Moment::end_of(span.to)) {
@@ -60,43 +60,51 @@ pub fn walk(
     })
 }
 
-/// A commit's tree and its repository as loading it gave it.
-struct At<'g> {
+/// A commit and its repository as loading it gave it.
+struct At {
     id: ObjectId,
-    tree: GitTree<'g>,
     repo: Result<Repository, String>,
 }
 
 /// The repository at `id`, from the one at the previous point: the files that changed
-/// between them are read again, or all of them when the configuration changed (or the
+/// between them (the two trees walked together, entering only subtrees whose ids
+/// differ) are read again, or all of them when the configuration changed (or the
 /// previous one could not be loaded).
-fn advance<'g>(git: &'g Git, at: Option<At<'g>>, id: ObjectId) -> Result<At<'g>, Error> {
-    let at = match at {
-        Some(at) if at.id == id => return Ok(at),
-        other => other,
-    };
-    let tree = GitTree::new(git, id)?;
+fn advance(git: &Git, at: Option<At>, id: ObjectId) -> Result<At, Error> {
     let repo = match at {
+        Some(at) if at.id == id => return Ok(at),
         Some(At {
-            tree: old,
+            id: before,
             repo: Ok(mut repo),
-            ..
         }) => {
-            let changed = changed(&old, &tree);
-            if changed.iter().any(|path| is_configuration(path)) {
-                load(&tree)
+            let mut changed = git.changed(before, id)?;
+            changed.head.sort_unstable();
+            let changed = changed;
+            let paths = || {
+                let (base, head) = (&changed.base, &changed.head);
+                base.iter()
+                    .chain(head)
+                    .map(|(path, _)| path)
+                    .chain(&changed.base_links)
+                    .chain(&changed.head_links)
+            };
+            if paths().any(|path| is_configuration(path)) {
+                load(&GitTree::new(git, id)?)
             } else {
-                for path in &changed {
+                let mut paths: Vec<&String> = paths().collect();
+                paths.sort_unstable();
+                paths.dedup();
+                for path in paths {
                     if repo.selects(path) {
-                        repo.set_file(path, content(git, &tree, path));
+                        repo.set_file(path, content(git, &changed, path));
                     }
                 }
                 Ok(repo)
             }
         }
-        _ => load(&tree),
+        _ => load(&GitTree::new(git, id)?),
     };
-    Ok(At { id, tree, repo })
+    Ok(At { id, repo })
 }
 
 fn load(tree: &GitTree<'_>) -> Result<Repository, String> {
@@ -116,60 +124,17 @@ fn load(tree: &GitTree<'_>) -> Result<Repository, String> {
     })
 }
 
-/// The paths whose file or link differs between two trees (both in path order).
-fn changed(old: &GitTree<'_>, new: &GitTree<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    let (a, b) = (old.files(), new.files());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                if x.1 != y.1 {
-                    out.push(x.0.clone());
-                }
-                i += 1;
-                j += 1;
-            }
-            (Some(x), Some(y)) if x.0 < y.0 => {
-                out.push(x.0.clone());
-                i += 1;
-            }
-            (Some(_), Some(y)) | (None, Some(y)) => {
-                out.push(y.0.clone());
-                j += 1;
-            }
-            (Some(x), None) => {
-                out.push(x.0.clone());
-                i += 1;
-            }
-            (None, None) => break,
-        }
+/// What a changed `path` holds on the new side, as loading reads it: bytes, a link (not
+/// read), or gone.
+fn content(git: &Git, changed: &Changed, path: &str) -> Option<Result<Vec<u8>, Unread>> {
+    if let Ok(i) = changed.head.binary_search_by(|(p, _)| p.as_str().cmp(path)) {
+        return Some(git.blob(&git.local(), changed.head[i].1));
     }
-    // A link that appears or goes: its path is a finding (P006) or no longer one.
-    let (la, lb) = (old.links(), new.links());
-    out.extend(
-        la.iter()
-            .filter(|l| lb.binary_search(l).is_err())
-            .chain(lb.iter().filter(|l| la.binary_search(l).is_err()))
-            .cloned(),
-    );
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// What `path` holds in `tree`, as loading reads it: gone, a link (not read), or bytes.
-fn content(git: &Git, tree: &GitTree<'_>, path: &str) -> Option<Result<Vec<u8>, Unread>> {
-    if tree
-        .links()
-        .binary_search_by(|l| l.as_str().cmp(path))
-        .is_ok()
-    {
-        return Some(Err(Unread::Link));
-    }
-    let files = tree.files();
-    let i = files.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok()?;
-    Some(git.blob(&git.local(), files[i].1))
+    changed
+        .head_links
+        .iter()
+        .any(|l| l == path)
+        .then_some(Err(Unread::Link))
 }
 
 /// The portfolio at a point, as `pmo portfolio` and `pmo check` show it on `today`.
