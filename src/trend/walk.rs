@@ -77,9 +77,12 @@ fn advance(git: &Git, at: Option<At>, id: ObjectId) -> Result<At, Error> {
             id: before,
             repo: Ok(mut repo),
         }) => {
-            let mut changed = git.changed(before, id)?;
-            changed.head.sort_unstable();
-            let changed = changed;
+            let changed = {
+                let mut changed = git.changed(before, id)?;
+                // In path order, for `content`'s lookups.
+                changed.head.sort_unstable();
+                changed
+            };
             let paths = || {
                 let (base, head) = (&changed.base, &changed.head);
                 base.iter()
