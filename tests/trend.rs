@@ -469,3 +469,44 @@ fn links_that_come_and_go_are_graded_at_each_point() {
         .collect();
     assert!(errors[1] > errors[0], "the link is a finding: {errors:?}");
 }
+
+/// A point whose pmo.yaml is broken quotes the error, and the error quotes the document:
+/// in Markdown the note stays text (no HTML, link or mention, no code span broken out of).
+#[test]
+fn a_broken_point_s_note_quoting_hostile_text_stays_inert_in_markdown() {
+    let repo = history();
+    let config = repo.join("pmo.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n\"x` <img src=x onerror=alert(1)> [x](https://evil.example) @octocat `y\": 1\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    commit_at(repo.path(), BOB, "2026-12-05T10:00:00Z", "Hostile key");
+    let out = repo.stdout(&[
+        "trend",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-20",
+        "--format",
+        "md",
+    ]);
+    let note = out
+        .lines()
+        .find(|l| l.contains("cannot be graded"))
+        .unwrap_or_else(|| panic!("no note of the broken point:\n{out}"));
+    // Each piece that means something in Markdown is there only escaped.
+    for (raw, escaped) in [("<img", "\\<img"), ("](", "\\](")] {
+        assert_eq!(
+            note.matches(raw).count(),
+            note.matches(escaped).count(),
+            "{note}"
+        );
+        assert!(note.contains(escaped), "{note}");
+    }
+    assert!(
+        !note.contains('`') && note.contains("&#96;"),
+        "a code span: {note}"
+    );
+    assert!(!note.contains("@octocat"), "a mention: {note}");
+}

@@ -130,8 +130,10 @@ pub fn markdown(table: &Table) -> String {
     }
     if !table.notes.is_empty() {
         out.push('\n');
+        // A note can quote a document (a configuration error names its key): plain
+        // text, escaped as every cell is.
         for note in &table.notes {
-            out += &format!("{}\n", escape::terminal(note));
+            out += &format!("{}\n", escape::markdown(note));
         }
     }
     out
