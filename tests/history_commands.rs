@@ -7,52 +7,20 @@ mod common;
 
 use common::Repo;
 use serde_json::Value;
-use std::path::Path;
 
 const ALICE: (&str, &str) = ("Alice Martin", "alice@example.org");
 const CAROL: (&str, &str) = ("Carol Nguyen", "carol@example.org");
 const ERIN: (&str, &str) = ("Erin Walsh", "erin@example.org");
 
-/// Run `git` in `dir` as `author` at `date` (author and committer date), with no
-/// configuration of the machine's.
-fn git_at(dir: &Path, author: (&str, &str), date: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", author.0)
-        .env("GIT_AUTHOR_EMAIL", author.1)
-        .env("GIT_COMMITTER_NAME", author.0)
-        .env("GIT_COMMITTER_EMAIL", author.1)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// Commit the working tree as `author` on `day` at 10:00 UTC.
 fn commit(repo: &Repo, author: (&str, &str), day: &str, message: &str) {
-    let date = format!("{day}T10:00:00Z");
-    git_at(repo.path(), author, &date, &["add", "-A"]);
-    git_at(repo.path(), author, &date, &["commit", "-qm", message]);
+    common::commit_at(repo.path(), author, &format!("{day}T10:00:00Z"), message);
 }
 
 /// A repository with its first branch, `main`.
 fn repo() -> Repo {
     let repo = Repo::new();
-    git_at(
-        repo.path(),
-        ALICE,
-        "2026-01-01T10:00:00Z",
-        &["init", "-q", "-b", "main"],
-    );
+    common::git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
     repo.file("people/bob.yaml", common::BOB).file(
         "people/carol.yaml",
         "kind: person\nid: carol\nname: Carol\nroles: [sponsor]\n",
@@ -86,14 +54,9 @@ fn refuses(repo: &Repo, args: &[&str], says: &str) {
 
 /// The short id git gives `rev`, as pmo shows commits.
 fn short(repo: &Repo, rev: &str) -> String {
-    git_at(
-        repo.path(),
-        ALICE,
-        "2026-01-01T10:00:00Z",
-        &["rev-parse", "--short=12", rev],
-    )
-    .trim()
-    .to_owned()
+    common::git(repo.path(), ALICE, &["rev-parse", "--short=12", rev])
+        .trim()
+        .to_owned()
 }
 
 fn risk(probability: u8) -> String {
@@ -592,12 +555,7 @@ fn blame_names_who_last_set_each_field_across_moves_and_id_changes() {
 fn blame_stops_at_the_commit_that_set_the_oldest_field_asked_for() {
     let repo = replanned();
     // Lose the commit that moved the finish date: a walk that reached it would fail.
-    let lost = git_at(
-        repo.path(),
-        ALICE,
-        "2026-01-01T10:00:00Z",
-        &["rev-parse", "HEAD~3"],
-    );
+    let lost = common::git(repo.path(), ALICE, &["rev-parse", "HEAD~3"]);
     let lost = lost.trim();
     std::fs::remove_file(repo.join(&format!(".git/objects/{}/{}", &lost[..2], &lost[2..])))
         .unwrap();
@@ -710,12 +668,7 @@ fn a_removal_is_found_below_a_governance_root_in_a_subdirectory() {
         .file("gov/people/bob.yaml", common::BOB)
         .file("gov/projects/apollo/project.yaml", common::APOLLO)
         .file("gov/projects/apollo/risks/vendor.yaml", &risk(3));
-    git_at(
-        repo.path(),
-        ALICE,
-        "2026-01-01T10:00:00Z",
-        &["init", "-q", "-b", "main"],
-    );
+    common::git(repo.path(), ALICE, &["init", "-q", "-b", "main"]);
     commit(&repo, ALICE, "2026-10-01", "Governance in gov/");
     std::fs::remove_file(repo.join("gov/projects/apollo/risks/vendor.yaml")).unwrap();
     commit(&repo, CAROL, "2026-10-02", "Risk gone");

@@ -66,6 +66,18 @@ fn changes(old: &Value, new: &Value, currency: &str) -> Vec<FieldChange> {
     fields
 }
 
+/// The event of the commit `info` that left the document's file `file` unparseable.
+fn broken_at(info: &Commit, file: &str) -> Event {
+    entry(
+        info,
+        ChangeKind::Unreadable,
+        Vec::new(),
+        file,
+        None,
+        (None, None),
+    )
+}
+
 /// An entry of the history: `info` made this change to the document, from `old` to
 /// `new`.
 fn entry(
@@ -268,14 +280,7 @@ pub fn walk(
             // The head does not parse: the history up to it still stands.
             Some((path, readable, value, broke)) => {
                 let info = git.commit(&repo, broke)?;
-                events.push(entry(
-                    &info,
-                    ChangeKind::Unreadable,
-                    Vec::new(),
-                    &path,
-                    None,
-                    (None, None),
-                ));
+                events.push(broken_at(&info, &path));
                 commit = readable;
                 (path, value)
             }
@@ -303,14 +308,7 @@ pub fn walk(
                     }
                     if let Some(broke) = broke {
                         let info = git.commit(&repo, broke)?;
-                        events.push(entry(
-                            &info,
-                            ChangeKind::Unreadable,
-                            Vec::new(),
-                            &path,
-                            None,
-                            (None, None),
-                        ));
+                        events.push(broken_at(&info, &path));
                     }
                     commit = parent;
                     (path, value)
@@ -367,14 +365,7 @@ pub fn walk(
         };
         let unreadable = |events: &mut Visit<'_>, path: &str| {
             if let Some(broke) = &broke {
-                events.push(entry(
-                    broke,
-                    ChangeKind::Unreadable,
-                    Vec::new(),
-                    path,
-                    None,
-                    (None, None),
-                ));
+                events.push(broken_at(broke, path));
             }
         };
         let docs: Vec<Value> = parent_file.map_or_else(Vec::new, |file| {

@@ -41,13 +41,16 @@ fn text(id: &str, entries: &[Baseline], md: bool) -> String {
     } else {
         escape::terminal
     };
-    if entries.is_empty() {
-        let id = if md {
-            format!("`{}`", esc(id))
+    // An id: a code span in Markdown.
+    let code = |s: &str| {
+        if md {
+            format!("`{}`", esc(s))
         } else {
-            esc(id).into_owned()
-        };
-        return format!("The baseline of {id} was never approved.\n");
+            esc(s).into_owned()
+        }
+    };
+    if entries.is_empty() {
+        return format!("The baseline of {} was never approved.\n", code(id));
     }
     let mut out = String::new();
     for b in entries {
@@ -70,17 +73,7 @@ fn text(id: &str, entries: &[Baseline], md: bool) -> String {
                 "no change request approved in this commit (G005)".to_owned()
             }),
             (_, false) => {
-                let ids: Vec<String> = b
-                    .change_requests
-                    .iter()
-                    .map(|c| {
-                        if md {
-                            format!("`{}`", esc(c))
-                        } else {
-                            esc(c).into_owned()
-                        }
-                    })
-                    .collect();
+                let ids: Vec<String> = b.change_requests.iter().map(|c| code(c)).collect();
                 Some(format!("change request: {}", ids.join(", ")))
             }
         };
