@@ -660,3 +660,37 @@ fn colour_follows_the_flag_and_no_color() {
     let plain = cmd.env("NO_COLOR", "1").output().unwrap();
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("\u{1b}["));
 }
+
+/// pmo turns transparent huge pages off for itself (src/main.rs): each would be a 2 MiB
+/// page zeroed on first touch, which made a large check slow and its time erratic. A
+/// running pmo (the editor's server, waiting for its first message) shows it.
+#[cfg(target_os = "linux")]
+#[test]
+fn pmo_runs_without_transparent_huge_pages() {
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_pmo"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", server.id());
+    let thp = || {
+        let status = std::fs::read_to_string(&status).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("THP_enabled:"))
+            .map(|v| v.trim().to_owned())
+    };
+    // It starts with this test's setting, inherited, and turns it off first thing.
+    let mut seen = thp();
+    for _ in 0..100 {
+        if seen.as_deref() == Some("0") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        seen = thp();
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(seen.as_deref(), Some("0"));
+}

@@ -7,6 +7,7 @@ use pmo::render::{self, Style};
 use pmo::repository;
 use pmo::source::Source;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// The base a change is judged from (its tree, listed once), and the working tree the
 /// change is read from (`None`: the commit `--rev` names).
@@ -32,10 +33,15 @@ pub fn run(args: &Args, cmd: &CheckArgs) -> Result<ExitCode> {
     let base = git.branch_point(rev, tip)?;
     let judge = pmo::git::GitTree::new(&git, base)?;
     // A working tree is walked with the base's ignore rules too, and what the walk finds
-    // is kept: the diff then looks at each file's metadata without a walk of its own.
+    // is kept, but the files git's index vouches for as they are read: the diff then
+    // needs no walk of its own, and looks again only at the files the index did not know.
     let tree = match args.rev {
         Some(_) => None,
-        None => Some(super::judged_worktree(args, &judge)?.remembering()),
+        None => {
+            let tree = super::judged_worktree(args, &judge)?;
+            let index = git.worktree_index(tree.root());
+            Some(tree.remembering(index.map(|i| i as Arc<dyn pmo::source::Recorded>)))
+        }
     };
     let judged = Judged {
         git: &git,

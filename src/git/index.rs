@@ -4,75 +4,166 @@
 //! index was written ("racy git", below).
 
 use super::{Entries, Git};
-use crate::source::Stat as FileStat;
+use crate::source::{Recorded, Stat as FileStat};
 use gix::ObjectId;
 use gix::index::entry::stat::Time;
 use gix::index::entry::{Flags, Mode, Stage, Stat, stat};
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The index of the working tree around a governance root.
+/// The index of the working tree around a governance root, and which of its files a walk
+/// found unchanged ([`Recorded`]): one per repository ([`Git::worktree_index`]), so the
+/// walk that reads the documents and the diff that follows share what it vouched for.
 pub struct Index {
     file: Arc<gix::index::File>,
     /// The governance root from the top of the work tree (index paths start there).
     prefix: String,
+    /// The entries below the governance root: a range of the file's, in path order.
+    below: Range<usize>,
+    /// The unconflicted ones by path: each one's position in `below`.
+    positions: HashTable<u32>,
+    /// Seeded anew each run, so no set of file names can make the table slow.
+    hasher: DefaultHashBuilder,
     /// How git is configured to compare metadata (`core.trustctime`, `core.checkStat`).
     options: stat::Options,
+    /// When the index was written (for the racy-git rule); `None`: out of range, so no
+    /// entry is trusted.
+    written: Option<Time>,
+    /// Which entries below the root the last walk found unchanged, by position in `below`.
+    vouched: Vec<AtomicBool>,
 }
 
 impl Index {
-    /// The index of `git`'s working tree when it describes the tree at `root`; `None`
-    /// when there is none or it cannot be read: every file is then read and hashed.
-    pub fn open(git: &Git, root: &Path) -> Option<Index> {
-        if git.workdir_root() != Some(root) {
-            return None;
-        }
+    fn open(git: &Git) -> Option<Index> {
         let file = git.index_file()?;
         let options = git.local().stat_options().unwrap_or_default();
-        Some(Index {
+        let prefix = git.prefix().to_owned();
+        let below = file
+            .prefixed_entries_range(prefix.as_str().into())
+            .unwrap_or_default();
+        let written = file.timestamp();
+        let written = u32::try_from(written.unix_seconds()).ok().map(|secs| Time {
+            secs,
+            nsecs: written.nanoseconds(),
+        });
+        let mut index = Index {
+            vouched: below.clone().map(|_| AtomicBool::new(false)).collect(),
+            positions: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
             file,
-            prefix: git.prefix().to_owned(),
+            prefix,
+            below,
             options,
-        })
+            written,
+        };
+        // Looked up once for each file of the walk, in the walk's order: a hash of the
+        // path costs less than a binary search among 100,000 paths.
+        let mut positions = HashTable::with_capacity(index.below.len());
+        for (at, entry) in index.entries().iter().enumerate() {
+            if entry.stage() == Stage::Unconflicted {
+                let hash = index.hasher.hash_one(index.path(at));
+                positions.insert_unique(hash, at as u32, |&at| {
+                    index.hasher.hash_one(index.path(at as usize))
+                });
+            }
+        }
+        index.positions = positions;
+        Some(index)
     }
 
-    /// The blob id the index recorded for the file `rel` (relative to the governance
-    /// root) at `path`, when the file's metadata shows it has not changed since; `None`
-    /// when it must be read and hashed.
-    /// `seen` is the file's metadata when the walk read it; without it, the file is asked.
-    pub fn unchanged(&self, rel: &str, path: &Path, seen: Option<&FileStat>) -> Option<ObjectId> {
-        let full = format!("{}{rel}", self.prefix);
-        let entry = self
-            .file
-            .entry_by_path_and_stage(full.as_str().into(), Stage::Unconflicted)?;
-        let now = match seen {
-            Some(seen) => as_recorded(seen),
-            None => {
-                let meta = gix::index::fs::Metadata::from_path_no_follow(path).ok()?;
-                if !meta.is_file() {
-                    return None;
-                }
-                Stat::from_fs(&meta).ok()?
-            }
+    /// The entries below the root.
+    fn entries(&self) -> &[gix::index::Entry] {
+        &self.file.entries()[self.below.clone()]
+    }
+
+    /// The path below the root of the entry at `at` in `below`.
+    fn path(&self, at: usize) -> &[u8] {
+        let path: &[u8] = self.entries()[at].path(&self.file);
+        path.get(self.prefix.len()..).unwrap_or_default()
+    }
+
+    /// The position below the root of the unconflicted entry for `rel`.
+    fn position(&self, rel: &str) -> Option<usize> {
+        let rel = rel.as_bytes();
+        self.positions
+            .find(self.hasher.hash_one(rel), |&at| {
+                self.path(at as usize) == rel
+            })
+            .map(|&at| at as usize)
+    }
+
+    /// Whether the file `rel` at `path`, asked for its metadata now, is unchanged since
+    /// the index recorded it (and is remembered so). For a walk that did not read it.
+    pub fn unchanged_at(&self, rel: &str, path: &Path) -> bool {
+        let Ok(meta) = gix::index::fs::Metadata::from_path_no_follow(path) else {
+            return false;
         };
-        let written = self.file.timestamp();
-        let written = Time {
-            secs: u32::try_from(written.unix_seconds()).ok()?,
-            nsecs: written.nanoseconds(),
+        meta.is_file() && Stat::from_fs(&meta).is_ok_and(|now| self.vouch(rel, &now))
+    }
+
+    /// Whether the file `rel` whose metadata is `now` holds the blob its entry names; if
+    /// so, that is remembered.
+    fn vouch(&self, rel: &str, now: &Stat) -> bool {
+        let (Some(at), Some(written)) = (self.position(rel), self.written) else {
+            return false;
         };
-        recorded(
+        let entry = &self.entries()[at];
+        let unchanged = recorded(
             entry.flags,
             entry.mode,
             &entry.stat,
-            &now,
+            now,
             written,
             self.options,
-        )
-        .then_some(entry.id)
+        );
+        if unchanged {
+            self.vouched[at].store(true, Ordering::Relaxed);
+        }
+        unchanged
+    }
+
+    /// The files the last walk found unchanged, in path order: each one's path below the
+    /// root and the blob id the index names.
+    pub fn vouched(&self) -> impl Iterator<Item = (&str, ObjectId)> {
+        self.entries()
+            .iter()
+            .zip(&self.vouched)
+            .enumerate()
+            .filter(|(_, (_, vouched))| vouched.load(Ordering::Relaxed))
+            .filter_map(|(at, (entry, _))| {
+                Some((std::str::from_utf8(self.path(at)).ok()?, entry.id))
+            })
+    }
+}
+
+impl Recorded for Index {
+    fn forget(&self) {
+        for vouched in &self.vouched {
+            vouched.store(false, Ordering::Relaxed);
+        }
+    }
+
+    fn unchanged(&self, rel: &str, stat: &FileStat) -> bool {
+        self.vouch(rel, &as_recorded(stat))
     }
 }
 
 impl Git {
+    /// The index of the working tree at `root`, when the tree is the repository's and the
+    /// index can be read; `None`: every file is read and hashed.
+    pub fn worktree_index(&self, root: &Path) -> Option<Arc<Index>> {
+        if self.workdir_root() != Some(root) {
+            return None;
+        }
+        self.worktree_index
+            .get_or_init(|| Index::open(self).map(Arc::new))
+            .clone()
+    }
+
     /// The working tree's index, read once; none in a bare repository or when it cannot
     /// be read.
     pub(super) fn index_file(&self) -> Option<Arc<gix::index::File>> {
@@ -193,6 +284,60 @@ pub fn recorded(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{Source, Worktree};
+
+    /// `git` in `dir`, with none of the machine's configuration.
+    fn git(dir: &Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Ann")
+            .env("GIT_AUTHOR_EMAIL", "ann@example.org")
+            .env("GIT_COMMITTER_NAME", "Ann")
+            .env("GIT_COMMITTER_EMAIL", "ann@example.org")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git is installed");
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    /// The walk that reads the documents asks the index about each file as it reads it:
+    /// the files the index vouches for are the unchanged ones, below a governance root
+    /// in a folder of the work tree too, and a second walk starts afresh.
+    #[test]
+    fn a_walk_leaves_the_unchanged_files_to_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let gov = dir.path().join("gov");
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for (path, text) in [
+            ("gov/pmo.yaml", "version: 1\n"),
+            ("gov/risks/r1.yaml", "kind: risk\nid: r1\n"),
+            ("gov/risks/r2.yaml", "kind: risk\nid: r2\n"),
+            ("outside.yaml", "kind: risk\nid: r3\n"),
+        ] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            // Older than the index will be: no entry is racily clean.
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(hour_ago).unwrap();
+        }
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "portfolio"]);
+        let tree = Worktree::discover(&gov).unwrap();
+        let git = Git::discover(&gov).unwrap().unwrap();
+        let index = git.worktree_index(tree.root()).unwrap();
+        let tree = tree.remembering(Some(index.clone()));
+        let vouched = || -> Vec<String> {
+            tree.for_each_document(&globset::GlobSet::empty(), &|_, _| {});
+            index.vouched().map(|(path, _)| path.to_owned()).collect()
+        };
+        assert_eq!(vouched(), ["risks/r1.yaml", "risks/r2.yaml"]);
+        std::fs::write(gov.join("risks/r2.yaml"), "kind: risk\nid: r2\ntitle: T\n").unwrap();
+        assert_eq!(vouched(), ["risks/r1.yaml"]);
+    }
 
     fn stat(mtime: u32, size: u32) -> Stat {
         Stat {

@@ -39,6 +39,8 @@ pub struct Git {
     listed: Mutex<HashMap<ObjectId, Arc<Entries>>>,
     /// The working tree's index, read once when asked for.
     index: OnceLock<Option<Arc<gix::index::File>>>,
+    /// The same, with what a walk of the working tree found unchanged in it.
+    worktree_index: OnceLock<Option<Arc<Index>>>,
 }
 
 /// The files and the symbolic links of a commit's tree, each in path order.
@@ -126,6 +128,7 @@ impl Git {
             workdir_root,
             listed: Mutex::default(),
             index: OnceLock::new(),
+            worktree_index: OnceLock::new(),
         }))
     }
 

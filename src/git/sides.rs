@@ -3,6 +3,7 @@
 
 use super::{Git, Index};
 use crate::Error;
+use crate::source::Recorded;
 use crate::source::{Source, Stat, Unread, Worktree};
 use gix::ObjectId;
 use globset::GlobSet;
@@ -40,21 +41,29 @@ pub fn worktree_sides<'a>(
     keep: &dyn Fn(&str) -> bool,
 ) -> Result<(Side<'a>, Side<'a>), Error> {
     let listed = git.entries(base)?;
-    let (head, read) = worktree_side(git, tree, skip, extra)?;
+    let index = git.worktree_index(tree.root());
+    let (looked, read) = worktree_side(tree, index.as_deref(), skip, extra)?;
+    // The working tree's files in path order: those the index vouched for (but the extra
+    // files, read as such) and those looked at, each path in one of the two.
+    let vouched = index
+        .iter()
+        .flat_map(|index| index.vouched())
+        .filter(|(path, _)| !extra.iter().any(|e| e == path));
+    let looked = looked.iter().map(|(path, id)| (path.as_str(), *id));
+    let mut theirs = merged(vouched, looked).peekable();
     // A file of the working tree with a real blob id is one `keep` selects (the walk
     // selects documents as `keep` does, and `extra` is configuration): the same id on both
     // sides is the same file. A file only in the base counts when `keep` selects it.
     let mut head_files = BTreeMap::new();
     let mut base_files = BTreeMap::new();
-    let mut theirs = head.into_iter().peekable();
     for (path, id) in &listed.files {
-        while let Some((p, theirs)) = theirs.next_if(|(p, _)| p.as_str() < path.as_str()) {
-            head_files.insert(p, theirs); // only in the working tree
+        while let Some((p, theirs)) = theirs.next_if(|(p, _)| *p < path.as_str()) {
+            head_files.insert(p.to_owned(), theirs); // only in the working tree
         }
         match theirs.next_if(|(p, _)| p == path) {
             Some((_, theirs)) if theirs == *id => {}
             Some((p, theirs)) => {
-                head_files.insert(p, theirs);
+                head_files.insert(p.to_owned(), theirs);
                 if keep(path) {
                     base_files.insert(path.clone(), *id);
                 }
@@ -65,7 +74,7 @@ pub fn worktree_sides<'a>(
             None => {}
         }
     }
-    head_files.extend(theirs);
+    head_files.extend(theirs.map(|(p, id)| (p.to_owned(), id)));
     let head = Side {
         files: head_files,
         read,
@@ -79,6 +88,19 @@ pub fn worktree_sides<'a>(
         }),
     };
     Ok((base_side, head))
+}
+
+/// Two lists in path order, with no path in both, as one in path order.
+fn merged<'p>(
+    a: impl Iterator<Item = (&'p str, ObjectId)>,
+    b: impl Iterator<Item = (&'p str, ObjectId)>,
+) -> impl Iterator<Item = (&'p str, ObjectId)> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y.0 < x.0 => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 /// The files that `keep` selects and that differ between the trees of `base` and `head`:
@@ -111,18 +133,18 @@ type Looked = (String, ObjectId, Option<Vec<u8>>);
 
 /// The documents of the working tree that `skip` leaves, and the `extra` files that
 /// exist, with the blob id git would store for each, so unchanged files compare equal
-/// without reading the other side. A file git's index shows unchanged (its metadata as
-/// the index recorded it, and not racily clean: [`Index`]) takes the index's id unread,
-/// as `git status` does; every other file is read and hashed.
+/// without reading the other side. A file git's `index` shows unchanged (its metadata as
+/// the index recorded it, and not racily clean: [`Index`]) is left to the index, which
+/// remembers it with its id, unread, as `git status` does; every other file is read and
+/// hashed.
 ///
-/// The files in path order (each path once), and a way to read them.
+/// The files looked at in path order (each path once), and a way to read any file.
 fn worktree_side<'a>(
-    git: &Git,
     tree: &'a Worktree,
+    index: Option<&Index>,
     skip: &GlobSet,
     extra: &[String],
 ) -> Result<(Vec<(String, ObjectId)>, Reader<'a>), Error> {
-    let index = Index::open(git, tree.root());
     let null = ObjectId::null(gix::hash::Kind::Sha1);
     let hash = |bytes: &[u8]| {
         gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).unwrap_or(null)
@@ -133,17 +155,19 @@ fn worktree_side<'a>(
     let look = |rel: String, file: Result<(&Path, Option<&Stat>), Unread>| {
         let seen = match file {
             Err(_) => (null, None),
-            Ok((path, stat)) => match index
-                .as_ref()
-                .and_then(|index| index.unchanged(&rel, path, stat))
-            {
-                // Read later only if it differs from the base.
-                Some(id) => (id, None),
-                None => match tree.read_found(path) {
+            Ok((path, stat)) => {
+                let unchanged = index.is_some_and(|index| match stat {
+                    Some(stat) => index.unchanged(&rel, stat),
+                    None => index.unchanged_at(&rel, path),
+                });
+                if unchanged {
+                    return; // the index has it
+                }
+                match tree.read_found(path) {
                     Ok(bytes) => (hash(&bytes), Some(bytes)),
                     Err(_) => (null, None),
-                },
-            },
+                }
+            }
         };
         found
             .lock()
@@ -151,7 +175,10 @@ fn worktree_side<'a>(
             .push((rel, seen.0, seen.1));
     };
     // The walk `check` made, when it kept what it found; else a walk of its own.
-    if !tree.for_each_remembered(skip, &look) {
+    if !tree.for_each_remembered(skip, index.map(|i| i as &dyn Recorded), &look) {
+        if let Some(index) = index {
+            index.forget();
+        }
         tree.for_each_document_file(skip, &|rel, path| look(rel, path.map(|p| (p, None))));
     }
     let mut files = Vec::new();

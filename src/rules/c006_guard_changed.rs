@@ -91,11 +91,12 @@ const GUARDS: [&str; 13] = [
     "roles",
 ];
 
-/// C006 findings of `change`, located in the head: `config_text` is its `pmo.yaml`.
-pub(crate) fn check(
+/// C006 findings of `change`, located in the head: `config_text` is its `pmo.yaml`. The
+/// `portfolio` is looked at only for a changed person (it may be made when first asked).
+pub(crate) fn check<'p>(
     change: &Change,
     config_text: &str,
-    portfolio: &Portfolio<'_>,
+    portfolio: &impl std::ops::Deref<Target = Portfolio<'p>>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &change.documents {

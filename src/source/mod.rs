@@ -10,7 +10,7 @@ mod worktree;
 pub use file::{MAX_BYTES, Unread};
 pub use ignores::Ignores;
 pub use memory::Memory;
-pub use stat::Stat;
+pub use stat::{Recorded, Stat};
 pub use worktree::{Found, Worktree};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};

@@ -40,3 +40,14 @@ impl Stat {
         None
     }
 }
+
+/// What a walk can tell of a file from its metadata alone: that it still holds what was
+/// last recorded of it (git's index does), so that a second look at it need neither keep
+/// nor read it. The recorder remembers the files it vouched for.
+pub trait Recorded: Sync + Send {
+    /// A walk starts: what an earlier walk vouched for no longer holds.
+    fn forget(&self);
+    /// Whether the file `rel` (below the walked root), whose metadata is `stat`, is
+    /// unchanged since it was recorded.
+    fn unchanged(&self, rel: &str, stat: &Stat) -> bool;
+}

@@ -1,7 +1,7 @@
 //! The working tree: a directory on disk, walked with git's ignore rules.
 
 use super::file::{self, Unread};
-use super::{Ignores, Source, Stat, Visit, holds_config, is_document_path, is_hidden};
+use super::{Ignores, Recorded, Source, Stat, Visit, holds_config, is_document_path, is_hidden};
 use crate::Error;
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -16,7 +16,14 @@ pub struct Worktree {
     ignores: Option<Arc<Ignores>>,
     /// What the walk of [`Source::for_each_document`] found, when it is kept for a second
     /// look ([`Worktree::remembering`]).
-    walked: Option<Mutex<Vec<(String, Seen)>>>,
+    walked: Option<Remembered>,
+}
+
+/// What a walk keeps for a second look: each file it found, but those `recorded` vouched
+/// for, which it alone remembers; `found` is `None` before the first walk.
+struct Remembered {
+    recorded: Option<Arc<dyn Recorded>>,
+    found: Mutex<Option<Vec<(String, Seen)>>>,
 }
 
 /// What the walk found at a path, kept for a second look.
@@ -59,10 +66,15 @@ impl Worktree {
 
     /// The tree, keeping what its next walk finds (each document file's metadata as it
     /// is read) for [`Worktree::for_each_remembered`]: a second look at every file (is it
-    /// the file git's index knows?) then costs neither a walk nor a system call.
-    pub fn remembering(self) -> Worktree {
+    /// the file git's index knows?) then costs neither a walk nor a system call. A file
+    /// that `recorded` vouches for as it is read is left to it: on 100,000 files, keeping
+    /// each one's path and metadata cost more than asking then.
+    pub fn remembering(self, recorded: Option<Arc<dyn Recorded>>) -> Worktree {
         Worktree {
-            walked: Some(Mutex::default()),
+            walked: Some(Remembered {
+                recorded,
+                found: Mutex::default(),
+            }),
             ..self
         }
     }
@@ -147,18 +159,29 @@ impl Source for Worktree {
             return;
         };
         // What an earlier walk found is replaced, not added to.
-        walked.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *walked.found.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+        if let Some(recorded) = &walked.recorded {
+            recorded.forget();
+        }
         let keep = |rel: String, seen: Seen| {
             walked
+                .found
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert_default()
                 .push((rel, seen));
+        };
+        let vouched = |rel: &str, stat: Option<&Stat>| match (&walked.recorded, stat) {
+            (Some(recorded), Some(stat)) => recorded.unchanged(rel, stat),
+            _ => false,
         };
         self.walk(&|rel, found| match found {
             Walked::File(_) if skip.is_match(&rel) => keep(rel, Seen::File(None)),
             Walked::File(path) => match read_document_stat(path) {
                 Ok((bytes, stat)) => {
-                    keep(rel.clone(), Seen::File(stat));
+                    if !vouched(&rel, stat.as_ref()) {
+                        keep(rel.clone(), Seen::File(stat));
+                    }
                     visit(rel, Ok(bytes));
                 }
                 Err(why) => {
@@ -189,7 +212,7 @@ enum Walked<'a> {
 
 /// What [`Worktree::for_each_remembered`] hands on: a document file's full path and its
 /// metadata when the walk read it, or why it cannot be read.
-pub type Remembered<'a> = dyn Fn(String, Result<(&Path, Option<&Stat>), Unread>) + Sync + 'a;
+pub type Kept<'a> = dyn Fn(String, Result<(&Path, Option<&Stat>), Unread>) + Sync + 'a;
 
 /// Where the walk found a document: the file's full path, or why it cannot be read.
 pub type Found<'a> = dyn Fn(String, Result<&Path, Unread>) + Sync + 'a;
@@ -210,16 +233,31 @@ impl Worktree {
 
     /// What the last walk of a [`Worktree::remembering`] tree found, as
     /// [`Worktree::for_each_document_file`] finds it with `skip`, with each file's
-    /// metadata when the walk read it; `false` when nothing was remembered.
-    pub fn for_each_remembered(&self, skip: &GlobSet, found: &Remembered<'_>) -> bool {
+    /// metadata when the walk read it, but the files its recorder vouched for; `false`
+    /// when nothing was remembered, or when the walk's recorder is not `recorded` (only
+    /// that one knows which files it was left).
+    pub fn for_each_remembered(
+        &self,
+        skip: &GlobSet,
+        recorded: Option<&dyn Recorded>,
+        found: &Kept<'_>,
+    ) -> bool {
         let Some(walked) = &self.walked else {
             return false;
         };
-        let walked = walked.lock().unwrap_or_else(|e| e.into_inner());
-        if walked.is_empty() {
+        let same = match (&walked.recorded, recorded) {
+            (None, None) => true,
+            (Some(theirs), Some(ours)) => std::ptr::addr_eq(Arc::as_ptr(theirs), ours),
+            _ => false,
+        };
+        if !same {
             return false;
         }
-        walked.par_iter().for_each(|(rel, seen)| match seen {
+        let kept = walked.found.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(kept) = kept.as_ref() else {
+            return false;
+        };
+        kept.par_iter().for_each(|(rel, seen)| match seen {
             Seen::File(stat) if !skip.is_match(rel) => {
                 found(rel.clone(), Ok((&self.root.join(rel), stat.as_ref())));
             }
@@ -374,7 +412,44 @@ fn describe_walk_error(e: &ignore::Error) -> String {
 mod tests {
     use super::Worktree;
     use super::relative;
+    use crate::source::{Recorded, Source, Stat};
     use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    /// Vouches for every risk.
+    struct Risks;
+
+    impl Recorded for Risks {
+        fn forget(&self) {}
+        fn unchanged(&self, rel: &str, _: &Stat) -> bool {
+            rel.starts_with("risks/")
+        }
+    }
+
+    #[test]
+    fn a_walk_keeps_for_a_second_look_only_what_its_recorder_did_not_vouch_for() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in ["risks/r1.yaml", "risks/r2.yaml", "people/ann.yaml"] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "kind: risk\n").unwrap();
+        }
+        let none = globset::GlobSet::empty();
+        let recorder: Arc<dyn Recorded> = Arc::new(Risks);
+        let tree = Worktree::at(dir.path()).remembering(Some(recorder.clone()));
+        assert!(!tree.for_each_remembered(&none, Some(&*recorder), &|_, _| {}));
+        tree.for_each_document(&none, &|_, _| {});
+        let kept = Mutex::new(Vec::new());
+        let keep = |rel: String, _: Result<(&Path, Option<&Stat>), _>| {
+            kept.lock().unwrap().push(rel);
+        };
+        assert!(tree.for_each_remembered(&none, Some(&*recorder), &keep));
+        assert_eq!(kept.into_inner().unwrap(), ["people/ann.yaml"]);
+        // Only that recorder knows which files it was left.
+        let other: Arc<dyn Recorded> = Arc::new(Risks);
+        assert!(!tree.for_each_remembered(&none, Some(&*other), &|_, _| {}));
+        assert!(!tree.for_each_remembered(&none, None, &|_, _| {}));
+    }
 
     #[test]
     fn a_new_file_is_walked_unless_git_would_ignore_it() {
