@@ -788,6 +788,41 @@ fn changed_since_reports_a_document_edited_into_broken_yaml_or_a_list() {
     }
 }
 
+/// A change cannot hide an edit behind a second file whose name is not UTF-8 and reads
+/// the same once made readable, holding the base's content: the edit is staged (the
+/// index vouches for the file) and the decoy is beside it. The path counts as changed,
+/// so the edit's findings are the change's, and `diff` shows the edit.
+#[cfg(unix)]
+#[test]
+fn a_file_named_like_an_edited_one_cannot_hide_the_edit() {
+    use std::os::unix::ffi::OsStrExt;
+    let shown = "projects/apollo/risks/x\u{fffd}.yaml";
+    let repo = history_repo().file(shown, &risk(3).replace("apollo-vendor", "x-risk"));
+    commit(&repo, ALICE, "Another risk");
+    // Probability 9 is out of range (S001).
+    let repo = repo.file(shown, &risk(9).replace("apollo-vendor", "x-risk"));
+    let decoy = std::ffi::OsStr::from_bytes(b"x\xff.yaml");
+    std::fs::write(
+        repo.join("projects/apollo/risks").join(decoy),
+        risk(3).replace("apollo-vendor", "x-risk"),
+    )
+    .unwrap();
+    let seen = |repo: &Repo| {
+        let (_, found) = changed_since_head(repo);
+        assert!(found.contains(&finding("S001", shown)), "{found:?}");
+        let v = json(repo, &["diff", "HEAD", "--format", "json"]);
+        let edit = &v["diff"]["documents"][0];
+        assert_eq!(edit["id"], "x-risk", "{v:#}");
+        assert_eq!(edit["fields"][0]["new"], 9, "{v:#}");
+    };
+    // Both files read and hashed.
+    seen(&repo);
+    // The index written a second after the file: its entry is not racy, so it vouches.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    git(repo.path(), ALICE, &["add", shown]);
+    seen(&repo);
+}
+
 #[test]
 fn changed_since_reports_unreadable_files_and_leaves_out_unchanged_ones() {
     // Old debt in a file the change does not touch: left out.

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The index of the working tree around a governance root, and which of its files a walk
 /// found unchanged ([`Recorded`]): one per repository ([`Git::worktree_index`]), so the
 /// walk that reads the documents and the diff that follows share what it vouched for.
+/// The marks are the last walk's: each walk that asks the index forgets the one before.
 pub struct Index {
     file: Arc<gix::index::File>,
     /// The governance root from the top of the work tree (index paths start there).
@@ -26,7 +27,7 @@ pub struct Index {
     below: Range<usize>,
     /// The unconflicted ones by path: each one's position in `below`.
     positions: HashTable<u32>,
-    /// Seeded anew each run, so no set of file names can make the table slow.
+    /// Seeded anew each run, so file names cannot be chosen to collide in the table.
     hasher: DefaultHashBuilder,
     /// How git is configured to compare metadata (`core.trustctime`, `core.checkStat`).
     options: stat::Options,

@@ -44,7 +44,7 @@ pub fn worktree_sides<'a>(
     let index = git.worktree_index(tree.root());
     let (looked, read) = worktree_side(tree, index.as_deref(), skip, extra)?;
     // The working tree's files in path order: those the index vouched for (but the extra
-    // files, read as such) and those looked at, each path in one of the two.
+    // files, read as such) and those looked at.
     let vouched = index
         .iter()
         .flat_map(|index| index.vouched())
@@ -90,7 +90,10 @@ pub fn worktree_sides<'a>(
     Ok((base_side, head))
 }
 
-/// Two lists in path order, with no path in both, as one in path order.
+/// The files the index vouched for and those looked at, each list in path order, as one
+/// in path order. A path in both is two files whose names read the same once made
+/// readable (a name that is not UTF-8 beside one that is): it counts as changed (the
+/// null id), so that neither file can stand in for the other.
 fn merged<'p>(
     a: impl Iterator<Item = (&'p str, ObjectId)>,
     b: impl Iterator<Item = (&'p str, ObjectId)>,
@@ -98,6 +101,11 @@ fn merged<'p>(
     let (mut a, mut b) = (a.peekable(), b.peekable());
     std::iter::from_fn(move || match (a.peek(), b.peek()) {
         (Some(x), Some(y)) if y.0 < x.0 => b.next(),
+        (Some(x), Some(y)) if y.0 == x.0 => {
+            b.next();
+            a.next()
+                .map(|(path, _)| (path, ObjectId::null(gix::hash::Kind::Sha1)))
+        }
         (Some(_), _) => a.next(),
         (None, _) => b.next(),
     })
@@ -164,6 +172,9 @@ fn worktree_side<'a>(
                     return; // the index has it
                 }
                 match tree.read_found(path) {
+                    // A name that is not UTF-8 is known by its readable form, which may
+                    // be another file's name: its bytes are not that name's.
+                    Ok(bytes) if path.to_str().is_none() => (hash(&bytes), None),
                     Ok(bytes) => (hash(&bytes), Some(bytes)),
                     Err(_) => (null, None),
                 }
@@ -199,8 +210,15 @@ fn worktree_side<'a>(
     }
     files.par_sort_unstable();
     // The same path twice: folders the walk could not enter and could not name ("."),
-    // each unreadable (the null id).
-    files.dedup_by(|a, b| a.0 == b.0);
+    // each unreadable, or two names that are not UTF-8 and read the same once made
+    // readable. Whatever their contents, such a path counts as changed.
+    files.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same && later.1 != kept.1 {
+            kept.1 = null;
+        }
+        same
+    });
     let read: Reader<'a> = Box::new(move |path| match contents.get(path) {
         Some(bytes) => Some(bytes.clone()),
         // A file taken from the index is read when it differs from the base (a change
@@ -208,4 +226,26 @@ fn worktree_side<'a>(
         None => tree.read(path).ok().flatten(),
     });
     Ok((files, read))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_two_files_share_counts_as_changed() {
+        let id = |n: u8| ObjectId::from_bytes_or_panic(&[n; 20]);
+        let null = ObjectId::null(gix::hash::Kind::Sha1);
+        let vouched = [("a.yaml", id(1)), ("x\u{fffd}.yaml", id(2))];
+        let looked = [("b.yaml", id(3)), ("x\u{fffd}.yaml", id(4))];
+        let all: Vec<_> = merged(vouched.into_iter(), looked.into_iter()).collect();
+        assert_eq!(
+            all,
+            [
+                ("a.yaml", id(1)),
+                ("b.yaml", id(3)),
+                ("x\u{fffd}.yaml", null)
+            ]
+        );
+    }
 }
