@@ -341,16 +341,15 @@ fn cases(id: &str) -> Vec<(Kind, Vec<String>)> {
         args.extend(["--format".into(), format.into()]);
         owned.push((kind, args));
     }
-    for (kind, format) in [(Terminal, "table"), (Markdown, "md"), (Json, "json")] {
-        owned.push((
-            kind,
-            vec![
-                "history".into(),
-                id.into(),
-                "--format".into(),
-                format.into(),
-            ],
-        ));
+    // The project's past, by the hostile author: its history, who set each field (a
+    // milestone named by its hostile name) and its baseline's approvals.
+    for command in ["history", "blame", "baselines"] {
+        for (kind, format) in [(Terminal, "table"), (Markdown, "md"), (Json, "json")] {
+            owned.push((
+                kind,
+                vec![command.into(), id.into(), "--format".into(), format.into()],
+            ));
+        }
     }
     owned
 }
@@ -591,7 +590,7 @@ fn hostile_text_changes_no_output_structure() {
             );
         }
     }
-    assert_eq!(markdown_compared, 13 + 1 + 5 + 1 + 1);
+    assert_eq!(markdown_compared, 13 + 1 + 5 + 1 + 3);
 }
 
 #[test]

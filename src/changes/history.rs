@@ -119,7 +119,7 @@ struct Removal {
 }
 
 /// Where document `id` was last, when `tip` no longer has it. Each step back reads only
-/// the parent's files that the child does not have unchanged ([`Git::files_gone`]) and
+/// the parent's files that the child does not have unchanged ([`Git::changed`]) and
 /// that mention the id: a file the child has unchanged cannot hold a document the child
 /// lacks. A file that stopped parsing before it was removed is followed through the
 /// break: the removal and the break are entries of their own.
@@ -139,7 +139,16 @@ fn removal(
     let mut deleted: HashMap<String, ObjectId> = HashMap::new();
     let mut child = tip;
     while let Some(&parent) = git.commit(repo, child)?.parents.first() {
-        for (path, blob) in git.files_gone(repo, child, parent)? {
+        // The parent's side of what the commit changed, but a file whose mode alone
+        // changed: its files the child does not have with the same blob, in path order.
+        let changed = git.changed(parent, child)?;
+        let mut gone: Vec<_> = changed
+            .base
+            .into_iter()
+            .filter(|file| !changed.head.contains(file))
+            .collect();
+        gone.sort_unstable();
+        for (path, blob) in gone {
             if !crate::source::is_document_path(&path) {
                 continue;
             }

@@ -3,7 +3,7 @@
 //! `check --baseline`, which is `baseline.rs`: a file of known findings.)
 
 use super::args::{Args, BaselinesArgs, DiffFormat};
-use super::git::{Escape, field_item, field_line, value};
+use super::git::{Escape, commit_block, value};
 use anyhow::Result;
 use pmo::changes::{Baseline, BaselineChange};
 use pmo::escape;
@@ -58,8 +58,6 @@ fn text(id: &str, entries: &[Baseline], md: bool) -> String {
             BaselineChange::Approved => "baseline approved",
             BaselineChange::Changed => "baseline changed",
         };
-        let (date, commit) = (esc(&b.date), esc(&b.commit));
-        let (author, email, summary) = (esc(&b.author), esc(&b.email), esc(&b.summary));
         let approval = format!(
             "approved by {} on {}",
             value(&b.approved_by, None, esc),
@@ -77,24 +75,11 @@ fn text(id: &str, entries: &[Baseline], md: bool) -> String {
                 Some(format!("change request: {}", ids.join(", ")))
             }
         };
-        if md {
-            out += &format!("- **{date}** `{commit}` {author} \\<{email}\\>: {summary} ({what})\n");
-            for f in &b.fields {
-                out += &format!("  {}\n", field_item(f, esc));
-            }
-            out += &format!("  - {approval}\n");
-            if let Some(covered) = covered {
-                out += &format!("  - {covered}\n");
-            }
-        } else {
-            out += &format!("{date} {commit} {author} <{email}>  {summary}  ({what})\n");
-            for f in &b.fields {
-                out += &format!("    {}\n", field_line(f));
-            }
-            out += &format!("    {approval}\n");
-            if let Some(covered) = covered {
-                out += &format!("    {covered}\n");
-            }
+        let made = [&b.date, &b.commit, &b.author, &b.email, &b.summary];
+        out += &commit_block(md, made.map(String::as_str), what, &b.fields);
+        let item = if md { "  - " } else { "    " };
+        for line in std::iter::once(approval).chain(covered) {
+            out += &format!("{item}{line}\n");
         }
     }
     out

@@ -176,6 +176,36 @@ pub(super) fn field_line(f: &FieldChange) -> String {
     format!("{field}: {old} → {new}")
 }
 
+/// One commit of a document's past as `history` and `baselines` write it: a line with
+/// the commit's date, id, author, email and summary (`made`) and `what` it did
+/// (Markdown: a list item), then its field changes, indented.
+pub(super) fn commit_block(
+    md: bool,
+    made: [&str; 5],
+    what: &str,
+    fields: &[FieldChange],
+) -> String {
+    let esc: Escape = if md {
+        escape::markdown
+    } else {
+        escape::terminal
+    };
+    let [date, commit, author, email, summary] = made.map(esc);
+    let mut out = if md {
+        format!("- **{date}** `{commit}` {author} \\<{email}\\>: {summary} ({what})\n")
+    } else {
+        format!("{date} {commit} {author} <{email}>  {summary}  ({what})\n")
+    };
+    for f in fields {
+        out += &if md {
+            format!("  {}\n", field_item(f, esc))
+        } else {
+            format!("    {}\n", field_line(f))
+        };
+    }
+    out
+}
+
 /// A Markdown list item: ``- `field`: old → new``.
 pub(super) fn field_item(f: &FieldChange, esc: Escape) -> String {
     let (field, old, new) = field_change(f, esc);
@@ -418,15 +448,7 @@ pub fn bare(args: &Args, e: &anyhow::Error) -> Option<std::path::PathBuf> {
 }
 
 pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
-    named(&cmd.id)?;
-    let git = super::open_git(args)?;
-    if git.has_no_commits() {
-        anyhow::bail!(
-            "the repository has no commits yet: `{}` has no history; commit first",
-            cmd.id
-        );
-    }
-    let tip = git.resolve(args.rev.as_deref().unwrap_or("HEAD"))?;
+    let (git, tip) = start(args, &cmd.id)?;
     // The repository's currency, for amounts whose document does not name one.
     let currency = pmo::repository::load_config(&git::GitTree::new(&git, tip)?)
         .ok()
@@ -462,21 +484,8 @@ pub fn history(args: &Args, cmd: &HistoryArgs) -> Result<ExitCode> {
                         format!("made {} unreadable as YAML", esc(&e.file))
                     }
                 };
-                let (date, commit) = (esc(&e.date), esc(&e.commit));
-                let (author, email, summary) = (esc(&e.author), esc(&e.email), esc(&e.summary));
-                if md {
-                    out += &format!(
-                        "- **{date}** `{commit}` {author} \\<{email}\\>: {summary} ({what})\n"
-                    );
-                    for f in &e.fields {
-                        out += &format!("  {}\n", field_item(f, esc));
-                    }
-                } else {
-                    out += &format!("{date} {commit} {author} <{email}>  {summary}  ({what})\n");
-                    for f in &e.fields {
-                        out += &format!("    {}\n", field_line(f));
-                    }
-                }
+                let made = [&e.date, &e.commit, &e.author, &e.email, &e.summary];
+                out += &commit_block(md, made.map(String::as_str), &what, &e.fields);
             }
             out
         }

@@ -51,29 +51,28 @@ impl Index {
             secs,
             nsecs: written.nanoseconds(),
         });
-        let mut index = Index {
+        let hasher = DefaultHashBuilder::default();
+        // Looked up once for each file of the walk, in the walk's order: a hash of the
+        // path costs less than a binary search among 100,000 paths.
+        let path = |at: usize| below_root(&file, below.start, prefix.len(), at);
+        let mut positions = HashTable::with_capacity(below.len());
+        for (at, entry) in file.entries()[below.clone()].iter().enumerate() {
+            if entry.stage() == Stage::Unconflicted {
+                positions.insert_unique(hasher.hash_one(path(at)), at as u32, |&at| {
+                    hasher.hash_one(path(at as usize))
+                });
+            }
+        }
+        Some(Index {
             vouched: below.clone().map(|_| AtomicBool::new(false)).collect(),
-            positions: HashTable::new(),
-            hasher: DefaultHashBuilder::default(),
+            positions,
+            hasher,
             file,
             prefix,
             below,
             options,
             written,
-        };
-        // Looked up once for each file of the walk, in the walk's order: a hash of the
-        // path costs less than a binary search among 100,000 paths.
-        let mut positions = HashTable::with_capacity(index.below.len());
-        for (at, entry) in index.entries().iter().enumerate() {
-            if entry.stage() == Stage::Unconflicted {
-                let hash = index.hasher.hash_one(index.path(at));
-                positions.insert_unique(hash, at as u32, |&at| {
-                    index.hasher.hash_one(index.path(at as usize))
-                });
-            }
-        }
-        index.positions = positions;
-        Some(index)
+        })
     }
 
     /// The entries below the root.
@@ -83,8 +82,7 @@ impl Index {
 
     /// The path below the root of the entry at `at` in `below`.
     fn path(&self, at: usize) -> &[u8] {
-        let path: &[u8] = self.entries()[at].path(&self.file);
-        path.get(self.prefix.len()..).unwrap_or_default()
+        below_root(&self.file, self.below.start, self.prefix.len(), at)
     }
 
     /// The position below the root of the unconflicted entry for `rel`.
@@ -139,6 +137,13 @@ impl Index {
                 Some((std::str::from_utf8(self.path(at)).ok()?, entry.id))
             })
     }
+}
+
+/// The path below the governance root (`prefix` bytes long) of the entry at `at` among
+/// the entries below it, which start at `first`.
+fn below_root(file: &gix::index::File, first: usize, prefix: usize, at: usize) -> &[u8] {
+    let path: &[u8] = file.entries()[first + at].path(file);
+    path.get(prefix..).unwrap_or_default()
 }
 
 impl Recorded for Index {
@@ -289,18 +294,8 @@ mod tests {
 
     /// `git` in `dir`, with none of the machine's configuration.
     fn git(dir: &Path, args: &[&str]) {
-        let out = std::process::Command::new("git")
-            .current_dir(dir)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "Ann")
-            .env("GIT_AUTHOR_EMAIL", "ann@example.org")
-            .env("GIT_COMMITTER_NAME", "Ann")
-            .env("GIT_COMMITTER_EMAIL", "ann@example.org")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .expect("git is installed");
-        assert!(out.status.success(), "{out:?}");
+        let ann = ("Ann", "ann@example.org");
+        crate::rules::fixtures::run_git(dir, ann, "2026-11-01T10:00:00Z", args);
     }
 
     /// The walk that reads the documents asks the index about each file as it reads it:

@@ -289,38 +289,6 @@ impl Git {
             .map_err(|e| failed(&e))
     }
 
-    /// The files of `parent`'s tree below the governance root that `child` does not have
-    /// with the same blob at the same path: where a step back along the history can find
-    /// a document the child lacks. Subtrees with one id in both are skipped unread, so the
-    /// work grows with what the commit changed, not with the repository.
-    pub fn files_gone(
-        &self,
-        repo: &gix::Repository,
-        child: ObjectId,
-        parent: ObjectId,
-    ) -> Result<Vec<(String, ObjectId)>, Error> {
-        let root = |commit: ObjectId| -> Result<Option<ObjectId>, Error> {
-            let tree = repo
-                .find_commit(commit)
-                .and_then(|c| c.tree())
-                .map_err(|e| git_error(format!("commit {commit}{}", shallow_hint(repo)), e))?;
-            if self.prefix.is_empty() {
-                return Ok(Some(tree.id));
-            }
-            let entry = tree
-                .lookup_entry_by_path(self.prefix.trim_end_matches('/'))
-                .ok()
-                .flatten();
-            Ok(entry.filter(|e| e.mode().is_tree()).map(|e| e.object_id()))
-        };
-        let mut out = Vec::new();
-        if let Some(old) = root(parent)? {
-            gone(repo, old, root(child)?, "", &mut out)?;
-        }
-        out.sort_unstable();
-        Ok(out)
-    }
-
     /// The blob at `path` (relative to the governance root) in `commit`'s tree, found by
     /// path: no walk of the whole tree.
     pub fn blob_at(
@@ -394,57 +362,6 @@ impl Git {
         }
         Ok(out)
     }
-}
-
-/// The blobs of tree `old` (paths from `dir`) that tree `new` does not have at the same
-/// path; a subtree with the same id on both sides is not read.
-fn gone(
-    repo: &gix::Repository,
-    old: ObjectId,
-    new: Option<ObjectId>,
-    dir: &str,
-    out: &mut Vec<(String, ObjectId)>,
-) -> Result<(), Error> {
-    if Some(old) == new {
-        return Ok(());
-    }
-    type Entry = (String, gix::object::tree::EntryMode, ObjectId);
-    let entries = |id: ObjectId| -> Result<Vec<Entry>, Error> {
-        let tree = repo
-            .find_tree(id)
-            .map_err(|e| git_error(format!("tree {id}"), e))?;
-        let decoded = tree
-            .decode()
-            .map_err(|e| git_error(format!("tree {id}"), e))?;
-        Ok(decoded
-            .entries
-            .iter()
-            // A name that is not UTF-8 is no document's, as in `entries`.
-            .filter_map(|e| {
-                let name = std::str::from_utf8(e.filename).ok()?;
-                Some((name.to_owned(), e.mode, e.oid.to_owned()))
-            })
-            .collect())
-    };
-    let theirs: std::collections::HashMap<String, (gix::object::tree::EntryMode, ObjectId)> =
-        match new {
-            Some(id) => entries(id)?
-                .into_iter()
-                .map(|(name, mode, oid)| (name, (mode, oid)))
-                .collect(),
-            None => Default::default(),
-        };
-    for (name, mode, oid) in entries(old)? {
-        let path = format!("{dir}{name}");
-        let other = theirs.get(&name);
-        if mode.is_tree() {
-            let sub = other.filter(|(m, _)| m.is_tree()).map(|(_, o)| *o);
-            gone(repo, oid, sub, &format!("{path}/"), out)?;
-        } else if mode.is_blob() && other.map(|(_, o)| *o) != Some(oid) {
-            out.push((path, oid));
-        }
-    }
-    Ok(())
 }
 
 impl std::fmt::Debug for Git {

@@ -3,8 +3,7 @@
 
 use super::{Git, Index};
 use crate::Error;
-use crate::source::Recorded;
-use crate::source::{Source, Stat, Unread, Worktree};
+use crate::source::{Recorded, Source, Stat, Unread, Worktree};
 use gix::ObjectId;
 use globset::GlobSet;
 use rayon::prelude::*;

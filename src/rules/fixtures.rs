@@ -168,7 +168,7 @@ fn copy(from: &Path, to: &Path) {
 }
 
 /// `git` as `author` at `when`, with none of the machine's configuration.
-fn run_git(dir: &Path, author: (&str, &str), when: &str, args: &[&str]) {
+pub(crate) fn run_git(dir: &Path, author: (&str, &str), when: &str, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
         .args(args)

@@ -37,7 +37,7 @@ pub(crate) mod c006_guard_changed;
 mod f001_cost_over_tolerance;
 mod f002_optimistic_status;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod g001_gate_not_passed;
 mod g002_gate_requirement_missing;
 mod g003_too_few_related;

@@ -97,9 +97,10 @@ fn advance(git: &Git, at: Option<At>, id: ObjectId) -> Result<At, Error> {
                 let mut paths: Vec<&String> = paths().collect();
                 paths.sort_unstable();
                 paths.dedup();
+                let local = git.local();
                 for path in paths {
                     if repo.selects(path) {
-                        repo.set_file(path, content(git, &changed, path));
+                        repo.set_file(path, content(git, &local, &changed, path));
                     }
                 }
                 Ok(repo)
@@ -129,9 +130,14 @@ fn load(tree: &GitTree<'_>) -> Result<Repository, String> {
 
 /// What a changed `path` holds on the new side, as loading reads it: bytes, a link (not
 /// read), or gone.
-fn content(git: &Git, changed: &Changed, path: &str) -> Option<Result<Vec<u8>, Unread>> {
+fn content(
+    git: &Git,
+    local: &gix::Repository,
+    changed: &Changed,
+    path: &str,
+) -> Option<Result<Vec<u8>, Unread>> {
     if let Ok(i) = changed.head.binary_search_by(|(p, _)| p.as_str().cmp(path)) {
-        return Some(git.blob(&git.local(), changed.head[i].1));
+        return Some(git.blob(local, changed.head[i].1));
     }
     changed
         .head_links
