@@ -165,7 +165,9 @@ pub fn html(s: &str) -> Cow<'_, str> {
 ///   the source (so no line of it can be a heading, a fence, `</details>` or a CI
 ///   command) and reads as lines. Other [`hidden`] characters are shown (`\u{202e}`).
 /// - `@name`, `#12` and `GH-12` get a zero-width space (`&#8203;`) after `@`, `#` or `-`:
-///   they stay readable but mention nobody and link no issue. An entity (not the raw
+///   they stay readable but mention nobody and link no issue. So do the `:` of `://`
+///   and the third `w` of `www.`: a bare address links nowhere (an email address
+///   still does, as `mailto:`; it shows what it links to). An entity (not the raw
 ///   character) keeps the source plain ASCII and survives tools that strip invisible
 ///   characters; GitHub matches mentions and references on the rendered text, which
 ///   then no longer holds `@name` or `#12`.
@@ -175,7 +177,7 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
             || b" ,;.()/'\"%?!-+={}^:".contains(&b)
             || (b >= 0x80 && !maybe_hidden(b))
     };
-    if s.bytes().all(plain) && !edges(s) && !gh_reference(s) {
+    if s.bytes().all(plain) && !edges(s) && !gh_reference(s) && !bare_link(s) {
         return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();
@@ -227,9 +229,19 @@ pub fn markdown(s: &str) -> Cow<'_, str> {
             }
             c => out.push(c),
         }
-        // Mentions and references: `@name` (not `me@example.org`), `#12`, `GH-12`.
+        // Mentions and references: `@name` (not `me@example.org`), `#12`, `GH-12`; and
+        // the links GitHub makes of bare text: `https://…`, `www.…`.
         let defuse = match c {
             '@' => !word(prev) && word(Some(i + 1)),
+            ':' => chars.get(i + 1..i + 3) == Some(&['/', '/']),
+            'w' | 'W' => {
+                i >= 2
+                    && chars[i - 2..=i]
+                        .iter()
+                        .all(|c| c.eq_ignore_ascii_case(&'w'))
+                    && chars.get(i + 1) == Some(&'.')
+                    && !word(i.checked_sub(3))
+            }
             '#' => digit(i + 1),
             '-' => {
                 digit(i + 1)
@@ -266,6 +278,14 @@ fn gh_reference(s: &str) -> bool {
     s.as_bytes()
         .windows(4)
         .any(|w| w[..2].eq_ignore_ascii_case(b"gh") && w[2] == b'-' && w[3].is_ascii_digit())
+}
+
+/// Whether `s` holds what GitHub turns into a link when it is bare text: `://` or `www.`.
+fn bare_link(s: &str) -> bool {
+    s.contains("://")
+        || s.as_bytes()
+            .windows(4)
+            .any(|w| w[..3].eq_ignore_ascii_case(b"www") && w[3] == b'.')
 }
 
 /// Whether `&` followed by `rest` is an entity reference (`&amp;`, `&#38;`, `&#x26;`).
@@ -458,6 +478,21 @@ mod tests {
         assert_eq!(markdown("GH-12, gh-3"), "GH-&#8203;12, gh-&#8203;3");
         assert_eq!(markdown("#1"), "\\#&#8203;1");
         assert_eq!(markdown("HIGH-12"), "HIGH-12");
+    }
+
+    #[test]
+    fn markdown_defuses_bare_addresses() {
+        assert_eq!(
+            markdown("see https://evil.example/x"),
+            "see https:&#8203;//evil.example/x"
+        );
+        assert_eq!(
+            markdown("or WWW.evil.example"),
+            "or WWW&#8203;.evil.example"
+        );
+        // Not an address: left as it is.
+        assert!(matches!(markdown("a:b/c, ww.x"), Cow::Borrowed(_)));
+        assert_eq!(markdown("awww.x, a:/b"), "awww.x, a:/b");
     }
 
     #[test]

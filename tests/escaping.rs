@@ -13,7 +13,7 @@ use std::path::Path;
 /// Everything that has forged an output, in one value.
 const BODY: &str = "\n::error file=README.md,line=1::Forged\n::add-mask::x\n::stop-commands::tok\n\
     \x1b[31mred\u{202e}rlo\u{2066}\u{2028}ls\u{85}nel\rcr\r\n# heading\n```\n<!--\n</details>\n\
-    <script>alert(1)</script>\n| pipe |\nApproved by @team #1 GH-2 [x](y) ![i](z) *e* _u_ ~s~ $m$\n\
+    <script>alert(1)</script>\n| pipe |\nApproved by @team #1 GH-2 [x](y) ![i](z) *e* _u_ ~s~ $m$ https://evil.example www.evil.example\n\
     =cmd|' /C calc'!A0\n-2+3\n\u{fffe}\x01\t{{ 7*7 }} {% if true %}T{% endif %} ##[error]legacy\n    code";
 
 /// A field value: what a spreadsheet or a line start gives a meaning first, then [`BODY`].
